@@ -1,0 +1,1 @@
+//! Users, roles, password hashing, electronic signatures and the hash-chained audit trail.

@@ -1,0 +1,18 @@
+//! packbench: a workstation for pharmaceutical serialization and aggregation at a manual
+//! packing or rework bench.
+//!
+//! The library holds everything; the `packbench` binary is a thin command-line wrapper, so
+//! that the CLI, the GUI and the tests drive the same code.
+//!
+//! Layers (see `DESIGN.md` §4):
+//! - [`gs1`], [`domain`], [`epcis`]: the pure core — no I/O, no GUI, no threads.
+//! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
+//! - [`cli`]: the command-line surface.
+
+pub mod auth;
+pub mod cli;
+pub mod domain;
+pub mod epcis;
+pub mod gs1;
+pub mod station;
+pub mod store;

@@ -1,0 +1,1 @@
+//! The station service: executes commands against the store atomically and returns verdicts.
