@@ -3,6 +3,9 @@
 //! example document (JSON-LD and XML) must give exactly its `.hashes`, and every
 //! `expected_equal` file (several representations of one event) exactly one hash.
 
+// Test helpers outside `#[test]` functions: a missing or unreadable fixture must fail the test.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

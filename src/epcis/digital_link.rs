@@ -421,17 +421,16 @@ fn digital_link(uri: &str) -> Option<String> {
     let path = uri.strip_prefix(&canonical_prefix)?.to_owned();
     let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
     // GTIN-8/12/13 → GTIN-14.
-    if segments.first().map(String::as_str) == Some("01") {
-        if let Some(key) = segments.get_mut(1) {
-            let n = leading_digits(key);
-            let pad = match n {
-                13 => 1,
-                12 => 2,
-                8..=11 => 6,
-                _ => 0,
-            };
-            key.insert_str(0, &"0".repeat(pad));
-        }
+    if segments.first().map(String::as_str) == Some("01")
+        && let Some(key) = segments.get_mut(1)
+    {
+        let pad = match leading_digits(key) {
+            13 => 1,
+            12 => 2,
+            8..=11 => 6,
+            _ => 0,
+        };
+        key.insert_str(0, &"0".repeat(pad));
     }
     // Drop a consumer product variant (AI 22) and a lot when a serial follows it.
     if matches!(segments.first().map(String::as_str), Some("01" | "8006")) {

@@ -96,15 +96,18 @@ fn expand_terms(value: Option<&mut Value>, vocabulary: &Vocabulary) {
 }
 
 fn for_each_object(value: Option<&mut Value>, mut f: impl FnMut(&mut Map<String, Value>)) {
+    let Some(value) = value else {
+        return;
+    };
     match value {
-        Some(Value::Array(items)) => {
+        Value::Array(items) => {
             for item in items {
                 if let Value::Object(map) = item {
                     f(map);
                 }
             }
         }
-        Some(Value::Object(map)) => f(map),
+        Value::Object(map) => f(map),
         _ => {}
     }
 }
