@@ -13,8 +13,10 @@ use std::process::Command;
 
 use packbench::epcis::{document_xml, document_xml12, event_hash_id};
 
-const XSD_20: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/epcis/XSD/EPCglobal-epcis-2_0.xsd");
+const XSD_20: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/testdata/epcis/XSD/EPCglobal-epcis-2_0.xsd"
+);
 const XSD_12: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/testdata/epcis/EPCIS-1.2/XSD/EPCglobal-epcis-1_2.xsd"
@@ -104,8 +106,14 @@ fn broken_documents_are_rejected() {
         "<action>OBSERVE</action><persistentDisposition/>",
         1,
     );
-    assert!(xmllint(&with_pd, XSD_12).is_err(), "1.2 with persistentDisposition");
+    assert!(
+        xmllint(&with_pd, XSD_12).is_err(),
+        "1.2 with persistentDisposition"
+    );
 
     // A 2.0 document is not a 1.2 document.
-    assert!(xmllint(&doc20, XSD_12).is_err(), "2.0 against the 1.2 schema");
+    assert!(
+        xmllint(&doc20, XSD_12).is_err(),
+        "2.0 against the 1.2 schema"
+    );
 }

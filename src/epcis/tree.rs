@@ -195,7 +195,7 @@ pub(crate) fn parse_xml(doc: &str) -> Result<Element, EpcisError> {
 }
 
 /// Expands the `gs1:` and `cbv:` CURIEs EPCIS XML uses in values.
-fn expand_value_prefixes(text: &str) -> String {
+pub(crate) fn expand_value_prefixes(text: &str) -> String {
     let mut out = text.to_owned();
     for (prefix, base) in [
         ("gs1:", super::vocab::GS1_VOC),
@@ -254,14 +254,8 @@ fn raw_node_from_xml(element: &Element) -> Node {
     }
 }
 
-/// Expands value prefixes everywhere except in the values of pairs (only their type).
+/// Expands value prefixes everywhere.
 fn expand_tree(node: &mut Node) {
-    if node.pair {
-        for child in node.children.iter_mut().filter(|c| c.name == "type") {
-            child.text = expand_value_prefixes(&child.text);
-        }
-        return;
-    }
     node.text = expand_value_prefixes(&node.text);
     for child in &mut node.children {
         expand_tree(child);

@@ -3,7 +3,9 @@
 //! JSON-LD and XML model a few things differently (`epcList: [..]` versus `<epcList><epc>..`,
 //! quantity elements, `childEPCs`); this module reshapes the JSON side into the XML shape, and
 //! expands the CBV / GS1 vocabulary short names (`"bizStep": "packing"`) into their URIs the way the
-//! EPCIS JSON-LD context defines them.
+//! EPCIS JSON-LD context defines them. Keys with a declared prefix (`pb:reason`) become
+//! `{namespace}local` like XML element names; values are treated as in XML (only the `gs1:` and
+//! `cbv:` CURIEs are expanded), so both syntaxes of an event hash alike.
 
 use serde_json::{Map, Value};
 
@@ -55,17 +57,6 @@ fn expand_key(key: &str, namespaces: &Namespaces) -> String {
             None => key.to_owned(),
         },
         None => key.to_owned(),
-    }
-}
-
-/// A value `prefix:rest` with a declared prefix becomes `<namespace>rest`.
-fn expand_value(value: &str, namespaces: &Namespaces) -> String {
-    match value.split_once(':') {
-        Some((prefix, rest)) => match namespace_of(namespaces, prefix) {
-            Some(uri) => format!("{uri}{rest}"),
-            None => value.to_owned(),
-        },
-        None => value.to_owned(),
     }
 }
 
@@ -182,7 +173,7 @@ fn json_to_node(value: &Value, namespaces: &Namespaces, ignored: &[String]) -> N
                 .map(|item| json_to_node(item, namespaces, &[]))
                 .collect(),
         ),
-        Value::String(text) => Node::leaf("", &expand_value(text, namespaces)),
+        Value::String(text) => Node::leaf("", &super::tree::expand_value_prefixes(text)),
         Value::Number(number) => Node::leaf("", &number.to_string()),
         Value::Bool(flag) => Node::leaf("", if *flag { "true" } else { "false" }),
         Value::Null => Node::leaf("", ""),
