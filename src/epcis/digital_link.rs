@@ -456,15 +456,13 @@ fn digital_link(uri: &str) -> Option<String> {
         ["01", key] => digits_exact(key, 14),
         ["01", key, "21" | "10", value] => digits_exact(key, 14) && dl_chars(value, 20),
         ["01", key, "235", value] => digits_exact(key, 14) && dl_chars(value, 28),
-        ["253", key] => key.len() >= 13 && digits_exact(&key[..13], 13) && dl_chars(&key[13..], 17),
+        ["253", key] => key_with_tail(key, 13, 17),
         ["255", key] => (13..=25).contains(&key.len()) && all_digits(key),
         ["401", key] | ["8004", key] => dl_chars(key, 30),
         ["402", key] => digits_exact(key, 17),
         ["414", key] | ["417", key] => digits_exact(key, 13),
         ["414", key, "254", value] => digits_exact(key, 13) && dl_chars(value, 20),
-        ["8003", key] => {
-            key.len() >= 14 && digits_exact(&key[..14], 14) && dl_chars(&key[14..], 16)
-        }
+        ["8003", key] => key_with_tail(key, 14, 16),
         ["8006", key] | ["8017", key] | ["8018", key] => digits_exact(key, 18),
         ["8006", key, "21" | "10", value] => digits_exact(key, 18) && dl_chars(value, 20),
         ["8010", key] => cpid_chars(key),
@@ -474,6 +472,14 @@ fn digital_link(uri: &str) -> Option<String> {
         _ => false,
     };
     valid.then(|| format!("{canonical_prefix}{}", s.join("/")))
+}
+
+/// `digits` digits followed by up to `max_tail` DL characters.
+fn key_with_tail(key: &str, digits: usize, max_tail: usize) -> bool {
+    match (key.get(..digits), key.get(digits..)) {
+        (Some(head), Some(tail)) => digits_exact(head, digits) && dl_chars(tail, max_tail),
+        _ => false,
+    }
 }
 
 fn cpid_chars(text: &str) -> bool {
@@ -494,7 +500,7 @@ mod tests {
     #[test]
     fn check_digits() {
         assert_eq!(check_digit("0401234511111"), '8');
-        assert_eq!(check_digit("03401234500000001"), '6');
+        assert_eq!(check_digit("04012345000000111"), '2');
         assert_eq!(check_digit("401234500005"), '4');
     }
 

@@ -104,6 +104,10 @@ fn attach(parent: &mut Element, child: Element) {
     }
 }
 
+/// Deepest element nesting accepted (EPCIS documents nest about 8 deep; this bounds recursion on
+/// hostile input).
+const MAX_DEPTH: usize = 128;
+
 /// Parses an XML document into its root element.
 pub(crate) fn parse_xml(doc: &str) -> Result<Element, EpcisError> {
     let mut reader = NsReader::from_str(doc);
@@ -131,6 +135,10 @@ pub(crate) fn parse_xml(doc: &str) -> Result<Element, EpcisError> {
                 if is_empty {
                     let parent = stack.last_mut().ok_or_else(|| xml_error("unbalanced"))?;
                     attach(parent, element);
+                } else if stack.len() > MAX_DEPTH {
+                    return Err(xml_error(format!(
+                        "elements nested deeper than {MAX_DEPTH}"
+                    )));
                 } else {
                     stack.push(element);
                 }
