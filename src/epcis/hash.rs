@@ -15,6 +15,16 @@
 //! The same code hashes JSON-LD documents, XML documents (EPCIS 1.2 and 2.0) and packbench's
 //! own [`Event`]s (through their JSON-LD form), so an event hashes alike in every syntax.
 //!
+//! It reproduces every test vector of the reference implementation. Where the reference depends
+//! on accidents of its Python code, this one follows the specification so that JSON-LD and XML
+//! agree: vocabulary short names are expanded only in the fields the EPCIS context types as
+//! vocabulary (the reference replaces matching strings anywhere in the document, so an extension
+//! value `damaged` could become a URI because another event says `disposition: damaged`); only
+//! the `gs1:` / `cbv:` CURIEs are expanded in values, in both syntaxes; a list entry renders as
+//! type then value whatever the JSON key order; JSON booleans are `true` / `false`; a timestamp
+//! without offset is UTC (the reference uses the machine's zone); any document-level
+//! `<prefix>:ignoreFields` list is honoured.
+//!
 //! ```
 //! use packbench::epcis::{event_hash_id, Action, Event, EventKind};
 //! let mut event = Event::new(EventKind::Object, Action::Add, 1_714_557_600_000, "+07:00");
