@@ -376,17 +376,14 @@ fn leading_digits(text: &str) -> usize {
 /// Whether the path (after the scheme and host) holds `/<key>/dddd<more>` before any `?`/`#`.
 fn looks_like_digital_link(uri: &str) -> bool {
     let head = uri.split(['?', '#']).next().unwrap_or_default();
-    DL_KEYS
-        .iter()
-        .flat_map(|(ai, name)| [*ai, *name])
-        .any(|key| {
-            let needle = format!("/{key}/");
-            head.match_indices(&needle).any(|(at, _)| {
-                let value = &head[at + needle.len()..];
-                let segment = value.split('/').next().unwrap_or_default();
-                leading_digits(segment) >= 4 && segment.len() > 4
-            })
-        })
+    let segments: Vec<&str> = head.split('/').collect();
+    segments.windows(2).skip(1).any(|pair| {
+        DL_KEYS
+            .iter()
+            .any(|(ai, name)| pair[0] == *ai || pair[0] == *name)
+            && leading_digits(pair[1]) >= 4
+            && pair[1].len() > 4
+    })
 }
 
 fn digital_link(uri: &str) -> Option<String> {

@@ -191,14 +191,14 @@ fn reshape(node: Node) -> Node {
     let mut child_epcs = Vec::new();
     for child in node.children {
         if !child.pair && child.name.ends_with("List") {
-            let entry_name = child.name[..child.name.len() - 4].to_owned();
+            let list_name = child.name.clone();
             let entry = Node {
-                name: entry_name,
-                ..child.clone()
+                name: list_name[..list_name.len() - 4].to_owned(),
+                ..child
             };
-            match lists.iter_mut().find(|(name, _)| *name == child.name) {
+            match lists.iter_mut().find(|(name, _)| *name == list_name) {
                 Some((_, entries)) => entries.push(entry),
-                None => lists.push((child.name, vec![entry])),
+                None => lists.push((list_name, vec![entry])),
             }
         } else if child.name == "childEPCs" {
             child_epcs.push(Node::leaf("epc", &child.text));
