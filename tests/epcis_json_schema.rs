@@ -48,6 +48,7 @@ fn the_validator_accepts_an_official_example() {
 fn each_station_event_in_its_own_document_is_valid() {
     let validator = validator();
     for (name, mut event) in common::station_events() {
+        assert_eq!(event.validate(), Ok(()), "{name}");
         if event.event_id.is_none() {
             event.event_id = Some(event_hash_id(&event));
         }
@@ -101,4 +102,21 @@ fn broken_documents_are_rejected() {
     let mut no_context = good;
     no_context.as_object_mut().unwrap().remove("@context");
     assert!(!validator.is_valid(&no_context), "no @context");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Not only the station's fixtures: any event the model expresses makes a valid document.
+    #[test]
+    fn generated_events_make_valid_documents(
+        events in proptest::collection::vec(common::arbitrary_event(), 1..4),
+    ) {
+        for event in &events {
+            proptest::prop_assert_eq!(event.validate(), Ok(()));
+        }
+        let validator = validator();
+        let doc: Value = serde_json::from_str(&document_jsonld(&events, common::T0_MS)).unwrap();
+        proptest::prop_assert_eq!(errors(&validator, &doc), Vec::<String>::new());
+    }
 }

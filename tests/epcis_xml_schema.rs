@@ -117,3 +117,19 @@ fn broken_documents_are_rejected() {
         "2.0 against the 1.2 schema"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Any event the model expresses makes valid EPCIS 2.0 and 1.2 XML.
+    #[test]
+    fn generated_events_make_valid_xml(
+        events in proptest::collection::vec(common::arbitrary_event(), 1..4),
+    ) {
+        let events = with_hash_ids(events);
+        let doc = document_xml(&events, common::T0_MS);
+        proptest::prop_assert!(xmllint(&doc, XSD_20).is_ok(), "{}\n{}", xmllint(&doc, XSD_20).unwrap_err(), doc);
+        let doc = document_xml12(&events, common::T0_MS);
+        proptest::prop_assert!(xmllint(&doc, XSD_12).is_ok(), "{}\n{}", xmllint(&doc, XSD_12).unwrap_err(), doc);
+    }
+}

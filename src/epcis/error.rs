@@ -57,6 +57,14 @@ pub enum EpcisError {
     /// An extension value that names no namespace URI.
     #[error("extension `{0}` has an empty namespace URI")]
     EmptyExtensionNamespace(String),
+    /// An AggregationEvent ADD or OBSERVE without children (only DELETE may have an empty
+    /// childEPCs, meaning "all children").
+    #[error("AggregationEvent {0} needs at least one child EPC")]
+    MissingChildren(&'static str),
+    /// persistentDisposition on an AggregationEvent: the EPCIS 2.0 JSON Schema does not allow it
+    /// there (the station sets it on ObjectEvents).
+    #[error("AggregationEvent cannot carry persistentDisposition")]
+    PersistentDispositionOnAggregation,
     /// An AggregationEvent ADD or DELETE without parentID.
     #[error("AggregationEvent {0} needs a parentID")]
     MissingParent(&'static str),

@@ -184,8 +184,9 @@ impl Event {
         }
     }
 
-    /// Checks what the writers cannot repair: a valid time and offset, a parent for aggregation
-    /// ADD/DELETE (EPCIS requires it there), and extension names that make valid XML and JSON-LD.
+    /// Checks what the writers cannot repair, so that the documents they write are valid: a
+    /// valid time and offset; for AggregationEvents a parent on ADD/DELETE, children on
+    /// ADD/OBSERVE and no persistentDisposition; extension names that make valid XML and JSON-LD.
     pub fn validate(&self) -> Result<(), EpcisError> {
         timestamp::format_ms(self.event_time_ms, &self.event_time_zone_offset)?;
         if let Some(declaration) = &self.error_declaration {
@@ -194,11 +195,18 @@ impl Event {
                 declaration.declaration_time_zone.as_deref().unwrap_or("Z"),
             )?;
         }
-        if self.kind == EventKind::Aggregation && self.parent_id.is_none() {
+        if self.kind == EventKind::Aggregation {
             match self.action {
-                Action::Add => return Err(EpcisError::MissingParent("ADD")),
-                Action::Delete => return Err(EpcisError::MissingParent("DELETE")),
-                Action::Observe => {}
+                Action::Add | Action::Delete if self.parent_id.is_none() => {
+                    return Err(EpcisError::MissingParent(self.action.as_str()));
+                }
+                Action::Add | Action::Observe if self.epcs.is_empty() => {
+                    return Err(EpcisError::MissingChildren(self.action.as_str()));
+                }
+                _ => {}
+            }
+            if self.persistent_disposition.is_some() {
+                return Err(EpcisError::PersistentDispositionOnAggregation);
             }
         }
         validate_extensions(std::slice::from_ref(self))?;
@@ -288,7 +296,15 @@ mod tests {
         let mut event = Event::new(EventKind::Aggregation, Action::Add, 0, "+07:00");
         assert_eq!(event.validate(), Err(EpcisError::MissingParent("ADD")));
         event.parent_id = Some("urn:epc:id:sscc:4012345.0000000001".into());
+        assert_eq!(event.validate(), Err(EpcisError::MissingChildren("ADD")));
+        event.epcs.push("urn:epc:id:sgtin:4012345.011111.1".into());
         assert_eq!(event.validate(), Ok(()));
+        event.persistent_disposition = Some(PersistentDisposition::default());
+        assert_eq!(
+            event.validate(),
+            Err(EpcisError::PersistentDispositionOnAggregation)
+        );
+        event.persistent_disposition = None;
         event.event_time_zone_offset = "7".into();
         assert_eq!(
             event.validate(),
@@ -328,9 +344,20 @@ mod tests {
 
     #[test]
     fn aggregation_parent_rules() {
-        let event = Event::new(EventKind::Aggregation, Action::Delete, 0, "+00:00");
+        let mut event = Event::new(EventKind::Aggregation, Action::Delete, 0, "+00:00");
         assert_eq!(event.validate(), Err(EpcisError::MissingParent("DELETE")));
-        let event = Event::new(EventKind::Aggregation, Action::Observe, 0, "+00:00");
-        assert_eq!(event.validate(), Ok(()));
+        event.parent_id = Some("urn:epc:id:sscc:4012345.0000000001".into());
+        assert_eq!(
+            event.validate(),
+            Ok(()),
+            "DELETE with no children = all children"
+        );
+        let mut event = Event::new(EventKind::Aggregation, Action::Observe, 0, "+00:00");
+        assert_eq!(
+            event.validate(),
+            Err(EpcisError::MissingChildren("OBSERVE"))
+        );
+        event.epcs.push("urn:epc:id:sgtin:4012345.011111.1".into());
+        assert_eq!(event.validate(), Ok(()), "OBSERVE needs no parent");
     }
 }

@@ -5,6 +5,7 @@
 use packbench::epcis::{
     Action, BizTransaction, ErrorDeclaration, Event, EventKind, Extension, PersistentDisposition,
 };
+use proptest::prelude::*;
 
 /// 2024-05-01T10:00:00.000Z
 pub const T0_MS: i64 = 1_714_557_600_000;
@@ -156,4 +157,117 @@ pub fn all_events() -> Vec<Event> {
         .into_iter()
         .map(|(_, event)| event)
         .collect()
+}
+
+const STEPS: &[&str] = &[
+    "commissioning",
+    "packing",
+    "unpacking",
+    "inspecting",
+    "decommissioning",
+    "destroying",
+    "sampling",
+];
+const DISPOSITIONS: &[&str] = &["active", "in_progress", "inactive", "destroyed", "damaged"];
+const OFFSETS: &[&str] = &["+00:00", "+07:00", "-05:30", "+14:00", "-12:00"];
+
+fn epc() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u32..1_000_000).prop_map(|s| format!("urn:epc:id:sgtin:4012345.011111.{s}")),
+        "[A-Za-z0-9]{1,20}".prop_map(|s| format!("urn:epc:id:sgtin:4012345.022222.{s}")),
+        (0u64..10_000_000_000).prop_map(|s| format!("urn:epc:id:sscc:4012345.{s:010}")),
+    ]
+}
+
+fn extension() -> impl Strategy<Value = Extension> {
+    (
+        prop_oneof![
+            Just("reason"),
+            Just("signature"),
+            Just("operator"),
+            Just("note")
+        ],
+        // Printable text (XML 1.0 cannot carry control characters), possibly numeric-looking.
+        "[ -~]{0,30}",
+    )
+        .prop_map(|(name, value)| Extension::packbench(name, &value))
+}
+
+/// Any station-like event the model can express that passes `Event::validate`.
+pub fn arbitrary_event() -> impl Strategy<Value = Event> {
+    (
+        (
+            any::<bool>(),
+            0usize..3,
+            0i64..4_102_444_800_000,
+            0usize..OFFSETS.len(),
+        ),
+        proptest::collection::vec(epc(), 0..6),
+        (
+            proptest::option::of(0usize..STEPS.len()),
+            proptest::option::of(0usize..DISPOSITIONS.len()),
+        ),
+        proptest::option::of(proptest::collection::vec(0usize..DISPOSITIONS.len(), 0..2)),
+        proptest::collection::vec(extension(), 0..4),
+        proptest::option::of((0i64..4_102_444_800_000, any::<bool>())),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(
+                (aggregation, action, time, offset),
+                epcs,
+                (step, disposition),
+                pd,
+                extensions,
+                declaration,
+                work_order,
+            )| {
+                let kind = if aggregation {
+                    EventKind::Aggregation
+                } else {
+                    EventKind::Object
+                };
+                let action = [Action::Add, Action::Observe, Action::Delete][action];
+                let mut event = Event::new(kind, action, time, OFFSETS[offset]);
+                if aggregation {
+                    event.parent_id = Some(CASE_SSCC.to_owned());
+                }
+                event.epcs = epcs;
+                if aggregation && action != Action::Delete && event.epcs.is_empty() {
+                    event.epcs.push(pack(1));
+                }
+                event.biz_step = step.map(|i| STEPS[i].to_owned());
+                event.disposition = disposition.map(|i| DISPOSITIONS[i].to_owned());
+                // The JSON Schema allows persistentDisposition on ObjectEvents only.
+                event.persistent_disposition =
+                    pd.filter(|_| !aggregation)
+                        .map(|set| PersistentDisposition {
+                            set: set
+                                .into_iter()
+                                .map(|i| DISPOSITIONS[i].to_owned())
+                                .collect(),
+                            unset: vec!["completeness_verified".to_owned()],
+                        });
+                event.read_point = Some(STATION_SGLN.to_owned());
+                if work_order {
+                    event.biz_transactions.push(BizTransaction {
+                        kind: "prodorder".to_owned(),
+                        id: WORK_ORDER.to_owned(),
+                    });
+                }
+                // JSON objects are unordered: the reader returns extensions ordered by name.
+                let mut extensions = extensions;
+                extensions.sort_by(|a, b| a.name.cmp(&b.name));
+                event.extensions = extensions;
+                event.error_declaration = declaration.map(|(ms, local)| ErrorDeclaration {
+                    declaration_time_ms: ms,
+                    declaration_time_zone: local.then(|| "+07:00".to_owned()),
+                    reason: Some("did_not_occur".to_owned()),
+                    corrective_event_ids: vec![
+                        "urn:uuid:0c0e8d5e-55a4-4a4e-8d0f-3c1b8f0e7a21".to_owned(),
+                    ],
+                });
+                event
+            },
+        )
 }
