@@ -57,6 +57,22 @@ pub enum EpcisError {
     /// An extension value that names no namespace URI.
     #[error("extension `{0}` has an empty namespace URI")]
     EmptyExtensionNamespace(String),
+    /// A vocabulary field holding neither a CBV short name nor a URI.
+    #[error("`{value}` is not a CBV {field} nor a URI")]
+    UnknownVocabulary {
+        /// The field, e.g. `bizStep`.
+        field: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// An identifier field that is not an absolute URI (`urn:epc:id:...`, `https://...`).
+    #[error("`{value}` in {field} is not an absolute URI")]
+    NotAUri {
+        /// The field, e.g. `epcList`.
+        field: &'static str,
+        /// The offending value.
+        value: String,
+    },
     /// An AggregationEvent ADD or OBSERVE without children (only DELETE may have an empty
     /// childEPCs, meaning "all children").
     #[error("AggregationEvent {0} needs at least one child EPC")]

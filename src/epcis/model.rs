@@ -3,6 +3,7 @@
 
 use super::error::EpcisError;
 use super::timestamp;
+use super::vocab::{self, Vocabulary};
 
 /// Namespace URI of packbench's own EPCIS extension fields (`pb:reason`, `pb:signature`, ...).
 pub const PACKBENCH_NAMESPACE: &str = "https://ns.packbench.dev/epcis/1";
@@ -209,9 +210,116 @@ impl Event {
                 return Err(EpcisError::PersistentDispositionOnAggregation);
             }
         }
+        self.validate_vocabulary()?;
+        self.validate_uris()?;
         validate_extensions(std::slice::from_ref(self))?;
         Ok(())
     }
+
+    fn validate_vocabulary(&self) -> Result<(), EpcisError> {
+        check_vocabulary("bizStep", &vocab::BIZ_STEP, self.biz_step.as_deref())?;
+        check_vocabulary(
+            "disposition",
+            &vocab::DISPOSITION,
+            self.disposition.as_deref(),
+        )?;
+        if let Some(pd) = &self.persistent_disposition {
+            for value in pd.set.iter().chain(&pd.unset) {
+                check_vocabulary("persistentDisposition", &vocab::DISPOSITION, Some(value))?;
+            }
+        }
+        for transaction in &self.biz_transactions {
+            if !transaction.kind.is_empty() {
+                check_vocabulary(
+                    "bizTransaction type",
+                    &vocab::BIZ_TRANSACTION_TYPE,
+                    Some(&transaction.kind),
+                )?;
+            }
+        }
+        if let Some(declaration) = &self.error_declaration {
+            check_vocabulary(
+                "error reason",
+                &vocab::ERROR_REASON,
+                declaration.reason.as_deref(),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn validate_uris(&self) -> Result<(), EpcisError> {
+        let epc_field = match self.kind {
+            EventKind::Object => "epcList",
+            EventKind::Aggregation => "childEPCs",
+        };
+        for epc in &self.epcs {
+            check_uri(epc_field, epc)?;
+        }
+        let singles = [
+            ("eventID", &self.event_id),
+            ("parentID", &self.parent_id),
+            ("readPoint", &self.read_point),
+            ("bizLocation", &self.biz_location),
+        ];
+        for (field, value) in singles {
+            if let Some(value) = value {
+                check_uri(field, value)?;
+            }
+        }
+        for transaction in &self.biz_transactions {
+            check_uri("bizTransaction", &transaction.id)?;
+        }
+        if let Some(declaration) = &self.error_declaration {
+            for id in &declaration.corrective_event_ids {
+                check_uri("correctiveEventIDs", id)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A CBV short name of `vocabulary` or an absolute URI.
+fn check_vocabulary(
+    field: &'static str,
+    vocabulary: &Vocabulary,
+    value: Option<&str>,
+) -> Result<(), EpcisError> {
+    match value {
+        Some(value) if !vocabulary.is_term(value) && !is_absolute_uri(value) => {
+            Err(EpcisError::UnknownVocabulary {
+                field,
+                value: value.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_uri(field: &'static str, value: &str) -> Result<(), EpcisError> {
+    if is_absolute_uri(value) {
+        Ok(())
+    } else {
+        Err(EpcisError::NotAUri {
+            field,
+            value: value.to_owned(),
+        })
+    }
+}
+
+/// `scheme:rest` with an RFC 3986 scheme and no whitespace or control characters.
+fn is_absolute_uri(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return false;
+    };
+    let mut scheme_chars = scheme.chars();
+    scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !value.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+        })
 }
 
 /// Prefixes the writers use for themselves.
@@ -340,6 +448,51 @@ mod tests {
             event.validate(),
             Err(EpcisError::InvalidExtensionPrefix("epcis".into()))
         );
+    }
+
+    #[test]
+    fn vocabulary_and_uri_rules() {
+        let mut event = Event::new(EventKind::Object, Action::Delete, 0, "+07:00");
+        event.epcs.push("urn:epc:id:sgtin:4012345.011111.1".into());
+        event.biz_step = Some("sampling".into());
+        event.disposition = Some("end-of-life".into());
+        assert_eq!(
+            event.validate(),
+            Err(EpcisError::UnknownVocabulary {
+                field: "disposition",
+                value: "end-of-life".into()
+            })
+        );
+        event.disposition = Some("https://ns.example.com/disp/end-of-life".into());
+        assert_eq!(event.validate(), Ok(()));
+        event.epcs.push("04012345111118".into());
+        assert_eq!(
+            event.validate(),
+            Err(EpcisError::NotAUri {
+                field: "epcList",
+                value: "04012345111118".into()
+            })
+        );
+        event.epcs.pop();
+        event.read_point = Some("urn:epc:id:sgln:4012345.00001.0 ".into());
+        assert!(matches!(
+            event.validate(),
+            Err(EpcisError::NotAUri {
+                field: "readPoint",
+                ..
+            })
+        ));
+        event.read_point = None;
+        event.biz_transactions.push(BizTransaction {
+            kind: "workorder".into(),
+            id: "urn:x:1".into(),
+        });
+        assert!(matches!(
+            event.validate(),
+            Err(EpcisError::UnknownVocabulary { .. })
+        ));
+        event.biz_transactions[0].kind = "prodorder".into();
+        assert_eq!(event.validate(), Ok(()));
     }
 
     #[test]
