@@ -184,8 +184,7 @@ pub(crate) fn canonical_number(text: &str) -> Option<String> {
     let (mantissa, exponent) = scientific.split_once('e')?;
     let exponent: i32 = exponent.parse().ok()?;
     if exponent < -4 {
-        let sign = if exponent < 0 { '-' } else { '+' };
-        Some(format!("{mantissa}e{sign}{:02}", exponent.abs()))
+        Some(format!("{mantissa}e-{:02}", -exponent))
     } else {
         Some(format!("{number}"))
     }
@@ -392,6 +391,7 @@ mod tests {
         assert_eq!(canonical_number("0.180000000000").as_deref(), Some("0.18"));
         assert_eq!(canonical_number("-0.0").as_deref(), Some("0"));
         assert_eq!(canonical_number("0.00001").as_deref(), Some("1e-05"));
+        assert_eq!(canonical_number("1.5e-100").as_deref(), Some("1.5e-100"));
         assert_eq!(canonical_number("0.0001").as_deref(), Some("0.0001"));
         assert_eq!(canonical_number("1e3").as_deref(), Some("1000"));
         assert_eq!(canonical_number("1_000").as_deref(), Some("1000"));
