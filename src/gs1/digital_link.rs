@@ -88,14 +88,14 @@ pub fn parse(uri: &str, accept_zero_suppressed_gtin: bool) -> Result<Vec<Element
             ai: name.to_owned(),
             position: 0,
         })?;
-        if key_entry.has_dl_qualifier(name) {
-            return Err(Gs1Error::QualifierAsAttribute {
-                key: key_ai.to_owned(),
+        if elements.iter().any(|e| e.ai == name) {
+            return Err(Gs1Error::DuplicateAi {
                 ai: name.to_owned(),
             });
         }
-        if elements.iter().any(|e| e.ai == name) {
-            return Err(Gs1Error::DuplicateAi {
+        if key_entry.has_dl_qualifier(name) {
+            return Err(Gs1Error::QualifierAsAttribute {
+                key: key_ai.to_owned(),
                 ai: name.to_owned(),
             });
         }

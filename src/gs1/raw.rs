@@ -115,7 +115,15 @@ const LIKELY_SWALLOWED: &[&str] = &[
 pub fn swallowed_elements(elements: &[Element]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (index, e) in elements.iter().enumerate() {
-        if e.is_predefined_length() {
+        // Only variable-length text values can swallow data unnoticed.
+        let swallows = ai::lookup(&e.ai).is_some_and(|entry| {
+            entry.fixed_length().is_none()
+                && entry
+                    .components
+                    .last()
+                    .is_some_and(|c| !c.is_fixed() && c.cset != ai::Cset::Numeric)
+        });
+        if !swallows {
             continue;
         }
         let bytes = e.value.as_bytes();
