@@ -3,7 +3,10 @@
 
 use packbench::gs1::{Gs1Message, ParseOptions, parse};
 
-const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/gs1/cases.tsv");
+const CASES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/testdata/gs1/cases.tsv"
+);
 const DL_CASES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/testdata/gs1/dl_cases.tsv"
@@ -46,12 +49,17 @@ fn check(
                 other => warning_codes.contains(&other),
             };
             if !ok && form == "raw" || (reason == "OK" && !warning_codes.is_empty()) {
-                return Some(format!("{id} {form}: reason {reason}, warnings {warning_codes:?}"));
+                return Some(format!(
+                    "{id} {form}: reason {reason}, warnings {warning_codes:?}"
+                ));
             }
             // The canonical forms parse back to the same elements.
             let again = parse(&msg.raw(), &ParseOptions::default());
             if again.as_ref().map(|m| &m.elements) != Ok(&msg.elements) {
-                return Some(format!("{id} {form}: raw {:?} does not round-trip", msg.raw()));
+                return Some(format!(
+                    "{id} {form}: raw {:?} does not round-trip",
+                    msg.raw()
+                ));
             }
             let again = parse(&msg.hri(), &ParseOptions::default());
             if again.as_ref().map(|m| &m.elements) != Ok(&msg.elements) {
@@ -63,8 +71,14 @@ fn check(
             assert!(!e.to_string().is_empty());
             None
         }
-        (_, Ok(msg)) => Some(format!("{id} {form}: expected {reason}, got valid {}", msg.hri())),
-        (_, Err(e)) => Some(format!("{id} {form}: expected {expected} {reason}, got {} ({e})", e.code())),
+        (_, Ok(msg)) => Some(format!(
+            "{id} {form}: expected {reason}, got valid {}",
+            msg.hri()
+        )),
+        (_, Err(e)) => Some(format!(
+            "{id} {form}: expected {expected} {reason}, got {} ({e})",
+            e.code()
+        )),
     }
 }
 
@@ -80,7 +94,11 @@ fn every_case_of_cases_tsv() {
         let bracketed = &row["bracketed"];
         if bracketed != "-" {
             // v31 (missing GS) exists only as raw data; its bracketed form is unambiguous.
-            let reason = if reason == "OK_BUT_MEANING_CHANGED" { "OK" } else { reason };
+            let reason = if reason == "OK_BUT_MEANING_CHANGED" {
+                "OK"
+            } else {
+                reason
+            };
             let result = parse(bracketed, &ParseOptions::default());
             failures.extend(check(id, "bracketed", result, expected, reason, canonical));
             checked += 1;
@@ -92,11 +110,23 @@ fn every_case_of_cases_tsv() {
             let result = parse(&with_gs, &ParseOptions::default());
             failures.extend(check(id, "raw", result, expected, reason, canonical));
             let result = parse(raw, &ParseOptions::default());
-            failures.extend(check(id, "raw-escaped", result, expected, reason, canonical));
+            failures.extend(check(
+                id,
+                "raw-escaped",
+                result,
+                expected,
+                reason,
+                canonical,
+            ));
             checked += 1;
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked >= 140, "only {checked} forms checked");
 }
 
@@ -120,7 +150,12 @@ fn every_case_of_dl_cases_tsv() {
     assert!(rows.len() >= 23, "dl_cases.tsv has {} rows", rows.len());
     let mut failures = Vec::new();
     for row in &rows {
-        let (id, uri, expected, reason) = (&row["id"], &row["uri"], &row["expected"], &row["reason_code"]);
+        let (id, uri, expected, reason) = (
+            &row["id"],
+            &row["uri"],
+            &row["expected"],
+            &row["reason_code"],
+        );
         let result = parse(uri, &ParseOptions::default());
         if let (Ok(msg), "valid") = (&result, expected.as_str()) {
             // Converting back gives a URI that parses to the same elements.
@@ -130,7 +165,19 @@ fn every_case_of_dl_cases_tsv() {
                 failures.push(format!("{id}: {back} does not round-trip"));
             }
         }
-        failures.extend(check(id, "dl", result, expected, reason, &row["equivalent_bracketed"]));
+        failures.extend(check(
+            id,
+            "dl",
+            result,
+            expected,
+            reason,
+            &row["equivalent_bracketed"],
+        ));
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
