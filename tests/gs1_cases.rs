@@ -1,6 +1,9 @@
 //! Runs every case of the shared GS1 test data (`shared/testdata/gs1/cases.tsv` and
 //! `dl_cases.tsv`), read at test time: expected verdict, reason code and canonical form.
 
+// Test helpers outside #[test] functions may panic: a failed read is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use packbench::gs1::{Gs1Message, ParseOptions, parse};
 
 const CASES: &str = concat!(

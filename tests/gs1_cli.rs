@@ -1,5 +1,8 @@
 //! `packbench parse` end to end: the built binary, its output and exit status.
 
+// Test helpers outside #[test] functions may panic: a failed read is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

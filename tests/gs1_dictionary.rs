@@ -2,6 +2,9 @@
 //! entry: same AIs, lengths, character sets, FNC1 flags, linters, requires/excludes rules and
 //! Digital Link keys. The dictionary is read from `shared/` at test time only.
 
+// Test helpers outside #[test] functions may panic: a failed read is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use packbench::gs1::ai::{self, AiEntry, Linter};
 use packbench::gs1::ai_table::DICTIONARY_RELEASE;
 
@@ -78,11 +81,13 @@ fn parse_dictionary(path: &str) -> (String, Vec<DictEntry>) {
         let ais = tokens.next().expect("AI column");
         let (first, last) = ais.split_once('-').unwrap_or((ais, ais));
         let mut flags = String::new();
-        if let Some(t) = tokens.peek() {
-            if parse_component(t).is_none() && !t.contains('=') && *t != "dlpkey" {
-                flags = (*t).to_owned();
-                tokens.next();
-            }
+        if let Some(t) = tokens.peek()
+            && parse_component(t).is_none()
+            && !t.contains('=')
+            && *t != "dlpkey"
+        {
+            flags = (*t).to_owned();
+            tokens.next();
         }
         let mut components = Vec::new();
         while let Some(c) = tokens.peek().and_then(|t| parse_component(t)) {

@@ -1,6 +1,9 @@
 //! Every linter of the Syntax Dictionary has a real implementation: one accepted and one
 //! rejected example each, checked through `linters::lint`.
 
+// Test helpers outside #[test] functions may panic: a failed read is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use packbench::gs1::ai::Linter;
 use packbench::gs1::linters::lint;
 

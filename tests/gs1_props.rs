@@ -1,6 +1,9 @@
 //! Property tests: raw <-> bracketed <-> Digital Link round trips, key/EPC round trips, and
 //! parsing never panics. Bounded case counts keep the CI run to a few seconds.
 
+// Test helpers outside #[test] functions may panic: a failed read is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use packbench::gs1::linters::check_digit;
 use packbench::gs1::{Element, Gs1Message, ParseOptions, SerialNumber, Sgtin, Sscc, parse};
 use proptest::prelude::*;

@@ -486,7 +486,7 @@ fn coordinate(cx: &Ctx<'_>, max: u64, detail: &'static str) -> Result<(), Gs1Err
 fn piece_of_total(cx: &Ctx<'_>) -> Result<(), Gs1Error> {
     cx.all_digits()?;
     let data = cx.data;
-    if data.is_empty() || data.len() % 2 != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(2) {
         return Err(cx.bad_value(0, "piece and total must have the same length"));
     }
     let (piece, total) = data.split_at(data.len() / 2);

@@ -122,10 +122,8 @@ fn non_gs1(
 
 /// Splits a leading AIM symbology identifier (`]d2`) off the scan.
 fn split_symbology(scan: &str) -> (Option<Symbology>, &str) {
-    if let Some(id) = scan.get(..3) {
-        if let Some(s) = Symbology::from_aim(id) {
-            return (Some(s), &scan[3..]);
-        }
+    if let Some(s) = scan.get(..3).and_then(Symbology::from_aim) {
+        return (Some(s), &scan[3..]);
     }
     (None, scan)
 }

@@ -78,8 +78,10 @@ fn unknown_ai(bytes: &[u8], pos: usize, previous: Option<&Element>) -> Gs1Error 
         .collect();
     // Leftover characters after a predefined-length value that cannot even form an AI
     // mean that value was too long (e.g. a GTIN with 15 digits).
-    if let Some(prev) = previous.filter(|p| p.is_predefined_length()) {
-        if field.len() < 2 || (digits.len() == field.len() && ai::is_incomplete_ai(&digits)) {
+    if let Some(prev) = previous.filter(|p| p.is_predefined_length())
+        && (field.len() < 2 || (digits.len() == field.len() && ai::is_incomplete_ai(&digits)))
+    {
+        {
             let expected = prev.value.len();
             return Gs1Error::TooLong {
                 ai: prev.ai.clone(),

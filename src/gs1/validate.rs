@@ -110,7 +110,7 @@ fn check_cset(cset: Cset, ai: &str, part: &[u8], offset: usize) -> Result<(), Gs
     if cset == Cset::Cset64 {
         // Up to two `=` pads at the end, and only on a length that is a multiple of three.
         let pads = part.iter().rev().take_while(|&&b| b == b'=').count();
-        if pads > 2 || (pads > 0 && part.len() % 3 != 0) {
+        if pads > 2 || (pads > 0 && !part.len().is_multiple_of(3)) {
             return Err(cset_error(cset, ai, offset + part.len() - pads, '='));
         }
         body = &part[..part.len() - pads];

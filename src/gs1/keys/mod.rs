@@ -90,7 +90,7 @@ fn epc_escape(s: &str) -> String {
     for c in s.chars() {
         match c {
             '"' | '%' | '&' | '/' | '<' | '>' | '?' => {
-                out.push_str(&format!("%{:02X}", u32::from(c)))
+                out.push_str(&format!("%{:02X}", u32::from(c)));
             }
             _ => out.push(c),
         }
