@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod parse;
+
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: the input was rejected (with a machine-readable reason in JSON mode).
@@ -25,7 +27,10 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Parse one scan (raw with GS/AIM, bracketed, or Digital Link) and show what it holds.
+    Parse(parse::ParseArgs),
+}
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
@@ -48,5 +53,6 @@ pub fn run() -> ExitCode {
             let _ = Cli::command().print_help();
             ExitCode::from(EXIT_OK)
         }
+        Some(Command::Parse(args)) => parse::run(&args),
     }
 }
