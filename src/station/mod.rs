@@ -322,6 +322,7 @@ impl Station {
             Request::SelectWorkOrder { id } => self.select_work_order(&id, now),
             Request::SetSetting { key, value } => self.set_setting(&key, &value, now),
             Request::Scan { data } => self.scan(&data, now),
+            Request::ScanBatch { data } => self.scan_batch(&data, now),
             Request::Mode { mode } => {
                 self.require_user()?;
                 self.session.mode = Mode::parse(&mode).ok_or_else(|| {

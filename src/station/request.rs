@@ -111,6 +111,12 @@ pub enum Request {
         /// Raw scanner data, bracketed form or Digital Link URI.
         data: String,
     },
+    /// Many pack scans at once (a camera layer read), applied in one transaction; each scan gets
+    /// its own verdict in `data.results`.
+    ScanBatch {
+        /// The scans.
+        data: Vec<String>,
+    },
     /// Switches the scan mode: `pack`, `remove`, `move`, `lookup`.
     Mode {
         /// The mode.

@@ -5,7 +5,7 @@ use super::events::PendingEvent;
 use super::{Failure, Mode, Outcome, Pending, Response, Station};
 use crate::domain::{
     ContainerState, ExpiryCheck, Level, PlacementCheck, ReasonCode, Refusal, UnitView,
-    check_expiry, check_placement, check_product,
+    WorkOrder, check_expiry, check_placement, check_product,
 };
 use crate::epcis::Action;
 use crate::gs1::{Gs1Message, Sgtin, Sscc};
@@ -34,6 +34,112 @@ impl Scanned {
 }
 
 const MS_PER_DAY: i64 = 86_400_000;
+
+/// The most scans one batch command takes.
+pub const MAX_BATCH: usize = 1000;
+
+/// Product homogeneity and expiry of a pack scan; returns an expiry warning.
+fn pack_rules(
+    order: &WorkOrder,
+    scanned: &Scanned,
+    level: Level,
+    now: i64,
+    warn_days: i64,
+) -> Result<Option<String>, Refusal> {
+    let Scanned::Sgtin {
+        sgtin, lot, expiry, ..
+    } = scanned
+    else {
+        return Ok(None);
+    };
+    if level == Level::Pack {
+        check_product(order, sgtin.gtin.as_str(), lot.as_deref(), expiry.as_deref())?;
+    }
+    if let Some(exp) = expiry {
+        if let ExpiryCheck::Soon { days_left } =
+            check_expiry(exp, now.div_euclid(MS_PER_DAY), warn_days)?
+        {
+            return Ok(Some(format!("expires in {days_left} days")));
+        }
+    }
+    Ok(None)
+}
+
+/// The registry side of a pack scan: a unit seen before (refused with an alert if it was
+/// destroyed or decommissioned), or a new one (an alert if a serial list says it cannot exist).
+fn unit_for_pack(
+    cmd: &mut Cmd<'_>,
+    existing: Option<UnitView>,
+    scanned: &Scanned,
+    epc: &str,
+    level: Level,
+    order: &WorkOrder,
+) -> Result<UnitView, Failure> {
+    if let Some(u) = existing {
+        if u.status.is_gone() {
+            return Err(Refusal::new(
+                ReasonCode::InactiveSeenAgain,
+                format!("{} was {} and was scanned again", u.key, u.status.as_str()),
+            )
+            .into());
+        }
+        return Ok(u);
+    }
+    if order.has_serial_list {
+        return Err(Refusal::new(
+            ReasonCode::UnknownSerial,
+            format!("{} is not on the serial list of {}", scanned.key(), order.id),
+        )
+        .into());
+    }
+    let (lot, expiry) = match scanned {
+        Scanned::Sgtin { lot, expiry, .. } => (lot.as_deref(), expiry.as_deref()),
+        Scanned::Sscc { .. } => (None, None),
+    };
+    Ok(cmd.create(&NewUnit {
+        key: scanned.key(),
+        epc,
+        level,
+        gtin: Some(order.gtin.as_str()),
+        lot,
+        expiry,
+        state: None,
+        capacity: None,
+        work_order: Some(&order.id),
+        listed: false,
+        time_ms: cmd.now,
+    })?)
+}
+
+/// One scan of a batch: (code, detail, whether it was placed).
+fn batch_item(
+    cmd: &mut Cmd<'_>,
+    prepared: Result<(Scanned, String, Option<String>), Refusal>,
+    target: &mut UnitView,
+    order: &WorkOrder,
+) -> Result<(ReasonCode, Option<String>, bool), Failure> {
+    let (scanned, epc, warning) = prepared?;
+    let existing = store::unit_by_key(&cmd.tx, scanned.key())?;
+    let item = unit_for_pack(cmd, existing, &scanned, &epc, Level::Pack, order)?;
+    match check_placement(&item, target, &[], Some(Level::Pack))? {
+        PlacementCheck::AlreadyThere => Ok((ReasonCode::AlreadyInThisContainer, None, false)),
+        PlacementCheck::NeedsMove => Err(Refusal::new(
+            ReasonCode::InOtherContainer,
+            format!("{} is in another container (use move)", item.key),
+        )
+        .into()),
+        PlacementCheck::Place => {
+            let (_item, t, _closed) = place(cmd, item, target.clone(), false)?;
+            *target = t;
+            let code = if warning.is_some() {
+                ReasonCode::ExpirySoon
+            } else {
+                ReasonCode::Ok
+            };
+            Ok((code, warning, true))
+        }
+    }
+}
 
 impl Station {
     /// Parses a scan and picks the unit identifier out of it.
@@ -129,81 +235,17 @@ impl Station {
         let user = self.require_user()?;
         let order = self.require_work_order()?;
         let scanned = self.identify(data)?;
-        let (epc, level) = match &scanned {
-            Scanned::Sgtin { sgtin, .. } if !self.products.contains_key(sgtin.gtin.as_str()) => {
-                return Err(Refusal::new(
-                    ReasonCode::WrongProduct,
-                    format!(
-                        "GTIN {}, work order {} expects {}",
-                        sgtin.gtin.as_str(),
-                        order.id,
-                        order.gtin
-                    ),
-                )
-                .into());
-            }
-            s => self.epc_and_level(s)?,
-        };
-        let mut warning = None;
-        if let Scanned::Sgtin {
-            sgtin, lot, expiry, ..
-        } = &scanned
-        {
-            if level == Level::Pack {
-                check_product(&order, sgtin.gtin.as_str(), lot.as_deref(), expiry.as_deref())?;
-            }
-            if let Some(exp) = expiry {
-                if let ExpiryCheck::Soon { days_left } = check_expiry(
-                    exp,
-                    now.div_euclid(MS_PER_DAY),
-                    self.settings.expiry_warn_days,
-                )? {
-                    warning = Some(format!("expires in {days_left} days"));
-                }
-            }
-        }
+        let (epc, level) = self.epc_and_level_for_order(&scanned, &order)?;
+        let warning = pack_rules(&order, &scanned, level, now, self.settings.expiry_warn_days)?;
         let ctx = self.event_context();
         let tx = self.store.begin()?;
         let existing = store::unit_by_key(&tx, scanned.key())?;
         let mut cmd = Cmd::new(tx, now);
         let item = match existing {
-            Some(u) => {
-                if u.status.is_gone() {
-                    return Err(Refusal::new(
-                        ReasonCode::InactiveSeenAgain,
-                        format!("{} was {} and was scanned again", u.key, u.status.as_str()),
-                    )
-                    .into());
-                }
-                u
+            None if level > Level::Pack || matches!(scanned, Scanned::Sscc { .. }) => {
+                return self.session.open_container(cmd, &scanned, &epc, level, &ctx);
             }
-            None if level == Level::Pack => {
-                if order.has_serial_list {
-                    return Err(Refusal::new(
-                        ReasonCode::UnknownSerial,
-                        format!("{} is not on the serial list of {}", scanned.key(), order.id),
-                    )
-                    .into());
-                }
-                let (lot, expiry) = match &scanned {
-                    Scanned::Sgtin { lot, expiry, .. } => (lot.clone(), expiry.clone()),
-                    Scanned::Sscc { .. } => (None, None),
-                };
-                cmd.create(&NewUnit {
-                    key: scanned.key(),
-                    epc: &epc,
-                    level,
-                    gtin: Some(order.gtin.as_str()),
-                    lot: lot.as_deref(),
-                    expiry: expiry.as_deref(),
-                    state: None,
-                    capacity: None,
-                    work_order: Some(&order.id),
-                    listed: false,
-                    time_ms: now,
-                })?
-            }
-            None => return self.session.open_container(cmd, &scanned, &epc, level, &ctx),
+            existing => unit_for_pack(&mut cmd, existing, &scanned, &epc, level, &order)?,
         };
         if item.is_container() && item.state == Some(ContainerState::Open) {
             // Scanning an open container's label makes it the current one.
@@ -250,7 +292,10 @@ impl Station {
                 let from_key = from.map_or_else(String::new, |f| f.key);
                 return Ok(Response::with_code(
                     ReasonCode::InOtherContainer,
-                    Some(format!("{} is in {from_key}; confirm to move it to {}", item.key, target.key)),
+                    Some(format!(
+                        "{} is in {from_key}; confirm to move it to {}",
+                        item.key, target.key
+                    )),
                 )
                 .unit(&item)
                 .container(&target)
@@ -269,6 +314,111 @@ impl Station {
         };
         r.closed = closed;
         Ok(r.unit(&item).container(&target))
+    }
+
+    /// EPC and level; an SGTIN of a product that is not the order's is refused by name.
+    fn epc_and_level_for_order(
+        &self,
+        scanned: &Scanned,
+        order: &WorkOrder,
+    ) -> Result<(String, Level), Refusal> {
+        match scanned {
+            Scanned::Sgtin { sgtin, .. } if !self.products.contains_key(sgtin.gtin.as_str()) => {
+                Err(Refusal::new(
+                    ReasonCode::WrongProduct,
+                    format!(
+                        "GTIN {}, work order {} expects {}",
+                        sgtin.gtin.as_str(),
+                        order.id,
+                        order.gtin
+                    ),
+                ))
+            }
+            s => self.epc_and_level(s),
+        }
+    }
+
+    /// Packs many scans into the current container in one transaction (a camera layer read).
+    /// Each scan gets its own verdict; accepted ones are committed together.
+    pub(crate) fn scan_batch(&mut self, data: &[String], now: i64) -> Outcome {
+        let user = self.require_user()?;
+        let order = self.require_work_order()?;
+        if data.is_empty() || data.len() > MAX_BATCH {
+            return Err(Refusal::new(
+                ReasonCode::InvalidArgument,
+                format!("a batch holds 1..{MAX_BATCH} scans, got {}", data.len()),
+            )
+            .into());
+        }
+        let target_level = order.spec.parent_level(Level::Pack).ok_or_else(|| {
+            Refusal::new(ReasonCode::WrongLevel, "the work order has no case level")
+        })?;
+        let prepared: Vec<Result<(Scanned, String, Option<String>), Refusal>> = data
+            .iter()
+            .map(|d| {
+                let s = self.identify(d)?;
+                let (epc, level) = self.epc_and_level_for_order(&s, &order)?;
+                if level != Level::Pack {
+                    return Err(Refusal::new(
+                        ReasonCode::WrongLevel,
+                        format!("{} is not a pack", s.key()),
+                    ));
+                }
+                let w = pack_rules(&order, &s, level, now, self.settings.expiry_warn_days)?;
+                Ok((s, epc, w))
+            })
+            .collect();
+        let ctx = self.event_context();
+        let tx = self.store.begin()?;
+        let mut cmd = Cmd::new(tx, now);
+        let mut target = self.session.current_container(&cmd.tx, target_level)?;
+        let mut results = Vec::with_capacity(data.len());
+        let mut alerts = Vec::new();
+        let mut accepted = 0usize;
+        let mut closed = false;
+        let mut first_refusal = None;
+        for (d, p) in data.iter().zip(prepared) {
+            match batch_item(&mut cmd, p, &mut target, &order) {
+                Ok((code, detail, placed)) => {
+                    accepted += usize::from(placed);
+                    closed |= placed && target.state == Some(ContainerState::Closed);
+                    results.push(serde_json::json!({"scan": d, "ok": true, "code": code, "detail": detail}));
+                }
+                Err(Failure::Refused(r)) => {
+                    if r.code.severity() == crate::domain::Severity::Alert {
+                        alerts.push(r.clone());
+                    }
+                    first_refusal.get_or_insert(r.code);
+                    results.push(serde_json::json!({"scan": d, "ok": false, "code": r.code, "detail": r.detail}));
+                }
+                Err(e @ Failure::Store(_)) => return Err(e),
+            }
+        }
+        if accepted > 0 {
+            cmd.commit("pack_batch", &user, &ctx, Some(&target.key), None, None, None)?;
+        } else {
+            drop(cmd);
+        }
+        if closed {
+            self.session.current.remove(&target.level);
+        }
+        for a in &alerts {
+            self.record_alert(a, now);
+        }
+        let refused = results.iter().filter(|v| v["ok"] == false).count();
+        let mut r = match first_refusal {
+            None => Response::ok(),
+            Some(code) => Response::with_code(
+                code,
+                Some(format!("{refused} of {} scans refused", data.len())),
+            ),
+        };
+        r.closed = closed;
+        Ok(r.container(&target).data(serde_json::json!({
+            "accepted": accepted,
+            "refused": refused,
+            "results": results,
+        })))
     }
 
     /// `new_container`: the next new SSCC opens at `level` (or `sscc` opens now).
