@@ -6,7 +6,7 @@ use crate::epcis::{
 };
 
 /// The packbench EPCIS extension namespace.
-pub const PB_NAMESPACE: &str = "https://ns.packbench.dev/epcis/1";
+pub const PB_NAMESPACE: &str = crate::epcis::PACKBENCH_NAMESPACE;
 
 /// Station-wide values every event carries.
 #[derive(Debug, Clone, Default)]
@@ -125,6 +125,7 @@ impl PendingEvent {
                 let mut e = (**original).clone();
                 e.error_declaration = Some(ErrorDeclaration {
                     declaration_time_ms: time_ms,
+                    declaration_time_zone: Some(ctx.tz_offset.clone()),
                     reason: Some("did_not_occur".to_owned()),
                     corrective_event_ids: Vec::new(),
                 });
