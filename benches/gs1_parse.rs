@@ -59,11 +59,18 @@ fn main() {
     };
     let opts = ParseOptions::default();
     for (_, scan) in SCANS {
-        assert!(parse(scan, &opts).is_ok(), "benchmark scan must be valid: {scan}");
+        assert!(
+            parse(scan, &opts).is_ok(),
+            "benchmark scan must be valid: {scan}"
+        );
     }
     println!(
         "gs1_parse ({}):",
-        if full { "measured" } else { "smoke run; use cargo bench for figures" }
+        if full {
+            "measured"
+        } else {
+            "smoke run; use cargo bench for figures"
+        }
     );
     let (mut total_n, mut total_t) = (0u64, Duration::ZERO);
     for (name, scan) in SCANS {
@@ -71,7 +78,10 @@ fn main() {
         total_n += n;
         total_t += t;
         let per_s = n as f64 / t.as_secs_f64();
-        println!("  {name:<40} {per_s:>12.0} parses/s  {:>8.2} µs/parse", 1e6 / per_s);
+        println!(
+            "  {name:<40} {per_s:>12.0} parses/s  {:>8.2} µs/parse",
+            1e6 / per_s
+        );
     }
     let per_s = total_n as f64 / total_t.as_secs_f64();
     println!("  {:<40} {per_s:>12.0} parses/s", "all scans");
