@@ -46,6 +46,8 @@ pub enum InputForm {
     DigitalLink,
     /// Not GS1 data, accepted because [`super::ParseOptions::allow_non_gs1`] is set.
     NonGs1,
+    /// Built in code with [`Gs1Message::from_elements`].
+    Constructed,
 }
 
 /// Something valid but suspicious in a scan.
@@ -120,7 +122,7 @@ impl Gs1Message {
         Ok(Gs1Message {
             symbology: None,
             elements,
-            form: InputForm::Bracketed,
+            form: InputForm::Constructed,
             non_gs1_data: None,
             warnings: Vec::new(),
         })
