@@ -1,6 +1,9 @@
 //! The GS1 core is pure (DESIGN.md §4): no GUI, database, serial, network, file or thread
 //! code under `src/gs1/`. This test reads the sources and fails on a forbidden import.
 
+// Test helpers outside #[test] functions may panic: a failed read is a failed test.
+#![allow(clippy::expect_used)]
+
 use std::path::Path;
 
 const FORBIDDEN: &[&str] = &[
