@@ -152,6 +152,8 @@ pub struct Refusal {
     pub code: ReasonCode,
     /// What exactly was wrong, in English, naming the input (e.g. expected vs found).
     pub detail: String,
+    /// The unit it is about (bracketed GS1 key), when there is one: alerts are filed under it.
+    pub subject: Option<String>,
 }
 
 impl Refusal {
@@ -160,7 +162,14 @@ impl Refusal {
         Self {
             code,
             detail: detail.into(),
+            subject: None,
         }
+    }
+
+    /// Names the unit the refusal is about.
+    pub fn about(mut self, key: impl Into<String>) -> Self {
+        self.subject = Some(key.into());
+        self
     }
 }
 

@@ -466,7 +466,13 @@ impl Station {
             let tx = self.store.begin()?;
             tx.execute(
                 "INSERT INTO alerts (time_ms, code, key, detail, username) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![now, r.code.as_str(), r.detail, r.detail, username],
+                rusqlite::params![
+                    now,
+                    r.code.as_str(),
+                    r.subject.as_deref().unwrap_or("-"),
+                    r.detail,
+                    username
+                ],
             )?;
             let id = tx.last_insert_rowid();
             append_audit(
@@ -475,7 +481,7 @@ impl Station {
                     time_ms: now,
                     username: username.clone(),
                     action: "alert".to_owned(),
-                    target: None,
+                    target: r.subject.clone(),
                     new_value: Some(format!("{}: {}", r.code.as_str(), r.detail)),
                     ..AuditEntry::default()
                 },

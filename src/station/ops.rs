@@ -362,6 +362,7 @@ impl Station {
                     ReasonCode::InactiveSeenAgain,
                     format!("{} was {} and was scanned again", u.key, u.status.as_str()),
                 )
+                .about(u.key.clone())
                 .into());
             }
             Some(u) if !u.status.is_active() => {
@@ -387,6 +388,7 @@ impl Station {
                         order.id
                     ),
                 )
+                .about(scanned.key())
                 .into());
             }
             _ => {}

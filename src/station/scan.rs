@@ -88,6 +88,7 @@ fn unit_for_pack(
                 ReasonCode::InactiveSeenAgain,
                 format!("{} was {} and was scanned again", u.key, u.status.as_str()),
             )
+            .about(u.key.clone())
             .into());
         }
         return Ok(u);
@@ -101,6 +102,7 @@ fn unit_for_pack(
                 order.id
             ),
         )
+        .about(scanned.key())
         .into());
     }
     let (lot, expiry) = match scanned {
