@@ -1,7 +1,6 @@
 //! Round trip through an image: every template's PNG and PDF rendering decodes (rxing) back to
 //! exactly the label's data.
 
-
 // Test helpers outside `#[test]` functions: a failed fixture must fail the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use packbench::labels::{Content, LabelData, Template, layout, pdf, raster};

@@ -20,10 +20,12 @@
 //! assert!(zpl::render(&label).contains("^FD>;>800095060000000000015^FS"));
 //! ```
 
+pub mod alloc;
 pub mod code128;
 pub mod label;
 pub mod layout;
 pub mod pdf;
+pub mod printer;
 pub mod raster;
 pub mod zpl;
 
