@@ -67,7 +67,10 @@ fn zpl_job_reaches_a_tcp_printer_with_gs1_128_fnc1() {
         .filter(|l| l.contains("^BC"))
         .map(|l| l.split("^FD").nth(1).unwrap().trim_end_matches("^FS"))
         .collect();
-    assert!(barcodes.iter().all(|b| b.starts_with(">;>8")), "{barcodes:?}");
+    assert!(
+        barcodes.iter().all(|b| b.starts_with(">;>8")),
+        "{barcodes:?}"
+    );
     assert_eq!(barcodes.last().unwrap(), &format!(">;>800{sscc}"));
     // Content: (02) GTIN, (17) expiry, (37) 20 then FNC1 before the next AI, (10) LOT42 in set B.
     let all = barcodes.join("|");
@@ -129,7 +132,10 @@ fn file_printer_receives_the_job() {
     });
     assert_eq!(status.data.unwrap()["jobs"][0]["ok"], true);
     let job = std::fs::read_to_string(&path).unwrap();
-    assert!(job.contains(&format!(">;>800{}", r.data.unwrap()["sscc"].as_str().unwrap())));
+    assert!(job.contains(&format!(
+        ">;>800{}",
+        r.data.unwrap()["sscc"].as_str().unwrap()
+    )));
 }
 
 #[test]

@@ -412,7 +412,8 @@ impl Station {
                 }
             }
             "printer" => {
-                if value != "none" && crate::labels::printer::PrinterTarget::parse(value).is_none() {
+                if value != "none" && crate::labels::printer::PrinterTarget::parse(value).is_none()
+                {
                     return Err(invalid(format!(
                         "printer must be tcp:HOST:PORT, file:PATH or none, got '{value}'"
                     )));

@@ -134,7 +134,14 @@ impl Station {
         };
         let tx = self.store.begin()?;
         let id = alloc::add_range(&tx, &range, now)?;
-        audit(&tx, now, &admin.username, "add_sscc_range", &range.to_string(), None)?;
+        audit(
+            &tx,
+            now,
+            &admin.username,
+            "add_sscc_range",
+            &range.to_string(),
+            None,
+        )?;
         let remaining = alloc::remaining(&tx)?;
         tx.commit()?;
         Ok(Response::ok().data(serde_json::json!({"range_id": id, "remaining": remaining})))
@@ -186,11 +193,13 @@ impl Station {
                     let parsed = PrinterTarget::parse(&target).ok_or_else(|| {
                         Refusal::new(ReasonCode::InvalidArgument, format!("printer {target}"))
                     })?;
-                    let worker = PrinterWorker::start(parsed, PrintPolicy::default())
-                        .map_err(|e| Failure::Store(StoreError::Io {
-                            path: std::path::PathBuf::from(&target),
-                            source: e,
-                        }))?;
+                    let worker =
+                        PrinterWorker::start(parsed, PrintPolicy::default()).map_err(|e| {
+                            Failure::Store(StoreError::Io {
+                                path: std::path::PathBuf::from(&target),
+                                source: e,
+                            })
+                        })?;
                     self.printer = Some((target.clone(), worker));
                 }
                 let queued = self.printer.as_ref().is_some_and(|(_, w)| {
@@ -248,18 +257,27 @@ impl Station {
             tx.execute(
                 "INSERT INTO labels (sscc, level, work_order, state, username, allocated_ms)
                  VALUES (?1, ?2, ?3, 'allocated', ?4, ?5) ON CONFLICT(sscc) DO NOTHING",
-                params![sscc.as_str(), unit.level.as_str(), order.id, user.username, now],
+                params![
+                    sscc.as_str(),
+                    unit.level.as_str(),
+                    order.id,
+                    user.username,
+                    now
+                ],
             )?;
-            let id: i64 =
-                tx.query_row("SELECT id FROM labels WHERE sscc = ?1", [sscc.as_str()], |r| {
-                    r.get(0)
-                })?;
+            let id: i64 = tx.query_row(
+                "SELECT id FROM labels WHERE sscc = ?1",
+                [sscc.as_str()],
+                |r| r.get(0),
+            )?;
             (sscc, id, unit.level, unit.child_count, None)
         } else {
             let level = match level {
-                Some(l) => Level::parse(l).filter(|l| *l != Level::Pack).ok_or_else(|| {
-                    Refusal::new(ReasonCode::InvalidArgument, format!("level '{l}'"))
-                })?,
+                Some(l) => Level::parse(l)
+                    .filter(|l| *l != Level::Pack)
+                    .ok_or_else(|| {
+                        Refusal::new(ReasonCode::InvalidArgument, format!("level '{l}'"))
+                    })?,
                 None => order.spec.levels().first().map_or(Level::Case, |(l, _)| *l),
             };
             let a = alloc::allocate(
@@ -278,7 +296,14 @@ impl Station {
             "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
             params![label_id, now],
         )?;
-        audit(&tx, now, &user.username, "print_label", &format!("(00){}", sscc.as_str()), None)?;
+        audit(
+            &tx,
+            now,
+            &user.username,
+            "print_label",
+            &format!("(00){}", sscc.as_str()),
+            None,
+        )?;
         // Committed before the job leaves: a crash after this never reuses the SSCC.
         tx.commit()?;
         if scan.is_none() {
@@ -315,7 +340,9 @@ impl Station {
     pub(crate) fn reprint_label(&mut self, scan: &str, reason: &str, now: i64) -> Outcome {
         let user = self.require_user()?;
         if reason.trim().is_empty() {
-            return Err(Refusal::new(ReasonCode::InvalidArgument, "a reprint needs a reason").into());
+            return Err(
+                Refusal::new(ReasonCode::InvalidArgument, "a reprint needs a reason").into(),
+            );
         }
         let sscc = self.sscc_of(scan)?;
         let (id, state, level) = self.label_row(&sscc)?;
@@ -334,7 +361,14 @@ impl Station {
             "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
             params![id, now],
         )?;
-        audit(&tx, now, &user.username, "reprint_label", &key, Some(reason.trim()))?;
+        audit(
+            &tx,
+            now,
+            &user.username,
+            "reprint_label",
+            &key,
+            Some(reason.trim()),
+        )?;
         tx.commit()?;
         let level = Level::parse(&level).unwrap_or(Level::Case);
         let count = unit.as_ref().map_or_else(
@@ -356,7 +390,9 @@ impl Station {
     pub(crate) fn verify_label(&mut self, scan: &str, now: i64) -> Outcome {
         let user = self.require_user()?;
         let Some(pending) = self.pending_label()? else {
-            return Err(Refusal::new(ReasonCode::NothingToConfirm, "no label waits for its scan").into());
+            return Err(
+                Refusal::new(ReasonCode::NothingToConfirm, "no label waits for its scan").into(),
+            );
         };
         let scanned = self.sscc_of(scan).ok();
         if scanned.as_ref().map(Sscc::as_str) != Some(pending.as_str()) {
@@ -394,8 +430,18 @@ impl Station {
             .into());
         }
         let tx = self.store.begin()?;
-        tx.execute("UPDATE labels SET state = 'void' WHERE id = ?1", params![id])?;
-        audit(&tx, now, &user.username, "void_label", &key, Some(reason.trim()))?;
+        tx.execute(
+            "UPDATE labels SET state = 'void' WHERE id = ?1",
+            params![id],
+        )?;
+        audit(
+            &tx,
+            now,
+            &user.username,
+            "void_label",
+            &key,
+            Some(reason.trim()),
+        )?;
         tx.commit()?;
         Ok(Response::ok().data(serde_json::json!({"voided": key})))
     }
@@ -418,7 +464,9 @@ impl Station {
         let jobs: Vec<serde_json::Value> = outcomes
             .iter()
             .map(|o| match &o.result {
-                Ok(attempts) => serde_json::json!({"sscc": o.sscc, "ok": true, "attempts": attempts}),
+                Ok(attempts) => {
+                    serde_json::json!({"sscc": o.sscc, "ok": true, "attempts": attempts})
+                }
                 Err(e) => serde_json::json!({"sscc": o.sscc, "ok": false, "error": e.to_string()}),
             })
             .collect();
