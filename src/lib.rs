@@ -14,5 +14,6 @@ pub mod cli;
 pub mod domain;
 pub mod epcis;
 pub mod gs1;
+pub mod labels;
 pub mod station;
 pub mod store;

@@ -122,6 +122,12 @@ reason_codes! {
     NothingToUndo = "NOTHING_TO_UNDO", Refused, "Nothing to undo.";
     /// The last action cannot be undone any more (something changed since).
     UndoConflict = "UNDO_CONFLICT", Refused, "The last action can no longer be undone.";
+    /// Every SSCC range is used up (add a range or pull one from the repository).
+    SsccExhausted = "SSCC_EXHAUSTED", Refused, "No SSCC left: add an SSCC range.";
+    /// A printed label has not been scanned back yet (the container cannot be closed).
+    LabelNotVerified = "LABEL_NOT_VERIFIED", Refused, "Scan the printed label first.";
+    /// The scan is not the label that was just printed.
+    LabelMismatch = "LABEL_MISMATCH", Refused, "This is not the label just printed.";
     /// The request is malformed (automation protocol).
     BadRequest = "BAD_REQUEST", Refused, "Malformed request.";
     /// The request names an unknown command (automation protocol).

@@ -30,7 +30,7 @@ fn audit(
 }
 
 impl Station {
-    fn require_admin(&self) -> Result<User, Refusal> {
+    pub(crate) fn require_admin(&self) -> Result<User, Refusal> {
         let user = self.require_user()?;
         if !user.role.can_administer() {
             return Err(Refusal::new(
@@ -408,6 +408,33 @@ impl Station {
                 if !value.parse::<u8>().is_ok_and(|n| (6..=12).contains(&n)) {
                     return Err(invalid(format!(
                         "sscc_company_prefix_length must be 6..12, got '{value}'"
+                    )));
+                }
+            }
+            "printer" => {
+                if value != "none" && crate::labels::printer::PrinterTarget::parse(value).is_none()
+                {
+                    return Err(invalid(format!(
+                        "printer must be tcp:HOST:PORT, file:PATH or none, got '{value}'"
+                    )));
+                }
+            }
+            "label_template" => {
+                if crate::labels::Template::parse(value).is_none() {
+                    return Err(invalid(format!(
+                        "label_template must be 4x6, a6 or 100x150, got '{value}'"
+                    )));
+                }
+            }
+            "label_dpi" | "sscc_low_stock" => {
+                value
+                    .parse::<u32>()
+                    .map_err(|_| invalid(format!("{key} must be a number, got '{value}'")))?;
+            }
+            "label_verify_before_close" => {
+                if !matches!(value, "true" | "false") {
+                    return Err(invalid(format!(
+                        "label_verify_before_close must be true or false, got '{value}'"
                     )));
                 }
             }

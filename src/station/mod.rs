@@ -11,6 +11,7 @@
 mod admin;
 mod cmd;
 mod events;
+mod labels;
 mod ops;
 mod query;
 mod request;
@@ -159,6 +160,10 @@ pub struct Station {
     products: HashMap<String, Product>,
     settings: Settings,
     parse_options: crate::gs1::ParseOptions,
+    /// The label printer worker and the target it was started for.
+    printer: Option<(String, crate::labels::printer::PrinterWorker)>,
+    /// Print jobs submitted and not yet reported.
+    print_pending: usize,
 }
 
 impl Station {
@@ -190,6 +195,8 @@ impl Station {
                 sscc_company_prefix_len: None,
             },
             parse_options: crate::gs1::ParseOptions::default(),
+            printer: None,
+            print_pending: 0,
         };
         station.reload()?;
         let last: Option<i64> =
@@ -325,7 +332,10 @@ impl Station {
             } => self.import_serials(&work_order, &serials, now),
             Request::SelectWorkOrder { id } => self.select_work_order(&id, now),
             Request::SetSetting { key, value } => self.set_setting(&key, &value, now),
-            Request::Scan { data } => self.scan(&data, now),
+            Request::Scan { data } => {
+                self.verify_pending_label(&data, now)?;
+                self.scan(&data, now)
+            }
             Request::ScanBatch { data } => self.scan_batch(&data, now),
             Request::Mode { mode } => {
                 self.require_user()?;
@@ -391,6 +401,27 @@ impl Station {
             Request::Manifest { scan } => self.manifest(&scan),
             Request::AcknowledgeAlert { id } => self.acknowledge_alert(id, now),
             Request::Status => self.status(),
+            Request::AddSsccRange {
+                company_prefix,
+                extension_digit,
+                first,
+                last,
+                source,
+            } => self.add_sscc_range(
+                &company_prefix,
+                extension_digit,
+                first,
+                last,
+                source.as_deref(),
+                now,
+            ),
+            Request::PrintLabel { level, scan } => {
+                self.print_label(level.as_deref(), scan.as_deref(), now)
+            }
+            Request::ReprintLabel { scan, reason } => self.reprint_label(&scan, &reason, now),
+            Request::VerifyLabel { scan } => self.verify_label(&scan, now),
+            Request::VoidLabel { scan, reason } => self.void_label(&scan, &reason, now),
+            Request::PrintStatus { wait_ms } => Ok(self.print_status(wait_ms.unwrap_or(0))),
         }
     }
 

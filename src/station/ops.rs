@@ -81,6 +81,7 @@ impl Station {
             )
             .into());
         }
+        self.require_label_verified(&container)?;
         let short = container
             .capacity
             .is_some_and(|c| container.child_count < c);

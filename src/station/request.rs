@@ -209,6 +209,55 @@ pub enum Request {
         #[serde(default)]
         signature: Option<SignatureInput>,
     },
+    /// Adds a range of SSCCs to allocate from (administrator only).
+    AddSsccRange {
+        /// GS1 company prefix.
+        company_prefix: String,
+        /// Extension digit (0-9).
+        extension_digit: u8,
+        /// First serial reference.
+        first: u64,
+        /// Last serial reference (inclusive).
+        last: u64,
+        /// `local` (default) or `pool` (from the repository).
+        #[serde(default)]
+        source: Option<String>,
+    },
+    /// Prints an SSCC label: for an existing container (`scan`, with its actual content) or for a
+    /// new one (a fresh SSCC of `level`, allocated now). The label must then be scanned back.
+    PrintLabel {
+        /// Level of the new container (default: the order's lowest).
+        #[serde(default)]
+        level: Option<String>,
+        /// An existing container to label.
+        #[serde(default)]
+        scan: Option<String>,
+    },
+    /// Prints a label again (lost, damaged, printer jam); the reason is audited.
+    ReprintLabel {
+        /// The SSCC of the label.
+        scan: String,
+        /// Why.
+        reason: String,
+    },
+    /// Matches a printed label against its scan (a scan in pack mode does the same).
+    VerifyLabel {
+        /// The scanned label.
+        scan: String,
+    },
+    /// Voids a printed label that will never be applied (the SSCC is never reused); audited.
+    VoidLabel {
+        /// The SSCC of the label.
+        scan: String,
+        /// Why.
+        reason: String,
+    },
+    /// Outcomes of print jobs sent to the printer (waits up to `wait_ms` for pending ones).
+    PrintStatus {
+        /// How long to wait for an outcome.
+        #[serde(default)]
+        wait_ms: Option<u64>,
+    },
     /// Status, parent chain, children and history of a unit.
     Lookup {
         /// The unit.

@@ -141,6 +141,34 @@ CREATE TABLE alerts (
     acknowledged_ms INTEGER
 );
 ",
+    // 2: SSCC ranges and the labels allocated from them (issue 7).
+    r"
+CREATE TABLE sscc_ranges (
+    id              INTEGER PRIMARY KEY,
+    company_prefix  TEXT NOT NULL,
+    extension_digit INTEGER NOT NULL,
+    first_serial    INTEGER NOT NULL,
+    last_serial     INTEGER NOT NULL,
+    next_serial     INTEGER NOT NULL,
+    source          TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL
+);
+
+CREATE TABLE labels (
+    id           INTEGER PRIMARY KEY,
+    sscc         TEXT NOT NULL UNIQUE,
+    range_id     INTEGER REFERENCES sscc_ranges(id),
+    level        TEXT NOT NULL,
+    work_order   TEXT,
+    state        TEXT NOT NULL,
+    username     TEXT NOT NULL,
+    allocated_ms INTEGER NOT NULL,
+    printed_ms   INTEGER,
+    print_count  INTEGER NOT NULL DEFAULT 0,
+    verified_ms  INTEGER
+);
+CREATE INDEX labels_pending ON labels(state) WHERE state = 'printed';
+",
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,336 @@
+//! Label templates and the layout of a label on one: a list of positioned texts, rules and
+//! GS1-128 symbols in printer dots, which every renderer (ZPL, PNG, PDF) draws the same way.
+
+use super::code128::{Code128Error, Symbol, encode_gs1};
+use super::label::{Field, LabelData, element_string, hri};
+use serde::Serialize;
+
+/// GS1 logistic label X dimension limits (GS1 General Specifications, SSCC on a logistic label).
+const X_MIN_MM: f64 = 0.495;
+const X_MAX_MM: f64 = 1.016;
+/// Quiet zone on each side of a Code 128 symbol, in modules.
+const QUIET_MODULES: u32 = 10;
+/// The narrowest module any printer renders reliably, in dots.
+const MIN_MODULE_DOTS: u32 = 2;
+
+/// A label size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// 4 × 6 inch (101.6 × 152.4 mm), the common thermal label.
+    In4x6,
+    /// A6 (105 × 148 mm).
+    A6,
+    /// 100 × 150 mm.
+    Mm100x150,
+}
+
+impl Template {
+    /// Every template.
+    pub const ALL: [Template; 3] = [Self::In4x6, Self::A6, Self::Mm100x150];
+
+    /// Stable name (`4x6`, `a6`, `100x150`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In4x6 => "4x6",
+            Self::A6 => "a6",
+            Self::Mm100x150 => "100x150",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// Width and height in millimetres.
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            Self::In4x6 => (101.6, 152.4),
+            Self::A6 => (105.0, 148.0),
+            Self::Mm100x150 => (100.0, 150.0),
+        }
+    }
+}
+
+/// One thing drawn on a label; coordinates in dots from the top-left corner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A line of text; `y` is the top of the text, `height` the font size in dots.
+    Text {
+        /// Left.
+        x: u32,
+        /// Top.
+        y: u32,
+        /// Font size.
+        height: u32,
+        /// The text.
+        text: String,
+    },
+    /// A filled rectangle (rules and boxes).
+    Rule {
+        /// Left.
+        x: u32,
+        /// Top.
+        y: u32,
+        /// Width.
+        width: u32,
+        /// Height.
+        height: u32,
+    },
+    /// A GS1-128 symbol; `x` is the first bar (the quiet zone is left of it).
+    Barcode {
+        /// First bar.
+        x: u32,
+        /// Top.
+        y: u32,
+        /// Module width in dots.
+        module: u32,
+        /// Bar height in dots.
+        height: u32,
+        /// The symbol.
+        symbol: Symbol,
+    },
+}
+
+/// Why a label cannot be laid out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    /// The data cannot be encoded.
+    #[error(transparent)]
+    Encode(#[from] Code128Error),
+    /// A symbol does not fit the label width at the smallest GS1 X dimension.
+    #[error("the barcode {hri} is too wide for a {template} label at {dpi} dpi")]
+    TooWide {
+        /// The bracketed data.
+        hri: String,
+        /// The template.
+        template: &'static str,
+        /// Resolution.
+        dpi: u32,
+    },
+    /// The resolution is not one label printers use.
+    #[error("unsupported resolution {dpi} dpi (use 152 to 600)")]
+    BadDpi {
+        /// The resolution asked for.
+        dpi: u32,
+    },
+}
+
+/// A label laid out on a template at a resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Template.
+    pub template: Template,
+    /// Dots per inch.
+    pub dpi: u32,
+    /// Width in dots.
+    pub width: u32,
+    /// Height in dots.
+    pub height: u32,
+    /// What to draw.
+    pub items: Vec<Item>,
+}
+
+impl Layout {
+    /// The symbols on the label, top to bottom (the SSCC is last).
+    pub fn symbols(&self) -> Vec<&Symbol> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Barcode { symbol, .. } => Some(symbol),
+                Item::Text { .. } | Item::Rule { .. } => None,
+            })
+            .collect()
+    }
+}
+
+fn dots(mm: f64, dpi: u32) -> u32 {
+    // Sizes are small positive numbers: the cast cannot truncate meaningfully.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let d = (mm * f64::from(dpi) / 25.4).round() as u32;
+    d
+}
+
+/// Splits fields into symbols that fit `usable` dots at module width `module`.
+fn split_symbols(
+    fields: &[Field],
+    module: u32,
+    usable: u32,
+    template: Template,
+    dpi: u32,
+) -> Result<Vec<(Symbol, String)>, LayoutError> {
+    let fits = |s: &Symbol| {
+        u32::try_from(s.modules().len()).unwrap_or(u32::MAX) + 2 * QUIET_MODULES
+            <= usable / module.max(1)
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < fields.len() {
+        let mut end = start + 1;
+        let mut best = None;
+        while end <= fields.len() {
+            let part = &fields[start..end];
+            match encode_gs1(&element_string(part)) {
+                Ok(s) if fits(&s) => best = Some((end, s, hri(part))),
+                Ok(_) | Err(Code128Error::TooLong { .. }) => break,
+                Err(e) => return Err(e.into()),
+            }
+            end += 1;
+        }
+        // A long batch may not fit at the GS1 minimum X on a 4-inch label: print it narrower
+        // (down to 2 dots) rather than refuse the label.
+        let best = best.or_else(|| {
+            let part = &fields[start..=start];
+            let s = encode_gs1(&element_string(part)).ok()?;
+            let modules = u32::try_from(s.modules().len()).ok()?;
+            ((modules + 2 * QUIET_MODULES) * MIN_MODULE_DOTS <= usable)
+                .then(|| (start + 1, s, hri(part)))
+        });
+        let Some((end, symbol, text)) = best else {
+            return Err(LayoutError::TooWide {
+                hri: hri(&fields[start..=start]),
+                template: template.as_str(),
+                dpi,
+            });
+        };
+        out.push((symbol, text));
+        start = end;
+    }
+    Ok(out)
+}
+
+/// Lays a label out: header, a text block (SSCC, content, count, batch, expiry, order, station,
+/// date), then the content symbols and, at the bottom, the SSCC symbol — each with its
+/// human-readable interpretation under it.
+pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, LayoutError> {
+    if !(152..=600).contains(&dpi) {
+        return Err(LayoutError::BadDpi { dpi });
+    }
+    let (w_mm, h_mm) = template.size_mm();
+    let (width, height) = (dots(w_mm, dpi), dots(h_mm, dpi));
+    let margin = dots(4.0, dpi);
+    let usable = width - 2 * margin;
+    let x_min = dots(X_MIN_MM, dpi).max(2);
+    let x_max = dots(X_MAX_MM, dpi).max(x_min);
+    let mut items = Vec::new();
+
+    // Header.
+    let big = dots(5.0, dpi);
+    let small = dots(3.2, dpi);
+    let mut y = margin;
+    let title = data
+        .product_name
+        .clone()
+        .unwrap_or_else(|| "Logistic unit".to_owned());
+    items.push(Item::Text {
+        x: margin,
+        y,
+        height: big,
+        text: title,
+    });
+    y += big + dots(1.5, dpi);
+    items.push(Item::Rule {
+        x: margin,
+        y,
+        width: usable,
+        height: dots(0.5, dpi).max(1),
+    });
+    y += dots(2.0, dpi);
+
+    // Text block.
+    let mut rows: Vec<(&str, String)> = vec![
+        ("SSCC", data.sscc.as_str().to_owned()),
+        ("LEVEL", data.level.to_uppercase()),
+    ];
+    if let Some(c) = &data.content {
+        rows.push(("CONTENT", c.gtin.as_str().to_owned()));
+        rows.push(("COUNT", c.count.to_string()));
+        if let Some(l) = &c.lot {
+            rows.push(("BATCH/LOT", l.as_str().to_owned()));
+        }
+        if let Some(e) = &c.expiry {
+            rows.push(("EXPIRY", e.iso_date()));
+        }
+    }
+    if let Some(w) = &data.work_order {
+        rows.push(("WORK ORDER", w.clone()));
+    }
+    if let Some(s) = &data.station {
+        rows.push(("STATION", s.clone()));
+    }
+    rows.push(("DATE", data.date.clone()));
+    let value_x = margin + dots(30.0, dpi);
+    for (label, value) in rows {
+        items.push(Item::Text {
+            x: margin,
+            y,
+            height: small,
+            text: label.to_owned(),
+        });
+        items.push(Item::Text {
+            x: value_x,
+            y,
+            height: small,
+            text: value,
+        });
+        y += small + dots(1.2, dpi);
+    }
+    y += dots(1.0, dpi);
+    items.push(Item::Rule {
+        x: margin,
+        y,
+        width: usable,
+        height: dots(0.5, dpi).max(1),
+    });
+    y += dots(3.0, dpi);
+
+    // Symbols: content first, the SSCC last (bottom of the label, as GS1 recommends).
+    let mut symbols = split_symbols(&data.content_fields(), x_min, usable, template, dpi)?;
+    symbols.extend(split_symbols(
+        &[data.sscc_field()],
+        x_min,
+        usable,
+        template,
+        dpi,
+    )?);
+    let hri_h = dots(3.0, dpi);
+    let gap = dots(3.0, dpi);
+    let n = u32::try_from(symbols.len()).unwrap_or(1);
+    let room = (height - margin).saturating_sub(y);
+    let bar_h = (room / n.max(1))
+        .saturating_sub(hri_h + gap)
+        .min(dots(32.0, dpi));
+    for (symbol, text) in symbols {
+        let modules = u32::try_from(symbol.modules().len()).unwrap_or(u32::MAX);
+        let module = (MIN_MODULE_DOTS..=x_max)
+            .rev()
+            .find(|m| (modules + 2 * QUIET_MODULES) * m <= usable)
+            .unwrap_or(MIN_MODULE_DOTS);
+        let sym_w = modules * module;
+        let x = margin + (usable - sym_w) / 2;
+        items.push(Item::Barcode {
+            x,
+            y,
+            module,
+            height: bar_h,
+            symbol,
+        });
+        y += bar_h + dots(0.8, dpi);
+        let text_w = u32::try_from(text.chars().count()).unwrap_or(0) * hri_h * 6 / 10;
+        items.push(Item::Text {
+            x: margin + usable.saturating_sub(text_w) / 2,
+            y,
+            height: hri_h,
+            text,
+        });
+        y += hri_h + gap;
+    }
+    Ok(Layout {
+        template,
+        dpi,
+        width,
+        height,
+        items,
+    })
+}

@@ -1,0 +1,475 @@
+//! SSCC label commands: ranges, print (allocate + render + send to the printer worker), reprint
+//! and void with a reason (audited), and scan-to-verify (a printed label must be scanned back
+//! before its container can be closed, so a label never applied cannot enter the data).
+
+use super::{Failure, Outcome, Response, Station};
+use crate::auth::{AuditEntry, append_audit};
+use crate::domain::{Level, ReasonCode, Refusal, UnitView};
+use crate::gs1::Sscc;
+use crate::labels::alloc::{self, AllocError, LabelOwner, SsccRange};
+use crate::labels::printer::{PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
+use crate::labels::{Content, LabelData, Template, layout, zpl};
+use crate::store::{self, StoreError};
+use rusqlite::{OptionalExtension, params};
+use std::time::Duration;
+
+impl From<AllocError> for Failure {
+    fn from(e: AllocError) -> Self {
+        match e {
+            AllocError::Store(s) => Self::Store(s),
+            AllocError::Exhausted => {
+                Self::Refused(Refusal::new(ReasonCode::SsccExhausted, e.to_string()))
+            }
+            AllocError::BadRange { .. } | AllocError::Overlap { .. } => {
+                Self::Refused(Refusal::new(ReasonCode::InvalidArgument, e.to_string()))
+            }
+        }
+    }
+}
+
+fn iso_date(now_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+fn audit(
+    tx: &rusqlite::Connection,
+    now: i64,
+    user: &str,
+    action: &str,
+    target: &str,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    append_audit(
+        tx,
+        &AuditEntry {
+            time_ms: now,
+            username: user.to_owned(),
+            action: action.to_owned(),
+            target: Some(target.to_owned()),
+            reason: reason.map(str::to_owned),
+            ..AuditEntry::default()
+        },
+    )?;
+    Ok(())
+}
+
+impl Station {
+    fn label_setting(&self, key: &str) -> Result<Option<String>, Failure> {
+        Ok(store::setting(self.store.conn(), key)?)
+    }
+
+    fn sscc_of(&self, scan: &str) -> Result<Sscc, Failure> {
+        let msg = crate::gs1::parse(scan, &self.parse_options)
+            .map_err(|e| Refusal::new(ReasonCode::InvalidScan, format!("{}: {e}", e.code())))?;
+        msg.sscc().ok_or_else(|| {
+            Refusal::new(ReasonCode::NotAUnit, format!("{scan} is not an SSCC label")).into()
+        })
+    }
+
+    /// The SSCC of the label printed and not yet scanned back, if any.
+    fn pending_label(&self) -> Result<Option<String>, Failure> {
+        Ok(self
+            .store
+            .conn()
+            .query_row(
+                "SELECT sscc FROM labels WHERE state = 'printed' ORDER BY printed_ms DESC, id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Refuses to close a container whose printed label was never scanned back (unless the
+    /// `label_verify_before_close` setting is `false`).
+    pub(crate) fn require_label_verified(&self, container: &UnitView) -> Result<(), Failure> {
+        if self.label_setting("label_verify_before_close")?.as_deref() == Some("false") {
+            return Ok(());
+        }
+        let sscc = container.key.trim_start_matches("(00)");
+        let printed: bool = self.store.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM labels WHERE sscc = ?1 AND state = 'printed')",
+            [sscc],
+            |r| r.get(0),
+        )?;
+        if printed {
+            return Err(Refusal::new(
+                ReasonCode::LabelNotVerified,
+                format!("the label (00){sscc} was printed but not scanned back"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// In pack mode, while a printed label waits, the next scan must be that label.
+    pub(crate) fn verify_pending_label(&mut self, data: &str, now: i64) -> Result<(), Failure> {
+        if self.session.mode != super::Mode::Pack {
+            return Ok(());
+        }
+        if self.pending_label()?.is_none() {
+            return Ok(());
+        }
+        self.verify_label(data, now).map(|_| ())
+    }
+
+    /// Adds an SSCC range.
+    pub(crate) fn add_sscc_range(
+        &mut self,
+        company_prefix: &str,
+        extension_digit: u8,
+        first: u64,
+        last: u64,
+        source: Option<&str>,
+        now: i64,
+    ) -> Outcome {
+        let admin = self.require_admin()?;
+        let range = SsccRange {
+            company_prefix: company_prefix.to_owned(),
+            extension_digit,
+            first,
+            last,
+            source: source.unwrap_or("local").to_owned(),
+        };
+        let tx = self.store.begin()?;
+        let id = alloc::add_range(&tx, &range, now)?;
+        audit(
+            &tx,
+            now,
+            &admin.username,
+            "add_sscc_range",
+            &range.to_string(),
+            None,
+        )?;
+        let remaining = alloc::remaining(&tx)?;
+        tx.commit()?;
+        Ok(Response::ok().data(serde_json::json!({"range_id": id, "remaining": remaining})))
+    }
+
+    fn label_data(&self, sscc: &Sscc, level: Level, count: u32, now: i64) -> LabelData {
+        let order = self.session.work_order.as_ref();
+        let lowest = order.and_then(|o| o.spec.levels().first().map(|(l, _)| *l));
+        let content = order.filter(|_| lowest == Some(level)).and_then(|o| {
+            Some(Content {
+                gtin: o.gtin.parse().ok()?,
+                count,
+                lot: o.lot.as_deref().and_then(|l| l.parse().ok()),
+                expiry: o.expiry.as_deref().and_then(|e| e.parse().ok()),
+            })
+        });
+        LabelData {
+            sscc: sscc.clone(),
+            level: level.as_str().to_owned(),
+            content,
+            product_name: order.and_then(|o| self.products.get(&o.gtin).map(|p| p.name.clone())),
+            work_order: order.map(|o| o.id.clone()),
+            station: self.settings.read_point.clone(),
+            date: iso_date(now),
+        }
+    }
+
+    /// Renders the label and hands it to the printer worker; answers what happened.
+    fn render_and_send(
+        &mut self,
+        label_id: i64,
+        data: &LabelData,
+    ) -> Result<serde_json::Value, Failure> {
+        let template = self
+            .label_setting("label_template")?
+            .and_then(|t| Template::parse(&t))
+            .unwrap_or(Template::In4x6);
+        let dpi = self
+            .label_setting("label_dpi")?
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(203);
+        let laid = layout(data, template, dpi)
+            .map_err(|e| Refusal::new(ReasonCode::InvalidArgument, e.to_string()))?;
+        let job = zpl::render(&laid);
+        let print = match self.label_setting("printer")?.filter(|p| p != "none") {
+            None => serde_json::json!({"queued": false, "printer": "none"}),
+            Some(target) => {
+                if self.printer.as_ref().is_none_or(|(t, _)| *t != target) {
+                    let parsed = PrinterTarget::parse(&target).ok_or_else(|| {
+                        Refusal::new(ReasonCode::InvalidArgument, format!("printer {target}"))
+                    })?;
+                    let worker =
+                        PrinterWorker::start(parsed, PrintPolicy::default()).map_err(|e| {
+                            Failure::Store(StoreError::Io {
+                                path: std::path::PathBuf::from(&target),
+                                source: e,
+                            })
+                        })?;
+                    self.printer = Some((target.clone(), worker));
+                }
+                let queued = self.printer.as_ref().is_some_and(|(_, w)| {
+                    w.submit(PrintJob {
+                        id: label_id,
+                        sscc: data.sscc.as_str().to_owned(),
+                        data: job.clone().into_bytes(),
+                    })
+                    .is_ok()
+                });
+                if queued {
+                    self.print_pending += 1;
+                }
+                serde_json::json!({"queued": queued, "printer": target})
+            }
+        };
+        Ok(serde_json::json!({
+            "sscc": data.sscc.as_str(),
+            "key": format!("(00){}", data.sscc.as_str()),
+            "label_id": label_id,
+            "template": template.as_str(),
+            "symbols": laid.symbols().iter().map(|s| s.element_string()).collect::<Vec<_>>(),
+            "zpl": job,
+            "print": print,
+        }))
+    }
+
+    /// Prints a label for an existing container or a new SSCC.
+    pub(crate) fn print_label(
+        &mut self,
+        level: Option<&str>,
+        scan: Option<&str>,
+        now: i64,
+    ) -> Outcome {
+        let user = self.require_user()?;
+        let order = self.require_work_order()?;
+        if let Some(sscc) = self.pending_label()? {
+            return Err(Refusal::new(
+                ReasonCode::LabelNotVerified,
+                format!("scan the label (00){sscc} first (or reprint or void it)"),
+            )
+            .into());
+        }
+        let low_stock: u64 = self
+            .label_setting("sscc_low_stock")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        let scanned = scan.map(|s| self.sscc_of(s)).transpose()?;
+        let tx = self.store.begin()?;
+        let (sscc, label_id, level, count, remaining) = if let Some(sscc) = scanned {
+            let key = format!("(00){}", sscc.as_str());
+            let unit = store::unit_by_key(&tx, &key)?.ok_or_else(|| {
+                Refusal::new(ReasonCode::UnknownUnit, format!("{key} is not known"))
+            })?;
+            tx.execute(
+                "INSERT INTO labels (sscc, level, work_order, state, username, allocated_ms)
+                 VALUES (?1, ?2, ?3, 'allocated', ?4, ?5) ON CONFLICT(sscc) DO NOTHING",
+                params![
+                    sscc.as_str(),
+                    unit.level.as_str(),
+                    order.id,
+                    user.username,
+                    now
+                ],
+            )?;
+            let id: i64 = tx.query_row(
+                "SELECT id FROM labels WHERE sscc = ?1",
+                [sscc.as_str()],
+                |r| r.get(0),
+            )?;
+            (sscc, id, unit.level, unit.child_count, None)
+        } else {
+            let level = match level {
+                Some(l) => Level::parse(l)
+                    .filter(|l| *l != Level::Pack)
+                    .ok_or_else(|| {
+                        Refusal::new(ReasonCode::InvalidArgument, format!("level '{l}'"))
+                    })?,
+                None => order.spec.levels().first().map_or(Level::Case, |(l, _)| *l),
+            };
+            let a = alloc::allocate(
+                &tx,
+                LabelOwner {
+                    level: level.as_str(),
+                    work_order: Some(&order.id),
+                    username: &user.username,
+                },
+                now,
+            )?;
+            let capacity = order.spec.capacity(level).unwrap_or(0);
+            (a.sscc, a.label_id, level, capacity, Some(a.remaining))
+        };
+        tx.execute(
+            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
+            params![label_id, now],
+        )?;
+        audit(
+            &tx,
+            now,
+            &user.username,
+            "print_label",
+            &format!("(00){}", sscc.as_str()),
+            None,
+        )?;
+        // Committed before the job leaves: a crash after this never reuses the SSCC.
+        tx.commit()?;
+        if scan.is_none() {
+            self.session.next_level = Some(level);
+        }
+        let data = self.label_data(&sscc, level, count, now);
+        let mut payload = self.render_and_send(label_id, &data)?;
+        if let Some(r) = remaining {
+            payload["remaining"] = r.into();
+            payload["low_stock"] = (r < low_stock).into();
+        }
+        Ok(Response::ok().data(payload))
+    }
+
+    fn label_row(&self, sscc: &Sscc) -> Result<(i64, String, String), Failure> {
+        self.store
+            .conn()
+            .query_row(
+                "SELECT id, state, level FROM labels WHERE sscc = ?1",
+                [sscc.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                Refusal::new(
+                    ReasonCode::UnknownUnit,
+                    format!("no label was printed for (00){}", sscc.as_str()),
+                )
+                .into()
+            })
+    }
+
+    /// Prints a label again, with a reason.
+    pub(crate) fn reprint_label(&mut self, scan: &str, reason: &str, now: i64) -> Outcome {
+        let user = self.require_user()?;
+        if reason.trim().is_empty() {
+            return Err(
+                Refusal::new(ReasonCode::InvalidArgument, "a reprint needs a reason").into(),
+            );
+        }
+        let sscc = self.sscc_of(scan)?;
+        let (id, state, level) = self.label_row(&sscc)?;
+        if state == "void" {
+            return Err(Refusal::new(
+                ReasonCode::Inactive,
+                format!("the label (00){} was voided", sscc.as_str()),
+            )
+            .into());
+        }
+        let key = format!("(00){}", sscc.as_str());
+        let unit = store::unit_by_key(self.store.conn(), &key)?;
+        // A label already applied and verified needs verifying again: the new copy replaces it.
+        let tx = self.store.begin()?;
+        tx.execute(
+            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
+            params![id, now],
+        )?;
+        audit(
+            &tx,
+            now,
+            &user.username,
+            "reprint_label",
+            &key,
+            Some(reason.trim()),
+        )?;
+        tx.commit()?;
+        let level = Level::parse(&level).unwrap_or(Level::Case);
+        let count = unit.as_ref().map_or_else(
+            || {
+                self.session
+                    .work_order
+                    .as_ref()
+                    .and_then(|o| o.spec.capacity(level))
+                    .unwrap_or(0)
+            },
+            |u| u.child_count,
+        );
+        let data = self.label_data(&sscc, level, count, now);
+        let payload = self.render_and_send(id, &data)?;
+        Ok(Response::ok().data(payload))
+    }
+
+    /// Matches a scan against the label printed last.
+    pub(crate) fn verify_label(&mut self, scan: &str, now: i64) -> Outcome {
+        let user = self.require_user()?;
+        let Some(pending) = self.pending_label()? else {
+            return Err(
+                Refusal::new(ReasonCode::NothingToConfirm, "no label waits for its scan").into(),
+            );
+        };
+        let scanned = self.sscc_of(scan).ok();
+        if scanned.as_ref().map(Sscc::as_str) != Some(pending.as_str()) {
+            return Err(Refusal::new(
+                ReasonCode::LabelMismatch,
+                format!("expected the label (00){pending}, scanned {scan}"),
+            )
+            .into());
+        }
+        let key = format!("(00){pending}");
+        let tx = self.store.begin()?;
+        tx.execute(
+            "UPDATE labels SET state = 'verified', verified_ms = ?2 WHERE sscc = ?1",
+            params![pending, now],
+        )?;
+        audit(&tx, now, &user.username, "verify_label", &key, None)?;
+        tx.commit()?;
+        Ok(Response::ok().data(serde_json::json!({"verified": key})))
+    }
+
+    /// Voids a label that will never be applied.
+    pub(crate) fn void_label(&mut self, scan: &str, reason: &str, now: i64) -> Outcome {
+        let user = self.require_user()?;
+        if reason.trim().is_empty() {
+            return Err(Refusal::new(ReasonCode::InvalidArgument, "voiding needs a reason").into());
+        }
+        let sscc = self.sscc_of(scan)?;
+        let (id, state, _) = self.label_row(&sscc)?;
+        let key = format!("(00){}", sscc.as_str());
+        if state == "verified" || store::unit_by_key(self.store.conn(), &key)?.is_some() {
+            return Err(Refusal::new(
+                ReasonCode::AlreadyExists,
+                format!("{key} is in use; relabel or retire the container instead"),
+            )
+            .into());
+        }
+        let tx = self.store.begin()?;
+        tx.execute(
+            "UPDATE labels SET state = 'void' WHERE id = ?1",
+            params![id],
+        )?;
+        audit(
+            &tx,
+            now,
+            &user.username,
+            "void_label",
+            &key,
+            Some(reason.trim()),
+        )?;
+        tx.commit()?;
+        Ok(Response::ok().data(serde_json::json!({"voided": key})))
+    }
+
+    /// Outcomes of print jobs, waiting up to `wait_ms` while some are outstanding.
+    pub(crate) fn print_status(&mut self, wait_ms: u64) -> Response {
+        let mut outcomes = Vec::new();
+        if let Some((_, worker)) = &self.printer {
+            outcomes = worker.drain();
+            let deadline = std::time::Instant::now() + Duration::from_millis(wait_ms);
+            while outcomes.len() < self.print_pending {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match worker.wait(left) {
+                    Some(o) => outcomes.push(o),
+                    None => break,
+                }
+            }
+        }
+        self.print_pending = self.print_pending.saturating_sub(outcomes.len());
+        let jobs: Vec<serde_json::Value> = outcomes
+            .iter()
+            .map(|o| match &o.result {
+                Ok(attempts) => {
+                    serde_json::json!({"sscc": o.sscc, "ok": true, "attempts": attempts})
+                }
+                Err(e) => serde_json::json!({"sscc": o.sscc, "ok": false, "error": e.to_string()}),
+            })
+            .collect();
+        Response::ok().data(serde_json::json!({"jobs": jobs, "pending": self.print_pending}))
+    }
+}
