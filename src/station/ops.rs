@@ -47,6 +47,26 @@ fn detach(
     Ok((item, Some(parent)))
 }
 
+fn require_container(u: &UnitView) -> Result<(), Refusal> {
+    if u.is_container() {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        ReasonCode::NotAContainer,
+        format!("{} is a pack", u.key),
+    ))
+}
+
+fn require_contents(u: &UnitView) -> Result<(), Refusal> {
+    if u.child_count > 0 {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        ReasonCode::ContainerEmpty,
+        format!("{} holds nothing", u.key),
+    ))
+}
+
 impl Station {
     /// Closes a container; a short one needs a supervisor signature.
     pub(crate) fn close(
@@ -60,13 +80,7 @@ impl Station {
             Some(s) => self.resolve(self.store.conn(), s)?,
             None => self.lowest_current()?,
         };
-        if !container.is_container() {
-            return Err(Refusal::new(
-                ReasonCode::NotAContainer,
-                format!("{} is a pack", container.key),
-            )
-            .into());
-        }
+        require_container(&container)?;
         if container.state != Some(ContainerState::Open) {
             return Err(Refusal::new(
                 ReasonCode::ContainerClosed,
@@ -74,13 +88,7 @@ impl Station {
             )
             .into());
         }
-        if container.child_count == 0 {
-            return Err(Refusal::new(
-                ReasonCode::ContainerEmpty,
-                format!("{} holds nothing", container.key),
-            )
-            .into());
-        }
+        require_contents(&container)?;
         self.require_label_verified(&container)?;
         let short = container
             .capacity
@@ -153,20 +161,8 @@ impl Station {
         let user = self.require_user()?;
         let ctx = self.event_context();
         let container = self.resolve(self.store.conn(), scan)?;
-        if !container.is_container() {
-            return Err(Refusal::new(
-                ReasonCode::NotAContainer,
-                format!("{} is a pack", container.key),
-            )
-            .into());
-        }
-        if container.child_count == 0 {
-            return Err(Refusal::new(
-                ReasonCode::ContainerEmpty,
-                format!("{} holds nothing", container.key),
-            )
-            .into());
-        }
+        require_container(&container)?;
+        require_contents(&container)?;
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
         let container = unpack_all(&mut cmd, container)?;
