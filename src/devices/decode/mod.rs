@@ -214,3 +214,12 @@ pub fn decode_file(path: &Path, options: &DecodeOptions) -> Result<DecodeReport,
         decode_ms,
     })
 }
+
+#[doc(hidden)]
+/// Debug: located regions (x, y, w, h).
+pub fn debug_locate(image: &GrayImage) -> Vec<(u32, u32, u32, u32, f32, f32)> {
+    locate::locate(image)
+        .iter()
+        .map(|r| (r.x, r.y, r.width, r.height, r.strength, r.isotropy))
+        .collect()
+}

@@ -163,6 +163,7 @@ mod tests {
             height: 40,
             aspect: 1.5,
             strength: 1.0,
+            isotropy: 1.0,
         };
         let (prepared, back) = apply(&image, Treatment::Rotate(90.0));
         assert_eq!((prepared.width, prepared.height), (40, 60));
@@ -191,6 +192,7 @@ mod tests {
             height: 30,
             aspect: 1.0,
             strength: 1.0,
+            isotropy: 1.0,
         };
         let (prepared, back) = apply(&image, Treatment::Scale(2.0));
         assert_eq!((prepared.width, prepared.height), (100, 60));

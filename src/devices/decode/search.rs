@@ -47,7 +47,7 @@ const FIRST: Pass = Pass {
 /// The retry ladder for a region, cheapest and most often useful first.
 fn retry_steps(region: &Region) -> Vec<Step> {
     let side = region.width.max(region.height);
-    let linear = region.aspect > 2.5 || region.aspect < 0.4;
+    let linear = region.isotropy < 0.35 || region.aspect > 3.5 || region.aspect < 0.3;
     let hard = Pass {
         others: true,
         try_harder: true,
@@ -225,6 +225,7 @@ impl Search<'_> {
             height: self.image.height(),
             aspect: 1.0,
             strength: 0.0,
+            isotropy: 1.0,
         }
     }
 }
@@ -289,11 +290,34 @@ pub(crate) fn run_with_stats(
     };
     let first = search.decode_regions(&open, false);
     if options.retries {
+        // Codes of one layer have one size: a failed region much smaller than the decoded
+        // ones is probably a fragment of a symbol with large plain areas, so look at a
+        // symbol-sized window around it.
+        let mut decoded_sides: Vec<u32> = open
+            .iter()
+            .zip(&first)
+            .filter(|(_, ok)| **ok)
+            .map(|(region, _)| region.width.max(region.height))
+            .collect();
+        decoded_sides.sort_unstable();
+        let typical_side = decoded_sides.get(decoded_sides.len() / 2).copied();
         let failed: Vec<Region> = open
             .iter()
             .zip(&first)
             .filter(|(_, ok)| !**ok)
-            .map(|(region, _)| *region)
+            .map(|(region, _)| match typical_side {
+                Some(side) if region.width.max(region.height) * 5 < side * 4 => {
+                    region.grown_to(side * 6 / 5, width, height)
+                }
+                _ => *region,
+            })
+            .collect();
+        // In a big frame a blob covering a quarter of it is the case or the background,
+        // not a symbol: not worth the retry ladder.
+        let quarter = u64::from(width) * u64::from(height) / 4;
+        let failed: Vec<Region> = failed
+            .into_iter()
+            .filter(|region| small || u64::from(region.width) * u64::from(region.height) < quarter)
             .collect();
         let retried = search.decode_regions(&failed, true);
         let nothing_yet = search.lock().codes.is_empty();
