@@ -1,5 +1,7 @@
 //! The command-line surface (`DESIGN.md` §8). `main.rs` only calls [`run`].
 
+pub mod decode;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,14 +27,21 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Decode every barcode in image files.
+    Decode(decode::DecodeArgs),
+}
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let code = if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
@@ -43,6 +52,10 @@ pub fn run() -> ExitCode {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
             ExitCode::from(EXIT_OK)
+        }
+        Some(Command::Decode(args)) => {
+            let stdout = std::io::stdout();
+            ExitCode::from(decode::run(&args, &mut stdout.lock()))
         }
     }
 }

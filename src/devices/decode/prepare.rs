@@ -28,9 +28,18 @@ pub(crate) enum Treatment {
 
 /// Cuts `region` out of `image`.
 pub(crate) fn crop(image: &GrayImage, region: &Region) -> GrayImage {
-    DynamicImage::ImageLuma8(image.clone())
-        .crop_imm(region.x, region.y, region.width, region.height)
-        .into_luma8()
+    let (width, height) = image.dimensions();
+    let x0 = region.x.min(width) as usize;
+    let y0 = region.y.min(height) as usize;
+    let x1 = (region.x + region.width).min(width) as usize;
+    let y1 = (region.y + region.height).min(height) as usize;
+    let w = width as usize;
+    let mut out = Vec::with_capacity((x1 - x0) * (y1 - y0));
+    for row in image.as_raw().chunks(w).take(y1).skip(y0) {
+        out.extend_from_slice(&row[x0..x1]);
+    }
+    GrayImage::from_raw((x1 - x0) as u32, (y1 - y0) as u32, out)
+        .unwrap_or_else(|| GrayImage::new(0, 0))
 }
 
 /// Applies `treatment`; returns the prepared image and the matrix mapping its pixel

@@ -118,7 +118,7 @@ fn with_bitmap<T>(
 
 /// Object-safe view of a `BinaryBitmap<B>` for the few reads we do.
 trait BitmapReader {
-    fn data_matrix_all(&mut self) -> Vec<DecodedCode>;
+    fn data_matrix_all(&mut self, thorough: bool) -> Vec<DecodedCode>;
     fn data_matrix_fallback(&mut self) -> Option<DecodedCode>;
     fn qr_all(&mut self, try_harder: bool) -> Vec<DecodedCode>;
     fn multi_format(
@@ -129,9 +129,11 @@ trait BitmapReader {
 }
 
 impl<B: Binarizer> BitmapReader for BinaryBitmap<B> {
-    fn data_matrix_all(&mut self) -> Vec<DecodedCode> {
+    fn data_matrix_all(&mut self, thorough: bool) -> Vec<DecodedCode> {
         let matrix = self.get_black_matrix();
-        let Ok(symbols) = zxing_cpp_detector::detect(matrix, true, true) else {
+        // Not thorough: only the lines through the centre (a crop centred on its symbol);
+        // thorough: parallel lines across the whole image, every symbol they meet.
+        let Ok(symbols) = zxing_cpp_detector::detect(matrix, thorough, true) else {
             return Vec::new();
         };
         let decoder = DataMatrixDecoder::new();
@@ -202,7 +204,8 @@ pub(crate) struct Pass {
     pub qr: bool,
     /// Run `MultiFormatReader` for the other formats.
     pub others: bool,
-    /// rxing's TryHarder for the QR and other readers.
+    /// Thorough search: the Data Matrix detector scans lines across the whole image (not only
+    /// through its centre) and rxing's TryHarder is set for the other readers.
     pub try_harder: bool,
 }
 
@@ -216,7 +219,7 @@ pub(crate) fn decode_prepared(
     with_bitmap(image, binariser, |bitmap| {
         let mut codes = Vec::new();
         if pass.data_matrix && formats.data_matrix {
-            codes.extend(bitmap.data_matrix_all());
+            codes.extend(bitmap.data_matrix_all(pass.try_harder));
             if codes.is_empty() && pass.data_matrix_fallback {
                 codes.extend(bitmap.data_matrix_fallback());
             }
@@ -272,8 +275,8 @@ fn convert(result: &RXingResult) -> Option<DecodedCode> {
 /// Two-digit AI prefixes whose element strings have a predefined length and therefore need no
 /// group separator after them (GS1 General Specifications, figure 7.8.5-2).
 const PREDEFINED_LENGTH_PREFIXES: [&str; 22] = [
-    "00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
-    "31", "32", "33", "34", "35", "36", "41",
+    "00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "31",
+    "32", "33", "34", "35", "36", "41",
 ];
 
 /// Turns rxing's bracketed DataBar Expanded text `(01)...(3103)...(10)...` into the raw element

@@ -51,6 +51,7 @@ fn retry_steps(region: &Region) -> Vec<Step> {
     let hard = Pass {
         others: true,
         try_harder: true,
+        data_matrix_fallback: true,
         ..FIRST
     };
     let step = |treatment, binariser, pass| Step {
@@ -58,25 +59,30 @@ fn retry_steps(region: &Region) -> Vec<Step> {
         binariser,
         pass,
     };
+    let thorough = Pass {
+        try_harder: true,
+        ..FIRST
+    };
     let mut steps = vec![
-        step(Treatment::Plain, Binariser::GlobalHistogram, FIRST),
-        step(Treatment::Invert, Binariser::Hybrid, FIRST),
-        step(Treatment::Blur(1.0), Binariser::Hybrid, FIRST),
+        step(Treatment::Plain, Binariser::Hybrid, thorough),
+        step(Treatment::Plain, Binariser::GlobalHistogram, thorough),
+        step(Treatment::Invert, Binariser::Hybrid, thorough),
+        step(Treatment::Blur(1.0), Binariser::Hybrid, thorough),
     ];
     if side < 400 {
-        steps.push(step(Treatment::Scale(2.0), Binariser::Hybrid, FIRST));
+        steps.push(step(Treatment::Scale(2.0), Binariser::Hybrid, thorough));
     }
     if side > 120 {
-        steps.push(step(Treatment::Scale(0.5), Binariser::Hybrid, FIRST));
+        steps.push(step(Treatment::Scale(0.5), Binariser::Hybrid, thorough));
     }
     steps.extend([
-        step(Treatment::Thicken(1), Binariser::Hybrid, FIRST),
-        step(Treatment::Rotate(30.0), Binariser::Hybrid, FIRST),
-        step(Treatment::Blur(2.0), Binariser::GlobalHistogram, FIRST),
+        step(Treatment::Thicken(1), Binariser::Hybrid, thorough),
+        step(Treatment::Rotate(30.0), Binariser::Hybrid, thorough),
+        step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
         step(
             Treatment::Plain,
             Binariser::Adaptive((side / 12).clamp(4, 40)),
-            FIRST,
+            thorough,
         ),
         step(Treatment::Plain, Binariser::Hybrid, hard),
     ]);
@@ -95,6 +101,37 @@ struct Found {
 }
 
 impl Found {
+    /// Whether `region` is mostly covered by codes already found (nothing new to see there).
+    fn covers(&self, region: &Region) -> bool {
+        let area = f64::from(region.width) * f64::from(region.height);
+        self.codes.iter().any(|code| {
+            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for &(x, y) in &code.corners {
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+            }
+            // Linear codes report points along one scan line: give the box the bars' height.
+            if code.symbology.is_linear() {
+                let pad = ((x1 - x0).max(y1 - y0) * 0.3 - (x1 - x0).min(y1 - y0)).max(0.0);
+                if x1 - x0 > y1 - y0 {
+                    y0 -= pad;
+                    y1 += pad;
+                } else {
+                    x0 -= pad;
+                    x1 += pad;
+                }
+            }
+            let overlap_w =
+                (x1.min((region.x + region.width) as f32) - x0.max(region.x as f32)).max(0.0);
+            let overlap_h =
+                (y1.min((region.y + region.height) as f32) - y0.max(region.y as f32)).max(0.0);
+            f64::from(overlap_w * overlap_h) * 2.0 > area
+                || region.contains(code.centre()) && area < f64::from((x1 - x0) * (y1 - y0)) * 4.0
+        })
+    }
+
     fn add(&mut self, code: DecodedCode) -> bool {
         if self.codes.iter().any(|known| known.text == code.text) {
             return false;
@@ -114,7 +151,10 @@ struct Search<'a> {
 
 impl Search<'_> {
     fn done(&self) -> bool {
-        if self.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+        if self
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
             return true;
         }
         match self.options.expected_codes {
@@ -164,6 +204,9 @@ impl Search<'_> {
                 if self.done() {
                     break;
                 }
+                if self.lock().covers(region) {
+                    continue;
+                }
                 let crop_image = crop(self.image, region);
                 let mut steps = Vec::new();
                 if !retries {
@@ -176,7 +219,7 @@ impl Search<'_> {
                     steps.extend(retry_steps(region));
                 }
                 for step in steps {
-                    if self.done() {
+                    if self.done() || self.lock().covers(region) {
                         break;
                     }
                     let added = self.attempt(&crop_image, region, step);
@@ -274,20 +317,7 @@ pub(crate) fn run_with_stats(
     }
 
     let regions = locate(image);
-    // Regions already explained by a code found on the whole image need no second look.
-    let open: Vec<Region> = {
-        let found = search.lock();
-        regions
-            .iter()
-            .filter(|region| {
-                !found
-                    .codes
-                    .iter()
-                    .any(|code| region.contains(code.centre()))
-            })
-            .copied()
-            .collect()
-    };
+    let open = regions.clone();
     let first = search.decode_regions(&open, false);
     if options.retries {
         // Codes of one layer have one size: a failed region much smaller than the decoded
@@ -346,7 +376,9 @@ fn sort_reading_order(codes: &mut [DecodedCode]) {
             let (min, max) = code
                 .corners
                 .iter()
-                .fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+                    (lo.min(p.1), hi.max(p.1))
+                });
             (max - min).max(1.0)
         })
         .fold(f32::MAX, f32::min);
