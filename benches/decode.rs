@@ -122,7 +122,10 @@ fn main() {
                 if is_layer {
                     peer_layer_ms.push(*peer_ms);
                 }
-                (format!("{hits}/{}", expected.len()), format!("{peer_ms:.1}"))
+                (
+                    format!("{hits}/{}", expected.len()),
+                    format!("{peer_ms:.1}"),
+                )
             }
             None => ("-".to_owned(), "-".to_owned()),
         };

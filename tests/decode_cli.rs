@@ -25,11 +25,18 @@ fn json_lists_every_code_with_its_details() {
     let images = json.as_array().expect("array of images");
     assert_eq!(images.len(), 2);
     let dm = &images[0]["codes"][0];
-    assert_eq!(dm["raw"], "01054123452017241728061310R2075\u{1d}21PK4CKUXVQBC");
+    assert_eq!(
+        dm["raw"],
+        "01054123452017241728061310R2075\u{1d}21PK4CKUXVQBC"
+    );
     assert_eq!(dm["aim_id"], "]d2");
     assert_eq!(dm["symbology"], "GS1 DataMatrix");
     assert_eq!(dm["is_gs1"], true);
     assert_eq!(dm["corners"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        dm["hri"],
+        "(01)05412345201724(17)280613(10)R2075(21)PK4CKUXVQBC"
+    );
     assert!(images[0]["decode_ms"].as_f64().is_some());
     let link = &images[1]["codes"][0];
     assert_eq!(link["aim_id"], "]Q1");
@@ -46,8 +53,15 @@ fn text_output_shows_gs_visibly() {
     let path = format!("{IMAGES}/gs1128_gtin_lot_exp_x2.png");
     let (status, stdout) = packbench(&["decode", &path]);
     assert_eq!(status, 0, "{stdout}");
-    assert!(stdout.contains("]C1 GS1-128 010952012311743610UCZ7GYWZ<GS>17330216"), "{stdout}");
+    assert!(
+        stdout.contains("]C1 GS1-128 010952012311743610UCZ7GYWZ<GS>17330216"),
+        "{stdout}"
+    );
     assert!(stdout.contains("corners:"), "{stdout}");
+    assert!(
+        stdout.contains("hri: (01)09520123117436(10)UCZ7GYWZ(17)330216"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -69,7 +83,11 @@ fn image_without_codes_exits_1_and_unreadable_file_exits_2() {
     let (status, stdout) = packbench(&["decode", "--json", &good, &text]);
     assert_eq!(status, 2, "{stdout}");
     assert!(stdout.contains("not a PNG or JPEG image"), "{stdout}");
-    let missing = dir.path().join("missing.png").to_string_lossy().into_owned();
+    let missing = dir
+        .path()
+        .join("missing.png")
+        .to_string_lossy()
+        .into_owned();
     assert_eq!(packbench(&["decode", &missing]).0, 2);
     assert_eq!(packbench(&["decode"]).0, 2);
 }

@@ -126,7 +126,11 @@ fn layer_reader_checks_completeness_against_recorded_contents() {
         .expect("frame loads")
         .into_luma8();
     let read = LayerReader::new(Some(row.raw.len()), None).read(&frame);
-    assert!(read.codes.iter().all(|c| c.symbology == Symbology::DataMatrix));
+    assert!(
+        read.codes
+            .iter()
+            .all(|c| c.symbology == Symbology::DataMatrix)
+    );
     // The container records 23 of the 24 packs plus one that is not in the frame.
     let mut recorded: Vec<String> = row.raw.iter().skip(1).cloned().collect();
     recorded.push("0109506000134352\u{1d}21NOTHERE".to_owned());
@@ -136,6 +140,9 @@ fn layer_reader_checks_completeness_against_recorded_contents() {
         check.seen_not_recorded,
         vec![row.raw.iter().next().expect("first").clone()]
     );
-    assert_eq!(check.recorded_not_seen, vec!["0109506000134352\u{1d}21NOTHERE"]);
+    assert_eq!(
+        check.recorded_not_seen,
+        vec!["0109506000134352\u{1d}21NOTHERE"]
+    );
     assert!(!check.is_complete());
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{EXIT_OK, EXIT_REJECTED, EXIT_USAGE};
 use crate::devices::decode::{DecodeOptions, DecodeReport, DecodedCode, decode_file};
+use crate::gs1;
 
 /// Arguments of `packbench decode`.
 #[derive(Debug, clap::Args)]
@@ -22,11 +23,12 @@ pub struct DecodeArgs {
     pub images: Vec<PathBuf>,
 }
 
-/// The bracketed (HRI) form of a GS1 element string, once the GS1 parser is merged.
-// The GS1 element-string parser (`crate::gs1::parse` + `Gs1Message::hri`) is being written in
-// parallel; until it is merged this reports no HRI rather than a second, private parser.
-fn hri_of(_raw: &str) -> Option<String> {
-    None
+/// The bracketed (HRI) form of a code's data, when the GS1 parser reads it as GS1: element
+/// strings of GS1 symbols, and GS1 Digital Link URIs in plain QR / Data Matrix.
+fn hri_of(code: &DecodedCode) -> Option<String> {
+    let message = gs1::parse(&code.scanner_text(), &gs1::ParseOptions::default()).ok()?;
+    let hri = message.hri();
+    (!hri.is_empty()).then_some(hri)
 }
 
 /// One code as printed.
@@ -34,7 +36,8 @@ fn hri_of(_raw: &str) -> Option<String> {
 struct CodeOut<'a> {
     /// Raw text, GS as `\u001d`.
     raw: &'a str,
-    /// Bracketed HRI for GS1 data when the GS1 parser could read it.
+    /// Bracketed HRI when the GS1 parser reads the data as GS1 (element string or Digital
+    /// Link).
     hri: Option<String>,
     symbology: &'static str,
     aim_id: &'a str,
@@ -56,11 +59,7 @@ struct ImageOut<'a> {
 fn code_out(code: &DecodedCode) -> CodeOut<'_> {
     CodeOut {
         raw: &code.text,
-        hri: if code.is_gs1 {
-            hri_of(&code.text)
-        } else {
-            None
-        },
+        hri: hri_of(code),
         symbology: code.symbology_name(),
         aim_id: &code.aim_id,
         is_gs1: code.is_gs1,
@@ -149,7 +148,7 @@ fn write_text(
                 for code in &report.codes {
                     let shown = code.text.replace('\u{1d}', "<GS>");
                     writeln!(out, "  {} {} {}", code.aim_id, code.symbology_name(), shown)?;
-                    if let Some(hri) = code.is_gs1.then(|| hri_of(&code.text)).flatten() {
+                    if let Some(hri) = hri_of(code) {
                         writeln!(out, "    hri: {hri}")?;
                     }
                     let corners: Vec<String> = code

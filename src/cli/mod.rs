@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod parse;
+
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: the input was rejected (with a machine-readable reason in JSON mode).
@@ -28,6 +30,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Parse one scan (raw with GS/AIM, bracketed, or Digital Link) and show what it holds.
+    Parse(parse::ParseArgs),
     /// Decode every barcode in image files.
     Decode(decode::DecodeArgs),
 }
@@ -53,6 +57,7 @@ pub fn run() -> ExitCode {
             let _ = Cli::command().print_help();
             ExitCode::from(EXIT_OK)
         }
+        Some(Command::Parse(args)) => parse::run(&args),
         Some(Command::Decode(args)) => {
             let stdout = std::io::stdout();
             ExitCode::from(decode::run(&args, &mut stdout.lock()))

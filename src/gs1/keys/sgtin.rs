@@ -1,0 +1,88 @@
+//! Serialised GTIN: the unique identity of one pack.
+
+use std::fmt;
+
+use super::{epc_parts, epc_unescape, with_check_digit};
+use crate::gs1::error::Gs1Error;
+use crate::gs1::keys::{Gtin, SerialNumber};
+
+/// GTIN + serial number: the identity of one serialised item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sgtin {
+    /// The trade item.
+    pub gtin: Gtin,
+    /// Its serial number.
+    pub serial: SerialNumber,
+}
+
+impl Sgtin {
+    /// The EPC pure identity URI (`urn:epc:id:sgtin:...`), given the company prefix length.
+    pub fn epc_uri(&self, company_prefix_len: u8) -> Result<String, Gs1Error> {
+        self.gtin.sgtin_epc_uri(&self.serial, company_prefix_len)
+    }
+
+    /// Parses an EPC pure identity URI back: the SGTIN and the company prefix length.
+    pub fn from_epc_uri(uri: &str) -> Result<(Sgtin, u8), Gs1Error> {
+        let bad = |detail| Gs1Error::BadEpcUri {
+            uri: uri.to_owned(),
+            detail,
+        };
+        let parts = epc_parts(uri, "sgtin", 3)?;
+        let (gcp, item, serial) = (parts[0], parts[1], parts[2]);
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(gcp) || !all_digits(item) {
+            return Err(bad("company prefix and item reference must be digits"));
+        }
+        if !(6..=12).contains(&gcp.len()) || gcp.len() + item.len() != 13 {
+            return Err(bad(
+                "company prefix and item reference must have 13 digits together",
+            ));
+        }
+        let gtin_body = format!("{}{gcp}{}", &item[..1], &item[1..]);
+        let gtin: Gtin = with_check_digit(&gtin_body).parse()?;
+        let serial: SerialNumber = epc_unescape(serial)
+            .ok_or_else(|| bad("malformed percent escape in the serial"))?
+            .parse()?;
+        let gcp_len = u8::try_from(gcp.len()).map_err(|_| bad("company prefix too long"))?;
+        Ok((Sgtin { gtin, serial }, gcp_len))
+    }
+
+    /// The element strings in bracketed form, `(01)...(21)...`.
+    pub fn hri(&self) -> String {
+        format!("(01){}(21){}", self.gtin, self.serial)
+    }
+}
+
+impl fmt::Display for Sgtin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hri())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_with_escaped_serial() {
+        let s = Sgtin {
+            gtin: "09506000134352".parse().unwrap(),
+            serial: "A/B%1".parse().unwrap(),
+        };
+        let uri = s.epc_uri(7).unwrap();
+        assert_eq!(uri, "urn:epc:id:sgtin:9506000.013435.A%2FB%251");
+        assert_eq!(Sgtin::from_epc_uri(&uri).unwrap(), (s, 7));
+        assert_eq!(
+            Sgtin::from_epc_uri("urn:epc:id:sgtin:9506000.13435.X")
+                .unwrap_err()
+                .code(),
+            "BAD_EPC_URI"
+        );
+        assert_eq!(
+            Sgtin::from_epc_uri("urn:epc:id:sgtin:9506000.013435.A B")
+                .unwrap_err()
+                .code(),
+            "CSET82"
+        );
+    }
+}
