@@ -94,8 +94,8 @@ fn hash_follows_the_reference_pre_hash_layout() {
          bizLocationid=https://id.gs1.org/414/4012345000016\
          bizTransactionListtype=https://ref.gs1.org/cbv/BTT-prodorder\
          bizTransaction=urn:epcglobal:cbv:bt:4012345000009:WO-2024-0042\
-         {https://ns.packbench.dev/epcis/1}reason=damaged\
-         {https://ns.packbench.dev/epcis/1}signature=user=supervisor1;name=Nguyen Van A;meaning=approved decommissioning;time=2024-05-01T17:00:05.000+07:00"
+         {https://ns.packbench.dev/epcis/1/}reason=damaged\
+         {https://ns.packbench.dev/epcis/1/}signature=user=supervisor1;name=Nguyen Van A;meaning=approved decommissioning;time=2024-05-01T17:00:05.000+07:00"
     );
     assert_eq!(
         event_hash_id(&event),

@@ -51,7 +51,7 @@ fn check(
                 "OK" => warning_codes.is_empty(),
                 other => warning_codes.contains(&other),
             };
-            if !ok && form == "raw" || (reason == "OK" && !warning_codes.is_empty()) {
+            if !ok {
                 return Some(format!(
                     "{id} {form}: reason {reason}, warnings {warning_codes:?}"
                 ));

@@ -136,6 +136,7 @@ fn form_name(msg: &Gs1Message) -> &'static str {
         gs1::InputForm::Bracketed => "bracketed",
         gs1::InputForm::DigitalLink => "digital_link",
         gs1::InputForm::NonGs1 => "non_gs1",
+        gs1::InputForm::Constructed => "constructed",
     }
 }
 

@@ -6,7 +6,7 @@ use super::timestamp;
 use super::vocab::{self, Vocabulary};
 
 /// Namespace URI of packbench's own EPCIS extension fields (`pb:reason`, `pb:signature`, ...).
-pub const PACKBENCH_NAMESPACE: &str = "https://ns.packbench.dev/epcis/1";
+pub const PACKBENCH_NAMESPACE: &str = "https://ns.packbench.dev/epcis/1/";
 /// Prefix bound to [`PACKBENCH_NAMESPACE`] in every document packbench writes.
 pub const PACKBENCH_PREFIX: &str = "pb";
 

@@ -49,7 +49,7 @@ fn namespace_of<'a>(namespaces: &'a Namespaces, prefix: &str) -> Option<&'a str>
         .map(|(_, uri)| uri.as_str())
 }
 
-/// `pb:reason` → `{https://ns.packbench.dev/epcis/1}reason` when `pb` is declared.
+/// `pb:reason` → `{https://ns.packbench.dev/epcis/1/}reason` when `pb` is declared.
 fn expand_key(key: &str, namespaces: &Namespaces) -> String {
     match key.split_once(':') {
         Some((prefix, local)) => match namespace_of(namespaces, prefix) {

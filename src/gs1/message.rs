@@ -46,6 +46,8 @@ pub enum InputForm {
     DigitalLink,
     /// Not GS1 data, accepted because [`super::ParseOptions::allow_non_gs1`] is set.
     NonGs1,
+    /// Built in code with [`Gs1Message::from_elements`].
+    Constructed,
 }
 
 /// Something valid but suspicious in a scan.
@@ -120,7 +122,7 @@ impl Gs1Message {
         Ok(Gs1Message {
             symbology: None,
             elements,
-            form: InputForm::Bracketed,
+            form: InputForm::Constructed,
             non_gs1_data: None,
             warnings: Vec::new(),
         })
@@ -226,5 +228,49 @@ impl Gs1Message {
     /// message has no Digital Link primary key or holds an AI that a URI cannot carry.
     pub fn digital_link(&self, base: &str) -> Option<String> {
         digital_link::build(&self.elements, base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_forms() {
+        let msg = Gs1Message::from_elements(vec![
+            Element::new("10", "L(1)"),
+            Element::new("01", "09506000134352"),
+            Element::new("21", "S1"),
+        ])
+        .unwrap();
+        assert_eq!(msg.form, InputForm::Constructed);
+        // GS after the variable-length (10), none after (01), none at the end.
+        assert_eq!(msg.raw(), "10L(1)\u{1d}010950600013435221S1");
+        assert_eq!(msg.hri(), "(10)L\\(1)(01)09506000134352(21)S1");
+        assert_eq!(msg.hri_display(), "(10)L(1)(01)09506000134352(21)S1");
+        assert_eq!(
+            msg.digital_link("https://example.com/").as_deref(),
+            Some("https://example.com/01/09506000134352/10/L%281%29/21/S1")
+        );
+        assert_eq!(msg.sgtin().unwrap().hri(), "(01)09506000134352(21)S1");
+    }
+
+    #[test]
+    fn from_elements_checks_values_and_rules() {
+        let bad = Gs1Message::from_elements(vec![Element::new("01", "09506000134353")]);
+        assert_eq!(bad.unwrap_err().code(), "CHECK_DIGIT");
+        let lonely = Gs1Message::from_elements(vec![Element::new("21", "X")]);
+        assert_eq!(lonely.unwrap_err().code(), "MISSING_REQ");
+        assert_eq!(
+            Gs1Message::from_elements(vec![]).unwrap_err().code(),
+            "EMPTY_INPUT"
+        );
+    }
+
+    #[test]
+    fn no_digital_link_without_a_key() {
+        let msg = Gs1Message::from_elements(vec![Element::new("400", "PO1")]).unwrap();
+        assert_eq!(msg.digital_link("https://id.gs1.org"), None);
+        assert_eq!(msg.gtin(), None);
     }
 }

@@ -1,6 +1,6 @@
 //! GS1 barcode data: Application Identifiers, element strings, keys, EPC URIs, Digital Link.
 //!
-//! Pure: no I/O, no GUI, no threads. [`parse`] turns whatever a scanner, a camera or a
+//! Pure: no I/O, no GUI, no threads. [`parse()`] turns whatever a scanner, a camera or a
 //! person produced into a validated [`Gs1Message`], exactly as the GS1 General
 //! Specifications and the GS1 Barcode Syntax Dictionary define it:
 //!

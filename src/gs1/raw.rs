@@ -108,7 +108,7 @@ const LIKELY_SWALLOWED: &[&str] = &[
 ];
 
 /// Looks for element strings swallowed by variable-length values (a lost GS): a value whose
-/// tail parses as complete, valid element strings that bring an AI the message lacks.
+/// tail parses as complete, valid element strings starting with an AI the message lacks.
 /// Returns the index of the swallowing element and the swallowed elements, bracketed.
 ///
 /// When several tails qualify, the likeliest wins: tails of commonly used AIs first, then
@@ -131,15 +131,17 @@ pub fn swallowed_elements(elements: &[Element]) -> Vec<(usize, String)> {
         let bytes = e.value.as_bytes();
         let mut best: Option<((bool, usize, usize), Vec<Element>)> = None;
         for start in 1..bytes.len().saturating_sub(2) {
-            if !bytes[start].is_ascii_digit() || !bytes[start + 1].is_ascii_digit() {
+            // Cheap filter first: the tail must start with an AI the message lacks.
+            let starts_new_ai = ai::lookup_prefix(&bytes[start..]).is_some_and(|(len, _)| {
+                let tail_ai = &e.value[start..start + len];
+                elements.iter().all(|m| m.ai != tail_ai)
+            });
+            if !starts_new_ai {
                 continue;
             }
             let Ok(tail) = parse_raw(&e.value[start..]) else {
                 continue;
             };
-            if !tail.iter().any(|t| elements.iter().all(|m| m.ai != t.ai)) {
-                continue;
-            }
             let likely = tail
                 .iter()
                 .all(|t| LIKELY_SWALLOWED.contains(&t.ai.as_str()));

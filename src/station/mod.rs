@@ -1,1 +1,497 @@
-//! The station service: executes commands against the store atomically and returns verdicts.
+//! The station service: executes one [`Request`] at a time against the local store and answers
+//! with a [`Response`].
+//!
+//! Every state change is one SQLite transaction that writes the new unit state, the EPCIS events,
+//! the outbox row, the signature and the audit record together; the answer is built only after the
+//! commit, so a success shown to the user is already on disk. Refusals change nothing — except
+//! counterfeit alerts and failed log-ins, which are recorded on purpose.
+//!
+//! The GUI runs a `Station` on its own thread behind a channel; the CLI and tests call it directly.
+
+mod admin;
+mod cmd;
+mod events;
+mod ops;
+mod query;
+mod request;
+mod response;
+mod scan;
+
+pub use events::PB_NAMESPACE;
+pub use request::{LevelInput, Request, SignatureInput};
+pub use response::{ContainerInfo, Response, UnitInfo};
+
+use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
+use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
+use crate::store::{Store, StoreError};
+use events::EventContext;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Milliseconds since the Unix epoch; tests pass a fake clock.
+pub type Clock = Box<dyn FnMut() -> i64 + Send>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Box::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    })
+}
+
+/// What a scan does in the current mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Pack the scanned unit into the current container (or open/select a container).
+    Pack,
+    /// Take the scanned unit out of its container.
+    Remove,
+    /// Move the scanned unit into the current container (asks for confirmation).
+    Move,
+    /// Show the scanned unit.
+    Lookup,
+}
+
+impl Mode {
+    /// Stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pack => "pack",
+            Self::Remove => "remove",
+            Self::Move => "move",
+            Self::Lookup => "lookup",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Self::Pack, Self::Remove, Self::Move, Self::Lookup]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// A step waiting for `confirm`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pending {
+    Move { item: i64, target: i64 },
+}
+
+/// Why a command failed: a refusal (nothing changed) or a storage failure.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(e))
+    }
+}
+
+impl From<AuthError> for Failure {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Store(s) => Self::Store(s),
+            AuthError::BadCredentials { .. } => {
+                Self::Refused(Refusal::new(ReasonCode::BadCredentials, e.to_string()))
+            }
+            AuthError::Locked { .. } | AuthError::Inactive { .. } => {
+                Self::Refused(Refusal::new(ReasonCode::AccountLocked, e.to_string()))
+            }
+            AuthError::Exists { .. } => {
+                Self::Refused(Refusal::new(ReasonCode::AlreadyExists, e.to_string()))
+            }
+            AuthError::Invalid(_) => {
+                Self::Refused(Refusal::new(ReasonCode::InvalidArgument, e.to_string()))
+            }
+        }
+    }
+}
+
+pub(crate) type Outcome = Result<Response, Failure>;
+
+/// Station settings (from the `settings` table).
+#[derive(Debug, Clone)]
+struct Settings {
+    read_point: Option<String>,
+    biz_location: Option<String>,
+    tz_offset: String,
+    expiry_warn_days: i64,
+    sscc_company_prefix_len: Option<u8>,
+}
+
+/// Who is working on what, right now.
+#[derive(Debug)]
+pub(crate) struct Session {
+    user: Option<User>,
+    work_order: Option<WorkOrder>,
+    mode: Mode,
+    pending: Option<Pending>,
+    next_level: Option<Level>,
+    /// The container being filled, per level.
+    current: HashMap<Level, i64>,
+}
+
+impl Session {
+    fn require_user(&self) -> Result<User, Refusal> {
+        self.user
+            .clone()
+            .ok_or_else(|| Refusal::new(ReasonCode::NotLoggedIn, "no user is logged in"))
+    }
+
+    fn require_work_order(&self) -> Result<WorkOrder, Refusal> {
+        self.work_order
+            .clone()
+            .ok_or_else(|| Refusal::new(ReasonCode::NoWorkOrder, "no work order is selected"))
+    }
+}
+
+/// The station: one store, one session.
+pub struct Station {
+    store: Store,
+    clock: Clock,
+    last_time_ms: i64,
+    session: Session,
+    products: HashMap<String, Product>,
+    settings: Settings,
+    parse_options: crate::gs1::ParseOptions,
+}
+
+impl Station {
+    /// Opens the station on the database in `data_dir` with the system clock.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        Self::with_clock(Store::open_dir(data_dir)?, system_clock())
+    }
+
+    /// A station on an open store with a given clock.
+    pub fn with_clock(store: Store, clock: Clock) -> Result<Self, StoreError> {
+        let mut station = Self {
+            store,
+            clock,
+            last_time_ms: 0,
+            session: Session {
+                user: None,
+                work_order: None,
+                mode: Mode::Pack,
+                pending: None,
+                next_level: None,
+                current: HashMap::new(),
+            },
+            products: HashMap::new(),
+            settings: Settings {
+                read_point: None,
+                biz_location: None,
+                tz_offset: "+00:00".to_owned(),
+                expiry_warn_days: 30,
+                sscc_company_prefix_len: None,
+            },
+            parse_options: crate::gs1::ParseOptions::default(),
+        };
+        station.reload()?;
+        let last: Option<i64> =
+            station
+                .store
+                .conn()
+                .query_row("SELECT max(event_time_ms) FROM events", [], |r| r.get(0))?;
+        station.last_time_ms = last.unwrap_or(0);
+        Ok(station)
+    }
+
+    /// The store (read-only use: exports, tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The logged-in user.
+    pub fn user(&self) -> Option<&User> {
+        self.session.user.as_ref()
+    }
+
+    /// The selected work order.
+    pub fn work_order(&self) -> Option<&WorkOrder> {
+        self.session.work_order.as_ref()
+    }
+
+    /// The current scan mode.
+    pub fn mode(&self) -> Mode {
+        self.session.mode
+    }
+
+    fn reload(&mut self) -> Result<(), StoreError> {
+        let conn = self.store.conn();
+        let mut products = HashMap::new();
+        {
+            let mut st = conn.prepare("SELECT gtin FROM products")?;
+            let gtins: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            for g in gtins {
+                if let Some(p) = crate::store::load_product(conn, &g)? {
+                    products.insert(g, p);
+                }
+            }
+        }
+        self.products = products;
+        let get = |k: &str| crate::store::setting(conn, k);
+        self.settings.read_point = get("read_point")?;
+        self.settings.biz_location = get("biz_location")?;
+        if let Some(tz) = get("time_zone_offset")? {
+            self.settings.tz_offset = tz;
+        }
+        if let Some(d) = get("expiry_warn_days")? {
+            self.settings.expiry_warn_days = d.parse().unwrap_or(30);
+        }
+        self.settings.sscc_company_prefix_len =
+            get("sscc_company_prefix_length")?.and_then(|v| v.parse().ok());
+        Ok(())
+    }
+
+    /// A strictly increasing "now" (events of one station never share or reverse a time).
+    fn now(&mut self) -> i64 {
+        let t = (self.clock)().max(self.last_time_ms + 1);
+        self.last_time_ms = t;
+        t
+    }
+
+    fn event_context(&self) -> EventContext {
+        EventContext {
+            read_point: self.settings.read_point.clone(),
+            biz_location: self.settings.biz_location.clone(),
+            tz_offset: self.settings.tz_offset.clone(),
+            work_order: self.session.work_order.as_ref().map(|w| w.id.clone()),
+            work_order_uri: self
+                .session
+                .work_order
+                .as_ref()
+                .map(|w| format!("urn:epcglobal:cbv:bt:{}:{}", w.gtin, w.id)),
+        }
+    }
+
+    /// Executes one command and answers. Never panics on bad input; a storage failure answers
+    /// `STORAGE_ERROR` with nothing half-applied.
+    pub fn execute(&mut self, req: Request) -> Response {
+        let now = self.now();
+        if !matches!(req, Request::Confirm | Request::Cancel | Request::Status) {
+            self.session.pending = None;
+        }
+        let result = self.dispatch(req, now);
+        match result {
+            Ok(r) => r,
+            Err(Failure::Refused(r)) if r.code.severity() == Severity::Alert => {
+                self.record_alert(&r, now)
+            }
+            Err(Failure::Refused(r)) => r.into(),
+            Err(Failure::Store(e)) => {
+                Response::with_code(ReasonCode::StorageError, Some(e.to_string()))
+            }
+        }
+    }
+
+    fn dispatch(&mut self, req: Request, now: i64) -> Outcome {
+        match req {
+            Request::InitAdmin {
+                user,
+                full_name,
+                password,
+            } => self.init_admin(&user, &full_name, &password, now),
+            Request::Login { user, password } => self.login(&user, &password, now),
+            Request::Logout => self.logout(now),
+            Request::CreateUser {
+                user,
+                full_name,
+                role,
+                password,
+            } => self.create_user(&user, &full_name, &role, &password, now),
+            Request::AddProduct {
+                gtin,
+                name,
+                company_prefix_length,
+                level,
+            } => self.add_product(&gtin, &name, company_prefix_length, level.as_deref(), now),
+            Request::CreateWorkOrder {
+                id,
+                gtin,
+                lot,
+                expiry,
+                levels,
+            } => {
+                self.create_work_order(&id, &gtin, lot.as_deref(), expiry.as_deref(), &levels, now)
+            }
+            Request::ImportSerials {
+                work_order,
+                serials,
+            } => self.import_serials(&work_order, &serials, now),
+            Request::SelectWorkOrder { id } => self.select_work_order(&id, now),
+            Request::SetSetting { key, value } => self.set_setting(&key, &value, now),
+            Request::Scan { data } => self.scan(&data, now),
+            Request::ScanBatch { data } => self.scan_batch(&data, now),
+            Request::Mode { mode } => {
+                self.require_user()?;
+                self.session.mode = Mode::parse(&mode).ok_or_else(|| {
+                    Refusal::new(
+                        ReasonCode::InvalidArgument,
+                        format!("unknown mode '{mode}'"),
+                    )
+                })?;
+                Ok(Response::ok().data(serde_json::json!({"mode": self.session.mode.as_str()})))
+            }
+            Request::NewContainer { level, sscc } => {
+                self.new_container(&level, sscc.as_deref(), now)
+            }
+            Request::Close { scan, signature } => {
+                self.close(scan.as_deref(), signature.as_ref(), now)
+            }
+            Request::Remove { scan } => self.remove(&scan, now),
+            Request::Unpack { scan } => self.unpack(&scan, now),
+            Request::Move { scan, to, confirm } => {
+                self.move_request(&scan, to.as_deref(), confirm, now)
+            }
+            Request::Confirm => self.confirm(now),
+            Request::Cancel => {
+                if self.session.pending.take().is_none() {
+                    return Err(
+                        Refusal::new(ReasonCode::NothingToConfirm, "nothing is pending").into(),
+                    );
+                }
+                Ok(Response::ok())
+            }
+            Request::Replace {
+                damaged,
+                replacement,
+                reason,
+                destroy,
+                signature,
+            } => self.replace(
+                &damaged,
+                &replacement,
+                reason,
+                destroy,
+                signature.as_ref(),
+                now,
+            ),
+            Request::Relabel { old, new } => self.relabel(&old, &new, now),
+            Request::Retire {
+                scan,
+                kind,
+                reason,
+                comment,
+                signature,
+            } => self.retire(
+                &scan,
+                kind,
+                reason,
+                comment.as_deref(),
+                signature.as_ref(),
+                now,
+            ),
+            Request::Undo { signature } => self.undo(signature.as_ref(), now),
+            Request::Lookup { scan } => self.lookup(&scan),
+            Request::Manifest { scan } => self.manifest(&scan),
+            Request::AcknowledgeAlert { id } => self.acknowledge_alert(id, now),
+            Request::Status => self.status(),
+        }
+    }
+
+    fn require_user(&self) -> Result<User, Refusal> {
+        self.session.require_user()
+    }
+
+    fn require_work_order(&self) -> Result<WorkOrder, Refusal> {
+        self.session.require_work_order()
+    }
+
+    /// Checks a supervisor signature in its own transaction (so failed attempts count even though
+    /// the command itself is then refused).
+    fn check_signature(
+        &mut self,
+        sig: Option<&SignatureInput>,
+        meaning: &str,
+        now: i64,
+    ) -> Result<cmd::Signed, Failure> {
+        let Some(sig) = sig else {
+            return Err(Refusal::new(
+                ReasonCode::SignatureRequired,
+                format!("a supervisor signature is required: {meaning}"),
+            )
+            .into());
+        };
+        let tx = self.store.begin()?;
+        let result = authenticate(&tx, &sig.user, &sig.password, now);
+        let outcome = match result {
+            Ok(signer) if signer.role.can_sign() => Ok(cmd::Signed {
+                signer,
+                meaning: meaning.to_owned(),
+                reason: sig.reason.clone(),
+            }),
+            Ok(signer) => Err(Failure::Refused(Refusal::new(
+                ReasonCode::SignatureInvalid,
+                format!(
+                    "{} is a {} and cannot sign",
+                    signer.username,
+                    signer.role.as_str()
+                ),
+            ))),
+            Err(AuthError::Store(e)) => return Err(e.into()),
+            Err(e) => {
+                append_audit(
+                    &tx,
+                    &AuditEntry {
+                        time_ms: now,
+                        username: sig.user.clone(),
+                        action: "signature_failed".to_owned(),
+                        target: None,
+                        reason: Some(meaning.to_owned()),
+                        ..AuditEntry::default()
+                    },
+                )?;
+                Err(Failure::Refused(Refusal::new(
+                    ReasonCode::SignatureInvalid,
+                    e.to_string(),
+                )))
+            }
+        };
+        tx.commit()?;
+        outcome
+    }
+
+    fn record_alert(&mut self, r: &Refusal, now: i64) -> Response {
+        let username = self
+            .session
+            .user
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |u| u.username.clone());
+        let result = (|| -> Result<i64, StoreError> {
+            let tx = self.store.begin()?;
+            tx.execute(
+                "INSERT INTO alerts (time_ms, code, key, detail, username) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    now,
+                    r.code.as_str(),
+                    r.subject.as_deref().unwrap_or("-"),
+                    r.detail,
+                    username
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            append_audit(
+                &tx,
+                &AuditEntry {
+                    time_ms: now,
+                    username: username.clone(),
+                    action: "alert".to_owned(),
+                    target: r.subject.clone(),
+                    new_value: Some(format!("{}: {}", r.code.as_str(), r.detail)),
+                    ..AuditEntry::default()
+                },
+            )?;
+            tx.commit()?;
+            Ok(id)
+        })();
+        match result {
+            Ok(id) => Response::from(r.clone()).data(serde_json::json!({"alert_id": id})),
+            Err(e) => Response::with_code(ReasonCode::StorageError, Some(e.to_string())),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! `packbench station --headless`: the JSON-lines automation protocol on stdin/stdout.
+//!
+//! One JSON object per input line (`{"cmd": "...", ...}`), one JSON object per output line.
+//! Malformed JSON, unknown commands, over-long lines and invalid UTF-8 get an error line and the
+//! session goes on. Every answer is flushed before the next line is read.
+
+use crate::domain::ReasonCode;
+use crate::station::{Request, Response, Station};
+use std::io::{BufRead, Write};
+
+/// Longest accepted input line (bytes, without the newline).
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// One input line as read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A complete line (without its terminator).
+    Text(Vec<u8>),
+    /// A line longer than the limit (its bytes were discarded).
+    TooLong(usize),
+}
+
+/// Reads one line of at most `max` bytes, discarding the rest of longer lines without keeping
+/// them in memory. `None` at end of input.
+pub fn read_line(input: &mut impl BufRead, max: usize) -> std::io::Result<Option<Line>> {
+    let mut buf = Vec::new();
+    let mut total = 0usize;
+    let mut any = false;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(match (any, total > max) {
+                (false, _) => None,
+                (true, true) => Some(Line::TooLong(total)),
+                (true, false) => Some(Line::Text(buf)),
+            });
+        }
+        any = true;
+        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (&chunk[..i], Some(i + 1)),
+            None => (chunk, None),
+        };
+        total += part.len();
+        if total <= max {
+            buf.extend_from_slice(part);
+        } else {
+            buf.clear();
+        }
+        let used = done.unwrap_or(part.len());
+        input.consume(used);
+        if done.is_some() {
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            return Ok(Some(if total > max {
+                Line::TooLong(total)
+            } else {
+                Line::Text(buf)
+            }));
+        }
+    }
+}
+
+/// Turns one input line into a request, or the error answer for it.
+pub fn parse_request(line: &[u8]) -> Result<Request, Box<Response>> {
+    let text = std::str::from_utf8(line).map_err(|e| {
+        Box::new(Response::with_code(
+            ReasonCode::BadRequest,
+            Some(format!(
+                "the line is not valid UTF-8 (byte {})",
+                e.valid_up_to()
+            )),
+        ))
+    })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Box::new(Response::with_code(
+            ReasonCode::BadRequest,
+            Some(format!("not JSON: {e}")),
+        ))
+    })?;
+    let Some(cmd) = value.get("cmd").and_then(|c| c.as_str()).map(str::to_owned) else {
+        return Err(Box::new(Response::with_code(
+            ReasonCode::BadRequest,
+            Some("expected a JSON object with a string field \"cmd\"".to_owned()),
+        )));
+    };
+    serde_json::from_value::<Request>(value).map_err(|e| {
+        let msg = e.to_string();
+        Box::new(if msg.contains("unknown variant") {
+            Response::with_code(
+                ReasonCode::UnknownCommand,
+                Some(format!("unknown command '{cmd}'")),
+            )
+        } else {
+            Response::with_code(ReasonCode::BadRequest, Some(format!("{cmd}: {msg}")))
+        })
+    })
+}
+
+/// Runs the protocol until end of input. Returns Err only when stdout is gone.
+pub fn serve(
+    station: &mut Station,
+    input: &mut impl BufRead,
+    output: &mut impl Write,
+) -> std::io::Result<()> {
+    while let Some(line) = read_line(input, MAX_LINE_BYTES)? {
+        let response = match line {
+            Line::TooLong(n) => Response::with_code(
+                ReasonCode::BadRequest,
+                Some(format!("line of {n} bytes is longer than {MAX_LINE_BYTES}")),
+            ),
+            Line::Text(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+            Line::Text(bytes) => match parse_request(&bytes) {
+                Ok(req) => station.execute(req),
+                Err(r) => *r,
+            },
+        };
+        let json = serde_json::to_string(&response).unwrap_or_else(|e| {
+            format!(
+                r#"{{"ok":false,"code":"STORAGE_ERROR","message":"cannot encode the answer: {e}"}}"#
+            )
+        });
+        output.write_all(json.as_bytes())?;
+        output.write_all(b"\n")?;
+        output.flush()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines() {
+        let mut input = std::io::Cursor::new(b"abc\r\n\nxyzxyzxyz\nlast".to_vec());
+        assert_eq!(
+            read_line(&mut input, 5).unwrap(),
+            Some(Line::Text(b"abc".to_vec()))
+        );
+        assert_eq!(
+            read_line(&mut input, 5).unwrap(),
+            Some(Line::Text(Vec::new()))
+        );
+        assert_eq!(read_line(&mut input, 5).unwrap(), Some(Line::TooLong(9)));
+        assert_eq!(
+            read_line(&mut input, 5).unwrap(),
+            Some(Line::Text(b"last".to_vec()))
+        );
+        assert_eq!(read_line(&mut input, 5).unwrap(), None);
+    }
+
+    #[test]
+    fn requests() {
+        assert!(matches!(
+            parse_request(br#"{"cmd":"logout"}"#),
+            Ok(Request::Logout)
+        ));
+        assert_eq!(
+            parse_request(b"{").unwrap_err().code,
+            ReasonCode::BadRequest
+        );
+        assert_eq!(
+            parse_request(b"\xff\xfe").unwrap_err().code,
+            ReasonCode::BadRequest
+        );
+        assert_eq!(
+            parse_request(br#"{"cmd":"fly"}"#).unwrap_err().code,
+            ReasonCode::UnknownCommand
+        );
+        assert_eq!(
+            parse_request(br#"{"cmd":"scan"}"#).unwrap_err().code,
+            ReasonCode::BadRequest
+        );
+        assert_eq!(
+            parse_request(br#"[1]"#).unwrap_err().code,
+            ReasonCode::BadRequest
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! The commands a station executes (the automation protocol's `cmd` values).
+
+use serde::Deserialize;
+
+/// A supervisor's electronic signature given with a command (21 CFR Part 11: user id + password,
+/// the meaning is fixed by the command, a reason may be given).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureInput {
+    /// The signer's user name.
+    pub user: String,
+    /// The signer's password.
+    pub password: String,
+    /// Why (free text), recorded with the signature.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One container level of a work order's packaging spec.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelInput {
+    /// `case`, `pallet` or `container`.
+    pub level: String,
+    /// Children per container.
+    pub capacity: u32,
+}
+
+/// A command. Every variant is one line `{"cmd": "<name>", ...}` of the automation protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// Creates the first administrator of a new database (refused once any user exists).
+    InitAdmin {
+        /// User name.
+        user: String,
+        /// Printed name.
+        full_name: String,
+        /// Password (8+ characters).
+        password: String,
+    },
+    /// Logs a user in (replaces the current session user).
+    Login {
+        /// User name.
+        user: String,
+        /// Password.
+        password: String,
+    },
+    /// Logs out.
+    Logout,
+    /// Creates a user (administrator only).
+    CreateUser {
+        /// User name.
+        user: String,
+        /// Printed name.
+        full_name: String,
+        /// `packer`, `supervisor` or `administrator`.
+        role: String,
+        /// Password (8+ characters).
+        password: String,
+    },
+    /// Adds or updates a product (administrator only).
+    AddProduct {
+        /// GTIN (8, 12, 13 or 14 digits).
+        gtin: String,
+        /// Name.
+        name: String,
+        /// Length of the GS1 company prefix in the GTIN (6..=12).
+        company_prefix_length: u8,
+        /// Packaging level of this GTIN (`pack` or `case`); default `pack`.
+        #[serde(default)]
+        level: Option<String>,
+    },
+    /// Creates a work order (administrator only).
+    CreateWorkOrder {
+        /// Order id.
+        id: String,
+        /// GTIN of the pack-level product (must exist).
+        gtin: String,
+        /// Batch the packs must carry.
+        #[serde(default)]
+        lot: Option<String>,
+        /// Expiry YYMMDD the packs must carry.
+        #[serde(default)]
+        expiry: Option<String>,
+        /// Container levels, lowest first, e.g. `[{"level":"case","capacity":20}]`.
+        levels: Vec<LevelInput>,
+    },
+    /// Loads the commissioned serial numbers of a work order (unknown serials then raise alerts).
+    ImportSerials {
+        /// Order id.
+        work_order: String,
+        /// Serial numbers (AI 21 values).
+        serials: Vec<String>,
+    },
+    /// Selects the work order to pack.
+    SelectWorkOrder {
+        /// Order id.
+        id: String,
+    },
+    /// Sets a station setting (administrator only): `read_point`, `biz_location`,
+    /// `expiry_warn_days`, `sscc_company_prefix_length`.
+    SetSetting {
+        /// Setting name.
+        key: String,
+        /// Value.
+        value: String,
+    },
+    /// One scan, handled according to the current mode (pack, remove, move, lookup).
+    Scan {
+        /// Raw scanner data, bracketed form or Digital Link URI.
+        data: String,
+    },
+    /// Many pack scans at once (a camera layer read), applied in one transaction; each scan gets
+    /// its own verdict in `data.results`.
+    ScanBatch {
+        /// The scans.
+        data: Vec<String>,
+    },
+    /// Switches the scan mode: `pack`, `remove`, `move`, `lookup`.
+    Mode {
+        /// The mode.
+        mode: String,
+    },
+    /// The next new SSCC opens a container of this level (`case`, `pallet`, `container`).
+    NewContainer {
+        /// The level.
+        level: String,
+        /// Open this SSCC right away instead of waiting for a scan.
+        #[serde(default)]
+        sscc: Option<String>,
+    },
+    /// Closes a container (the current one of the lowest open level unless `scan` names one).
+    /// A short container needs a supervisor signature.
+    Close {
+        /// The container to close.
+        #[serde(default)]
+        scan: Option<String>,
+        /// Signature for a short close.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
+    /// Takes a unit out of its container.
+    Remove {
+        /// The unit.
+        scan: String,
+    },
+    /// Empties a whole container.
+    Unpack {
+        /// The container.
+        scan: String,
+    },
+    /// Moves a unit into another container (the current one of the right level unless `to`).
+    Move {
+        /// The unit.
+        scan: String,
+        /// The target container.
+        #[serde(default)]
+        to: Option<String>,
+        /// Confirm at once (otherwise the answer asks for `confirm`).
+        #[serde(default)]
+        confirm: bool,
+    },
+    /// Confirms the pending step (a move).
+    Confirm,
+    /// Cancels the pending step.
+    Cancel,
+    /// Replaces a damaged unit in its container (supervisor signature).
+    Replace {
+        /// The damaged unit.
+        damaged: String,
+        /// Its replacement.
+        replacement: String,
+        /// Reason code of the damaged unit (default `damaged`).
+        #[serde(default)]
+        reason: Option<crate::domain::RemovalReason>,
+        /// Destroy the damaged unit instead of decommissioning it.
+        #[serde(default)]
+        destroy: bool,
+        /// Supervisor signature.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
+    /// Gives a container a new SSCC label.
+    Relabel {
+        /// The old label.
+        old: String,
+        /// The new label (an unused SSCC).
+        new: String,
+    },
+    /// Decommissions, destroys, samples or rejects a unit (with its contents); supervisor signature.
+    Retire {
+        /// The unit.
+        scan: String,
+        /// What to do.
+        kind: crate::domain::RetireKind,
+        /// Why.
+        reason: crate::domain::RemovalReason,
+        /// Free-text comment.
+        #[serde(default)]
+        comment: Option<String>,
+        /// Supervisor signature.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
+    /// Undoes the user's last action (a signed action needs a signature again).
+    Undo {
+        /// Signature, when the action undone was signed.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
+    /// Status, parent chain, children and history of a unit.
+    Lookup {
+        /// The unit.
+        scan: String,
+    },
+    /// Recursive contents of a container with counts per GTIN and lot.
+    Manifest {
+        /// The container.
+        scan: String,
+    },
+    /// Acknowledges a counterfeit alert (supervisor).
+    AcknowledgeAlert {
+        /// Alert id.
+        id: i64,
+    },
+    /// Station status: user, work order, mode, open containers, outbox counts, open alerts.
+    Status,
+}

@@ -1,0 +1,654 @@
+//! Scans: identifying what was scanned, packing it, opening and selecting containers.
+
+use super::cmd::Cmd;
+use super::events::PendingEvent;
+use super::{Failure, Mode, Outcome, Pending, Response, Station};
+use crate::domain::{
+    ContainerState, ExpiryCheck, Level, PlacementCheck, ReasonCode, Refusal, UnitView, WorkOrder,
+    check_expiry, check_placement, check_product,
+};
+use crate::epcis::Action;
+use crate::gs1::{Gs1Message, Sgtin, Sscc};
+use crate::store::{self, NewUnit};
+
+/// What a scan identified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scanned {
+    /// A serialised GTIN (pack, or a case with a case-level GTIN).
+    Sgtin {
+        sgtin: Sgtin,
+        lot: Option<String>,
+        expiry: Option<String>,
+        key: String,
+    },
+    /// An SSCC.
+    Sscc { sscc: Sscc, key: String },
+}
+
+impl Scanned {
+    pub(crate) fn key(&self) -> &str {
+        match self {
+            Self::Sgtin { key, .. } | Self::Sscc { key, .. } => key,
+        }
+    }
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// A batch scan after the checks that need no database: what it is, its EPC, an expiry warning.
+type PreparedScan = Result<(Scanned, String, Option<String>), Refusal>;
+
+/// The most scans one batch command takes.
+pub const MAX_BATCH: usize = 1000;
+
+/// Product homogeneity and expiry of a pack scan; returns an expiry warning.
+fn pack_rules(
+    order: &WorkOrder,
+    scanned: &Scanned,
+    level: Level,
+    now: i64,
+    warn_days: i64,
+) -> Result<Option<String>, Refusal> {
+    let Scanned::Sgtin {
+        sgtin, lot, expiry, ..
+    } = scanned
+    else {
+        return Ok(None);
+    };
+    if level == Level::Pack {
+        check_product(
+            order,
+            sgtin.gtin.as_str(),
+            lot.as_deref(),
+            expiry.as_deref(),
+        )?;
+    }
+    if let Some(exp) = expiry
+        && let ExpiryCheck::Soon { days_left } =
+            check_expiry(exp, now.div_euclid(MS_PER_DAY), warn_days)?
+    {
+        return Ok(Some(format!("expires in {days_left} days")));
+    }
+    Ok(None)
+}
+
+/// The registry side of a pack scan: a unit seen before (refused with an alert if it was
+/// destroyed or decommissioned), or a new one (an alert if a serial list says it cannot exist).
+fn unit_for_pack(
+    cmd: &mut Cmd<'_>,
+    existing: Option<UnitView>,
+    scanned: &Scanned,
+    epc: &str,
+    level: Level,
+    order: &WorkOrder,
+) -> Result<UnitView, Failure> {
+    if let Some(u) = existing {
+        if u.status.is_gone() {
+            return Err(Refusal::new(
+                ReasonCode::InactiveSeenAgain,
+                format!("{} was {} and was scanned again", u.key, u.status.as_str()),
+            )
+            .about(u.key.clone())
+            .into());
+        }
+        return Ok(u);
+    }
+    if order.has_serial_list {
+        return Err(Refusal::new(
+            ReasonCode::UnknownSerial,
+            format!(
+                "{} is not on the serial list of {}",
+                scanned.key(),
+                order.id
+            ),
+        )
+        .about(scanned.key())
+        .into());
+    }
+    let (lot, expiry) = match scanned {
+        Scanned::Sgtin { lot, expiry, .. } => (lot.as_deref(), expiry.as_deref()),
+        Scanned::Sscc { .. } => (None, None),
+    };
+    Ok(cmd.create(&NewUnit {
+        key: scanned.key(),
+        epc,
+        level,
+        gtin: Some(order.gtin.as_str()),
+        lot,
+        expiry,
+        state: None,
+        capacity: None,
+        work_order: Some(&order.id),
+        listed: false,
+        time_ms: cmd.now,
+    })?)
+}
+
+/// One scan of a batch: (code, detail, whether it was placed).
+fn batch_item(
+    cmd: &mut Cmd<'_>,
+    prepared: PreparedScan,
+    target: &mut UnitView,
+    order: &WorkOrder,
+) -> Result<(ReasonCode, Option<String>, bool), Failure> {
+    let (scanned, epc, warning) = prepared?;
+    let existing = store::unit_by_key(&cmd.tx, scanned.key())?;
+    let item = unit_for_pack(cmd, existing, &scanned, &epc, Level::Pack, order)?;
+    match check_placement(&item, target, &[], Some(Level::Pack))? {
+        PlacementCheck::AlreadyThere => Ok((ReasonCode::AlreadyInThisContainer, None, false)),
+        PlacementCheck::NeedsMove => Err(Refusal::new(
+            ReasonCode::InOtherContainer,
+            format!("{} is in another container (use move)", item.key),
+        )
+        .into()),
+        PlacementCheck::Place => {
+            let (_item, t, _closed) = place(cmd, item, target.clone(), false)?;
+            *target = t;
+            let code = if warning.is_some() {
+                ReasonCode::ExpirySoon
+            } else {
+                ReasonCode::Ok
+            };
+            Ok((code, warning, true))
+        }
+    }
+}
+
+impl Station {
+    /// Parses a scan and picks the unit identifier out of it.
+    pub(crate) fn identify(&self, data: &str) -> Result<Scanned, Refusal> {
+        let msg: Gs1Message = crate::gs1::parse(data, &self.parse_options)
+            .map_err(|e| Refusal::new(ReasonCode::InvalidScan, format!("{}: {e}", e.code())))?;
+        if let Some(sscc) = msg.sscc() {
+            let key = format!("(00){}", sscc.as_str());
+            return Ok(Scanned::Sscc { sscc, key });
+        }
+        if let Some(sgtin) = msg.sgtin() {
+            let key = format!("(01){}(21){}", sgtin.gtin.as_str(), sgtin.serial.as_str());
+            return Ok(Scanned::Sgtin {
+                lot: msg.lot().map(|l| l.as_str().to_owned()),
+                expiry: msg.expiry().map(|e| e.as_yymmdd().to_owned()),
+                sgtin,
+                key,
+            });
+        }
+        if msg.gtin().is_some() {
+            return Err(Refusal::new(
+                ReasonCode::NotSerialised,
+                format!("{} has a GTIN but no serial number (21)", msg.hri()),
+            ));
+        }
+        Err(Refusal::new(
+            ReasonCode::NotAUnit,
+            format!(
+                "{} holds no SSCC (00) nor GTIN + serial (01)(21)",
+                msg.hri()
+            ),
+        ))
+    }
+
+    /// The GS1 company prefix length for an SSCC: configured, or that of a known product whose
+    /// GTIN shares the prefix, or 7.
+    fn sscc_prefix_len(&self, sscc: &Sscc) -> u8 {
+        if let Some(len) = self.settings.sscc_company_prefix_len {
+            return len;
+        }
+        let digits = sscc.as_str();
+        self.products
+            .values()
+            .find(|p| {
+                let n = usize::from(p.company_prefix_len);
+                p.gtin.get(1..=n).is_some() && p.gtin.get(1..=n) == digits.get(1..=n)
+            })
+            .map_or(7, |p| p.company_prefix_len)
+    }
+
+    /// EPC URI and level of a scanned identifier (refused if its product is unknown).
+    pub(crate) fn epc_and_level(&self, s: &Scanned) -> Result<(String, Level), Refusal> {
+        match s {
+            Scanned::Sscc { sscc, .. } => {
+                let epc = sscc.epc_uri(self.sscc_prefix_len(sscc)).map_err(|e| {
+                    Refusal::new(ReasonCode::InvalidScan, format!("{}: {e}", e.code()))
+                })?;
+                Ok((epc, Level::Case))
+            }
+            Scanned::Sgtin { sgtin, .. } => {
+                let product = self.products.get(sgtin.gtin.as_str()).ok_or_else(|| {
+                    Refusal::new(
+                        ReasonCode::WrongProduct,
+                        format!("GTIN {} is not a known product", sgtin.gtin.as_str()),
+                    )
+                })?;
+                let epc = sgtin.epc_uri(product.company_prefix_len).map_err(|e| {
+                    Refusal::new(ReasonCode::InvalidScan, format!("{}: {e}", e.code()))
+                })?;
+                Ok((epc, product.level))
+            }
+        }
+    }
+
+    /// The unit a scan names; UNKNOWN_UNIT if the station has never seen it.
+    pub(crate) fn resolve(
+        &self,
+        conn: &rusqlite::Connection,
+        data: &str,
+    ) -> Result<UnitView, Failure> {
+        let s = self.identify(data)?;
+        store::unit_by_key(conn, s.key())?.ok_or_else(|| {
+            Refusal::new(
+                ReasonCode::UnknownUnit,
+                format!("{} is not known here", s.key()),
+            )
+            .into()
+        })
+    }
+
+    /// A scan, handled by the current mode.
+    pub(crate) fn scan(&mut self, data: &str, now: i64) -> Outcome {
+        self.require_user()?;
+        match self.session.mode {
+            Mode::Lookup => self.lookup(data),
+            Mode::Remove => self.remove(data, now),
+            Mode::Move => self.move_request(data, None, false, now),
+            Mode::Pack => self.pack_scan(data, now),
+        }
+    }
+
+    fn pack_scan(&mut self, data: &str, now: i64) -> Outcome {
+        let user = self.require_user()?;
+        let order = self.require_work_order()?;
+        let scanned = self.identify(data)?;
+        let (epc, level) = self.epc_and_level_for_order(&scanned, &order)?;
+        let warning = pack_rules(&order, &scanned, level, now, self.settings.expiry_warn_days)?;
+        let ctx = self.event_context();
+        let tx = self.store.begin()?;
+        let existing = store::unit_by_key(&tx, scanned.key())?;
+        let mut cmd = Cmd::new(tx, now);
+        let item = match existing {
+            None if level > Level::Pack || matches!(scanned, Scanned::Sscc { .. }) => {
+                return self
+                    .session
+                    .open_container(cmd, &scanned, &epc, level, &ctx);
+            }
+            existing => unit_for_pack(&mut cmd, existing, &scanned, &epc, level, &order)?,
+        };
+        if item.is_container() && item.state == Some(ContainerState::Open) {
+            // Scanning an open container's label makes it the current one.
+            self.session.current.insert(item.level, item.id);
+            return Ok(Response::ok()
+                .container(&item)
+                .data(serde_json::json!({"selected": true})));
+        }
+        let Some(target_level) = order.spec.parent_level(item.level) else {
+            return Err(Refusal::new(
+                ReasonCode::WrongLevel,
+                format!(
+                    "work order {} packs nothing above a {}",
+                    order.id,
+                    item.level.as_str()
+                ),
+            )
+            .into());
+        };
+        let target = self.session.current_container(&cmd.tx, target_level)?;
+        let chain: Vec<i64> = store::ancestors(&cmd.tx, &target)?
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        match check_placement(&item, &target, &chain, Some(item.level))? {
+            PlacementCheck::AlreadyThere => {
+                return Ok(Response::with_code(
+                    ReasonCode::AlreadyInThisContainer,
+                    Some(format!("{} is already in {}", item.key, target.key)),
+                )
+                .unit(&item)
+                .container(&target));
+            }
+            PlacementCheck::NeedsMove => {
+                let from = item
+                    .parent_id
+                    .map(|p| store::unit_by_id(&cmd.tx, p))
+                    .transpose()?
+                    .flatten();
+                self.session.pending = Some(Pending::Move {
+                    item: item.id,
+                    target: target.id,
+                });
+                let from_key = from.map_or_else(String::new, |f| f.key);
+                return Ok(Response::with_code(
+                    ReasonCode::InOtherContainer,
+                    Some(format!(
+                        "{} is in {from_key}; confirm to move it to {}",
+                        item.key, target.key
+                    )),
+                )
+                .unit(&item)
+                .container(&target)
+                .data(serde_json::json!({"from": from_key, "to": target.key})));
+            }
+            PlacementCheck::Place => {}
+        }
+        let (item, target, closed) = place(&mut cmd, item, target, false)?;
+        if closed {
+            self.session.current.remove(&target.level);
+        }
+        cmd.commit("pack", &user, &ctx, Some(&item.key), None, None, None)?;
+        let mut r = match warning {
+            Some(w) => Response::with_code(ReasonCode::ExpirySoon, Some(w)),
+            None => Response::ok(),
+        };
+        r.closed = closed;
+        Ok(r.unit(&item).container(&target))
+    }
+
+    /// EPC and level; an SGTIN of a product that is not the order's is refused by name.
+    fn epc_and_level_for_order(
+        &self,
+        scanned: &Scanned,
+        order: &WorkOrder,
+    ) -> Result<(String, Level), Refusal> {
+        match scanned {
+            Scanned::Sgtin { sgtin, .. } if !self.products.contains_key(sgtin.gtin.as_str()) => {
+                Err(Refusal::new(
+                    ReasonCode::WrongProduct,
+                    format!(
+                        "GTIN {}, work order {} expects {}",
+                        sgtin.gtin.as_str(),
+                        order.id,
+                        order.gtin
+                    ),
+                ))
+            }
+            s => self.epc_and_level(s),
+        }
+    }
+
+    /// Packs many scans into the current container in one transaction (a camera layer read).
+    /// Each scan gets its own verdict; accepted ones are committed together.
+    pub(crate) fn scan_batch(&mut self, data: &[String], now: i64) -> Outcome {
+        let user = self.require_user()?;
+        let order = self.require_work_order()?;
+        if data.is_empty() || data.len() > MAX_BATCH {
+            return Err(Refusal::new(
+                ReasonCode::InvalidArgument,
+                format!("a batch holds 1..{MAX_BATCH} scans, got {}", data.len()),
+            )
+            .into());
+        }
+        let target_level = order.spec.parent_level(Level::Pack).ok_or_else(|| {
+            Refusal::new(ReasonCode::WrongLevel, "the work order has no case level")
+        })?;
+        let prepared: Vec<PreparedScan> = data
+            .iter()
+            .map(|d| {
+                let s = self.identify(d)?;
+                let (epc, level) = self.epc_and_level_for_order(&s, &order)?;
+                if level != Level::Pack {
+                    return Err(Refusal::new(
+                        ReasonCode::WrongLevel,
+                        format!("{} is not a pack", s.key()),
+                    ));
+                }
+                let w = pack_rules(&order, &s, level, now, self.settings.expiry_warn_days)?;
+                Ok((s, epc, w))
+            })
+            .collect();
+        let ctx = self.event_context();
+        let tx = self.store.begin()?;
+        let mut cmd = Cmd::new(tx, now);
+        let mut target = self.session.current_container(&cmd.tx, target_level)?;
+        let mut results = Vec::with_capacity(data.len());
+        let mut alerts = Vec::new();
+        let mut accepted = 0usize;
+        let mut closed = false;
+        let mut first_refusal = None;
+        for (d, p) in data.iter().zip(prepared) {
+            match batch_item(&mut cmd, p, &mut target, &order) {
+                Ok((code, detail, placed)) => {
+                    accepted += usize::from(placed);
+                    closed |= placed && target.state == Some(ContainerState::Closed);
+                    results.push(
+                        serde_json::json!({"scan": d, "ok": true, "code": code, "detail": detail}),
+                    );
+                }
+                Err(Failure::Refused(r)) => {
+                    if r.code.severity() == crate::domain::Severity::Alert {
+                        alerts.push(r.clone());
+                    }
+                    first_refusal.get_or_insert(r.code);
+                    results.push(serde_json::json!({"scan": d, "ok": false, "code": r.code, "detail": r.detail}));
+                }
+                Err(e @ Failure::Store(_)) => return Err(e),
+            }
+        }
+        if accepted > 0 {
+            cmd.commit(
+                "pack_batch",
+                &user,
+                &ctx,
+                Some(&target.key),
+                None,
+                None,
+                None,
+            )?;
+        } else {
+            drop(cmd);
+        }
+        if closed {
+            self.session.current.remove(&target.level);
+        }
+        for a in &alerts {
+            self.record_alert(a, now);
+        }
+        let refused = results.iter().filter(|v| v["ok"] == false).count();
+        let mut r = match first_refusal {
+            None => Response::ok(),
+            Some(code) => Response::with_code(
+                code,
+                Some(format!("{refused} of {} scans refused", data.len())),
+            ),
+        };
+        r.closed = closed;
+        Ok(r.container(&target).data(serde_json::json!({
+            "accepted": accepted,
+            "refused": refused,
+            "results": results,
+        })))
+    }
+
+    /// `new_container`: the next new SSCC opens at `level` (or `sscc` opens now).
+    pub(crate) fn new_container(&mut self, level: &str, sscc: Option<&str>, now: i64) -> Outcome {
+        self.require_user()?;
+        let order = self.require_work_order()?;
+        let level = Level::parse(level)
+            .filter(|l| order.spec.capacity(*l).is_some())
+            .ok_or_else(|| {
+                Refusal::new(
+                    ReasonCode::WrongLevel,
+                    format!(
+                        "'{level}' is not a container level of work order {}",
+                        order.id
+                    ),
+                )
+            })?;
+        self.session.next_level = Some(level);
+        let Some(sscc) = sscc else {
+            return Ok(Response::ok().data(serde_json::json!({"next_level": level.as_str()})));
+        };
+        let scanned = self.identify(sscc)?;
+        if store::unit_by_key(self.store.conn(), scanned.key())?.is_some() {
+            self.session.next_level = None;
+            return Err(Refusal::new(
+                ReasonCode::AlreadyExists,
+                format!("{} is already in use", scanned.key()),
+            )
+            .into());
+        }
+        let (epc, scanned_level) = self.epc_and_level(&scanned)?;
+        let ctx = self.event_context();
+        let tx = self.store.begin()?;
+        let cmd = Cmd::new(tx, now);
+        self.session
+            .open_container(cmd, &scanned, &epc, scanned_level, &ctx)
+    }
+}
+
+impl super::Session {
+    /// The current open container of a level (refused if there is none).
+    pub(crate) fn current_container(
+        &mut self,
+        conn: &rusqlite::Connection,
+        level: Level,
+    ) -> Result<UnitView, Failure> {
+        if let Some(&id) = self.current.get(&level) {
+            if let Some(u) = store::unit_by_id(conn, id)?
+                && u.state == Some(ContainerState::Open)
+                && u.status.is_active()
+            {
+                return Ok(u);
+            }
+            self.current.remove(&level);
+        }
+        // After a restart: the most recent open container of this work order and level.
+        let order = self.work_order.as_ref().map(|w| w.id.clone());
+        let open = store::open_containers(conn)?;
+        if let Some(u) = open
+            .into_iter()
+            .filter(|u| u.level == level && u.work_order == order)
+            .max_by_key(|u| u.id)
+        {
+            self.current.insert(level, u.id);
+            return Ok(u);
+        }
+        Err(Refusal::new(
+            ReasonCode::NoOpenContainer,
+            format!(
+                "no {} is open: scan a {} label first",
+                level.as_str(),
+                level.as_str()
+            ),
+        )
+        .into())
+    }
+
+    pub(crate) fn open_container(
+        &mut self,
+        mut cmd: Cmd<'_>,
+        scanned: &Scanned,
+        epc: &str,
+        scanned_level: Level,
+        ctx: &super::events::EventContext,
+    ) -> Outcome {
+        let user = self.require_user()?;
+        let order = self.require_work_order()?;
+        let level = match scanned {
+            // An SSCC says nothing about its level: the packer chose it, or it is the lowest.
+            Scanned::Sscc { .. } => self
+                .next_level
+                .unwrap_or_else(|| order.spec.levels().first().map_or(Level::Case, |(l, _)| *l)),
+            Scanned::Sgtin { .. } => scanned_level,
+        };
+        let Some(capacity) = order.spec.capacity(level) else {
+            return Err(Refusal::new(
+                ReasonCode::WrongLevel,
+                format!("work order {} has no {} level", order.id, level.as_str()),
+            )
+            .into());
+        };
+        let container = cmd.create(&NewUnit {
+            key: scanned.key(),
+            epc,
+            level,
+            gtin: None,
+            lot: None,
+            expiry: None,
+            state: Some(ContainerState::Open),
+            capacity: Some(capacity),
+            work_order: Some(&order.id),
+            listed: false,
+            time_ms: cmd.now,
+        })?;
+        if matches!(scanned, Scanned::Sscc { .. }) {
+            cmd.event(PendingEvent::object(
+                Action::Add,
+                vec![epc.to_owned()],
+                "commissioning",
+                Some("active"),
+            ));
+        }
+        cmd.commit(
+            "open_container",
+            &user,
+            ctx,
+            Some(&container.key),
+            None,
+            None,
+            None,
+        )?;
+        self.next_level = None;
+        self.current.insert(level, container.id);
+        Ok(Response::ok()
+            .container(&container)
+            .data(serde_json::json!({"opened": true})))
+    }
+}
+
+/// Puts `item` into `target` (rules already checked). `publish_now` emits the ADD at once (moves,
+/// replacements into a closed container); otherwise it is emitted when the container closes.
+/// Closes the target when it reaches capacity. Returns the updated item and target.
+pub(crate) fn place(
+    cmd: &mut Cmd<'_>,
+    mut item: UnitView,
+    mut target: UnitView,
+    publish_now: bool,
+) -> Result<(UnitView, UnitView, bool), Failure> {
+    item.parent_id = Some(target.id);
+    item.published = publish_now;
+    cmd.save(&item)?;
+    if publish_now {
+        cmd.event(PendingEvent::aggregation(
+            Action::Add,
+            &target.epc,
+            vec![item.epc.clone()],
+            "packing",
+            Some("in_progress"),
+        ));
+    }
+    target.child_count += 1;
+    cmd.save(&target)?;
+    let mut closed = false;
+    if target.state == Some(ContainerState::Open)
+        && target.capacity.is_some_and(|c| target.child_count >= c)
+    {
+        target = close_container(cmd, target)?;
+        closed = true;
+    }
+    Ok((item, target, closed))
+}
+
+/// Closes a container: AggregationEvent ADD of every child not yet published, then the
+/// completeness observation.
+pub(crate) fn close_container(
+    cmd: &mut Cmd<'_>,
+    mut target: UnitView,
+) -> Result<UnitView, Failure> {
+    let kids = store::children(&cmd.tx, target.id)?;
+    let unpublished: Vec<UnitView> = kids.into_iter().filter(|k| !k.published).collect();
+    if !unpublished.is_empty() {
+        cmd.event(PendingEvent::aggregation(
+            Action::Add,
+            &target.epc,
+            unpublished.iter().map(|k| k.epc.clone()).collect(),
+            "packing",
+            Some("in_progress"),
+        ));
+        for mut k in unpublished {
+            k.published = true;
+            cmd.save(&k)?;
+        }
+    }
+    cmd.event(PendingEvent::completeness(&target.epc));
+    target.state = Some(ContainerState::Closed);
+    cmd.save(&target)?;
+    Ok(target)
+}

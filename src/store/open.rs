@@ -1,0 +1,219 @@
+//! Opening (and creating) the database file safely.
+
+use super::schema::{APPLICATION_ID, MIGRATIONS, current_version};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+
+/// The database file name inside a data directory.
+pub const DB_FILE_NAME: &str = "packbench.sqlite";
+
+/// Files smaller than this get a full `quick_check` at open; larger ones are checked page by
+/// page as they are read (SQLite reports corruption on access).
+const QUICK_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why the database could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not an SQLite database at all, or its header is damaged.
+    #[error("{path}: not a database file or damaged beyond reading; it was left untouched")]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An SQLite database of another application.
+    #[error(
+        "{path}: an SQLite database of another application (application_id {found:#x}); it was left untouched"
+    )]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+        /// The application id found.
+        found: i32,
+    },
+    /// Written by a newer packbench.
+    #[error(
+        "{path}: written by a newer packbench (schema {found}, this build knows up to {supported}); it was left untouched"
+    )]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i32,
+        /// The newest this build knows.
+        supported: i32,
+    },
+    /// The integrity check failed.
+    #[error("{path}: the database is corrupt ({detail}); it was left untouched")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// The first problem SQLite reported.
+        detail: String,
+    },
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Stored data that does not parse (e.g. an unknown status string).
+    #[error("database holds an invalid value in {what}: {value}")]
+    BadValue {
+        /// Which column.
+        what: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// File system trouble (creating the data directory).
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// The open local database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database in a data directory.
+    pub fn open_dir(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Self::open(&dir.join(DB_FILE_NAME))
+    }
+
+    /// Opens (or creates) the database file, checking it is ours, intact and not too new, then
+    /// migrating it to the current schema.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let exists = path.exists();
+        let flags = if exists {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn = Connection::open_with_flags(path, flags)?;
+        if exists {
+            check_existing(&conn, path)?;
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::BadValue {
+                what: "journal_mode",
+                value: mode,
+            });
+        }
+        // FULL: a commit is durable on return even across power loss (WAL + NORMAL could lose the
+        // last transactions, which would break "a green scan is on disk").
+        conn.execute_batch(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+        )?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version >= current_version() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(
+                None,
+                "user_version",
+                i32::try_from(i + 1).unwrap_or(i32::MAX),
+            )?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection (for queries outside a command transaction).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Starts the write transaction of one command (`BEGIN IMMEDIATE`: the write lock is taken at
+    /// once, so a second writer waits instead of failing half-way).
+    pub fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    }
+}
+
+fn check_existing(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        },
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        _ => StoreError::Sqlite(e),
+    };
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(not_db)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(not_db)?;
+    if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
+        return Err(StoreError::Foreign {
+            path: path.to_path_buf(),
+            found: app_id,
+        });
+    }
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(not_db)?;
+    if version > current_version() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: current_version(),
+        });
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size <= QUICK_CHECK_MAX_BYTES {
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(not_db)?;
+        if verdict != "ok" {
+            return Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: verdict,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Versioned schema migrations.
+//!
+//! Migration N brings a database from `user_version` N-1 to N. They run in one transaction;
+//! a database newer than the last migration is refused, never touched.
+
+/// `PRAGMA application_id` of a packbench database ("pbnc").
+pub const APPLICATION_ID: i32 = 0x7062_6E63;
+
+/// The migrations, in order. Index + 1 is the version the migration produces.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    r"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE products (
+    gtin               TEXT PRIMARY KEY,
+    name               TEXT NOT NULL,
+    company_prefix_len INTEGER NOT NULL,
+    level              TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE work_orders (
+    id              TEXT PRIMARY KEY,
+    gtin            TEXT NOT NULL REFERENCES products(gtin),
+    lot             TEXT,
+    expiry          TEXT,
+    spec            TEXT NOT NULL,
+    has_serial_list INTEGER NOT NULL DEFAULT 0,
+    status          TEXT NOT NULL DEFAULT 'open',
+    created_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    epc         TEXT NOT NULL,
+    level       TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    gtin        TEXT,
+    lot         TEXT,
+    expiry      TEXT,
+    parent_id   INTEGER REFERENCES units(id),
+    published   INTEGER NOT NULL DEFAULT 0,
+    state       TEXT,
+    child_count INTEGER NOT NULL DEFAULT 0,
+    capacity    INTEGER,
+    work_order  TEXT,
+    listed      INTEGER NOT NULL DEFAULT 0,
+    updated_ms  INTEGER NOT NULL
+);
+CREATE INDEX units_by_parent ON units(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX units_open_containers ON units(state) WHERE state = 'open';
+
+CREATE TABLE users (
+    username        TEXT PRIMARY KEY,
+    full_name       TEXT NOT NULL,
+    role            TEXT NOT NULL,
+    password_hash   TEXT NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until_ms INTEGER NOT NULL DEFAULT 0,
+    active          INTEGER NOT NULL DEFAULT 1,
+    created_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE commands (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    time_ms    INTEGER NOT NULL,
+    work_order TEXT,
+    target     TEXT,
+    changes    TEXT NOT NULL,
+    undoes     INTEGER REFERENCES commands(id),
+    undone_by  INTEGER REFERENCES commands(id)
+);
+
+CREATE TABLE signatures (
+    id         INTEGER PRIMARY KEY,
+    username   TEXT NOT NULL,
+    full_name  TEXT NOT NULL,
+    meaning    TEXT NOT NULL,
+    reason     TEXT,
+    time_ms    INTEGER NOT NULL,
+    command_id INTEGER NOT NULL REFERENCES commands(id)
+);
+
+CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    command_id    INTEGER NOT NULL REFERENCES commands(id),
+    seq           INTEGER NOT NULL,
+    hash_id       TEXT NOT NULL,
+    correction    INTEGER NOT NULL DEFAULT 0,
+    event_time_ms INTEGER NOT NULL,
+    body          TEXT NOT NULL,
+    UNIQUE (hash_id, correction)
+);
+CREATE TABLE event_epcs (
+    epc      TEXT NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    PRIMARY KEY (epc, event_id)
+) WITHOUT ROWID;
+CREATE INDEX events_by_command ON events(command_id);
+CREATE INDEX events_by_time ON events(event_time_ms);
+
+CREATE TABLE outbox (
+    command_id      INTEGER PRIMARY KEY REFERENCES commands(id),
+    state           TEXT NOT NULL DEFAULT 'queued',
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+    created_ms      INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_state ON outbox(state, command_id);
+
+CREATE TABLE audit (
+    seq          INTEGER PRIMARY KEY,
+    time_ms      INTEGER NOT NULL,
+    username     TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    target       TEXT,
+    old_value    TEXT,
+    new_value    TEXT,
+    reason       TEXT,
+    signature_id INTEGER,
+    prev_hash    TEXT NOT NULL,
+    hash         TEXT NOT NULL
+);
+CREATE INDEX audit_by_target ON audit(target) WHERE target IS NOT NULL;
+
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    time_ms         INTEGER NOT NULL,
+    code            TEXT NOT NULL,
+    key             TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    username        TEXT NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_ms INTEGER
+);
+",
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> i32 {
+    i32::try_from(MIGRATIONS.len()).unwrap_or(i32::MAX)
+}
