@@ -5,6 +5,9 @@
 //!
 //! Times exclude loading the PNG for both decoders. `RUNS` (default 5) sets the repetitions.
 
+// A benchmark harness: a failed setup step must stop the run loudly.
+#![allow(clippy::expect_used)]
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;

@@ -1,5 +1,8 @@
 //! `packbench decode`: output forms and exit statuses.
 
+// Test helpers outside #[test] functions may panic: a failed run is a failed test.
+#![allow(clippy::expect_used)]
+
 use std::process::Command;
 
 const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/images");
