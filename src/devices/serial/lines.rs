@@ -91,7 +91,7 @@ impl LineAssembler {
                     out.push(Err(self.too_long(&line)));
                     continue;
                 }
-                if let Some(result) = finish_line(line) {
+                if let Some(result) = finish_line(&line) {
                     out.push(result);
                 }
                 continue;
@@ -153,19 +153,16 @@ fn terminator_len(terminator: &Terminator) -> usize {
 }
 
 /// Checks one complete line: empty → skipped; invalid UTF-8 or stray control bytes → error.
-fn finish_line(line: Vec<u8>) -> Option<Result<String, DeviceError>> {
+fn finish_line(line: &[u8]) -> Option<Result<String, DeviceError>> {
     // Stray CR/LF around a line (a CR LF scanner on a CR or LF setting) are not data.
-    let trimmed = trim_newlines(&line);
+    let trimmed = trim_newlines(line);
     if trimmed.is_empty() {
         return None;
     }
-    let text = match std::str::from_utf8(trimmed) {
-        Ok(text) => text,
-        Err(_) => {
-            return Some(Err(DeviceError::InvalidUtf8 {
-                hex: hex::encode(trimmed),
-            }));
-        }
+    let Ok(text) = std::str::from_utf8(trimmed) else {
+        return Some(Err(DeviceError::InvalidUtf8 {
+            hex: hex::encode(trimmed),
+        }));
     };
     if text
         .bytes()
