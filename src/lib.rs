@@ -7,7 +7,7 @@
 //! Layers (see `DESIGN.md` §4):
 //! - [`gs1`], [`domain`], [`epcis`]: the pure core — no I/O, no GUI, no threads.
 //! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
-//! - [`devices`]: scan sources — barcode image decoding and camera layer reads.
+//! - [`devices`]: scan sources — serial scanners, cameras and image decoding as one stream of scans.
 //! - [`cli`]: the command-line surface.
 
 pub mod auth;
