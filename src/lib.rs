@@ -7,10 +7,12 @@
 //! Layers (see `DESIGN.md` §4):
 //! - [`gs1`], [`domain`], [`epcis`]: the pure core — no I/O, no GUI, no threads.
 //! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
+//! - [`devices`]: scan sources — serial scanners, cameras and image decoding as one stream of scans.
 //! - [`cli`]: the command-line surface.
 
 pub mod auth;
 pub mod cli;
+pub mod devices;
 pub mod domain;
 pub mod epcis;
 pub mod gs1;

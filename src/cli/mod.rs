@@ -1,5 +1,6 @@
 //! The command-line surface (`DESIGN.md` §8). `main.rs` only calls [`run`].
 
+pub mod decode;
 pub mod export;
 pub mod parse;
 pub mod station;
@@ -34,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse one scan (raw with GS/AIM, bracketed, or Digital Link) and show what it holds.
     Parse(parse::ParseArgs),
+    /// Decode every barcode in image files.
+    Decode(decode::DecodeArgs),
     /// Run the station without a window: JSON-lines automation protocol on stdin/stdout.
     Station {
         /// Required: no window, protocol on stdin/stdout (see docs/automation.md).
@@ -187,6 +190,10 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(EXIT_REJECTED))
                 }
             }
+        }
+        Command::Decode(args) => {
+            let stdout = std::io::stdout();
+            Ok(ExitCode::from(decode::run(args, &mut stdout.lock())))
         }
     }
 }

@@ -50,6 +50,7 @@ pub mod linters;
 pub mod message;
 pub mod parse;
 mod raw;
+pub mod scanner;
 pub mod symbology;
 pub mod validate;
 

@@ -1,0 +1,346 @@
+//! Finding where codes might be before asking rxing to read them.
+//!
+//! rxing's detectors look for one symbol at a time across the whole frame, which is slow on a
+//! 1920×1080 case layer and finds only a few of its codes. A barcode, whatever its symbology, is
+//! a patch of dense light/dark edges; the packaging around it (flat cardboard, a few text bars,
+//! pack edges) is not. So: sum the gradient over small blocks, keep the blocks that are much
+//! busier than the frame's typical block, close small holes, and return each connected blob's
+//! bounding box with a quiet-zone margin. Each box is then decoded on its own (in parallel).
+
+use image::GrayImage;
+
+/// A rectangle of the source image that probably holds a code.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Region {
+    /// Left edge in pixels.
+    pub x: u32,
+    /// Top edge in pixels.
+    pub y: u32,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Width / height of the blob before the margin (1 for square symbols, large for 1D codes).
+    pub aspect: f32,
+    /// Mean edge density of the blob, relative to the threshold (higher = more code-like).
+    pub strength: f32,
+    /// Fewer / more of the blob's horizontal and vertical edges: near 1 for 2D symbols, near 0
+    /// for an upright linear code.
+    pub isotropy: f32,
+}
+
+impl Region {
+    /// This region grown (or kept) to at least `side` × `side` about its centre, clamped to
+    /// the `width` × `height` image.
+    pub fn grown_to(&self, side: u32, width: u32, height: u32) -> Self {
+        let new_width = self.width.max(side).min(width);
+        let new_height = self.height.max(side).min(height);
+        let cx = self.x + self.width / 2;
+        let cy = self.y + self.height / 2;
+        let x = cx.saturating_sub(new_width / 2).min(width - new_width);
+        let y = cy.saturating_sub(new_height / 2).min(height - new_height);
+        Self {
+            x,
+            y,
+            width: new_width,
+            height: new_height,
+            ..*self
+        }
+    }
+
+    /// Whether the centre of `point` lies in this region.
+    pub fn contains(&self, point: (f32, f32)) -> bool {
+        point.0 >= self.x as f32
+            && point.1 >= self.y as f32
+            && point.0 < (self.x + self.width) as f32
+            && point.1 < (self.y + self.height) as f32
+    }
+}
+
+/// Block edge of the texture map in pixels for an image of this size: finer for small images
+/// so that a 20-pixel symbol still covers a few blocks.
+pub(crate) fn block_size(width: u32, height: u32) -> u32 {
+    if width.max(height) <= 800 { 4 } else { 8 }
+}
+
+/// Per block: summed absolute horizontal and vertical neighbour steps, and the summed grey
+/// level (every second row is sampled: enough to see texture, half the cost).
+fn edge_density(image: &GrayImage, block: u32) -> (Vec<[u32; 3]>, usize, usize) {
+    let (width, height) = image.dimensions();
+    let cols = width.div_ceil(block) as usize;
+    let rows = height.div_ceil(block) as usize;
+    let mut density = vec![[0u32; 3]; cols * rows];
+    let raw = image.as_raw();
+    let w = width as usize;
+    let block = block as usize;
+    if width < 2 || height < 2 {
+        return (density, cols, rows);
+    }
+    for y in (0..height as usize - 1).step_by(2) {
+        let row = &raw[y * w..(y + 1) * w];
+        let next = &raw[(y + 1) * w..(y + 2) * w];
+        let line = &mut density[(y / block) * cols..(y / block + 1) * cols];
+        for (col, ((chunk, next_chunk), cell)) in row
+            .chunks(block)
+            .zip(next.chunks(block))
+            .zip(line.iter_mut())
+            .enumerate()
+        {
+            let (mut across, mut down, mut level) = (0u32, 0u32, 0u32);
+            let start = col * block;
+            for (i, (&a, &b)) in chunk.iter().zip(next_chunk).enumerate() {
+                down += u32::from(a.abs_diff(b));
+                level += u32::from(a);
+                if let Some(&right) = row.get(start + i + 1) {
+                    across += u32::from(a.abs_diff(right));
+                }
+            }
+            cell[0] += across;
+            cell[1] += down;
+            cell[2] += level;
+        }
+    }
+    (density, cols, rows)
+}
+
+/// The `q`-quantile (0..=1) of `values`.
+fn quantile(values: &[u32], q: f32) -> u32 {
+    if values.is_empty() {
+        return 0;
+    }
+    let mut sorted = values.to_vec();
+    let index = ((sorted.len() - 1) as f32 * q) as usize;
+    let (_, nth, _) = sorted.select_nth_unstable(index);
+    *nth
+}
+
+/// Binary dilation (`grow`) or erosion of a block mask with a 3×3 square.
+fn morph(mask: &[bool], cols: usize, rows: usize, grow: bool) -> Vec<bool> {
+    let mut out = vec![!grow; mask.len()];
+    for y in 0..rows {
+        for x in 0..cols {
+            let mut any = false;
+            let mut all = true;
+            for ny in y.saturating_sub(1)..(y + 2).min(rows) {
+                for nx in x.saturating_sub(1)..(x + 2).min(cols) {
+                    let on = mask[ny * cols + nx];
+                    any |= on;
+                    all &= on;
+                }
+            }
+            out[y * cols + x] = if grow { any } else { all };
+        }
+    }
+    out
+}
+
+/// The block map of one image, shared by the recursive component search.
+struct BlockMap {
+    /// Brightness-normalised edge density per block.
+    density: Vec<u32>,
+    /// Raw horizontal and vertical edge sums per block.
+    sums: Vec<[u32; 3]>,
+    cols: usize,
+    rows: usize,
+    block: usize,
+    width: usize,
+    height: usize,
+}
+
+/// One connected blob of busy blocks.
+struct Blob {
+    blocks: Vec<usize>,
+    x0: usize,
+    y0: usize,
+    x1: usize,
+    y1: usize,
+}
+
+impl BlockMap {
+    /// Connected components (8-neighbourhood) of `mask`.
+    fn blobs(&self, mask: &[bool]) -> Vec<Blob> {
+        let (cols, rows) = (self.cols, self.rows);
+        let mut seen = vec![false; mask.len()];
+        let mut blobs = Vec::new();
+        let mut stack = Vec::new();
+        for start in 0..mask.len() {
+            if !mask[start] || seen[start] {
+                continue;
+            }
+            seen[start] = true;
+            stack.push(start);
+            let mut blob = Blob {
+                blocks: Vec::new(),
+                x0: cols,
+                y0: rows,
+                x1: 0,
+                y1: 0,
+            };
+            while let Some(index) = stack.pop() {
+                let (x, y) = (index % cols, index / cols);
+                blob.x0 = blob.x0.min(x);
+                blob.y0 = blob.y0.min(y);
+                blob.x1 = blob.x1.max(x);
+                blob.y1 = blob.y1.max(y);
+                blob.blocks.push(index);
+                for ny in y.saturating_sub(1)..(y + 2).min(rows) {
+                    for nx in x.saturating_sub(1)..(x + 2).min(cols) {
+                        let neighbour = ny * cols + nx;
+                        if mask[neighbour] && !seen[neighbour] {
+                            seen[neighbour] = true;
+                            stack.push(neighbour);
+                        }
+                    }
+                }
+            }
+            blobs.push(blob);
+        }
+        blobs
+    }
+
+    /// Regions from the blocks selected by `within` whose density exceeds `threshold`.
+    /// A blob that is too sparse or too big to be one symbol (codes bridged by pack edges and
+    /// shadows) is searched again with a doubled threshold, twice at most.
+    fn regions(&self, within: &[bool], threshold: u32, depth: u32, out: &mut Vec<Region>) {
+        let mask: Vec<bool> = self
+            .density
+            .iter()
+            .zip(within)
+            .map(|(&d, &inside)| inside && d > threshold)
+            .collect();
+        let (cols, rows) = (self.cols, self.rows);
+        let closed = morph(&morph(&mask, cols, rows, true), cols, rows, false);
+        let closed: Vec<bool> = closed.iter().zip(within).map(|(&c, &w)| c && w).collect();
+        let total_blocks = cols * rows;
+        for blob in self.blobs(&closed) {
+            let blob_cols = blob.x1 - blob.x0 + 1;
+            let blob_rows = blob.y1 - blob.y0 + 1;
+            let count = blob.blocks.len();
+            if blob_cols.min(blob_rows) < 2 {
+                continue;
+            }
+            // A symbol fills a good part of its box (a 45°-turned square fills half) and,
+            // in a frame with room for several, does not cover a quarter of it.
+            let sparse = count * 10 < blob_cols * blob_rows * 3;
+            let huge = total_blocks >= 400 && blob_cols * blob_rows * 4 > total_blocks;
+            if sparse || huge {
+                if depth < 2 {
+                    let mut inside = vec![false; total_blocks];
+                    for &index in &blob.blocks {
+                        inside[index] = true;
+                    }
+                    self.regions(&inside, threshold * 2, depth + 1, out);
+                }
+                if sparse {
+                    continue;
+                }
+            }
+            out.push(self.region(&blob, threshold));
+        }
+    }
+
+    fn region(&self, blob: &Blob, threshold: u32) -> Region {
+        let block = self.block;
+        let (px0, py0) = (blob.x0 * block, blob.y0 * block);
+        let (px1, py1) = (
+            ((blob.x1 + 1) * block).min(self.width),
+            ((blob.y1 + 1) * block).min(self.height),
+        );
+        let side = (px1 - px0).max(py1 - py0);
+        let margin = block + side / 8;
+        let left = px0.saturating_sub(margin);
+        let top = py0.saturating_sub(margin);
+        let right = (px1 + margin).min(self.width);
+        let bottom = (py1 + margin).min(self.height);
+        let (mut sum, mut across, mut down) = (0u64, 0u64, 0u64);
+        for &index in &blob.blocks {
+            sum += u64::from(self.density[index]);
+            across += u64::from(self.sums[index][0]);
+            down += u64::from(self.sums[index][1]);
+        }
+        let count = blob.blocks.len().max(1);
+        Region {
+            x: left as u32,
+            y: top as u32,
+            width: (right - left) as u32,
+            height: (bottom - top) as u32,
+            aspect: (blob.x1 - blob.x0 + 1) as f32 / (blob.y1 - blob.y0 + 1) as f32,
+            strength: sum as f32 / count as f32 / threshold.max(1) as f32,
+            isotropy: across.min(down) as f32 / across.max(down).max(1) as f32,
+        }
+    }
+}
+
+/// Candidate regions, strongest first.
+pub(crate) fn locate(image: &GrayImage) -> Vec<Region> {
+    let (width, height) = image.dimensions();
+    let block = block_size(width, height);
+    let (sums, cols, rows) = edge_density(image, block);
+    if sums.is_empty() {
+        return Vec::new();
+    }
+    // Edge strength relative to the local brightness (Weber contrast), so that a code in the
+    // dim corner of a vignetted or unevenly lit frame counts as much as one in the centre.
+    let samples = (block * block / 2).max(1);
+    let density: Vec<u32> = sums
+        .iter()
+        .map(|[across, down, level]| {
+            let mean = level / samples;
+            (across + down) * 160 / (mean + 32)
+        })
+        .collect();
+    // The typical block (cardboard, pack faces, background) sets the noise level; codes are
+    // several times busier. The upper quantile guards against a frame that is mostly code.
+    let typical = quantile(&density, 0.5);
+    let busy = quantile(&density, 0.98);
+    let floor = (block * block) * 6; // a mean step of 12 grey levels on half the rows
+    let threshold = (typical * 5 / 2).max(busy / 5).max(floor);
+    let map = BlockMap {
+        density,
+        sums,
+        cols,
+        rows,
+        block: block as usize,
+        width: width as usize,
+        height: height as usize,
+    };
+    let mut regions = Vec::new();
+    map.regions(&vec![true; cols * rows], threshold, 0, &mut regions);
+    regions.sort_by(|a, b| b.strength.total_cmp(&a.strength));
+    regions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A flat grey image with a checkerboard patch (module `module` px) at (x, y).
+    fn image_with_patch(x: u32, y: u32, size: u32, module: u32) -> GrayImage {
+        GrayImage::from_fn(400, 300, |px, py| {
+            let inside = px >= x && px < x + size && py >= y && py < y + size;
+            if inside && ((px - x) / module + (py - y) / module).is_multiple_of(2) {
+                image::Luma([20])
+            } else {
+                image::Luma([200])
+            }
+        })
+    }
+
+    #[test]
+    fn finds_a_textured_patch_and_nothing_else() {
+        let image = image_with_patch(100, 80, 60, 3);
+        let regions = locate(&image);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        let region = regions[0];
+        assert!(region.contains((130.0, 110.0)));
+        assert!(region.x <= 100 && region.y <= 80);
+        assert!(region.x + region.width >= 160 && region.y + region.height >= 140);
+        assert!(region.width < 120 && region.height < 120, "{region:?}");
+    }
+
+    #[test]
+    fn flat_image_has_no_candidates() {
+        let image = GrayImage::from_pixel(300, 200, image::Luma([128]));
+        assert!(locate(&image).is_empty());
+    }
+}

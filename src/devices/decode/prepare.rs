@@ -1,0 +1,212 @@
+//! Image preparation for retries: crop, scale, smooth, thicken dots, invert, turn.
+//!
+//! The heavy lifting goes through `image`'s non-generic `DynamicImage` methods so it runs
+//! optimised even in the dev profile; only small crops pass through our own loops.
+
+use image::imageops::FilterType;
+use image::{DynamicImage, GrayImage};
+
+use super::locate::Region;
+use super::reader::Prepared;
+
+/// One way of preparing a crop before binarising it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Treatment {
+    /// The crop as it is.
+    Plain,
+    /// Scaled by the factor (bilinear): up for tiny modules, down for big noisy ones.
+    Scale(f32),
+    /// Gaussian blur with the given sigma (noise, JPEG, halftone dots).
+    Blur(f32),
+    /// Dark areas grown by a `2r+1` square minimum filter (separated inkjet dots).
+    Thicken(u32),
+    /// Light and dark swapped (light-on-dark marking).
+    Invert,
+    /// Turned by the angle in degrees about the centre (bilinear, white corners).
+    Rotate(f32),
+}
+
+/// Cuts `region` out of `image`.
+pub(crate) fn crop(image: &GrayImage, region: &Region) -> GrayImage {
+    let (width, height) = image.dimensions();
+    let x0 = region.x.min(width) as usize;
+    let y0 = region.y.min(height) as usize;
+    let x1 = (region.x + region.width).min(width) as usize;
+    let y1 = (region.y + region.height).min(height) as usize;
+    let w = width as usize;
+    let mut out = Vec::with_capacity((x1 - x0) * (y1 - y0));
+    for row in image.as_raw().chunks(w).take(y1).skip(y0) {
+        out.extend_from_slice(&row[x0..x1]);
+    }
+    GrayImage::from_raw((x1 - x0) as u32, (y1 - y0) as u32, out)
+        .unwrap_or_else(|| GrayImage::new(0, 0))
+}
+
+/// Applies `treatment`; returns the prepared image and the matrix mapping its pixel
+/// coordinates back to the crop's: `(x, y) -> (a*x + b*y + c, d*x + e*y + f)`.
+pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 6]) {
+    const IDENTITY: [f32; 6] = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+    let (width, height) = crop.dimensions();
+    let (image, back) = match treatment {
+        Treatment::Plain => (crop.clone(), IDENTITY),
+        Treatment::Scale(factor) => {
+            let new_width = ((width as f32 * factor).round() as u32).max(1);
+            let new_height = ((height as f32 * factor).round() as u32).max(1);
+            let scaled = DynamicImage::ImageLuma8(crop.clone())
+                .resize_exact(new_width, new_height, FilterType::Triangle)
+                .into_luma8();
+            let sx = width as f32 / new_width as f32;
+            let sy = height as f32 / new_height as f32;
+            (scaled, [sx, 0.0, 0.0, 0.0, sy, 0.0])
+        }
+        Treatment::Blur(sigma) => (
+            DynamicImage::ImageLuma8(crop.clone())
+                .blur(sigma)
+                .into_luma8(),
+            IDENTITY,
+        ),
+        Treatment::Thicken(radius) => (min_filter(crop, radius), IDENTITY),
+        Treatment::Invert => {
+            let mut inverted = DynamicImage::ImageLuma8(crop.clone());
+            inverted.invert();
+            (inverted.into_luma8(), IDENTITY)
+        }
+        Treatment::Rotate(degrees) => rotate(crop, degrees),
+    };
+    let (width, height) = image.dimensions();
+    (
+        Prepared {
+            luma: image.into_raw(),
+            width,
+            height,
+        },
+        back,
+    )
+}
+
+/// Separable square minimum filter: every pixel takes the darkest value within `radius`.
+fn min_filter(image: &GrayImage, radius: u32) -> GrayImage {
+    let (width, height) = image.dimensions();
+    let (w, h, r) = (width as usize, height as usize, radius as usize);
+    let src = image.as_raw();
+    let mut horizontal = vec![0u8; src.len()];
+    for (row_in, row_out) in src.chunks(w).zip(horizontal.chunks_mut(w)) {
+        for (x, out) in row_out.iter_mut().enumerate() {
+            let window = &row_in[x.saturating_sub(r)..(x + r + 1).min(w)];
+            *out = window.iter().copied().min().unwrap_or(255);
+        }
+    }
+    let mut out = vec![0u8; src.len()];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            out[y * w + x] = (y0..y1)
+                .map(|yy| horizontal[yy * w + x])
+                .min()
+                .unwrap_or(255);
+        }
+    }
+    GrayImage::from_raw(width, height, out).unwrap_or_else(|| image.clone())
+}
+
+/// Rotates about the centre into a canvas big enough for the whole crop.
+fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, [f32; 6]) {
+    let (width, height) = image.dimensions();
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    // Less a tolerance before rounding up: cos(90°) is -4e-8 in f32, not 0, and must not add a
+    // column.
+    let new_width = (width as f32 * cos.abs() + height as f32 * sin.abs() - 1e-3).ceil() as u32;
+    let new_height = (width as f32 * sin.abs() + height as f32 * cos.abs() - 1e-3).ceil() as u32;
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    let (ncx, ncy) = (new_width as f32 / 2.0, new_height as f32 / 2.0);
+    // Output pixel (u, v) comes from source (cos*(u-ncx) + sin*(v-ncy) + cx, -sin*(u-ncx) + cos*(v-ncy) + cy).
+    let back = [
+        cos,
+        sin,
+        cx - cos * ncx - sin * ncy,
+        -sin,
+        cos,
+        cy + sin * ncx - cos * ncy,
+    ];
+    let src = image.as_raw();
+    let w = width as usize;
+    let sample = |x: f32, y: f32| -> u8 {
+        if x < 0.0 || y < 0.0 || x > (width - 1) as f32 || y > (height - 1) as f32 {
+            return 255;
+        }
+        let (x0, y0) = (x as usize, y as usize);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(height as usize - 1));
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let top = f32::from(src[y0 * w + x0]) * (1.0 - fx) + f32::from(src[y0 * w + x1]) * fx;
+        let bottom = f32::from(src[y1 * w + x0]) * (1.0 - fx) + f32::from(src[y1 * w + x1]) * fx;
+        (top * (1.0 - fy) + bottom * fy) as u8
+    };
+    let rotated = GrayImage::from_fn(new_width, new_height, |u, v| {
+        let (u, v) = (u as f32, v as f32);
+        image::Luma([sample(
+            back[0] * u + back[1] * v + back[2],
+            back[3] * u + back[4] * v + back[5],
+        )])
+    });
+    (rotated, back)
+}
+
+/// Maps a point of the prepared image back through `back` and the crop offset.
+pub(crate) fn map_back(point: (f32, f32), back: &[f32; 6], region: &Region) -> (f32, f32) {
+    let (x, y) = point;
+    (
+        back[0] * x + back[1] * y + back[2] + region.x as f32,
+        back[3] * x + back[4] * y + back[5] + region.y as f32,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_maps_back_to_the_source() {
+        let image = GrayImage::from_fn(60, 40, |x, y| image::Luma([(x * 4 + y) as u8]));
+        let region = Region {
+            x: 10,
+            y: 20,
+            width: 60,
+            height: 40,
+            aspect: 1.5,
+            strength: 1.0,
+            isotropy: 1.0,
+        };
+        let (prepared, back) = apply(&image, Treatment::Rotate(90.0));
+        assert_eq!((prepared.width, prepared.height), (40, 60));
+        // The rotated image's centre is the source centre.
+        let centre = map_back((20.0, 30.0), &back, &region);
+        assert!((centre.0 - 40.0).abs() < 0.01 && (centre.1 - 40.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn thicken_grows_dark_pixels() {
+        let mut image = GrayImage::from_pixel(9, 9, image::Luma([255]));
+        image.put_pixel(4, 4, image::Luma([0]));
+        let thick = min_filter(&image, 1);
+        assert_eq!(thick.get_pixel(3, 3).0, [0]);
+        assert_eq!(thick.get_pixel(5, 5).0, [0]);
+        assert_eq!(thick.get_pixel(2, 2).0, [255]);
+    }
+
+    #[test]
+    fn scale_maps_corners() {
+        let image = GrayImage::from_pixel(50, 30, image::Luma([200]));
+        let region = Region {
+            x: 0,
+            y: 0,
+            width: 50,
+            height: 30,
+            aspect: 1.0,
+            strength: 1.0,
+            isotropy: 1.0,
+        };
+        let (prepared, back) = apply(&image, Treatment::Scale(2.0));
+        assert_eq!((prepared.width, prepared.height), (100, 60));
+        assert_eq!(map_back((100.0, 60.0), &back, &region), (50.0, 30.0));
+    }
+}

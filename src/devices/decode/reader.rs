@@ -1,0 +1,324 @@
+//! The thin layer over rxing: one attempt = one prepared grey image, one binariser, a set of
+//! symbologies. Every result comes back as a [`DecodedCode`] in the coordinates of the prepared
+//! image; the caller maps the corners back.
+
+use std::collections::HashSet;
+
+use rxing::common::{
+    AdaptiveThresholdBinarizer, DetectorRXingResult, GlobalHistogramBinarizer, HybridBinarizer,
+};
+use rxing::datamatrix::DataMatrixReader;
+use rxing::datamatrix::decoder::Decoder as DataMatrixDecoder;
+use rxing::datamatrix::detector::zxing_cpp_detector;
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::{
+    Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiFormatReader, Point,
+    RXingResult, RXingResultMetadataType, RXingResultMetadataValue, Reader,
+};
+
+use super::DecodedCode;
+use super::symbology::{Symbology, aim_is_gs1};
+
+/// Which rxing binariser turns grey into black/white.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Binariser {
+    /// rxing's default: local 8×8 block thresholds (good for gradients and shadows).
+    Hybrid,
+    /// One threshold per row / image from the histogram (good for low-texture, blurred symbols).
+    GlobalHistogram,
+    /// imageproc's mean-of-neighbourhood threshold with the given radius in pixels.
+    Adaptive(u32),
+}
+
+/// A grey image prepared for one attempt (cropped, scaled, filtered, maybe inverted).
+pub(crate) struct Prepared {
+    /// Row-major luminance.
+    pub luma: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// The symbologies to look for, split by how rxing reads them.
+#[derive(Debug, Clone)]
+pub(crate) struct FormatSet {
+    /// Data Matrix wanted.
+    pub data_matrix: bool,
+    /// QR Code (or Micro QR) wanted.
+    pub qr: bool,
+    /// Everything else (linear codes, PDF417, Aztec), read by rxing's `MultiFormatReader`.
+    pub others: HashSet<rxing::BarcodeFormat>,
+}
+
+impl FormatSet {
+    /// Splits a list of symbologies.
+    pub fn new(symbologies: &[Symbology]) -> Self {
+        let mut set = Self {
+            data_matrix: false,
+            qr: false,
+            others: HashSet::new(),
+        };
+        for symbology in symbologies {
+            match symbology {
+                Symbology::DataMatrix => set.data_matrix = true,
+                Symbology::QrCode | Symbology::MicroQrCode => {
+                    set.qr = true;
+                    set.others.insert(symbology.to_rxing());
+                }
+                other => {
+                    set.others.insert(other.to_rxing());
+                }
+            }
+        }
+        set
+    }
+
+    /// Whether anything read by `MultiFormatReader` (other than QR) is wanted.
+    pub fn wants_others(&self) -> bool {
+        self.others.iter().any(|format| {
+            !matches!(
+                format,
+                rxing::BarcodeFormat::QR_CODE | rxing::BarcodeFormat::MICRO_QR_CODE
+            )
+        })
+    }
+}
+
+fn hints(formats: Option<&HashSet<rxing::BarcodeFormat>>, try_harder: bool) -> DecodeHints {
+    DecodeHints {
+        TryHarder: Some(try_harder),
+        AssumeGs1: Some(true),
+        PossibleFormats: formats.cloned(),
+        ..DecodeHints::default()
+    }
+}
+
+fn source(image: &Prepared) -> Luma8LuminanceSource {
+    Luma8LuminanceSource::new(image.luma.clone(), image.width, image.height)
+}
+
+/// Runs `read` with the chosen binariser over `image`.
+fn with_bitmap<T>(
+    image: &Prepared,
+    binariser: Binariser,
+    read: impl FnOnce(&mut dyn BitmapReader) -> T,
+) -> T {
+    match binariser {
+        Binariser::Hybrid => read(&mut BinaryBitmap::new(HybridBinarizer::new(source(image)))),
+        Binariser::GlobalHistogram => read(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(
+            source(image),
+        ))),
+        Binariser::Adaptive(radius) => read(&mut BinaryBitmap::new(
+            AdaptiveThresholdBinarizer::new(source(image), radius),
+        )),
+    }
+}
+
+/// Object-safe view of a `BinaryBitmap<B>` for the few reads we do.
+trait BitmapReader {
+    fn data_matrix_all(&mut self, thorough: bool) -> Vec<DecodedCode>;
+    fn data_matrix_fallback(&mut self) -> Option<DecodedCode>;
+    fn qr_all(&mut self, try_harder: bool) -> Vec<DecodedCode>;
+    fn multi_format(
+        &mut self,
+        formats: &HashSet<rxing::BarcodeFormat>,
+        try_harder: bool,
+    ) -> Option<DecodedCode>;
+}
+
+impl<B: Binarizer> BitmapReader for BinaryBitmap<B> {
+    fn data_matrix_all(&mut self, thorough: bool) -> Vec<DecodedCode> {
+        let matrix = self.get_black_matrix();
+        // Not thorough: only the lines through the centre (a crop centred on its symbol);
+        // thorough: parallel lines across the whole image, every symbol they meet.
+        let Ok(symbols) = zxing_cpp_detector::detect(matrix, thorough, true) else {
+            return Vec::new();
+        };
+        let decoder = DataMatrixDecoder::new();
+        let mut codes: Vec<DecodedCode> = Vec::new();
+        for symbol in symbols {
+            let Ok(decoded) = decoder.decode(symbol.getBits()) else {
+                continue;
+            };
+            let aim_id = format!("]d{}", decoded.getSymbologyModifier());
+            let text = decoded.getText().to_owned();
+            if codes.iter().any(|code| code.text == text) {
+                continue;
+            }
+            codes.push(DecodedCode {
+                is_gs1: aim_is_gs1(&aim_id),
+                text,
+                symbology: Symbology::DataMatrix,
+                aim_id,
+                corners: points(symbol.getPoints()),
+            });
+        }
+        codes
+    }
+
+    fn data_matrix_fallback(&mut self) -> Option<DecodedCode> {
+        DataMatrixReader
+            .decode_with_hints(self, &hints(None, true))
+            .ok()
+            .and_then(|result| convert(&result))
+    }
+
+    fn qr_all(&mut self, try_harder: bool) -> Vec<DecodedCode> {
+        QrReader
+            .decode_multiple_with_hints(
+                self,
+                &hints(
+                    Some(&HashSet::from([rxing::BarcodeFormat::QR_CODE])),
+                    try_harder,
+                ),
+            )
+            .unwrap_or_default()
+            .iter()
+            .filter_map(convert)
+            .collect()
+    }
+
+    fn multi_format(
+        &mut self,
+        formats: &HashSet<rxing::BarcodeFormat>,
+        try_harder: bool,
+    ) -> Option<DecodedCode> {
+        MultiFormatReader::default()
+            .decode_with_hints(self, &hints(Some(formats), try_harder))
+            .ok()
+            .and_then(|result| convert(&result))
+    }
+}
+
+/// What one attempt should look for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pass {
+    /// Run the multi-symbol Data Matrix detector.
+    pub data_matrix: bool,
+    /// Also run rxing's classic Data Matrix detector and pure-barcode reader if nothing else
+    /// was found (slower; for hard crops).
+    pub data_matrix_fallback: bool,
+    /// Run the QR multi reader.
+    pub qr: bool,
+    /// Run `MultiFormatReader` for the other formats.
+    pub others: bool,
+    /// Thorough search: the Data Matrix detector scans lines across the whole image (not only
+    /// through its centre) and rxing's TryHarder is set for the other readers.
+    pub try_harder: bool,
+}
+
+/// Decodes everything `pass` asks for in `image` with one binariser.
+pub(crate) fn decode_prepared(
+    image: &Prepared,
+    binariser: Binariser,
+    formats: &FormatSet,
+    pass: Pass,
+) -> Vec<DecodedCode> {
+    with_bitmap(image, binariser, |bitmap| {
+        let mut codes = Vec::new();
+        if pass.data_matrix && formats.data_matrix {
+            codes.extend(bitmap.data_matrix_all(pass.try_harder));
+            if codes.is_empty() && pass.data_matrix_fallback {
+                codes.extend(bitmap.data_matrix_fallback());
+            }
+        }
+        if pass.qr && formats.qr {
+            codes.extend(bitmap.qr_all(pass.try_harder));
+        }
+        if pass.others && formats.wants_others() {
+            codes.extend(bitmap.multi_format(&formats.others, pass.try_harder));
+        }
+        codes
+    })
+}
+
+fn points(points: &[Point]) -> Vec<(f32, f32)> {
+    points.iter().map(|point| (point.x, point.y)).collect()
+}
+
+/// Converts one rxing result; `None` for formats the station does not know.
+fn convert(result: &RXingResult) -> Option<DecodedCode> {
+    let symbology = Symbology::from_rxing(result.getBarcodeFormat())?;
+    let reported_aim = match result
+        .getRXingResultMetadata()
+        .get(&RXingResultMetadataType::SYMBOLOGY_IDENTIFIER)
+    {
+        Some(RXingResultMetadataValue::SymbologyIdentifier(aim)) => Some(aim.clone()),
+        _ => None,
+    };
+    let mut text = result.getText().to_owned();
+    // With AssumeGs1 rxing's Code 128 reader announces GS1-128 by prefixing the text.
+    if let Some(stripped) = text.strip_prefix("]C1") {
+        text = stripped.to_owned();
+    }
+    let aim_id = reported_aim.unwrap_or_else(|| symbology.default_aim_id().to_owned());
+    match symbology {
+        // rxing gives DataBar as the bare 14-digit GTIN; the element string is (01) + GTIN.
+        Symbology::DataBar if text.len() == 14 => text = format!("01{text}"),
+        // ... and DataBar Expanded as bracketed HRI; the scan pipeline wants the raw string.
+        Symbology::DataBarExpanded if text.starts_with('(') => {
+            text = bracketed_to_raw(&text)?;
+        }
+        _ => {}
+    }
+    Some(DecodedCode {
+        is_gs1: aim_is_gs1(&aim_id),
+        text,
+        symbology,
+        aim_id,
+        corners: points(result.getPoints()),
+    })
+}
+
+/// Two-digit AI prefixes whose element strings have a predefined length and therefore need no
+/// group separator after them (GS1 General Specifications, figure 7.8.5-2).
+const PREDEFINED_LENGTH_PREFIXES: [&str; 22] = [
+    "00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "31",
+    "32", "33", "34", "35", "36", "41",
+];
+
+/// Turns rxing's bracketed DataBar Expanded text `(01)...(3103)...(10)...` into the raw element
+/// string with GS after every variable-length field that is not last.
+fn bracketed_to_raw(bracketed: &str) -> Option<String> {
+    let mut raw = String::with_capacity(bracketed.len());
+    let mut rest = bracketed;
+    while !rest.is_empty() {
+        let after_open = rest.strip_prefix('(')?;
+        let close = after_open.find(')')?;
+        let ai = &after_open[..close];
+        let value_and_rest = &after_open[close + 1..];
+        let value_end = value_and_rest.find('(').unwrap_or(value_and_rest.len());
+        let value = &value_and_rest[..value_end];
+        rest = &value_and_rest[value_end..];
+        raw.push_str(ai);
+        raw.push_str(value);
+        let predefined = PREDEFINED_LENGTH_PREFIXES
+            .iter()
+            .any(|prefix| ai.starts_with(prefix));
+        if !predefined && !rest.is_empty() {
+            raw.push('\u{1d}');
+        }
+    }
+    Some(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracketed_expanded_text_becomes_raw() {
+        assert_eq!(
+            bracketed_to_raw("(01)90012345678908(3103)001750").as_deref(),
+            Some("01900123456789083103001750")
+        );
+        assert_eq!(
+            bracketed_to_raw("(01)90012345678908(10)AB12(21)XYZ").as_deref(),
+            Some("019001234567890810AB12\u{1d}21XYZ")
+        );
+        assert_eq!(bracketed_to_raw("01900"), None);
+        assert_eq!(bracketed_to_raw("(01"), None);
+    }
+}

@@ -1,0 +1,138 @@
+//! Camera layer reads: every code of one frame of an open case, checked against what the
+//! container is recorded to hold.
+//!
+//! The station packs the set as one batch or verifies completeness; the GUI overlays green for
+//! recorded-and-seen, red for seen-but-not-in-container and marks recorded-but-not-seen.
+//!
+//! ```
+//! use packbench::devices::layer::check_layer;
+//! let recorded = ["0109506000134352\u{1d}21A".to_owned(), "0109506000134352\u{1d}21B".to_owned()];
+//! let seen = ["0109506000134352\u{1d}21B".to_owned(), "0109506000134352\u{1d}21Z".to_owned()];
+//! let check = check_layer(&seen, &recorded);
+//! assert_eq!(check.seen_recorded, ["0109506000134352\u{1d}21B"]);
+//! assert_eq!(check.seen_not_recorded, ["0109506000134352\u{1d}21Z"]);
+//! assert_eq!(check.recorded_not_seen, ["0109506000134352\u{1d}21A"]);
+//! assert!(!check.is_complete());
+//! ```
+
+use std::time::Instant;
+
+use image::GrayImage;
+use serde::Serialize;
+
+use super::decode::{DecodeOptions, DecodedCode, decode_image};
+
+/// Everything one frame showed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerRead {
+    /// The codes, in reading order.
+    pub codes: Vec<DecodedCode>,
+    /// Time spent decoding the frame, in milliseconds.
+    pub decode_ms: f64,
+}
+
+impl LayerRead {
+    /// The codes' texts (raw element strings), for [`check_layer`].
+    pub fn texts(&self) -> Vec<String> {
+        self.codes.iter().map(|code| code.text.clone()).collect()
+    }
+}
+
+/// Reads whole layers of packs from camera frames (Data Matrix only, stops at the expected
+/// count). Cheap to clone; a camera worker keeps one and calls [`LayerReader::read`] per frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerReader {
+    options: DecodeOptions,
+}
+
+impl LayerReader {
+    /// A reader for layers of `expected_codes` packs (`None` when unknown), giving up on a
+    /// frame after `time_budget_ms` (`None` = never).
+    pub fn new(expected_codes: Option<usize>, time_budget_ms: Option<u64>) -> Self {
+        Self {
+            options: DecodeOptions {
+                time_budget_ms,
+                ..DecodeOptions::layer(expected_codes)
+            },
+        }
+    }
+
+    /// A reader with explicit decoder options.
+    pub fn with_options(options: DecodeOptions) -> Self {
+        Self { options }
+    }
+
+    /// Decodes one frame.
+    pub fn read(&self, frame: &GrayImage) -> LayerRead {
+        let started = Instant::now();
+        let codes = decode_image(frame, &self.options);
+        LayerRead {
+            codes,
+            decode_ms: started.elapsed().as_secs_f64() * 1000.0,
+        }
+    }
+}
+
+/// A layer compared with the container's recorded contents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LayerCheck {
+    /// Seen in the frame and recorded in the container (green).
+    pub seen_recorded: Vec<String>,
+    /// Seen in the frame but not recorded in the container (red).
+    pub seen_not_recorded: Vec<String>,
+    /// Recorded in the container but not seen in the frame (to be marked).
+    pub recorded_not_seen: Vec<String>,
+}
+
+impl LayerCheck {
+    /// Every recorded item was seen and nothing foreign was.
+    pub fn is_complete(&self) -> bool {
+        self.seen_not_recorded.is_empty() && self.recorded_not_seen.is_empty()
+    }
+}
+
+/// Compares the texts seen in a frame with the recorded contents (both raw element strings).
+/// Order follows the inputs; duplicates in `seen` count once.
+pub fn check_layer(seen: &[String], recorded: &[String]) -> LayerCheck {
+    let mut check = LayerCheck::default();
+    let mut unique_seen: Vec<&String> = Vec::new();
+    for text in seen {
+        if !unique_seen.contains(&text) {
+            unique_seen.push(text);
+        }
+    }
+    for text in unique_seen.iter().copied() {
+        if recorded.contains(text) {
+            check.seen_recorded.push(text.clone());
+        } else {
+            check.seen_not_recorded.push(text.clone());
+        }
+    }
+    for text in recorded {
+        if !unique_seen.contains(&text) && !check.recorded_not_seen.contains(text) {
+            check.recorded_not_seen.push(text.clone());
+        }
+    }
+    check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complete_layer() {
+        let texts = vec!["a".to_owned(), "b".to_owned()];
+        let check = check_layer(&texts, &texts);
+        assert!(check.is_complete());
+        assert_eq!(check.seen_recorded, texts);
+    }
+
+    #[test]
+    fn duplicates_count_once() {
+        let seen = vec!["a".to_owned(), "a".to_owned()];
+        let check = check_layer(&seen, &["a".to_owned(), "b".to_owned()]);
+        assert_eq!(check.seen_recorded, ["a"]);
+        assert_eq!(check.recorded_not_seen, ["b"]);
+    }
+}
