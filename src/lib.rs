@@ -16,3 +16,4 @@ pub mod epcis;
 pub mod gs1;
 pub mod station;
 pub mod store;
+pub mod sync;

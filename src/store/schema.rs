@@ -141,6 +141,18 @@ CREATE TABLE alerts (
     acknowledged_ms INTEGER
 );
 ",
+    // 2: sync to the repository: delivery time of outbox rows, the local SSCC pool, pulled
+    // master data bookkeeping.
+    r"
+ALTER TABLE outbox ADD COLUMN sent_ms INTEGER;
+CREATE TABLE sscc_pool (
+    sscc         TEXT PRIMARY KEY,
+    source       TEXT NOT NULL,
+    allocated_ms INTEGER NOT NULL,
+    used_ms      INTEGER
+) WITHOUT ROWID;
+CREATE INDEX sscc_pool_free ON sscc_pool(used_ms, sscc) WHERE used_ms IS NULL;
+",
 ];
 
 /// The schema version this build writes.
