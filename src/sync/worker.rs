@@ -125,6 +125,16 @@ fn push_rows(
         Err(e) => return Ok(Err(e)),
     };
     match outcome {
+        // "Already there" for several rows: some of them may not be (an earlier, smaller
+        // document got through before its answer was lost). Only a single row is atomic.
+        PushOutcome::AlreadyPresent | PushOutcome::Rejected { .. } if batch.len() > 1 => {
+            for row in batch {
+                if let Err(e) = push_rows(store, repo, std::slice::from_ref(row), now, report)? {
+                    return Ok(Err(e));
+                }
+            }
+            Ok(Ok(()))
+        }
         PushOutcome::Delivered | PushOutcome::AlreadyPresent => {
             let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
             outbox::mark_sent(store, &ids, now())?;
@@ -136,19 +146,11 @@ fn push_rows(
             }
             Ok(Ok(()))
         }
-        PushOutcome::Rejected { message } if batch.len() == 1 => {
-            if let Some(row) = batch.first() {
+        PushOutcome::Rejected { message } => {
+            for row in batch {
                 outbox::park(store.conn(), row.command_id, &message)?;
             }
-            report.parked_rows += 1;
-            Ok(Ok(()))
-        }
-        PushOutcome::Rejected { .. } => {
-            for row in batch {
-                if let Err(e) = push_rows(store, repo, std::slice::from_ref(row), now, report)? {
-                    return Ok(Err(e));
-                }
-            }
+            report.parked_rows += batch.len();
             Ok(Ok(()))
         }
     }
