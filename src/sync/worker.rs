@@ -129,8 +129,14 @@ fn push_rows(
         // document got through before its answer was lost). Only a single row is atomic.
         PushOutcome::AlreadyPresent | PushOutcome::Rejected { .. } if batch.len() > 1 => {
             for row in batch {
+                let parked_before = report.parked_rows;
                 if let Err(e) = push_rows(store, repo, std::slice::from_ref(row), now, report)? {
                     return Ok(Err(e));
+                }
+                if report.parked_rows > parked_before {
+                    // Rows after a parked one may share its EPCs: the next batch is chosen
+                    // again, holding those back.
+                    break;
                 }
             }
             Ok(Ok(()))

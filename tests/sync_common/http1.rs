@@ -56,7 +56,13 @@ pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
     raw.extend_from_slice(&body);
-    Some(Request { method, path, headers, body, raw })
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+        raw,
+    })
 }
 
 pub fn write_response(
@@ -76,7 +82,10 @@ pub fn write_response(
         503 => "Service Unavailable",
         _ => "Status",
     };
-    let mut out = format!("HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\n", body.len());
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\n",
+        body.len()
+    );
     for (n, v) in headers {
         out.push_str(&format!("{n}: {v}\r\n"));
     }

@@ -61,17 +61,26 @@ pub fn pallet_lines(tag: &str, sscc_base: u64, pallets: u32) -> String {
     for p in 0..pallets {
         let mut cases = Vec::new();
         for _ in 0..2 {
-            lines.push(format!(r#"{{"cmd":"scan","data":"(00){}"}}"#, sscc(case_ref)));
+            lines.push(format!(
+                r#"{{"cmd":"scan","data":"(00){}"}}"#,
+                sscc(case_ref)
+            ));
             cases.push(case_ref);
             case_ref += 1;
             for _ in 0..3 {
                 pack += 1;
-                lines.push(format!(r#"{{"cmd":"scan","data":"{}"}}"#, pack_scan(tag, pack)));
+                lines.push(format!(
+                    r#"{{"cmd":"scan","data":"{}"}}"#,
+                    pack_scan(tag, pack)
+                ));
             }
         }
         let pallet_ref = sscc_base + 1_000 + u64::from(p);
         lines.push(r#"{"cmd":"new_container","level":"pallet"}"#.to_owned());
-        lines.push(format!(r#"{{"cmd":"scan","data":"(00){}"}}"#, sscc(pallet_ref)));
+        lines.push(format!(
+            r#"{{"cmd":"scan","data":"(00){}"}}"#,
+            sscc(pallet_ref)
+        ));
         for c in cases {
             lines.push(format!(r#"{{"cmd":"scan","data":"(00){}"}}"#, sscc(c)));
         }

@@ -20,7 +20,7 @@ pub enum Fault {
 
 pub struct Proxy {
     pub url: String,
-    pub faults: Arc<Mutex<VecDeque<Fault>>>,
+    pub faults: Arc<Mutex<VecDeque<(&'static str, Fault)>>>,
     /// Requests seen (method path).
     pub seen: Arc<Mutex<Vec<String>>>,
     /// While true, connections are refused by closing them at once (repository down).
@@ -51,11 +51,25 @@ impl Proxy {
                 }
             })
             .unwrap();
-        Self { url, faults, seen, down }
+        Self {
+            url,
+            faults,
+            seen,
+            down,
+        }
     }
 
+    /// Faults for the next requests of any method.
     pub fn push(&self, faults: &[Fault]) {
-        self.faults.lock().unwrap().extend(faults.iter().copied());
+        self.push_for("", faults);
+    }
+
+    /// Faults for the next requests whose method starts with `method`.
+    pub fn push_for(&self, method: &'static str, faults: &[Fault]) {
+        self.faults
+            .lock()
+            .unwrap()
+            .extend(faults.iter().map(|f| (method, *f)));
     }
 
     pub fn pending_faults(&self) -> usize {
@@ -76,16 +90,34 @@ fn forward(raw: &[u8], upstream: &str) -> std::io::Result<Vec<u8>> {
     Ok(answer)
 }
 
-fn handle(client: TcpStream, upstream: &str, faults: &Mutex<VecDeque<Fault>>, seen: &Mutex<Vec<String>>) {
+fn handle(
+    client: TcpStream,
+    upstream: &str,
+    faults: &Mutex<VecDeque<(&'static str, Fault)>>,
+    seen: &Mutex<Vec<String>>,
+) {
     let mut writer = client.try_clone().unwrap();
     let mut reader = BufReader::new(client);
     while let Some(req) = read_request(&mut reader) {
-        seen.lock().unwrap().push(format!("{} {}", req.method, req.path));
-        let fault = faults.lock().unwrap().pop_front();
+        seen.lock()
+            .unwrap()
+            .push(format!("{} {}", req.method, req.path));
+        let fault = {
+            let mut q = faults.lock().unwrap();
+            match q.iter().position(|(m, _)| req.method.starts_with(m)) {
+                Some(i) => q.remove(i).map(|(_, f)| f),
+                None => None,
+            }
+        };
         match fault {
             Some(Fault::Drop) => return,
             Some(Fault::Status(code)) => {
-                let _ = write_response(&mut writer, code, &[("connection", "close".into())], b"{\"title\":\"injected\"}");
+                let _ = write_response(
+                    &mut writer,
+                    code,
+                    &[("connection", "close".into())],
+                    b"{\"title\":\"injected\"}",
+                );
                 return;
             }
             Some(Fault::Stall) => {

@@ -10,8 +10,10 @@ use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
-const SCHEMA: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/epcis/EPCIS-JSON-Schema.json");
+const SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/testdata/epcis/EPCIS-JSON-Schema.json"
+);
 
 #[derive(Default)]
 pub struct State {
@@ -37,10 +39,18 @@ impl Server {
     pub fn start(capture_limit: usize, bearer: Option<&str>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = Arc::new(Mutex::new(State { bearer: bearer.map(str::to_owned), ..State::default() }));
+        let state = Arc::new(Mutex::new(State {
+            bearer: bearer.map(str::to_owned),
+            ..State::default()
+        }));
         let schema: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(SCHEMA).unwrap()).unwrap();
-        let validator = Arc::new(jsonschema::options().should_validate_formats(true).build(&schema).unwrap());
+        let validator = Arc::new(
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .unwrap(),
+        );
         let shared = Arc::clone(&state);
         std::thread::Builder::new()
             .name("epcis2-server".into())
@@ -48,9 +58,11 @@ impl Server {
                 for stream in listener.incoming().flatten() {
                     let state = Arc::clone(&shared);
                     let validator = Arc::clone(&validator);
-                    let _ = std::thread::Builder::new().name("epcis2-conn".into()).spawn(move || {
-                        serve(stream, &state, &validator, capture_limit);
-                    });
+                    let _ = std::thread::Builder::new()
+                        .name("epcis2-conn".into())
+                        .spawn(move || {
+                            serve(stream, &state, &validator, capture_limit);
+                        });
                 }
             })
             .unwrap();
@@ -59,7 +71,13 @@ impl Server {
 
     /// (eventID, correction) of every captured event, in capture order.
     pub fn keys(&self) -> Vec<(String, bool)> {
-        self.state.lock().unwrap().events.iter().map(|(i, c, _)| (i.clone(), *c)).collect()
+        self.state
+            .lock()
+            .unwrap()
+            .events
+            .iter()
+            .map(|(i, c, _)| (i.clone(), *c))
+            .collect()
     }
 }
 
@@ -73,7 +91,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>, validator: &jsonschema::Valida
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
-        let close = req.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let close = req
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let mut hdrs = vec![("content-type", "application/json".to_owned())];
         if close {
             hdrs.push(("connection", "close".to_owned()));
@@ -147,13 +167,22 @@ fn capture(
     let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
         return (400, problem(400, "ValidationException: not JSON"));
     };
-    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     let mut s = state.lock().unwrap();
     if !errors.is_empty() {
         s.schema_errors.extend(errors.clone());
-        return (400, problem(400, &format!("ValidationException: {}", errors.join("; "))));
+        return (
+            400,
+            problem(400, &format!("ValidationException: {}", errors.join("; "))),
+        );
     }
-    let events = doc["epcisBody"]["eventList"].as_array().cloned().unwrap_or_default();
+    let events = doc["epcisBody"]["eventList"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if events.len() > limit {
         return (413, problem(413, "CaptureLimitExceededException"));
     }
@@ -161,8 +190,15 @@ fn capture(
     for e in &events {
         let id = e["eventID"].as_str().unwrap_or_default().to_owned();
         let correction = e.get("errorDeclaration").is_some();
-        let epcs = e["epcList"].as_array().into_iter().chain(e["childEPCs"].as_array()).flatten();
-        if epcs.filter_map(|v| v.as_str()).any(|epc| s.refuse_epcs.contains(epc)) {
+        let epcs = e["epcList"]
+            .as_array()
+            .into_iter()
+            .chain(e["childEPCs"].as_array())
+            .flatten();
+        if epcs
+            .filter_map(|v| v.as_str())
+            .any(|epc| s.refuse_epcs.contains(epc))
+        {
             return (400, problem(400, "ValidationException: refused EPC"));
         }
         keys.push((id, correction));
@@ -172,7 +208,10 @@ fn capture(
     if keys.iter().any(|k| s.keys.contains(k)) {
         // Rollback: nothing of this document is stored.
         s.duplicates += 1;
-        return (409, problem(409, "ResourceAlreadyExistsException: duplicate event hash"));
+        return (
+            409,
+            problem(409, "ResourceAlreadyExistsException: duplicate event hash"),
+        );
     }
     for ((eid, c), e) in keys.into_iter().zip(events) {
         s.keys.insert((eid.clone(), c));
