@@ -98,7 +98,9 @@ fn handle(
 ) {
     let mut writer = client.try_clone().unwrap();
     let mut reader = BufReader::new(client);
-    while let Some(req) = read_request(&mut reader) {
+    // One request per client connection: the upstream answer ends at its EOF, and the
+    // connection is closed after it.
+    if let Some(req) = read_request(&mut reader) {
         seen.lock()
             .unwrap()
             .push(format!("{} {}", req.method, req.path));
@@ -110,7 +112,7 @@ fn handle(
             }
         };
         match fault {
-            Some(Fault::Drop) => return,
+            Some(Fault::Drop) => {}
             Some(Fault::Status(code)) => {
                 let _ = write_response(
                     &mut writer,
@@ -118,29 +120,21 @@ fn handle(
                     &[("connection", "close".into())],
                     b"{\"title\":\"injected\"}",
                 );
-                return;
             }
             Some(Fault::Stall) => {
                 // Hold the connection without answering until the client gives up.
                 let _ = writer.set_read_timeout(Some(Duration::from_secs(10)));
                 let mut buf = [0u8; 1];
                 let _ = reader.get_mut().read(&mut buf);
-                return;
             }
             Some(Fault::LoseResponse) => {
                 let _ = forward(&req.raw, upstream);
-                return;
             }
-            None => match forward(&req.raw, upstream) {
-                Ok(answer) => {
-                    if writer.write_all(&answer).is_err() {
-                        return;
-                    }
-                    // The server closed after this answer; so do we.
-                    return;
+            None => {
+                if let Ok(answer) = forward(&req.raw, upstream) {
+                    let _ = writer.write_all(&answer);
                 }
-                Err(_) => return,
-            },
+            }
         }
     }
 }
