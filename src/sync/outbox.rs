@@ -188,6 +188,16 @@ pub fn mark_failed(
     Ok(())
 }
 
+/// Counts an attempt of rows whose document got no answer (outcome unknown).
+pub fn mark_uncertain(conn: &Connection, command_ids: &[i64]) -> Result<(), SyncError> {
+    let mut st =
+        conn.prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE command_id = ?1")?;
+    for id in command_ids {
+        st.execute([id])?;
+    }
+    Ok(())
+}
+
 /// Parks a row the repository rejected, with its message.
 pub fn park(conn: &Connection, command_id: i64, message: &str) -> Result<(), SyncError> {
     conn.prepare_cached(

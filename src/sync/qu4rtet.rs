@@ -41,7 +41,7 @@ impl Qu4rtet {
     }
 
     /// Whether QU4RTET holds every event (same eventID, same error-declaration flag).
-    pub fn all_present(&self, events: &[Event]) -> Result<bool, SyncError> {
+    pub fn holds_all(&self, events: &[Event]) -> Result<bool, SyncError> {
         let mut cache: std::collections::HashMap<String, Vec<(String, bool)>> =
             std::collections::HashMap::new();
         for event in events {
@@ -120,6 +120,14 @@ impl Repository for Qu4rtet {
         format!("QU4RTET (EPCIS 1.2) at {}", self.url)
     }
 
+    fn deduplicates(&self) -> bool {
+        false
+    }
+
+    fn all_present(&mut self, events: &[Event]) -> Result<bool, SyncError> {
+        self.holds_all(events)
+    }
+
     fn capture_limit(&mut self) -> Result<Option<usize>, SyncError> {
         // No announced limit; it is slow on big documents (~3 ms per EPC), so the configured
         // batch size applies.
@@ -154,7 +162,7 @@ impl Repository for Qu4rtet {
             });
         match (reply.status, detail) {
             (500, Some(detail)) if detail.starts_with("Error in rule") => {
-                if self.all_present(events)? {
+                if self.holds_all(events)? {
                     Ok(PushOutcome::AlreadyPresent)
                 } else {
                     Ok(PushOutcome::Rejected {

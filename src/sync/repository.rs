@@ -33,6 +33,20 @@ pub trait Repository: Send {
     /// Captures one document holding `events` (whole station commands, in commit order).
     /// `Err` means the outcome is unknown or the repository is unavailable: retry later.
     fn push(&mut self, events: &[Event], now_ms: i64) -> Result<PushOutcome, SyncError>;
+
+    /// Whether the repository itself refuses a second copy of an event (by hash ID). When it
+    /// does not (QU4RTET), the worker asks [`Repository::all_present`] before re-sending a
+    /// command whose earlier attempt has an unknown outcome.
+    fn deduplicates(&self) -> bool {
+        true
+    }
+
+    /// Whether the repository already holds every one of `events` (same eventID, same
+    /// error-declaration flag).
+    fn all_present(&mut self, events: &[Event]) -> Result<bool, SyncError> {
+        let _ = events;
+        Ok(false)
+    }
 }
 
 /// Builds the repository client of a configuration.

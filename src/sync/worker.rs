@@ -84,7 +84,7 @@ pub fn drain(
     let mut report = DrainReport::default();
     let limit = match repo.capture_limit() {
         Ok(l) => l,
-        Err(e) => return fail_head(store, &mut report, &e, backoff, now),
+        Err(e) => return fail_head(store, &mut report, &e, &[], backoff, now),
     };
     let max_events = limit.map_or(max_events, |l| l.min(max_events)).max(1);
     let mut total = usize::try_from(outbox::queued_events(store.conn())?).unwrap_or(0);
@@ -96,9 +96,27 @@ pub fn drain(
         if options.respect_backoff && head.next_attempt_ms > now() {
             return Ok(report);
         }
+        // An earlier attempt of the head row ended without an answer: a repository that does
+        // not de-duplicate may hold it already (and would store a second copy of an OBSERVE).
+        if head.attempts > 0 && !repo.deduplicates() {
+            match repo.all_present(&head.events) {
+                Ok(true) => {
+                    outbox::mark_sent(store, &[head.command_id], now())?;
+                    report.delivered_rows += 1;
+                    report.delivered_events += head.events.len();
+                    report.already_present_rows += 1;
+                    continue;
+                }
+                Ok(false) => {}
+                Err(e) => return fail_head(store, &mut report, &e, &[], backoff, now),
+            }
+        }
         match push_rows(store, repo, &batch, now, &mut report)? {
             Ok(()) => {}
-            Err(e) => return fail_head(store, &mut report, &e, backoff, now),
+            Err(e) => {
+                let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
+                return fail_head(store, &mut report, &e, &ids, backoff, now);
+            }
         }
         total = total.max(report.delivered_events);
         progress(Progress {
@@ -162,15 +180,27 @@ fn push_rows(
     }
 }
 
+/// Records a transient failure: the head row gets the error and its next attempt time; every
+/// row of the document that was sent (`sent`) counts an attempt, so that its outcome is known
+/// to be uncertain.
 fn fail_head(
     store: &Store,
     report: &mut DrainReport,
     error: &SyncError,
+    sent: &[i64],
     backoff: Backoff,
     now: &mut dyn FnMut() -> i64,
 ) -> Result<DrainReport, SyncError> {
     let message = error.to_string();
-    if let Some(head) = outbox::next_batch(store.conn(), 1, 1)?.first() {
+    let head = outbox::next_batch(store.conn(), 1, 1)?.into_iter().next();
+    let head_id = head.as_ref().map(|h| h.command_id);
+    let others: Vec<i64> = sent
+        .iter()
+        .copied()
+        .filter(|&id| Some(id) != head_id)
+        .collect();
+    outbox::mark_uncertain(store.conn(), &others)?;
+    if let Some(head) = &head {
         let delay = i64::try_from(backoff.delay_ms(head.attempts + 1)).unwrap_or(i64::MAX);
         outbox::mark_failed(
             store.conn(),
