@@ -215,7 +215,12 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
         let n = list.len();
         list.sort();
         list.dedup();
-        assert_eq!(list.len(), n, "an event of {epc} is stored twice");
+        assert_eq!(
+            list.len(),
+            n,
+            "an event of {epc} is stored twice: {:?}",
+            q.events_of_entry(epc).unwrap()
+        );
     }
     let store = Store::open_dir(dir.path()).unwrap();
     let bodies: Vec<String> = {
