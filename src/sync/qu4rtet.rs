@@ -70,7 +70,8 @@ impl Qu4rtet {
         Ok(true)
     }
 
-    /// (eventID, is error declaration) of every event QU4RTET links to an EPC.
+    /// (eventID, is error declaration) of every event QU4RTET links to an EPC, one per stored
+    /// event (a second copy of an event shows up twice).
     pub fn events_of_entry(&self, epc: &str) -> Result<Vec<(String, bool)>, SyncError> {
         let path = format!(
             "/epcis/events-by-entry-id/{}/?format=json",
@@ -95,6 +96,9 @@ impl Qu4rtet {
                 detail: format!("not JSON: {e}"),
             })?;
         let mut out = Vec::new();
+        // QU4RTET may list one stored event twice for an entry (linked as child and as top);
+        // its own id tells them apart from a real second copy.
+        let mut seen = std::collections::HashSet::new();
         for item in v
             .get("events")
             .and_then(serde_json::Value::as_array)
@@ -105,6 +109,10 @@ impl Qu4rtet {
                 continue;
             };
             for body in obj.values() {
+                let stored_id = body.get("id").map(ToString::to_string).unwrap_or_default();
+                if !seen.insert(stored_id) {
+                    continue;
+                }
                 if let Some(id) = body.get("eventID").and_then(serde_json::Value::as_str) {
                     let correction = body.get("errorDeclaration").is_some_and(|d| !d.is_null());
                     out.push((id.to_owned(), correction));
