@@ -186,8 +186,8 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
     run_lines(dir.path(), &lines.join("\n"));
     // Through a proxy that lets QU4RTET apply the first document but loses its answer: the
     // retry must find it there instead of storing a second copy.
-    let proxy = sync_common::proxy::Proxy::start(&cfg.url);
-    proxy.push_for("POST", &[sync_common::proxy::Fault::LoseResponse]);
+    let proxy = proxy::Proxy::start(&cfg.url);
+    proxy.push_for("POST", &[proxy::Fault::LoseResponse]);
     let mut via_proxy = cfg.clone();
     via_proxy.url = proxy.url.clone();
     let first = sync_all(dir.path(), &via_proxy);
