@@ -19,3 +19,4 @@ pub mod gs1;
 pub mod labels;
 pub mod station;
 pub mod store;
+pub mod sync;

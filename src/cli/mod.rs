@@ -4,6 +4,7 @@ pub mod decode;
 pub mod export;
 pub mod parse;
 pub mod station;
+pub mod sync;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -60,6 +61,8 @@ pub enum Command {
         /// The container's scan (raw, bracketed or Digital Link).
         scan: String,
     },
+    /// Push the outbox to the repository, show sync status, pull SSCC ranges.
+    Sync(sync::SyncArgs),
     /// Audit trail tools.
     Audit {
         /// What to do.
@@ -175,6 +178,7 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
                 EXIT_REJECTED
             }))
         }
+        Command::Sync(args) => Ok(ExitCode::from(sync::run(&data_dir(cli)?, args)?)),
         Command::Audit {
             action: AuditAction::Verify,
         } => {

@@ -169,6 +169,18 @@ CREATE TABLE labels (
 );
 CREATE INDEX labels_pending ON labels(state) WHERE state = 'printed';
 ",
+    // 3: sync to the repository: delivery time of outbox rows, the local SSCC pool, pulled
+    // master data bookkeeping.
+    r"
+ALTER TABLE outbox ADD COLUMN sent_ms INTEGER;
+CREATE TABLE sscc_pool (
+    sscc         TEXT PRIMARY KEY,
+    source       TEXT NOT NULL,
+    allocated_ms INTEGER NOT NULL,
+    used_ms      INTEGER
+) WITHOUT ROWID;
+CREATE INDEX sscc_pool_free ON sscc_pool(used_ms, sscc) WHERE used_ms IS NULL;
+",
 ];
 
 /// The schema version this build writes.

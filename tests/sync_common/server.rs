@@ -1,0 +1,231 @@
+//! EPCIS 2.0 capture server (test double of the openapi contract): `OPTIONS /capture` with
+//! `GS1-EPCIS-Capture-Limit`, `POST /capture` validated against the official JSON schema,
+//! `202` + `Location`, capture jobs that report `running: true` once before finishing,
+//! `409` when an event hash ID (with the same error-declaration flag) is already captured,
+//! rollback of the whole document on any error, and `GET /events`.
+
+use super::http1::{read_request, write_response};
+use std::collections::{HashMap, HashSet};
+use std::io::BufReader;
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+const SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/testdata/epcis/EPCIS-JSON-Schema.json"
+);
+
+#[derive(Default)]
+pub struct State {
+    /// Captured events in order: (eventID, is correction, event JSON).
+    pub events: Vec<(String, bool, serde_json::Value)>,
+    keys: HashSet<(String, bool)>,
+    jobs: HashMap<u64, (u32, bool, serde_json::Value)>,
+    next_job: u64,
+    pub documents: usize,
+    pub duplicates: usize,
+    pub schema_errors: Vec<String>,
+    /// eventIDs whose documents the server refuses with 400 (a content rejection).
+    pub refuse_epcs: HashSet<String>,
+    pub bearer: Option<String>,
+    /// Time spent handling captures (parse, schema validation, storing), for the benchmark.
+    pub capture_ns: u128,
+}
+
+pub struct Server {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    pub fn start(capture_limit: usize, bearer: Option<&str>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            bearer: bearer.map(str::to_owned),
+            ..State::default()
+        }));
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(SCHEMA).unwrap()).unwrap();
+        let validator = Arc::new(
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .unwrap(),
+        );
+        let shared = Arc::clone(&state);
+        std::thread::Builder::new()
+            .name("epcis2-server".into())
+            .spawn(move || {
+                for stream in listener.incoming().flatten() {
+                    let state = Arc::clone(&shared);
+                    let validator = Arc::clone(&validator);
+                    let _ = std::thread::Builder::new()
+                        .name("epcis2-conn".into())
+                        .spawn(move || {
+                            serve(stream, &state, &validator, capture_limit);
+                        });
+                }
+            })
+            .unwrap();
+        Self { url, state }
+    }
+
+    /// (eventID, correction) of every captured event, in capture order.
+    pub fn keys(&self) -> Vec<(String, bool)> {
+        self.state
+            .lock()
+            .unwrap()
+            .events
+            .iter()
+            .map(|(i, c, _)| (i.clone(), *c))
+            .collect()
+    }
+}
+
+fn problem(status: u16, title: &str) -> Vec<u8> {
+    serde_json::json!({"type": format!("epcisException:{title}"), "title": title, "status": status})
+        .to_string()
+        .into_bytes()
+}
+
+fn serve(stream: TcpStream, state: &Mutex<State>, validator: &jsonschema::Validator, limit: usize) {
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    while let Some(req) = read_request(&mut reader) {
+        let close = req
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let mut hdrs = vec![("content-type", "application/json".to_owned())];
+        if close {
+            hdrs.push(("connection", "close".to_owned()));
+        }
+        let expected = state.lock().unwrap().bearer.clone();
+        let authorized = expected
+            .as_ref()
+            .is_none_or(|t| req.header("authorization") == Some(&format!("Bearer {t}")));
+        let (status, body) = if !authorized {
+            (401, problem(401, "Unauthorized"))
+        } else {
+            handle(&req, state, validator, limit, &mut hdrs)
+        };
+        if write_response(&mut writer, status, &hdrs, &body).is_err() || close {
+            return;
+        }
+    }
+}
+
+fn handle(
+    req: &super::http1::Request,
+    state: &Mutex<State>,
+    validator: &jsonschema::Validator,
+    limit: usize,
+    hdrs: &mut Vec<(&'static str, String)>,
+) -> (u16, Vec<u8>) {
+    match (req.method.as_str(), req.path.as_str()) {
+        ("OPTIONS", "/capture") => {
+            hdrs.push(("GS1-EPCIS-Capture-Limit", limit.to_string()));
+            hdrs.push(("Allow", "OPTIONS, GET, POST".to_owned()));
+            (204, Vec::new())
+        }
+        ("POST", "/capture") => {
+            let start = std::time::Instant::now();
+            let out = capture(req, state, validator, limit, hdrs);
+            state.lock().unwrap().capture_ns += start.elapsed().as_nanos();
+            out
+        }
+        ("GET", "/events") => {
+            let s = state.lock().unwrap();
+            let list: Vec<_> = s.events.iter().map(|(_, _, e)| e.clone()).collect();
+            let doc = serde_json::json!({"type": "EPCISQueryDocument", "epcisBody": {"queryResults": {"resultsBody": {"eventList": list}}}});
+            (200, doc.to_string().into_bytes())
+        }
+        ("GET", p) if p.starts_with("/capture/") => {
+            let id: u64 = p["/capture/".len()..].parse().unwrap_or(u64::MAX);
+            let mut s = state.lock().unwrap();
+            match s.jobs.get_mut(&id) {
+                Some((polls, success, errors)) => {
+                    *polls += 1;
+                    let running = *polls == 1;
+                    let job = serde_json::json!({
+                        "captureID": id.to_string(), "running": running,
+                        "success": running || *success, "captureErrorBehaviour": "rollback",
+                        "errors": if running { serde_json::json!([]) } else { errors.clone() },
+                    });
+                    (200, job.to_string().into_bytes())
+                }
+                None => (404, problem(404, "NoSuchResourceException")),
+            }
+        }
+        _ => (404, problem(404, "NoSuchResourceException")),
+    }
+}
+
+fn capture(
+    req: &super::http1::Request,
+    state: &Mutex<State>,
+    validator: &jsonschema::Validator,
+    limit: usize,
+    hdrs: &mut Vec<(&'static str, String)>,
+) -> (u16, Vec<u8>) {
+    if req.header("gs1-capture-error-behaviour") != Some("rollback") {
+        return (400, problem(400, "ValidationException: rollback expected"));
+    }
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
+        return (400, problem(400, "ValidationException: not JSON"));
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    let mut s = state.lock().unwrap();
+    if !errors.is_empty() {
+        s.schema_errors.extend(errors.clone());
+        return (
+            400,
+            problem(400, &format!("ValidationException: {}", errors.join("; "))),
+        );
+    }
+    let events = doc["epcisBody"]["eventList"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if events.len() > limit {
+        return (413, problem(413, "CaptureLimitExceededException"));
+    }
+    let mut keys = Vec::new();
+    for e in &events {
+        let id = e["eventID"].as_str().unwrap_or_default().to_owned();
+        let correction = e.get("errorDeclaration").is_some();
+        let epcs = e["epcList"]
+            .as_array()
+            .into_iter()
+            .chain(e["childEPCs"].as_array())
+            .flatten();
+        if epcs
+            .filter_map(|v| v.as_str())
+            .any(|epc| s.refuse_epcs.contains(epc))
+        {
+            return (400, problem(400, "ValidationException: refused EPC"));
+        }
+        keys.push((id, correction));
+    }
+    let id = s.next_job;
+    s.next_job += 1;
+    if keys.iter().any(|k| s.keys.contains(k)) {
+        // Rollback: nothing of this document is stored.
+        s.duplicates += 1;
+        return (
+            409,
+            problem(409, "ResourceAlreadyExistsException: duplicate event hash"),
+        );
+    }
+    for ((eid, c), e) in keys.into_iter().zip(events) {
+        s.keys.insert((eid.clone(), c));
+        s.events.push((eid, c, e));
+    }
+    s.documents += 1;
+    s.jobs.insert(id, (0, true, serde_json::json!([])));
+    hdrs.push(("Location", format!("/capture/{id}")));
+    (202, Vec::new())
+}
