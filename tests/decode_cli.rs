@@ -1,5 +1,8 @@
 //! `packbench decode`: output forms and exit statuses.
 
+// Test helpers outside #[test] functions fail loudly on broken fixtures, as tests should.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::process::Command;
 
 const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/images");

@@ -1,6 +1,9 @@
 //! Decoding the shared image corpus (`shared/testdata/images/`, see its README): every code
 //! that `manifest.tsv` lists must be found and nothing else, image by image.
 
+// Test helpers outside #[test] functions fail loudly on broken fixtures, as tests should.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

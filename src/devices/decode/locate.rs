@@ -318,7 +318,7 @@ mod tests {
     fn image_with_patch(x: u32, y: u32, size: u32, module: u32) -> GrayImage {
         GrayImage::from_fn(400, 300, |px, py| {
             let inside = px >= x && px < x + size && py >= y && py < y + size;
-            if inside && ((px - x) / module + (py - y) / module) % 2 == 0 {
+            if inside && ((px - x) / module + (py - y) / module).is_multiple_of(2) {
                 image::Luma([20])
             } else {
                 image::Luma([200])
