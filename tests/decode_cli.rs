@@ -1,7 +1,7 @@
 //! `packbench decode`: output forms and exit statuses.
 
-// Test helpers outside #[test] functions may panic: a failed run is a failed test.
-#![allow(clippy::expect_used)]
+// Test helpers outside #[test] functions fail loudly on broken fixtures, as tests should.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 

@@ -1,8 +1,8 @@
 //! Decoding the shared image corpus (`shared/testdata/images/`, see its README): every code
 //! that `manifest.tsv` lists must be found and nothing else, image by image.
 
-// Test helpers outside #[test] functions may panic: a failed read is a failed test.
-#![allow(clippy::expect_used, clippy::panic)]
+// Test helpers outside #[test] functions fail loudly on broken fixtures, as tests should.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

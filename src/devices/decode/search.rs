@@ -45,9 +45,13 @@ const FIRST: Pass = Pass {
 };
 
 /// The retry ladder for a region, cheapest and most often useful first.
-fn retry_steps(region: &Region) -> Vec<Step> {
+///
+/// A blob whose edges run mostly one way (`isotropy` < 0.5: an upright linear code, or a line
+/// of printed text) gets only the linear readers; 2D symbols have edges both ways even when
+/// turned, and get the full ladder.
+fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     let side = region.width.max(region.height);
-    let linear = region.isotropy < 0.35 || region.aspect > 3.5 || region.aspect < 0.3;
+    let linear = region.isotropy < 0.5;
     let hard = Pass {
         others: true,
         try_harder: true,
@@ -86,9 +90,26 @@ fn retry_steps(region: &Region) -> Vec<Step> {
         ),
         step(Treatment::Plain, Binariser::Hybrid, hard),
     ]);
+    if region.strength < 1.3 {
+        // Barely busier than the threshold: most such blobs are print or texture, so only the
+        // cheap retries and the final thorough pass.
+        steps.truncate(4);
+        steps.push(step(Treatment::Plain, Binariser::Hybrid, hard));
+    }
     if linear {
-        // Long blobs are usually linear codes: read them with the 1D readers early.
-        steps.insert(0, step(Treatment::Plain, Binariser::Hybrid, hard));
+        if !formats.wants_others() {
+            return Vec::new();
+        }
+        let linear_only = Pass {
+            data_matrix: false,
+            qr: false,
+            ..hard
+        };
+        return vec![
+            step(Treatment::Plain, Binariser::Hybrid, linear_only),
+            step(Treatment::Scale(2.0), Binariser::Hybrid, linear_only),
+            step(Treatment::Blur(1.0), Binariser::Hybrid, linear_only),
+        ];
     }
     steps
 }
@@ -216,7 +237,7 @@ impl Search<'_> {
                         pass: FIRST,
                     });
                 } else {
-                    steps.extend(retry_steps(region));
+                    steps.extend(retry_steps(region, &self.formats));
                 }
                 for step in steps {
                     if self.done() || self.lock().covers(region) {
@@ -337,7 +358,12 @@ pub(crate) fn run_with_stats(
             .filter(|(_, ok)| !**ok)
             .map(|(region, _)| match typical_side {
                 Some(side) if region.width.max(region.height) * 5 < side * 4 => {
-                    region.grown_to(side * 6 / 5, width, height)
+                    Region {
+                        // A 2D window with the short ladder: most small blobs are print.
+                        isotropy: 1.0,
+                        strength: region.strength.min(1.0),
+                        ..region.grown_to(side * 6 / 5, width, height)
+                    }
                 }
                 _ => *region,
             })
