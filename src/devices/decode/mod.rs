@@ -215,11 +215,11 @@ pub fn decode_file(path: &Path, options: &DecodeOptions) -> Result<DecodeReport,
     })
 }
 
-#[doc(hidden)]
-/// Debug: located regions (x, y, w, h).
-pub fn debug_locate(image: &GrayImage) -> Vec<(u32, u32, u32, u32, f32, f32)> {
+/// The candidate regions [`decode_image`] would examine, as `[x, y, width, height]` in pixels,
+/// strongest first: for a preview overlay and for diagnosing a frame where codes are missed.
+pub fn candidate_regions(image: &GrayImage) -> Vec<[u32; 4]> {
     locate::locate(image)
         .iter()
-        .map(|r| (r.x, r.y, r.width, r.height, r.strength, r.isotropy))
+        .map(|region| [region.x, region.y, region.width, region.height])
         .collect()
 }

@@ -113,10 +113,9 @@ fn min_filter(image: &GrayImage, radius: u32) -> GrayImage {
 fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, [f32; 6]) {
     let (width, height) = image.dimensions();
     let (sin, cos) = degrees.to_radians().sin_cos();
-    // Less a tolerance before rounding up: cos(90°) is -4e-8 in f32, not 0, and must not add a
-    // column.
-    let new_width = (width as f32 * cos.abs() + height as f32 * sin.abs() - 1e-3).ceil() as u32;
-    let new_height = (width as f32 * sin.abs() + height as f32 * cos.abs() - 1e-3).ceil() as u32;
+    // The small slack keeps float noise (cos 90° is not quite 0) from adding a pixel.
+    let new_width = (width as f32 * cos.abs() + height as f32 * sin.abs() - 0.01).ceil() as u32;
+    let new_height = (width as f32 * sin.abs() + height as f32 * cos.abs() - 0.01).ceil() as u32;
     let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
     let (ncx, ncy) = (new_width as f32 / 2.0, new_height as f32 / 2.0);
     // Output pixel (u, v) comes from source (cos*(u-ncx) + sin*(v-ncy) + cx, -sin*(u-ncx) + cos*(v-ncy) + cy).
