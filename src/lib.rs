@@ -7,7 +7,7 @@
 //! Layers (see `DESIGN.md` §4):
 //! - [`gs1`], [`domain`], [`epcis`]: the pure core — no I/O, no GUI, no threads.
 //! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
-//! - [`cli`]: the command-line surface.
+//! - [`cli`]: the command-line surface; [`ui`]: the workstation window.
 
 pub mod auth;
 pub mod cli;
@@ -16,3 +16,4 @@ pub mod epcis;
 pub mod gs1;
 pub mod station;
 pub mod store;
+pub mod ui;

@@ -16,10 +16,12 @@ mod query;
 mod request;
 mod response;
 mod scan;
+mod tree;
 
 pub use events::PB_NAMESPACE;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
+pub use tree::{AlertInfo, TreeNode, TreeSnapshot};
 
 use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
@@ -391,6 +393,7 @@ impl Station {
             Request::Manifest { scan } => self.manifest(&scan),
             Request::AcknowledgeAlert { id } => self.acknowledge_alert(id, now),
             Request::Status => self.status(),
+            Request::Tree { scan } => self.tree_request(scan.as_deref()),
         }
     }
 
