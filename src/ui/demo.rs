@@ -127,3 +127,49 @@ pub fn first_run(station: &mut Station, user: &str, full_name: &str, password: &
     }
     Response::with_code(ReasonCode::Ok, None)
 }
+
+/// The environment variable that preloads a demo state before the window opens (used by
+/// `scripts/screenshot.sh`): `half-pallet` = first run with user `admin` / `admin-pass-1`, then a
+/// pallet with two full cases and a third case with 12 packs.
+pub const DEMO_ENV: &str = "PACKBENCH_DEMO";
+
+/// Preloads the `half-pallet` demo state on a fresh database (does nothing on a used one).
+pub fn half_built_pallet(station: &mut Station) -> Response {
+    if !station.users().is_empty() {
+        return Response::with_code(ReasonCode::Ok, None);
+    }
+    let r = first_run(station, "admin", "Ada Admin", "admin-pass-1");
+    if !r.ok {
+        return r;
+    }
+    let mut scans = vec![
+        Request::NewContainer {
+            level: "pallet".to_owned(),
+            sscc: Some(pallet_sscc(1)),
+        },
+    ];
+    let mut n = 0;
+    for case in 1..=3u32 {
+        scans.push(Request::NewContainer {
+            level: "case".to_owned(),
+            sscc: Some(case_sscc(case)),
+        });
+        let packs = if case == 3 { 12 } else { CASE_CAPACITY };
+        for _ in 0..packs {
+            n += 1;
+            scans.push(Request::Scan { data: pack_scan(n) });
+        }
+        if case < 3 {
+            scans.push(Request::Scan {
+                data: case_sscc(case),
+            });
+        }
+    }
+    for s in scans {
+        let r = station.execute(s);
+        if !r.ok {
+            return r;
+        }
+    }
+    Response::with_code(ReasonCode::Ok, None)
+}

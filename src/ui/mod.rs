@@ -41,7 +41,13 @@ impl eframe::App for PackbenchApp {
 /// Starts an app on the station in `data_dir` (fonts and theme installed on `ctx`).
 pub fn start(ctx: &egui::Context, data_dir: &Path, locale: &str) -> Result<PackbenchApp, String> {
     fonts::install(ctx);
-    let station = Station::open(data_dir).map_err(|e| e.to_string())?;
+    let mut station = Station::open(data_dir).map_err(|e| e.to_string())?;
+    if std::env::var(demo::DEMO_ENV).is_ok_and(|v| v == "half-pallet") {
+        let r = demo::half_built_pallet(&mut station);
+        if !r.ok {
+            return Err(format!("demo preload: {} {}", r.code, r.detail.unwrap_or_default()));
+        }
+    }
     let waker_ctx = ctx.clone();
     let worker = worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))
         .map_err(|e| e.to_string())?;

@@ -24,9 +24,9 @@ impl PackbenchApp {
     /// Draws one whole frame (wedge first, so scans never reach a text field).
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         self.wedge_input(ui.ctx());
-        egui::Panel::top("menu").show_inside(ui, |ui| self.menu_ui(ui));
-        egui::Panel::bottom("status").show_inside(ui, |ui| self.status_bar_ui(ui));
-        egui::CentralPanel::default().show_inside(ui, |ui| {
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
             if !self.is_ready() {
                 ui.label(self.i18n.tr("app-starting"));
             } else if self.snapshot.first_run {

@@ -125,14 +125,22 @@ mod tests {
         for (name, _) in COMMANDS {
             let text = format!("PBCMD:{name}");
             let modules = code128_modules(&text).unwrap();
-            // Render one pixel row per module, 40 rows high, and read it back with rxing.
-            let width = u32::try_from(modules.len() + 20).unwrap();
-            let img = image::GrayImage::from_fn(width, 40, |x, _| {
-                let m = (x as usize).checked_sub(10).and_then(|i| modules.get(i));
+            // Render 3 pixels per module, 60 rows high, and read it back with rxing.
+            let width = u32::try_from(modules.len() * 3 + 60).unwrap();
+            let img = image::GrayImage::from_fn(width, 60, |x, _| {
+                let m = (x as usize).checked_sub(30).and_then(|i| modules.get(i / 3));
                 image::Luma([if m == Some(&true) { 0 } else { 255 }])
             });
             let luma = img.into_raw();
-            let result = rxing::helpers::detect_in_luma(luma, width, 40, None).unwrap();
+            // (`detect_in_luma` swaps width and height in rxing 0.8; the hinted call does not.)
+            let result = rxing::helpers::detect_in_luma_with_hints(
+                luma,
+                width,
+                60,
+                Some(rxing::BarcodeFormat::CODE_128),
+                &mut rxing::DecodeHints::default(),
+            )
+                .unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!(result.getText(), text);
         }
     }

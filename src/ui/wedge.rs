@@ -254,7 +254,7 @@ mod tests {
             ..WedgeProfile::default()
         });
         let mut out = burst(&mut w, "#0109506000134352<GS>21X^]10L$", 0, 3);
-        out.extend(w.push(WedgeInput::Enter, 200));
+        out.extend(w.push(WedgeInput::Enter, 100));
         assert_eq!(
             out,
             vec![WedgeOutput::Scan(
