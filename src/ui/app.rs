@@ -380,8 +380,12 @@ impl PackbenchApp {
                     });
                 }
             }
-            ReasonCode::InOtherContainer => {
-                self.confirm_move = response.unit.as_ref().map(|u| u.key.clone());
+            ReasonCode::InOtherContainer | ReasonCode::ConfirmRequired => {
+                let key = response.unit.as_ref().map(|u| u.key.clone());
+                self.confirm_move = key.or_else(|| match request {
+                    Request::Scan { data } => Some(data.clone()),
+                    _ => None,
+                });
             }
             _ => {}
         }

@@ -147,7 +147,7 @@ fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I
         ui.set_height(ROW_HEIGHT);
         ui.add_space(f32::from(n.depth) * 28.0);
         if n.descendants > 0 {
-            let icon = if open { "▼" } else { "▶" };
+            let icon = if open { "−" } else { "+" };
             clicked = ui
                 .add(egui::Button::new(icon).min_size(egui::vec2(32.0, 26.0)))
                 .on_hover_text(i18n.tr(if open { "tree-collapse" } else { "tree-expand" }))
