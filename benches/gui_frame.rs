@@ -19,24 +19,57 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut st = Station::open(dir.path()).unwrap();
     let setup = [
-        Request::InitAdmin { user: "admin".into(), full_name: "Ada".into(), password: "admin-pass-1".into() },
-        Request::Login { user: "admin".into(), password: "admin-pass-1".into() },
-        Request::AddProduct { gtin: "09506000134352".into(), name: "Demo".into(), company_prefix_length: 7, level: None },
-        Request::CreateWorkOrder {
-            id: "WO".into(), gtin: "09506000134352".into(), lot: Some("L1".into()), expiry: Some("301231".into()),
-            levels: vec![LevelInput { level: "case".into(), capacity: per_case }, LevelInput { level: "pallet".into(), capacity: cases }],
+        Request::InitAdmin {
+            user: "admin".into(),
+            full_name: "Ada".into(),
+            password: "admin-pass-1".into(),
         },
-        Request::SetSetting { key: "sscc_company_prefix_length".into(), value: "7".into() },
+        Request::Login {
+            user: "admin".into(),
+            password: "admin-pass-1".into(),
+        },
+        Request::AddProduct {
+            gtin: "09506000134352".into(),
+            name: "Demo".into(),
+            company_prefix_length: 7,
+            level: None,
+        },
+        Request::CreateWorkOrder {
+            id: "WO".into(),
+            gtin: "09506000134352".into(),
+            lot: Some("L1".into()),
+            expiry: Some("301231".into()),
+            levels: vec![
+                LevelInput {
+                    level: "case".into(),
+                    capacity: per_case,
+                },
+                LevelInput {
+                    level: "pallet".into(),
+                    capacity: cases,
+                },
+            ],
+        },
+        Request::SetSetting {
+            key: "sscc_company_prefix_length".into(),
+            value: "7".into(),
+        },
         Request::SelectWorkOrder { id: "WO".into() },
     ];
     for r in setup {
         assert!(st.execute(r).ok);
     }
     let t0 = Instant::now();
-    st.execute(Request::NewContainer { level: "pallet".into(), sscc: Some(packbench::ui::demo::pallet_sscc(1)) });
+    st.execute(Request::NewContainer {
+        level: "pallet".into(),
+        sscc: Some(packbench::ui::demo::pallet_sscc(1)),
+    });
     let mut serial = 0;
     for c in 1..=cases {
-        st.execute(Request::NewContainer { level: "case".into(), sscc: Some(packbench::ui::demo::case_sscc(c)) });
+        st.execute(Request::NewContainer {
+            level: "case".into(),
+            sscc: Some(packbench::ui::demo::case_sscc(c)),
+        });
         let batch: Vec<String> = (0..per_case)
             .map(|_| {
                 serial += 1;
@@ -45,10 +78,15 @@ fn main() {
             .collect();
         let r = st.execute(Request::ScanBatch { data: batch });
         assert!(r.ok, "{r:?}");
-        let r = st.execute(Request::Scan { data: packbench::ui::demo::case_sscc(c) });
+        let r = st.execute(Request::Scan {
+            data: packbench::ui::demo::case_sscc(c),
+        });
         assert!(r.ok || cases == c, "{r:?}");
     }
-    println!("built a pallet of {cases} cases x {per_case} packs in {:.1} s", t0.elapsed().as_secs_f64());
+    println!(
+        "built a pallet of {cases} cases x {per_case} packs in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
 
     let ctx = egui::Context::default();
     fonts::install(&ctx);
@@ -56,7 +94,10 @@ fn main() {
     let mut app = PackbenchApp::new(Some(worker), "en-US");
     app.settings.muted = true;
     let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1366.0, 768.0))),
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1366.0, 768.0),
+        )),
         ..Default::default()
     };
     let mut frame = |app: &mut PackbenchApp, raw: egui::RawInput| -> Duration {
@@ -96,7 +137,13 @@ fn main() {
         for ch in data.chars() {
             raw.events.push(egui::Event::Text(ch.to_string()));
         }
-        raw.events.push(egui::Event::Key { key: egui::Key::Enter, physical_key: None, pressed: true, repeat: false, modifiers: egui::Modifiers::NONE });
+        raw.events.push(egui::Event::Key {
+            key: egui::Key::Enter,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: egui::Modifiers::NONE,
+        });
         let before = app.verdict.clone();
         let t = Instant::now();
         frame(&mut app, raw);

@@ -65,8 +65,9 @@ fn type_into(h: &Harness<'static, PackbenchApp>, label: &str, text: &str) {
 
 /// Whether a label showing exactly `text` is on screen.
 fn shows(h: &Harness<'static, PackbenchApp>, text: &str) -> bool {
-    h.query_all_by_role(Role::Label)
-        .any(|n| n.value().as_deref() == Some(text) || n.accesskit_node().label().as_deref() == Some(text))
+    h.query_all_by_role(Role::Label).any(|n| {
+        n.value().as_deref() == Some(text) || n.accesskit_node().label().as_deref() == Some(text)
+    })
 }
 
 fn code(h: &Harness<'static, PackbenchApp>) -> Option<&'static str> {
@@ -82,7 +83,8 @@ fn first_run(h: &mut Harness<'static, PackbenchApp>) {
     h.run_steps(1);
     type_into(h, "Password again", "admin-pass-1");
     h.run_steps(1);
-    h.get_by_role_and_label(Role::Button, "Create and start").click();
+    h.get_by_role_and_label(Role::Button, "Create and start")
+        .click();
     settle(h);
     settle(h);
 }
@@ -94,7 +96,10 @@ fn packer_flows_end_to_end() {
     first_run(&mut h);
     let s = &h.state().snapshot;
     assert_eq!(s.user.as_ref().map(|u| u.username.as_str()), Some("admin"));
-    assert_eq!(s.work_order.as_ref().map(|w| w.id.as_str()), Some(demo::WORK_ORDER));
+    assert_eq!(
+        s.work_order.as_ref().map(|w| w.id.as_str()),
+        Some(demo::WORK_ORDER)
+    );
 
     // Log out and in again through the log-in screen.
     h.get_by_role_and_label(Role::Button, "Log out").click();
@@ -106,9 +111,13 @@ fn packer_flows_end_to_end() {
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Log in").click();
     settle(&mut h);
-    assert_eq!(h.state().snapshot.user.as_ref().map(|u| u.role), Some("administrator"));
+    assert_eq!(
+        h.state().snapshot.user.as_ref().map(|u| u.role),
+        Some("administrator")
+    );
     if h.state().snapshot.work_order.is_none() {
-        h.get_by_role_and_label(Role::Button, "Select TRAINING-001").click();
+        h.get_by_role_and_label(Role::Button, "Select TRAINING-001")
+            .click();
         settle(&mut h);
     }
     assert!(h.state().snapshot.work_order.is_some());
@@ -124,7 +133,9 @@ fn packer_flows_end_to_end() {
         shows(&h, "19/20"),
         "big fill counter: {:?} {:?}",
         h.state().snapshot.current,
-        h.query_all_by_role(Role::Label).map(|n| n.value()).collect::<Vec<_>>()
+        h.query_all_by_role(Role::Label)
+            .map(|n| n.value())
+            .collect::<Vec<_>>()
     );
     scan(&mut h, &demo::pack_scan(20));
     let tree = &h.state().snapshot.tree;
@@ -156,7 +167,14 @@ fn packer_flows_end_to_end() {
     assert_eq!(code(&h), Some("OK"));
     scan(&mut h, &demo::case_sscc(1));
     assert_eq!(code(&h), Some("OK"));
-    assert!(h.state().snapshot.tree.nodes.iter().any(|n| n.level == "pallet" && n.count == 1));
+    assert!(
+        h.state()
+            .snapshot
+            .tree
+            .nodes
+            .iter()
+            .any(|n| n.level == "pallet" && n.count == 1)
+    );
 
     // Case 2: two packs; remove one (scan the child only).
     scan(&mut h, &demo::case_sscc(2));
@@ -174,20 +192,38 @@ fn packer_flows_end_to_end() {
     scan(&mut h, &demo::pack_scan(22));
     assert_eq!(code(&h), Some("CONFIRM_REQUIRED"));
     assert!(h.state().confirm_move.is_some());
-    assert!(shows(&h, "This unit is in another container. Move it into the current one?"));
-    h.get_all_by_role_and_label(Role::Button, "Confirm").last().unwrap().click();
+    assert!(shows(
+        &h,
+        "This unit is in another container. Move it into the current one?"
+    ));
+    h.get_all_by_role_and_label(Role::Button, "Confirm")
+        .last()
+        .unwrap()
+        .click();
     settle(&mut h);
     assert_eq!(code(&h), Some("OK"));
     assert!(h.state().confirm_move.is_none());
-    let case3 = h.state().snapshot.current.iter().find(|c| c.level == "case").unwrap();
-    assert_eq!((case3.key.as_str(), case3.count), (demo::case_sscc(3).as_str(), 1));
+    let case3 = h
+        .state()
+        .snapshot
+        .current
+        .iter()
+        .find(|c| c.level == "case")
+        .unwrap();
+    assert_eq!(
+        (case3.key.as_str(), case3.count),
+        (demo::case_sscc(3).as_str(), 1)
+    );
 
     // A short case: refused without, accepted with a supervisor signature.
     scan(&mut h, "PBCMD:PACK");
     scan(&mut h, "PBCMD:CLOSE");
     assert_eq!(code(&h), Some("SIGNATURE_REQUIRED"));
     assert!(h.state().signature.is_some());
-    assert!(shows(&h, "I approve closing this container below its capacity."));
+    assert!(shows(
+        &h,
+        "I approve closing this container below its capacity."
+    ));
     type_into(&h, "Supervisor user name", "admin");
     h.run_steps(1);
     type_into(&h, "Supervisor password", "wrong-password");
@@ -217,7 +253,10 @@ fn packer_flows_end_to_end() {
         .iter()
         .map(|p| p["key"].as_str().unwrap())
         .collect();
-    assert_eq!(parents, vec![demo::case_sscc(1).as_str(), demo::pallet_sscc(1).as_str()]);
+    assert_eq!(
+        parents,
+        vec![demo::case_sscc(1).as_str(), demo::pallet_sscc(1).as_str()]
+    );
     assert!(shows(&h, "History"));
     assert!(!lookup["history"].as_array().unwrap().is_empty());
 }
@@ -259,7 +298,10 @@ fn pseudo_locale_finds_no_hard_coded_text() {
     let check = |h: &Harness<'static, PackbenchApp>, screen: &str| {
         for role in [Role::Label, Role::Button] {
             for node in h.query_all_by_role(role) {
-                let text = node.value().or_else(|| node.accesskit_node().label()).unwrap_or_default();
+                let text = node
+                    .value()
+                    .or_else(|| node.accesskit_node().label())
+                    .unwrap_or_default();
                 assert!(allowed(&text), "{screen}: hard-coded text {text:?}");
             }
         }

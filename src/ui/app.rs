@@ -356,7 +356,11 @@ impl PackbenchApp {
                 return;
             }
             Request::Lookup { .. } | Request::Scan { .. }
-                if response.ok && response.data.as_ref().is_some_and(|d| d.get("history").is_some()) =>
+                if response.ok
+                    && response
+                        .data
+                        .as_ref()
+                        .is_some_and(|d| d.get("history").is_some()) =>
             {
                 self.lookup = response.data.clone();
                 self.screen = Screen::Lookup;

@@ -142,12 +142,10 @@ pub fn half_built_pallet(station: &mut Station) -> Response {
     if !r.ok {
         return r;
     }
-    let mut scans = vec![
-        Request::NewContainer {
-            level: "pallet".to_owned(),
-            sscc: Some(pallet_sscc(1)),
-        },
-    ];
+    let mut scans = vec![Request::NewContainer {
+        level: "pallet".to_owned(),
+        sscc: Some(pallet_sscc(1)),
+    }];
     let mut n = 0;
     for case in 1..=3u32 {
         scans.push(Request::NewContainer {

@@ -87,7 +87,10 @@ pub enum I18nError {
 
 /// The message id of a reason code, e.g. `reason-wrong-product`.
 pub fn reason_id(code: ReasonCode) -> String {
-    format!("reason-{}", code.as_str().to_ascii_lowercase().replace('_', "-"))
+    format!(
+        "reason-{}",
+        code.as_str().to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 /// The message ids defined by a shipped locale (each file must also parse).
@@ -102,7 +105,9 @@ pub fn message_ids(locale: &str) -> Result<BTreeSet<String>, I18nError> {
             if let Some((id, _)) = line.split_once('=') {
                 let id = id.trim_end();
                 if id.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                 {
                     ids.insert(id.to_owned());
                 }
@@ -126,8 +131,7 @@ fn bundle(locale: &str) -> Result<FluentBundle<FluentResource>, I18nError> {
     } else {
         locale
     };
-    let srcs =
-        sources(source_locale).ok_or_else(|| I18nError::UnknownLocale(locale.to_owned()))?;
+    let srcs = sources(source_locale).ok_or_else(|| I18nError::UnknownLocale(locale.to_owned()))?;
     let lang: LanguageIdentifier = source_locale
         .parse()
         .map_err(|_| I18nError::UnknownLocale(locale.to_owned()))?;
@@ -157,7 +161,9 @@ pub struct I18n {
 
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18n").field("locale", &self.locale).finish()
+        f.debug_struct("I18n")
+            .field("locale", &self.locale)
+            .finish()
     }
 }
 
@@ -224,7 +230,9 @@ impl I18n {
             return id.to_owned();
         };
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        let text = bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned();
         if self.pseudo { pseudo(&text) } else { text }
     }
 }

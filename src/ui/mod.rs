@@ -45,12 +45,17 @@ pub fn start(ctx: &egui::Context, data_dir: &Path, locale: &str) -> Result<Packb
     if std::env::var(demo::DEMO_ENV).is_ok_and(|v| v == "half-pallet") {
         let r = demo::half_built_pallet(&mut station);
         if !r.ok {
-            return Err(format!("demo preload: {} {}", r.code, r.detail.unwrap_or_default()));
+            return Err(format!(
+                "demo preload: {} {}",
+                r.code,
+                r.detail.unwrap_or_default()
+            ));
         }
     }
     let waker_ctx = ctx.clone();
-    let worker = worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))
-        .map_err(|e| e.to_string())?;
+    let worker =
+        worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))
+            .map_err(|e| e.to_string())?;
     Ok(PackbenchApp::new(Some(worker), locale))
 }
 

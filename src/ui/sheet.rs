@@ -102,7 +102,9 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
@@ -128,7 +130,9 @@ mod tests {
             // Render 3 pixels per module, 60 rows high, and read it back with rxing.
             let width = u32::try_from(modules.len() * 3 + 60).unwrap();
             let img = image::GrayImage::from_fn(width, 60, |x, _| {
-                let m = (x as usize).checked_sub(30).and_then(|i| modules.get(i / 3));
+                let m = (x as usize)
+                    .checked_sub(30)
+                    .and_then(|i| modules.get(i / 3));
                 image::Luma([if m == Some(&true) { 0 } else { 255 }])
             });
             let luma = img.into_raw();
@@ -140,7 +144,7 @@ mod tests {
                 Some(rxing::BarcodeFormat::CODE_128),
                 &mut rxing::DecodeHints::default(),
             )
-                .unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            .unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!(result.getText(), text);
         }
     }
@@ -155,7 +159,10 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.starts_with("%PDF-1.4"));
         assert!(text.trim_end().ends_with("%%EOF"));
-        assert!(text.contains("packbench command barcodes"), "CJK title falls back");
+        assert!(
+            text.contains("packbench command barcodes"),
+            "CJK title falls back"
+        );
         assert!(text.contains("Schlie\\337en \\(cmd-close\\)"));
         let startxref: usize = text
             .split("startxref\n")

@@ -20,7 +20,12 @@ impl PackbenchApp {
     pub fn station_ui(&mut self, ui: &mut egui::Ui) {
         self.alerts_ui(ui);
         self.work_order_ui(ui);
-        if self.snapshot.work_order.as_ref().is_some_and(|w| w.id == super::demo::WORK_ORDER) {
+        if self
+            .snapshot
+            .work_order
+            .as_ref()
+            .is_some_and(|w| w.id == super::demo::WORK_ORDER)
+        {
             self.training_ui(ui);
         }
         ui.separator();
@@ -124,7 +129,11 @@ impl PackbenchApp {
                 ),
                 None => c.count.to_string(),
             };
-            ui.label(egui::RichText::new(fill).size(if c.level == "case" { 64.0 } else { 36.0 }).strong());
+            ui.label(
+                egui::RichText::new(fill)
+                    .size(if c.level == "case" { 64.0 } else { 36.0 })
+                    .strong(),
+            );
         }
     }
 
@@ -146,9 +155,18 @@ impl PackbenchApp {
                     Severity::Refused => "verdict-refused",
                     Severity::Alert => "verdict-alert",
                 };
-                ui.label(egui::RichText::new(self.i18n.tr(head)).color(fg).size(40.0).strong());
+                ui.label(
+                    egui::RichText::new(self.i18n.tr(head))
+                        .color(fg)
+                        .size(40.0)
+                        .strong(),
+                );
                 if v.code != ReasonCode::Ok {
-                    ui.label(egui::RichText::new(self.i18n.reason(v.code)).color(fg).size(24.0));
+                    ui.label(
+                        egui::RichText::new(self.i18n.reason(v.code))
+                            .color(fg)
+                            .size(24.0),
+                    );
                 }
                 if let Some(unit) = &v.unit {
                     ui.label(egui::RichText::new(unit).color(fg).monospace());
@@ -165,7 +183,11 @@ impl PackbenchApp {
             for (cmd, id) in super::sheet::COMMANDS {
                 let selected = cmd.eq_ignore_ascii_case(&self.snapshot.mode);
                 if ui
-                    .add(egui::Button::new(self.i18n.tr(id)).selected(selected).min_size(egui::vec2(120.0, 48.0)))
+                    .add(
+                        egui::Button::new(self.i18n.tr(id))
+                            .selected(selected)
+                            .min_size(egui::vec2(120.0, 48.0)),
+                    )
                     .clicked()
                 {
                     self.command_barcode(cmd);

@@ -269,7 +269,9 @@ mod tests {
         let out = w.push(WedgeInput::Text("pasted text".to_owned()), 0);
         assert_eq!(
             out,
-            vec![WedgeOutput::Pass(WedgeInput::Text("pasted text".to_owned()))]
+            vec![WedgeOutput::Pass(WedgeInput::Text(
+                "pasted text".to_owned()
+            ))]
         );
         assert_eq!(
             w.push(WedgeInput::Enter, 10),

@@ -197,7 +197,10 @@ fn run(
         }
         // Coalesce: when more commands wait, answer them before drawing a new snapshot.
         let next = snapshot(&station, focus.as_deref());
-        if messages.send(WorkerMessage::Snapshot(Box::new(next))).is_err() {
+        if messages
+            .send(WorkerMessage::Snapshot(Box::new(next)))
+            .is_err()
+        {
             return;
         }
         waker();
