@@ -6,7 +6,7 @@
 //! then the app draws it headless (egui without a GPU: layout and tessellation, which is the
 //! frame's CPU cost).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
 use packbench::station::{LevelInput, Request, Station};
 use packbench::ui::worker::WorkerHandle;
@@ -100,7 +100,7 @@ fn main() {
         )),
         ..Default::default()
     };
-    let mut frame = |app: &mut PackbenchApp, raw: egui::RawInput| -> Duration {
+    let frame = |app: &mut PackbenchApp, raw: egui::RawInput| -> Duration {
         let t = Instant::now();
         let out = ctx.run_ui(raw, |ui| {
             app.logic(ui.ctx());

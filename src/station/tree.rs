@@ -64,10 +64,14 @@ fn node(u: &UnitView, depth: u16) -> TreeNode {
 impl Station {
     /// The tree of the topmost container above `scan` (or above the container being filled when
     /// `scan` is `None`). An empty snapshot when nothing is being filled.
-    pub fn tree(&self, scan: Option<&str>) -> Result<TreeSnapshot, Response> {
-        self.tree_outcome(scan).map_err(|f| match f {
-            Failure::Refused(r) => r.into(),
-            Failure::Store(e) => Response::with_code(ReasonCode::StorageError, Some(e.to_string())),
+    pub fn tree(&self, scan: Option<&str>) -> Result<TreeSnapshot, Box<Response>> {
+        self.tree_outcome(scan).map_err(|f| {
+            Box::new(match f {
+                Failure::Refused(r) => r.into(),
+                Failure::Store(e) => {
+                    Response::with_code(ReasonCode::StorageError, Some(e.to_string()))
+                }
+            })
         })
     }
 
@@ -135,7 +139,7 @@ impl Station {
     }
 
     /// The counterfeit alerts nobody has acknowledged yet, oldest first.
-    pub fn open_alerts(&self) -> Result<Vec<AlertInfo>, Response> {
+    pub fn open_alerts(&self) -> Result<Vec<AlertInfo>, Box<Response>> {
         let run = || -> Result<Vec<AlertInfo>, rusqlite::Error> {
             let mut st = self.store.conn().prepare_cached(
                 "SELECT id, code, detail, time_ms FROM alerts WHERE acknowledged_by IS NULL ORDER BY id",
@@ -150,7 +154,12 @@ impl Station {
             })?;
             rows.collect()
         };
-        run().map_err(|e| Response::with_code(ReasonCode::StorageError, Some(e.to_string())))
+        run().map_err(|e| {
+            Box::new(Response::with_code(
+                ReasonCode::StorageError,
+                Some(e.to_string()),
+            ))
+        })
     }
 
     /// The ids of all work orders, sorted.

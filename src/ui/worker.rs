@@ -101,7 +101,7 @@ pub enum WorkerMessage {
         /// The command answered.
         request: Request,
         /// The answer.
-        response: Response,
+        response: Box<Response>,
     },
     /// A fresh view model.
     Snapshot(Box<Snapshot>),
@@ -171,7 +171,7 @@ fn run(
                 let answer = WorkerMessage::Answer {
                     tag,
                     request,
-                    response,
+                    response: Box::new(response),
                 };
                 if messages.send(answer).is_err() {
                     return;
@@ -187,7 +187,7 @@ fn run(
                 let answer = WorkerMessage::Answer {
                     tag: 0,
                     request: Request::Status,
-                    response,
+                    response: Box::new(response),
                 };
                 if messages.send(answer).is_err() {
                     return;
@@ -195,7 +195,6 @@ fn run(
             }
             WorkerCommand::FocusTree { scan } => focus = scan,
         }
-        // Coalesce: when more commands wait, answer them before drawing a new snapshot.
         let next = snapshot(&station, focus.as_deref());
         if messages
             .send(WorkerMessage::Snapshot(Box::new(next)))
