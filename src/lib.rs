@@ -8,7 +8,8 @@
 //! - [`gs1`], [`domain`], [`epcis`]: the pure core — no I/O, no GUI, no threads.
 //! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
 //! - [`devices`]: scan sources — serial scanners, cameras and image decoding as one stream of scans.
-//! - [`cli`]: the command-line surface.
+//! - [`labels`], [`sync`]: SSCC labels and printing; the repository sync worker.
+//! - [`cli`]: the command-line surface; [`ui`]: the workstation window.
 
 pub mod auth;
 pub mod cli;
@@ -20,3 +21,4 @@ pub mod labels;
 pub mod station;
 pub mod store;
 pub mod sync;
+pub mod ui;

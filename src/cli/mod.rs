@@ -118,9 +118,7 @@ pub fn run() -> ExitCode {
 
 fn run_command(cli: &Cli) -> Result<ExitCode, String> {
     let Some(command) = &cli.command else {
-        // The GUI arrives with its own issue; until then show the help.
-        use clap::CommandFactory;
-        Cli::command().print_help().map_err(|e| e.to_string())?;
+        crate::ui::run(&data_dir(cli)?)?;
         return Ok(ExitCode::from(EXIT_OK));
     };
     match command {

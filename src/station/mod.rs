@@ -17,10 +17,12 @@ mod query;
 mod request;
 mod response;
 mod scan;
+mod tree;
 
 pub use events::PB_NAMESPACE;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
+pub use tree::{AlertInfo, TreeNode, TreeSnapshot};
 
 use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
@@ -422,6 +424,7 @@ impl Station {
             Request::VerifyLabel { scan } => self.verify_label(&scan, now),
             Request::VoidLabel { scan, reason } => self.void_label(&scan, &reason, now),
             Request::PrintStatus { wait_ms } => Ok(self.print_status(wait_ms.unwrap_or(0))),
+            Request::Tree { scan } => self.tree_request(scan.as_deref()),
         }
     }
 

@@ -275,4 +275,11 @@ pub enum Request {
     },
     /// Station status: user, work order, mode, open containers, outbox counts, open alerts.
     Status,
+    /// The tree (pre-order rows) of the topmost container above `scan`, or above the container
+    /// being filled when `scan` is absent.
+    Tree {
+        /// Any unit inside the tree.
+        #[serde(default)]
+        scan: Option<String>,
+    },
 }

@@ -1,0 +1,17 @@
+# shell — de
+
+app-starting = Station wird gestartet…
+nav-station = Station
+nav-lookup = Abfrage
+nav-settings = Einstellungen
+nav-users = Benutzer
+nav-command-sheet = Befehls-Barcodes (PDF)
+nav-logout = Abmelden
+sheet-title = packbench Befehls-Barcodes
+status-db-ok = Datenbank: lokal, OK
+status-sync = Sync: { $queued } wartend · { $sent } gesendet · { $failed } fehlgeschlagen
+status-devices = Scanner: Tastatur
+status-latency = Letztes Ergebnis: { $ms } ms
+role-packer = Packer
+role-supervisor = Supervisor
+role-administrator = Administrator

@@ -1,0 +1,17 @@
+# shell — fr
+
+app-starting = Démarrage du poste…
+nav-station = Poste
+nav-lookup = Recherche
+nav-settings = Paramètres
+nav-users = Utilisateurs
+nav-command-sheet = Codes-barres de commande (PDF)
+nav-logout = Se déconnecter
+sheet-title = Codes-barres de commande packbench
+status-db-ok = Base de données : locale, OK
+status-sync = Synchro : { $queued } en attente · { $sent } envoyés · { $failed } en échec
+status-devices = Scanner : clavier
+status-latency = Dernier verdict : { $ms } ms
+role-packer = Emballeur
+role-supervisor = Superviseur
+role-administrator = Administrateur

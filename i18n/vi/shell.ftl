@@ -1,0 +1,17 @@
+# shell — vi
+
+app-starting = Đang khởi động trạm…
+nav-station = Trạm
+nav-lookup = Tra cứu
+nav-settings = Cài đặt
+nav-users = Người dùng
+nav-command-sheet = Mã vạch lệnh (PDF)
+nav-logout = Đăng xuất
+sheet-title = Mã vạch lệnh packbench
+status-db-ok = Cơ sở dữ liệu: cục bộ, tốt
+status-sync = Đồng bộ: { $queued } chờ · { $sent } đã gửi · { $failed } lỗi
+status-devices = Máy quét: bàn phím
+status-latency = Kết quả gần nhất: { $ms } ms
+role-packer = Người đóng gói
+role-supervisor = Giám sát viên
+role-administrator = Quản trị viên

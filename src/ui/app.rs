@@ -1,0 +1,580 @@
+//! The application state and its frame loop: drains the station worker, turns keyboard bursts
+//! into scans, and runs the UI's commands once per frame. Drawing lives in the `*_view` modules.
+
+use super::i18n::I18n;
+use super::tree_view::TreeState;
+use super::wedge::{WedgeAssembler, WedgeInput, WedgeOutput, WedgeProfile};
+use super::worker::{Snapshot, WorkerCommand, WorkerHandle, WorkerMessage};
+use crate::domain::{ReasonCode, RemovalReason, RetireKind, Severity};
+use crate::station::{Request, Response, SignatureInput};
+use std::time::{Duration, Instant};
+
+/// The prefix of command barcodes (`PBCMD:CLOSE`, ...), see [`super::sheet`].
+pub const COMMAND_PREFIX: &str = "PBCMD:";
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The station screen.
+    Station,
+    /// Look-up results.
+    Lookup,
+    /// Settings.
+    Settings,
+    /// User administration.
+    Users,
+}
+
+/// The last verdict, shown in the banner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Severity (colour and sound).
+    pub severity: Severity,
+    /// Reason code.
+    pub code: ReasonCode,
+    /// The unit acted on.
+    pub unit: Option<String>,
+    /// English detail from the core (shown small, for support).
+    pub detail: Option<String>,
+}
+
+/// A supervisor signature being collected for a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureDialog {
+    /// The command to send again with the signature.
+    pub request: Request,
+    /// Fluent id of the meaning of the signature.
+    pub meaning_id: &'static str,
+    /// Signer's user name.
+    pub user: String,
+    /// Signer's password.
+    pub password: String,
+    /// Reason.
+    pub reason: String,
+}
+
+/// A decommission / reject being prepared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetireDialog {
+    /// The unit.
+    pub scan: String,
+    /// What to do.
+    pub kind: RetireKind,
+    /// Why.
+    pub reason: RemovalReason,
+}
+
+/// Settings kept by the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiSettings {
+    /// No sounds.
+    pub muted: bool,
+    /// Auto-logout after this many minutes without input (0 = never).
+    pub auto_logout_min: u32,
+}
+
+/// Text fields of the forms.
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    /// Log-in user name.
+    pub login_user: String,
+    /// Log-in password.
+    pub login_password: String,
+    /// First run: administrator user name.
+    pub admin_user: String,
+    /// First run: administrator printed name.
+    pub admin_name: String,
+    /// First run: password.
+    pub admin_password: String,
+    /// First run: password again.
+    pub admin_password2: String,
+    /// Manual scan entry.
+    pub manual_scan: String,
+    /// New user: name, printed name, role, password.
+    pub new_user: (String, String, String, String),
+    /// Setting being edited: read point SGLN.
+    pub read_point: String,
+}
+
+/// The whole app.
+pub struct PackbenchApp {
+    /// Translations in use.
+    pub i18n: I18n,
+    worker: Option<WorkerHandle>,
+    /// The latest view model from the worker.
+    pub snapshot: Snapshot,
+    snapshot_seen: bool,
+    /// The banner.
+    pub verdict: Option<Verdict>,
+    /// The screen shown.
+    pub screen: Screen,
+    /// Keyboard-wedge assembler.
+    pub wedge: WedgeAssembler,
+    /// Tree expansion and scrolling.
+    pub tree: TreeState,
+    /// Form fields.
+    pub forms: Forms,
+    /// Signature dialog, when open.
+    pub signature: Option<SignatureDialog>,
+    /// Move confirmation dialog, when open (the unit's key).
+    pub confirm_move: Option<String>,
+    /// Decommission/reject dialog, when open.
+    pub retire: Option<RetireDialog>,
+    /// The last look-up answer.
+    pub lookup: Option<serde_json::Value>,
+    /// UI settings.
+    pub settings: UiSettings,
+    /// Messages for the user that are not verdicts (e.g. a file written).
+    pub notice: Option<String>,
+    next_tag: u64,
+    in_flight: Vec<(u64, Instant)>,
+    /// Time from the last scan being sent to its verdict being drawn.
+    pub last_scan_to_verdict: Option<Duration>,
+    verdict_arrived: Option<Instant>,
+    last_input_s: f64,
+    queue: Vec<Request>,
+    /// The last training pack scanned from the training panel.
+    pub training_next: u32,
+    sound: super::sound::Sounds,
+}
+
+impl std::fmt::Debug for PackbenchApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackbenchApp")
+            .field("screen", &self.screen)
+            .field("verdict", &self.verdict)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PackbenchApp {
+    /// An app on a running worker (or none: the error is then shown instead of the station).
+    pub fn new(worker: Option<WorkerHandle>, locale: &str) -> Self {
+        Self {
+            i18n: I18n::new(locale).unwrap_or_else(|_| I18n::english()),
+            worker,
+            snapshot: Snapshot::default(),
+            snapshot_seen: false,
+            verdict: None,
+            screen: Screen::Station,
+            wedge: WedgeAssembler::new(WedgeProfile::default()),
+            tree: TreeState::default(),
+            forms: Forms {
+                admin_user: "admin".to_owned(),
+                ..Forms::default()
+            },
+            signature: None,
+            confirm_move: None,
+            retire: None,
+            lookup: None,
+            settings: UiSettings {
+                muted: false,
+                auto_logout_min: 15,
+            },
+            notice: None,
+            next_tag: 1,
+            in_flight: Vec::new(),
+            last_scan_to_verdict: None,
+            verdict_arrived: None,
+            last_input_s: 0.0,
+            queue: Vec::new(),
+            training_next: 0,
+            sound: super::sound::Sounds::default(),
+        }
+    }
+
+    /// Whether the first snapshot arrived (the worker is up).
+    pub fn is_ready(&self) -> bool {
+        self.snapshot_seen
+    }
+
+    /// Whether commands are still on their way to or from the worker.
+    pub fn is_busy(&self) -> bool {
+        !self.in_flight.is_empty() || !self.queue.is_empty()
+    }
+
+    /// Switches the language at run time.
+    pub fn set_locale(&mut self, locale: &str) {
+        if let Ok(i) = I18n::new(locale) {
+            self.i18n = i;
+        }
+    }
+
+    /// Queues a station command (sent at the end of the frame).
+    pub fn send(&mut self, request: Request) {
+        self.queue.push(request);
+    }
+
+    /// Sends the first-run setup.
+    pub fn first_run(&mut self, user: String, full_name: String, password: String) {
+        self.dispatch(WorkerCommand::FirstRun {
+            user,
+            full_name,
+            password,
+        });
+        self.in_flight.push((0, Instant::now()));
+    }
+
+    fn dispatch(&mut self, command: WorkerCommand) {
+        let sent = self.worker.as_ref().is_some_and(|w| w.send(command));
+        if !sent {
+            self.show_response(&super::worker::worker_gone());
+        }
+    }
+
+    /// Handles one scan from any source (wedge, manual entry, training panel, camera).
+    pub fn scan(&mut self, data: &str) {
+        let data = data.trim_end_matches(['\r', '\n']);
+        if let Some(command) = data.strip_prefix(COMMAND_PREFIX) {
+            self.command_barcode(command);
+            return;
+        }
+        if self.snapshot.user.is_none() {
+            self.show_verdict(Severity::Refused, ReasonCode::NotLoggedIn, None, None);
+            return;
+        }
+        self.send(Request::Scan {
+            data: data.to_owned(),
+        });
+    }
+
+    /// A command barcode (or the same action from a button).
+    pub fn command_barcode(&mut self, command: &str) {
+        let request = match command {
+            "CLOSE" => Request::Close {
+                scan: None,
+                signature: None,
+            },
+            "NEWCASE" => Request::NewContainer {
+                level: "case".to_owned(),
+                sscc: None,
+            },
+            "NEWPALLET" => Request::NewContainer {
+                level: "pallet".to_owned(),
+                sscc: None,
+            },
+            "PACK" | "REMOVE" | "MOVE" | "LOOKUP" => Request::Mode {
+                mode: command.to_ascii_lowercase(),
+            },
+            "UNDO" => Request::Undo { signature: None },
+            "CONFIRM" => {
+                self.confirm_move = None;
+                Request::Confirm
+            }
+            "CANCEL" => {
+                let had_dialog = self.signature.take().is_some() | self.retire.take().is_some();
+                self.confirm_move = None;
+                if had_dialog {
+                    return;
+                }
+                Request::Cancel
+            }
+            _ => {
+                self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);
+                return;
+            }
+        };
+        self.send(request);
+    }
+
+    /// Drains the worker (time-boxed), runs auto-logout, and sends queued commands.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let budget = Instant::now() + Duration::from_millis(10);
+        while Instant::now() < budget {
+            let Some(msg) = self.worker.as_ref().and_then(WorkerHandle::try_recv) else {
+                break;
+            };
+            self.on_message(msg);
+        }
+        self.auto_logout(ctx);
+        self.flush();
+        if self.is_busy() {
+            ctx.request_repaint_after(Duration::from_millis(20));
+        }
+    }
+
+    fn flush(&mut self) {
+        for request in std::mem::take(&mut self.queue) {
+            let tag = self.next_tag;
+            self.next_tag += 1;
+            self.in_flight.push((tag, Instant::now()));
+            self.dispatch(WorkerCommand::Execute { tag, request });
+        }
+    }
+
+    fn auto_logout(&mut self, ctx: &egui::Context) {
+        let (now, any_input) = ctx.input(|i| (i.time, !i.events.is_empty()));
+        if any_input || self.snapshot.user.is_none() {
+            self.last_input_s = now;
+            return;
+        }
+        let limit = f64::from(self.settings.auto_logout_min) * 60.0;
+        if limit > 0.0 && now - self.last_input_s > limit {
+            self.last_input_s = now;
+            self.send(Request::Logout);
+        }
+    }
+
+    /// Handles one worker message (public for the benchmark and tests).
+    pub fn on_message(&mut self, msg: WorkerMessage) {
+        match msg {
+            WorkerMessage::Snapshot(s) => {
+                let tree_changed = s.tree != self.snapshot.tree;
+                self.snapshot = *s;
+                self.snapshot_seen = true;
+                if tree_changed {
+                    self.tree.invalidate();
+                    if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
+                        self.tree.reveal_key(&self.snapshot.tree, &key);
+                    }
+                }
+                if self.snapshot.read_point.is_some() && self.forms.read_point.is_empty() {
+                    self.forms.read_point = self.snapshot.read_point.clone().unwrap_or_default();
+                }
+            }
+            WorkerMessage::Answer {
+                tag,
+                request,
+                response,
+            } => {
+                self.in_flight.retain(|(t, _)| *t != tag);
+                self.on_answer(&request, &response);
+            }
+        }
+    }
+
+    fn on_answer(&mut self, request: &Request, response: &Response) {
+        match request {
+            Request::Login { .. } if response.ok => {
+                self.forms.login_password.clear();
+                self.screen = Screen::Station;
+            }
+            Request::Logout => {
+                self.screen = Screen::Station;
+                self.lookup = None;
+                self.verdict = None;
+                return;
+            }
+            Request::Lookup { .. } | Request::Scan { .. }
+                if response.ok
+                    && response
+                        .data
+                        .as_ref()
+                        .is_some_and(|d| d.get("history").is_some()) =>
+            {
+                self.lookup = response.data.clone();
+                self.screen = Screen::Lookup;
+            }
+            Request::Manifest { .. } if response.ok => {
+                if let Some(data) = &response.data {
+                    super::files::save_manifest(data);
+                }
+            }
+            _ => {}
+        }
+        match response.code {
+            ReasonCode::SignatureRequired => {
+                if let Some(meaning_id) = meaning_of(request) {
+                    self.signature = Some(SignatureDialog {
+                        request: request.clone(),
+                        meaning_id,
+                        user: String::new(),
+                        password: String::new(),
+                        reason: String::new(),
+                    });
+                }
+            }
+            ReasonCode::InOtherContainer | ReasonCode::ConfirmRequired => {
+                let key = response.unit.as_ref().map(|u| u.key.clone());
+                self.confirm_move = key.or_else(|| match request {
+                    Request::Scan { data } => Some(data.clone()),
+                    _ => None,
+                });
+            }
+            _ => {}
+        }
+        if response.code == ReasonCode::Ok && matches!(request, Request::Confirm) {
+            self.confirm_move = None;
+        }
+        self.show_response(response);
+    }
+
+    fn show_response(&mut self, r: &Response) {
+        let unit = r
+            .unit
+            .as_ref()
+            .map(|u| u.key.clone())
+            .or_else(|| r.container.as_ref().map(|c| c.key.clone()));
+        self.show_verdict(r.severity, r.code, unit, r.detail.clone());
+    }
+
+    fn show_verdict(
+        &mut self,
+        severity: Severity,
+        code: ReasonCode,
+        unit: Option<String>,
+        detail: Option<String>,
+    ) {
+        if let Some(key) = &unit {
+            self.tree.reveal_key(&self.snapshot.tree, key);
+        }
+        self.verdict = Some(Verdict {
+            severity,
+            code,
+            unit,
+            detail,
+        });
+        self.verdict_arrived = Some(Instant::now());
+        if !self.settings.muted {
+            self.sound.play(severity);
+        }
+    }
+
+    /// Sends the signed command of the open signature dialog.
+    pub fn sign(&mut self) {
+        let Some(dialog) = self.signature.take() else {
+            return;
+        };
+        let signature = Some(SignatureInput {
+            user: dialog.user,
+            password: dialog.password,
+            reason: (!dialog.reason.trim().is_empty()).then_some(dialog.reason),
+        });
+        let request = match dialog.request {
+            Request::Close { scan, .. } => Request::Close { scan, signature },
+            Request::Replace {
+                damaged,
+                replacement,
+                reason,
+                destroy,
+                ..
+            } => Request::Replace {
+                damaged,
+                replacement,
+                reason,
+                destroy,
+                signature,
+            },
+            Request::Retire {
+                scan,
+                kind,
+                reason,
+                comment,
+                ..
+            } => Request::Retire {
+                scan,
+                kind,
+                reason,
+                comment,
+                signature,
+            },
+            Request::Undo { .. } => Request::Undo { signature },
+            other => other,
+        };
+        self.send(request);
+    }
+
+    /// Feeds this frame's keyboard events through the wedge: finished scans are taken out and
+    /// handled, typed input goes on to the widgets (called before any widget runs).
+    pub fn wedge_input(&mut self, ctx: &egui::Context) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // egui time is >= 0
+        let now_ms = (ctx.input(|i| i.time) * 1000.0) as u64;
+        let events = ctx.input_mut(|i| std::mem::take(&mut i.events));
+        let mut keep = Vec::with_capacity(events.len());
+        let mut outputs = self.wedge.tick(now_ms);
+        for event in events {
+            let input = match &event {
+                egui::Event::Text(t) => Some(WedgeInput::Text(t.clone())),
+                egui::Event::Key {
+                    key: egui::Key::Enter,
+                    pressed: true,
+                    ..
+                } => Some(WedgeInput::Enter),
+                egui::Event::Key {
+                    key: egui::Key::Tab,
+                    pressed: true,
+                    ..
+                } => Some(WedgeInput::Tab),
+                egui::Event::Key {
+                    key: egui::Key::F8,
+                    pressed: true,
+                    ..
+                } => Some(WedgeInput::Gs),
+                _ => None,
+            };
+            match input {
+                Some(input) => {
+                    // Output order is preserved: typed input is put back where it was.
+                    for out in self.wedge.push(input, now_ms) {
+                        outputs.push(out);
+                    }
+                    for out in outputs.drain(..) {
+                        match out {
+                            WedgeOutput::Scan(s) => self.scan(&s),
+                            WedgeOutput::Pass(p) => keep.push(to_event(p)),
+                        }
+                    }
+                }
+                None => keep.push(event),
+            }
+        }
+        for out in outputs {
+            match out {
+                WedgeOutput::Scan(s) => self.scan(&s),
+                WedgeOutput::Pass(p) => keep.push(to_event(p)),
+            }
+        }
+        ctx.input_mut(|i| i.events = keep);
+        if self.wedge.is_holding() {
+            ctx.request_repaint_after(Duration::from_millis(self.wedge.profile().max_gap_ms + 1));
+        }
+    }
+
+    /// Called by the station screen when the verdict banner was drawn: measures scan → screen.
+    pub fn verdict_drawn(&mut self) {
+        if let Some(t) = self.verdict_arrived.take() {
+            self.last_scan_to_verdict = Some(t.elapsed());
+        }
+    }
+
+    /// Opens the decommission / reject dialog for a unit.
+    pub fn open_retire(&mut self, scan: String) {
+        self.retire = Some(RetireDialog {
+            scan,
+            kind: RetireKind::Decommission,
+            reason: RemovalReason::Damaged,
+        });
+    }
+
+    /// Shows the tree of the container holding `scan` (the worker follows it).
+    pub fn focus_tree(&mut self, scan: Option<String>) {
+        self.dispatch(WorkerCommand::FocusTree { scan });
+    }
+}
+
+fn to_event(input: WedgeInput) -> egui::Event {
+    let key = |key| egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    };
+    match input {
+        WedgeInput::Text(t) => egui::Event::Text(t),
+        WedgeInput::Enter => key(egui::Key::Enter),
+        WedgeInput::Tab => key(egui::Key::Tab),
+        WedgeInput::Gs => key(egui::Key::F8),
+    }
+}
+
+/// The Fluent id of the meaning of a signature for a command.
+pub fn meaning_of(request: &Request) -> Option<&'static str> {
+    Some(match request {
+        Request::Close { .. } => "sign-meaning-short-close",
+        Request::Replace { .. } => "sign-meaning-replace",
+        Request::Retire { .. } => "sign-meaning-retire",
+        Request::Undo { .. } => "sign-meaning-undo",
+        _ => return None,
+    })
+}

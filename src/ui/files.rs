@@ -1,0 +1,31 @@
+//! Writing files the user asked for (manifest export, command-barcode sheet): the save dialog
+//! and the write run on a named thread, never in the frame loop.
+
+/// Asks where to save the manifest (JSON) and writes it.
+pub fn save_manifest(data: &serde_json::Value) {
+    let Ok(text) = serde_json::to_string_pretty(data) else {
+        return;
+    };
+    save_bytes("manifest.json", text.into_bytes());
+}
+
+/// Asks where to save the command-barcode sheet (PDF) and writes it.
+pub fn save_sheet(pdf: Vec<u8>) {
+    save_bytes("packbench-command-barcodes.pdf", pdf);
+}
+
+fn save_bytes(default_name: &'static str, bytes: Vec<u8>) {
+    let _ = std::thread::Builder::new()
+        .name("save-file".to_owned())
+        .spawn(move || {
+            let Some(path) = rfd::FileDialog::new()
+                .set_file_name(default_name)
+                .save_file()
+            else {
+                return;
+            };
+            if let Err(e) = std::fs::write(&path, bytes) {
+                eprintln!("packbench: cannot write {}: {e}", path.display());
+            }
+        });
+}

@@ -1,0 +1,83 @@
+//! The workstation GUI (egui/eframe): commands in, view models out. The station runs on its own
+//! thread ([`worker`]); the UI sends [`crate::station::Request`]s and draws the
+//! [`worker::Snapshot`] the worker publishes after every command. No SQL, file or device I/O
+//! happens in the frame loop.
+//!
+//! Start: `packbench` with no arguments. On first start (no users in the database) the window
+//! asks for the administrator's name and password and then sets up the training data of
+//! [`demo`], so every flow can be tried at once.
+
+pub mod app;
+pub mod demo;
+pub mod files;
+pub mod fonts;
+pub mod i18n;
+mod screens;
+pub mod sheet;
+pub mod sound;
+mod station_view;
+pub mod tree_view;
+pub mod wedge;
+pub mod worker;
+
+pub use app::PackbenchApp;
+
+use crate::station::Station;
+use std::path::Path;
+
+/// The environment variable that picks the start-up language (e.g. `vi`); default English.
+pub const LOCALE_ENV: &str = "PACKBENCH_LANG";
+
+impl eframe::App for PackbenchApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        PackbenchApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+}
+
+/// Starts an app on the station in `data_dir` (fonts and theme installed on `ctx`).
+pub fn start(ctx: &egui::Context, data_dir: &Path, locale: &str) -> Result<PackbenchApp, String> {
+    fonts::install(ctx);
+    let mut station = Station::open(data_dir).map_err(|e| e.to_string())?;
+    if std::env::var(demo::DEMO_ENV).is_ok_and(|v| v == "half-pallet") {
+        let r = demo::half_built_pallet(&mut station);
+        if !r.ok {
+            return Err(format!(
+                "demo preload: {} {}",
+                r.code,
+                r.detail.unwrap_or_default()
+            ));
+        }
+    }
+    let waker_ctx = ctx.clone();
+    let worker =
+        worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))
+            .map_err(|e| e.to_string())?;
+    Ok(PackbenchApp::new(Some(worker), locale))
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(data_dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let locale = std::env::var(LOCALE_ENV).unwrap_or_else(|_| "en-US".to_owned());
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("packbench")
+            .with_inner_size([1366.0, 768.0])
+            .with_min_inner_size([1024.0, 640.0]),
+        ..Default::default()
+    };
+    let dir = data_dir.to_path_buf();
+    eframe::run_native(
+        "packbench",
+        options,
+        Box::new(move |cc| {
+            let app = start(&cc.egui_ctx, &dir, &locale)?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,222 @@
+//! The station screen: work order, the container being filled with a big fill counter, the
+//! verdict banner, the live tree, and the buttons that mirror the command barcodes.
+
+use super::app::PackbenchApp;
+use crate::domain::{ReasonCode, Severity};
+use crate::station::Request;
+
+/// Banner colours: (background, text).
+pub fn severity_colors(severity: Severity) -> (egui::Color32, egui::Color32) {
+    match severity {
+        Severity::Ok => (egui::Color32::from_rgb(0, 122, 51), egui::Color32::WHITE),
+        Severity::Warning => (egui::Color32::from_rgb(255, 176, 0), egui::Color32::BLACK),
+        Severity::Refused => (egui::Color32::from_rgb(190, 0, 0), egui::Color32::WHITE),
+        Severity::Alert => (egui::Color32::from_rgb(110, 0, 90), egui::Color32::WHITE),
+    }
+}
+
+impl PackbenchApp {
+    /// The station screen.
+    pub fn station_ui(&mut self, ui: &mut egui::Ui) {
+        self.alerts_ui(ui);
+        self.work_order_ui(ui);
+        if self
+            .snapshot
+            .work_order
+            .as_ref()
+            .is_some_and(|w| w.id == super::demo::WORK_ORDER)
+        {
+            self.training_ui(ui);
+        }
+        ui.separator();
+        ui.columns(2, |cols| {
+            self.fill_ui(&mut cols[0]);
+            self.verdict_ui(&mut cols[1]);
+        });
+        ui.separator();
+        self.actions_ui(ui);
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.heading(self.i18n.tr("tree-title"));
+            if ui.button(self.i18n.tr("tree-expand-all")).clicked() {
+                self.tree.expand_all();
+            }
+            if ui.button(self.i18n.tr("tree-collapse-all")).clicked() {
+                self.tree.collapse_all(&self.snapshot.tree);
+            }
+            let label = ui.label(self.i18n.tr("tree-search"));
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut self.tree.search).desired_width(260.0))
+                .labelled_by(label.id);
+            if r.lost_focus() || r.changed() {
+                let needle = self.tree.search.clone();
+                self.tree.find(&self.snapshot.tree, &needle);
+            }
+        });
+        let tree = std::mem::take(&mut self.snapshot.tree);
+        self.tree.tree_ui(ui, &tree, &self.i18n);
+        self.snapshot.tree = tree;
+    }
+
+    fn alerts_ui(&mut self, ui: &mut egui::Ui) {
+        let alerts = self.snapshot.alerts.clone();
+        for alert in alerts {
+            let (bg, fg) = severity_colors(Severity::Alert);
+            egui::Frame::new()
+                .fill(bg)
+                .inner_margin(12.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(
+                            egui::RichText::new(self.i18n.tr("alert-title"))
+                                .color(fg)
+                                .heading(),
+                        );
+                        ui.label(egui::RichText::new(&alert.detail).color(fg).monospace());
+                        if ui.button(self.i18n.tr("alert-acknowledge")).clicked() {
+                            self.send(Request::AcknowledgeAlert { id: alert.id });
+                        }
+                    });
+                });
+        }
+    }
+
+    fn work_order_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(wo) = self.snapshot.work_order.clone() else {
+            ui.horizontal(|ui| {
+                ui.label(self.i18n.tr("wo-none"));
+                for id in self.snapshot.work_orders.clone() {
+                    if ui
+                        .button(self.i18n.tr_args("wo-select", &[("id", id.clone().into())]))
+                        .clicked()
+                    {
+                        self.send(Request::SelectWorkOrder { id });
+                    }
+                }
+            });
+            return;
+        };
+        egui::Grid::new("work-order").num_columns(8).show(ui, |ui| {
+            ui.label(self.i18n.tr("wo-order"));
+            ui.strong(&wo.id);
+            ui.label(self.i18n.tr("wo-product"));
+            ui.strong(format!("{} ({})", wo.product, wo.gtin));
+            ui.label(self.i18n.tr("wo-batch"));
+            ui.strong(wo.lot.as_deref().unwrap_or("-"));
+            ui.label(self.i18n.tr("wo-expiry"));
+            ui.strong(wo.expiry.as_deref().unwrap_or("-"));
+            ui.end_row();
+            ui.label(self.i18n.tr("wo-spec"));
+            ui.strong(&wo.spec);
+            ui.label(self.i18n.tr("wo-mode"));
+            ui.strong(self.i18n.tr(&format!("mode-{}", self.snapshot.mode)));
+            ui.end_row();
+        });
+    }
+
+    fn fill_ui(&mut self, ui: &mut egui::Ui) {
+        if self.snapshot.current.is_empty() {
+            ui.label(egui::RichText::new(self.i18n.tr("fill-none")).size(22.0));
+            return;
+        }
+        for c in self.snapshot.current.clone() {
+            let level = self.i18n.tr(&format!("level-{}", c.level));
+            ui.label(format!("{level}  {}", c.key));
+            let fill = match c.capacity {
+                Some(cap) => self.i18n.tr_args(
+                    "station-fill",
+                    &[("count", c.count.into()), ("capacity", cap.into())],
+                ),
+                None => c.count.to_string(),
+            };
+            ui.label(
+                egui::RichText::new(fill)
+                    .size(if c.level == "case" { 64.0 } else { 36.0 })
+                    .strong(),
+            );
+        }
+    }
+
+    fn verdict_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(v) = self.verdict.clone() else {
+            ui.label(egui::RichText::new(self.i18n.tr("verdict-ready")).size(28.0));
+            return;
+        };
+        let (bg, fg) = severity_colors(v.severity);
+        egui::Frame::new()
+            .fill(bg)
+            .inner_margin(16.0)
+            .corner_radius(6.0)
+            .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                let head = match v.severity {
+                    Severity::Ok => "verdict-ok",
+                    Severity::Warning => "verdict-warning",
+                    Severity::Refused => "verdict-refused",
+                    Severity::Alert => "verdict-alert",
+                };
+                ui.label(
+                    egui::RichText::new(self.i18n.tr(head))
+                        .color(fg)
+                        .size(40.0)
+                        .strong(),
+                );
+                if v.code != ReasonCode::Ok {
+                    ui.label(
+                        egui::RichText::new(self.i18n.reason(v.code))
+                            .color(fg)
+                            .size(24.0),
+                    );
+                }
+                if let Some(unit) = &v.unit {
+                    ui.label(egui::RichText::new(unit).color(fg).monospace());
+                }
+            });
+        if let Some(detail) = &v.detail {
+            ui.collapsing(self.i18n.tr("verdict-detail"), |ui| ui.label(detail));
+        }
+        self.verdict_drawn();
+    }
+
+    fn actions_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            for (cmd, id) in super::sheet::COMMANDS {
+                let selected = cmd.eq_ignore_ascii_case(&self.snapshot.mode);
+                if ui
+                    .add(
+                        egui::Button::new(self.i18n.tr(id))
+                            .selected(selected)
+                            .min_size(egui::vec2(120.0, 48.0)),
+                    )
+                    .clicked()
+                {
+                    self.command_barcode(cmd);
+                }
+            }
+            if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
+                if ui.button(self.i18n.tr("action-retire")).clicked() {
+                    self.open_retire(key.clone());
+                }
+                if ui.button(self.i18n.tr("action-unpack")).clicked() {
+                    self.send(Request::Unpack { scan: key.clone() });
+                }
+                if ui.button(self.i18n.tr("action-lookup")).clicked() {
+                    self.send(Request::Lookup { scan: key });
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(self.i18n.tr("scan-manual"));
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut self.forms.manual_scan).desired_width(480.0))
+                .labelled_by(label.id);
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button(self.i18n.tr("scan-submit")).clicked() || enter)
+                && !self.forms.manual_scan.trim().is_empty()
+            {
+                let data = std::mem::take(&mut self.forms.manual_scan);
+                self.scan(&data);
+            }
+        });
+    }
+}

@@ -1,0 +1,179 @@
+//! The live tree (pallet → cases → packs) with virtualised rows: only the rows in view are laid
+//! out, so a 20,000-pack pallet scrolls as smoothly as a half-built case.
+
+use super::i18n::I18n;
+use crate::station::{TreeNode, TreeSnapshot};
+use std::collections::HashSet;
+
+/// Height of one tree row in points (big enough for a gloved finger).
+pub const ROW_HEIGHT: f32 = 30.0;
+
+/// Expansion state and the visible-row cache of the tree.
+#[derive(Debug, Default)]
+pub struct TreeState {
+    collapsed: HashSet<String>,
+    /// Indices into the snapshot's nodes of the rows shown, in order.
+    visible: Vec<u32>,
+    dirty: bool,
+    scroll_to_row: Option<usize>,
+    /// The key of the row to highlight (last scanned or searched).
+    pub highlight: Option<String>,
+    /// The search text.
+    pub search: String,
+}
+
+impl TreeState {
+    /// The tree changed: rebuild the visible rows next frame.
+    pub fn invalidate(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Rows shown now.
+    pub fn visible_rows(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// Collapses or expands a container row.
+    pub fn toggle(&mut self, key: &str) {
+        if !self.collapsed.remove(key) {
+            self.collapsed.insert(key.to_owned());
+        }
+        self.dirty = true;
+    }
+
+    /// Expands everything.
+    pub fn expand_all(&mut self) {
+        self.collapsed.clear();
+        self.dirty = true;
+    }
+
+    /// Collapses every container below the root.
+    pub fn collapse_all(&mut self, tree: &TreeSnapshot) {
+        self.collapsed = tree
+            .nodes
+            .iter()
+            .filter(|n| n.depth > 0 && n.descendants > 0)
+            .map(|n| n.key.clone())
+            .collect();
+        self.dirty = true;
+    }
+
+    fn rebuild(&mut self, tree: &TreeSnapshot) {
+        self.visible.clear();
+        let mut i = 0usize;
+        while let Some(n) = tree.nodes.get(i) {
+            self.visible.push(u32::try_from(i).unwrap_or(u32::MAX));
+            i += 1;
+            if self.collapsed.contains(&n.key) {
+                i += n.descendants as usize;
+            }
+        }
+        self.dirty = false;
+    }
+
+    /// Finds the first row whose key contains `needle`, opens its parents and scrolls to it.
+    pub fn find(&mut self, tree: &TreeSnapshot, needle: &str) -> bool {
+        let needle = needle.trim();
+        if needle.is_empty() {
+            return false;
+        }
+        let Some(pos) = tree.nodes.iter().position(|n| n.key.contains(needle)) else {
+            return false;
+        };
+        self.reveal(tree, pos);
+        true
+    }
+
+    /// Shows the row of `key` (after a scan), if it is in the tree.
+    pub fn reveal_key(&mut self, tree: &TreeSnapshot, key: &str) {
+        if let Some(pos) = tree.nodes.iter().position(|n| n.key == key) {
+            self.reveal(tree, pos);
+        }
+    }
+
+    fn reveal(&mut self, tree: &TreeSnapshot, pos: usize) {
+        // Open every ancestor: walk back, each shallower row is an ancestor.
+        let mut depth = tree.nodes[pos].depth;
+        for n in tree.nodes[..pos].iter().rev() {
+            if n.depth < depth {
+                self.collapsed.remove(&n.key);
+                depth = n.depth;
+            }
+        }
+        self.highlight = Some(tree.nodes[pos].key.clone());
+        self.rebuild(tree);
+        self.scroll_to_row = self.visible.iter().position(|&v| v as usize == pos);
+    }
+
+    /// Draws the tree.
+    pub fn tree_ui(&mut self, ui: &mut egui::Ui, tree: &TreeSnapshot, i18n: &I18n) {
+        if self.dirty || self.visible.len() > tree.nodes.len() {
+            self.rebuild(tree);
+        }
+        if tree.nodes.is_empty() {
+            ui.label(i18n.tr("tree-empty"));
+            return;
+        }
+        let mut scroll = egui::ScrollArea::vertical()
+            .id_salt("live-tree")
+            .auto_shrink([false, false]);
+        if let Some(row) = self.scroll_to_row.take() {
+            #[allow(clippy::cast_precision_loss)] // row counts stay far below 2^24
+            let offset = (row as f32 * (ROW_HEIGHT + ui.spacing().item_spacing.y)).max(0.0);
+            scroll = scroll.vertical_scroll_offset(offset);
+        }
+        let mut toggled: Option<String> = None;
+        scroll.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
+            for &idx in &self.visible[range] {
+                let Some(n) = tree.nodes.get(idx as usize) else {
+                    continue;
+                };
+                let open = !self.collapsed.contains(&n.key);
+                if row_ui(ui, n, open, self.highlight.as_deref() == Some(&n.key), i18n) {
+                    toggled = Some(n.key.clone());
+                }
+            }
+        });
+        if let Some(key) = toggled {
+            self.toggle(&key);
+        }
+    }
+}
+
+/// One row; answers whether its expand/collapse button was clicked.
+fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I18n) -> bool {
+    let mut clicked = false;
+    ui.horizontal(|ui| {
+        ui.set_height(ROW_HEIGHT);
+        ui.add_space(f32::from(n.depth) * 28.0);
+        if n.descendants > 0 {
+            let icon = if open { "−" } else { "+" };
+            clicked = ui
+                .add(egui::Button::new(icon).min_size(egui::vec2(32.0, 26.0)))
+                .on_hover_text(i18n.tr(if open { "tree-collapse" } else { "tree-expand" }))
+                .clicked();
+        } else {
+            ui.add_space(32.0 + ui.spacing().item_spacing.x);
+        }
+        let level = i18n.tr(&format!("level-{}", n.level));
+        ui.label(egui::RichText::new(level).strong());
+        let mut key = egui::RichText::new(&n.key).monospace();
+        if highlight {
+            key = key.background_color(egui::Color32::from_rgb(255, 236, 140));
+        }
+        if n.status != "active" {
+            key = key.strikethrough();
+        }
+        ui.label(key);
+        if let Some(cap) = n.capacity {
+            ui.label(format!("{}/{cap}", n.count));
+        }
+        if let Some(state) = n.state {
+            ui.label(i18n.tr(&format!("state-{state}")));
+        }
+        if n.status != "active" {
+            ui.label(i18n.tr(&format!("status-{}", n.status)));
+        }
+    });
+    clicked
+}

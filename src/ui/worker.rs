@@ -1,0 +1,256 @@
+//! The station worker: owns the [`Station`] (and with it the SQLite connection) on its own named
+//! thread. The UI sends [`WorkerCommand`]s and drains [`WorkerMessage`]s; after every answer the
+//! worker publishes a fresh [`Snapshot`] (the view model) and wakes the UI.
+
+use super::demo;
+use crate::domain::ReasonCode;
+use crate::station::{AlertInfo, ContainerInfo, Request, Response, Station, TreeSnapshot};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Wakes the UI (in the app: `ctx.request_repaint()`).
+pub type Waker = Box<dyn Fn() + Send>;
+
+/// What the UI asks the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerCommand {
+    /// Execute one station command; the answer comes back tagged with `tag`.
+    Execute {
+        /// Caller's tag, echoed in the answer.
+        tag: u64,
+        /// The command.
+        request: Request,
+    },
+    /// First start: create the administrator and the training data, and log the admin in.
+    FirstRun {
+        /// User name.
+        user: String,
+        /// Printed name.
+        full_name: String,
+        /// Password.
+        password: String,
+    },
+    /// Show the tree of the container holding this unit (instead of the one being filled).
+    FocusTree {
+        /// Any unit of the tree; `None` follows the container being filled again.
+        scan: Option<String>,
+    },
+}
+
+/// The logged-in user, for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserView {
+    /// Log-in name.
+    pub username: String,
+    /// Printed name.
+    pub full_name: String,
+    /// Role (`packer`, `supervisor`, `administrator`).
+    pub role: &'static str,
+}
+
+/// The selected work order, for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkOrderView {
+    /// Order id.
+    pub id: String,
+    /// GTIN.
+    pub gtin: String,
+    /// Product name.
+    pub product: String,
+    /// Batch.
+    pub lot: Option<String>,
+    /// Expiry YYMMDD.
+    pub expiry: Option<String>,
+    /// Packaging spec, e.g. `case:20,pallet:4`.
+    pub spec: String,
+}
+
+/// Everything the station screen draws, published by the worker after every command.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// No user exists yet: the first-run dialog is due.
+    pub first_run: bool,
+    /// Who is logged in.
+    pub user: Option<UserView>,
+    /// The selected work order.
+    pub work_order: Option<WorkOrderView>,
+    /// All work orders.
+    pub work_orders: Vec<String>,
+    /// Scan mode (`pack`, `remove`, `move`, `lookup`).
+    pub mode: String,
+    /// Containers being filled, lowest level first.
+    pub current: Vec<ContainerInfo>,
+    /// The live tree.
+    pub tree: TreeSnapshot,
+    /// Unacknowledged counterfeit alerts.
+    pub alerts: Vec<AlertInfo>,
+    /// Outbox batches: queued, sent, failed (parked).
+    pub outbox: (i64, i64, i64),
+    /// Users (administrators see the list).
+    pub users: Vec<(String, String, String)>,
+    /// Station identity (SGLN of the read point).
+    pub read_point: Option<String>,
+}
+
+/// What the worker sends back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerMessage {
+    /// The answer to an `Execute` (sent before the snapshot, so the verdict shows at once).
+    Answer {
+        /// The caller's tag.
+        tag: u64,
+        /// The command answered.
+        request: Request,
+        /// The answer.
+        response: Box<Response>,
+    },
+    /// A fresh view model.
+    Snapshot(Box<Snapshot>),
+}
+
+/// The UI's end of the worker.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    commands: Sender<WorkerCommand>,
+    messages: Receiver<WorkerMessage>,
+}
+
+impl WorkerHandle {
+    /// Starts the worker thread on a station.
+    pub fn spawn(station: Station, waker: Waker) -> std::io::Result<Self> {
+        let (cmd_tx, cmd_rx) = channel::<WorkerCommand>();
+        let (msg_tx, msg_rx) = channel::<WorkerMessage>();
+        std::thread::Builder::new()
+            .name("station".to_owned())
+            .spawn(move || run(station, &cmd_rx, &msg_tx, &waker))?;
+        Ok(Self {
+            commands: cmd_tx,
+            messages: msg_rx,
+        })
+    }
+
+    /// Sends a command (a stopped worker is reported by the next drain).
+    pub fn send(&self, command: WorkerCommand) -> bool {
+        self.commands.send(command).is_ok()
+    }
+
+    /// The next message, if one is waiting (never blocks).
+    pub fn try_recv(&self) -> Option<WorkerMessage> {
+        self.messages.try_recv().ok()
+    }
+
+    /// Waits up to `timeout` for the next message (tests and benchmarks only; the UI never waits).
+    pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<WorkerMessage> {
+        self.messages.recv_timeout(timeout).ok()
+    }
+}
+
+fn run(
+    mut station: Station,
+    commands: &Receiver<WorkerCommand>,
+    messages: &Sender<WorkerMessage>,
+    waker: &Waker,
+) {
+    let mut focus: Option<String> = None;
+    if messages
+        .send(WorkerMessage::Snapshot(Box::new(snapshot(&station, None))))
+        .is_err()
+    {
+        return;
+    }
+    waker();
+    while let Ok(command) = commands.recv() {
+        match command {
+            WorkerCommand::Execute { tag, request } => {
+                let response = station.execute(request.clone());
+                // Follow what was just touched: a scan into another pallet shows that pallet.
+                if let Some(c) = &response.container {
+                    focus = Some(c.key.clone());
+                } else if matches!(request, Request::Logout | Request::SelectWorkOrder { .. }) {
+                    focus = None;
+                }
+                let answer = WorkerMessage::Answer {
+                    tag,
+                    request,
+                    response: Box::new(response),
+                };
+                if messages.send(answer).is_err() {
+                    return;
+                }
+                waker();
+            }
+            WorkerCommand::FirstRun {
+                user,
+                full_name,
+                password,
+            } => {
+                let response = demo::first_run(&mut station, &user, &full_name, &password);
+                let answer = WorkerMessage::Answer {
+                    tag: 0,
+                    request: Request::Status,
+                    response: Box::new(response),
+                };
+                if messages.send(answer).is_err() {
+                    return;
+                }
+            }
+            WorkerCommand::FocusTree { scan } => focus = scan,
+        }
+        let next = snapshot(&station, focus.as_deref());
+        if messages
+            .send(WorkerMessage::Snapshot(Box::new(next)))
+            .is_err()
+        {
+            return;
+        }
+        waker();
+    }
+}
+
+/// Builds the view model (on the worker thread; reads the store).
+pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
+    let user = station.user().map(|u| UserView {
+        username: u.username.clone(),
+        full_name: u.full_name.clone(),
+        role: u.role.as_str(),
+    });
+    let work_order = station.work_order().map(|w| WorkOrderView {
+        id: w.id.clone(),
+        gtin: w.gtin.clone(),
+        product: station.product_name(&w.gtin).unwrap_or_default().to_owned(),
+        lot: w.lot.clone(),
+        expiry: w.expiry.clone(),
+        spec: crate::store::format_spec(&w.spec),
+    });
+    let current = station.current_containers();
+    let tree = if user.is_some() {
+        let from_focus = focus.and_then(|f| station.tree(Some(f)).ok());
+        from_focus
+            .filter(|t| !t.nodes.is_empty())
+            .or_else(|| station.tree(None).ok())
+            .unwrap_or_default()
+    } else {
+        TreeSnapshot::default()
+    };
+    let users = station.users();
+    Snapshot {
+        first_run: users.is_empty(),
+        user,
+        work_order,
+        work_orders: station.work_order_ids(),
+        mode: station.mode().as_str().to_owned(),
+        current,
+        tree,
+        alerts: station.open_alerts().unwrap_or_default(),
+        outbox: station.outbox_counts(),
+        users,
+        read_point: station.setting("read_point"),
+    }
+}
+
+/// An answer for a worker that is gone (shown as a storage failure).
+pub fn worker_gone() -> Response {
+    Response::with_code(
+        ReasonCode::StorageError,
+        Some("the station worker stopped".to_owned()),
+    )
+}
