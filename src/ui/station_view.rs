@@ -31,15 +31,18 @@ impl PackbenchApp {
         ui.separator();
         // Left: what is being filled, the verdict and the actions; right: the live tree, using
         // the full height (a 1366x768 bench screen shows ~15 tree rows).
-        ui.columns(2, |cols| {
-            let [left, right] = cols else {
-                return;
-            };
-            self.fill_ui(left);
-            self.verdict_ui(left);
-            left.separator();
-            self.actions_ui(left);
-            self.tree_panel_ui(right);
+        let half = (ui.available_width() / 2.0).floor();
+        let height = ui.available_height();
+        ui.horizontal_top(|ui| {
+            let top_down = egui::Layout::top_down(egui::Align::Min);
+            ui.allocate_ui_with_layout(egui::vec2(half, height), top_down, |ui| {
+                self.fill_ui(ui);
+                self.verdict_ui(ui);
+                ui.separator();
+                self.actions_ui(ui);
+            });
+            let rest = egui::vec2(ui.available_width(), height);
+            ui.allocate_ui_with_layout(rest, top_down, |ui| self.tree_panel_ui(ui));
         });
     }
 
@@ -218,7 +221,11 @@ impl PackbenchApp {
         ui.horizontal(|ui| {
             let label = ui.label(self.i18n.tr("scan-manual"));
             let r = ui
-                .add(egui::TextEdit::singleline(&mut self.forms.manual_scan).desired_width(260.0))
+                .add(
+                    egui::TextEdit::singleline(&mut self.forms.manual_scan)
+                        .id_salt("manual-scan")
+                        .desired_width(260.0),
+                )
                 .labelled_by(label.id);
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button(self.i18n.tr("scan-submit")).clicked() || enter)
