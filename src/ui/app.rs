@@ -104,6 +104,8 @@ pub struct PackbenchApp {
     /// The latest view model from the worker.
     pub snapshot: Snapshot,
     snapshot_seen: bool,
+    /// An answer came; the snapshot that follows it has not yet.
+    awaiting_snapshot: bool,
     /// The banner.
     pub verdict: Option<Verdict>,
     /// The screen shown.
@@ -155,6 +157,7 @@ impl PackbenchApp {
             worker,
             snapshot: Snapshot::default(),
             snapshot_seen: false,
+            awaiting_snapshot: false,
             verdict: None,
             screen: Screen::Station,
             wedge: WedgeAssembler::new(WedgeProfile::default()),
@@ -190,7 +193,7 @@ impl PackbenchApp {
 
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
-        !self.in_flight.is_empty() || !self.queue.is_empty()
+        !self.in_flight.is_empty() || !self.queue.is_empty() || self.awaiting_snapshot
     }
 
     /// Switches the language at run time.
@@ -322,6 +325,7 @@ impl PackbenchApp {
                 let tree_changed = s.tree != self.snapshot.tree;
                 self.snapshot = *s;
                 self.snapshot_seen = true;
+                self.awaiting_snapshot = false;
                 if tree_changed {
                     self.tree.invalidate();
                     if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
@@ -338,6 +342,7 @@ impl PackbenchApp {
                 response,
             } => {
                 self.in_flight.retain(|(t, _)| *t != tag);
+                self.awaiting_snapshot = true;
                 self.on_answer(&request, &response);
             }
         }

@@ -29,14 +29,25 @@ impl PackbenchApp {
             self.training_ui(ui);
         }
         ui.separator();
-        ui.columns(2, |cols| {
-            self.fill_ui(&mut cols[0]);
-            self.verdict_ui(&mut cols[1]);
+        // Left: what is being filled, the verdict and the actions; right: the live tree, using
+        // the full height (a 1366x768 bench screen shows ~15 tree rows).
+        let half = (ui.available_width() / 2.0).floor();
+        let height = ui.available_height();
+        ui.horizontal_top(|ui| {
+            let top_down = egui::Layout::top_down(egui::Align::Min);
+            ui.allocate_ui_with_layout(egui::vec2(half, height), top_down, |ui| {
+                self.fill_ui(ui);
+                self.verdict_ui(ui);
+                ui.separator();
+                self.actions_ui(ui);
+            });
+            let rest = egui::vec2(ui.available_width(), height);
+            ui.allocate_ui_with_layout(rest, top_down, |ui| self.tree_panel_ui(ui));
         });
-        ui.separator();
-        self.actions_ui(ui);
-        ui.separator();
-        ui.horizontal(|ui| {
+    }
+
+    fn tree_panel_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(self.i18n.tr("tree-title"));
             if ui.button(self.i18n.tr("tree-expand-all")).clicked() {
                 self.tree.expand_all();
@@ -44,6 +55,8 @@ impl PackbenchApp {
             if ui.button(self.i18n.tr("tree-collapse-all")).clicked() {
                 self.tree.collapse_all(&self.snapshot.tree);
             }
+        });
+        ui.horizontal(|ui| {
             let label = ui.label(self.i18n.tr("tree-search"));
             let r = ui
                 .add(egui::TextEdit::singleline(&mut self.tree.search).desired_width(260.0))
@@ -131,7 +144,7 @@ impl PackbenchApp {
             };
             ui.label(
                 egui::RichText::new(fill)
-                    .size(if c.level == "case" { 64.0 } else { 36.0 })
+                    .size(if c.level == "case" { 56.0 } else { 30.0 })
                     .strong(),
             );
         }
@@ -186,7 +199,7 @@ impl PackbenchApp {
                     .add(
                         egui::Button::new(self.i18n.tr(id))
                             .selected(selected)
-                            .min_size(egui::vec2(120.0, 48.0)),
+                            .min_size(egui::vec2(110.0, 44.0)),
                     )
                     .clicked()
                 {
@@ -208,7 +221,11 @@ impl PackbenchApp {
         ui.horizontal(|ui| {
             let label = ui.label(self.i18n.tr("scan-manual"));
             let r = ui
-                .add(egui::TextEdit::singleline(&mut self.forms.manual_scan).desired_width(480.0))
+                .add(
+                    egui::TextEdit::singleline(&mut self.forms.manual_scan)
+                        .id_salt("manual-scan")
+                        .desired_width(260.0),
+                )
                 .labelled_by(label.id);
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button(self.i18n.tr("scan-submit")).clicked() || enter)

@@ -13,7 +13,7 @@
 //! for (i, ch) in "]d20109506000134352^]21SN1".chars().enumerate() {
 //!     out.extend(wedge.push(WedgeInput::Text(ch.to_string()), i as u64 * 5));
 //! }
-//! out.extend(wedge.push(WedgeInput::Enter, 200));
+//! out.extend(wedge.push(WedgeInput::Enter, 150));
 //! assert_eq!(out, vec![WedgeOutput::Scan("]d20109506000134352\u{1d}21SN1".to_owned())]);
 //! ```
 
