@@ -40,3 +40,6 @@ reason-bad-request = Fehlerhafte Anfrage.
 reason-unknown-command = Unbekannter Befehl.
 reason-invalid-argument = Ungültiger Wert.
 reason-storage-error = Die lokale Datenbank ist ausgefallen; nichts wurde gespeichert.
+reason-sscc-exhausted = Keine SSCC mehr in den Etikettenbereichen: Bereich hinzufügen.
+reason-label-not-verified = Vor dem Schließen das gedruckte Etikett scannen.
+reason-label-mismatch = Das ist nicht das gerade gedruckte Etikett.

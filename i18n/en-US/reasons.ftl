@@ -40,3 +40,6 @@ reason-bad-request = Malformed request.
 reason-unknown-command = Unknown command.
 reason-invalid-argument = Invalid value.
 reason-storage-error = The local database failed; nothing was recorded.
+reason-sscc-exhausted = No SSCC left in the label ranges: add a range.
+reason-label-not-verified = Scan the printed label before closing this container.
+reason-label-mismatch = This is not the label that was just printed.

@@ -40,3 +40,6 @@ reason-bad-request = Solicitud mal formada.
 reason-unknown-command = Comando desconocido.
 reason-invalid-argument = Valor no válido.
 reason-storage-error = La base de datos local falló; no se registró nada.
+reason-sscc-exhausted = No quedan SSCC en los rangos de etiquetas: añada un rango.
+reason-label-not-verified = Escanee la etiqueta impresa antes de cerrar este contenedor.
+reason-label-mismatch = Esta no es la etiqueta que se acaba de imprimir.

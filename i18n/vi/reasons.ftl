@@ -40,3 +40,6 @@ reason-bad-request = Yêu cầu không hợp lệ.
 reason-unknown-command = Lệnh không xác định.
 reason-invalid-argument = Giá trị không hợp lệ.
 reason-storage-error = Cơ sở dữ liệu cục bộ bị lỗi; không có gì được ghi.
+reason-sscc-exhausted = Đã hết SSCC trong các dải nhãn: hãy thêm một dải.
+reason-label-not-verified = Hãy quét nhãn đã in trước khi đóng thùng này.
+reason-label-mismatch = Đây không phải nhãn vừa được in.

@@ -40,3 +40,6 @@ reason-bad-request = 请求格式错误。
 reason-unknown-command = 未知命令。
 reason-invalid-argument = 无效值。
 reason-storage-error = 本地数据库出错；未记录任何内容。
+reason-sscc-exhausted = 标签范围内已无可用 SSCC：请添加范围。
+reason-label-not-verified = 关闭此容器前请扫描已打印的标签。
+reason-label-mismatch = 这不是刚刚打印的标签。
