@@ -16,6 +16,7 @@ mod ops;
 mod query;
 mod request;
 mod response;
+mod rework;
 mod scan;
 mod tree;
 
