@@ -260,9 +260,28 @@ fn write_event(out: &mut XmlOut, event: &Event) {
 /// An EPCIS 2.0 XML `EPCISDocument` holding `events`, created at `creation_time_ms` (UTC
 /// milliseconds).
 pub fn document_xml(events: &[Event], creation_time_ms: i64) -> String {
+    write_document(
+        events,
+        creation_time_ms,
+        EPCIS2_NAMESPACE,
+        "2.0",
+        write_event,
+    )
+}
+
+/// The `EPCISDocument` envelope shared by the 2.0 and 1.2 writers: root attributes for
+/// `namespace`/`version`, then every event written by `write_event` inside
+/// `EPCISBody/EventList`.
+pub(crate) fn write_document(
+    events: &[Event],
+    creation_time_ms: i64,
+    namespace: &'static str,
+    version: &'static str,
+    write_event: fn(&mut XmlOut, &Event),
+) -> String {
     let mut out = XmlOut::new();
     let creation_date = timestamp::format_ms_lenient(creation_time_ms, "Z");
-    let attributes = root_attributes(events, EPCIS2_NAMESPACE, "2.0", &creation_date);
+    let attributes = root_attributes(events, namespace, version, &creation_date);
     let borrowed: Vec<(&str, &str)> = attributes
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -56,21 +56,11 @@ fn write_event(out: &mut XmlOut, event: &Event) {
 /// An EPCIS 1.2 XML `EPCISDocument` holding `events`, created at `creation_time_ms` (UTC
 /// milliseconds). `persistent_disposition` is not written (EPCIS 1.2 has no such field).
 pub fn document_xml12(events: &[Event], creation_time_ms: i64) -> String {
-    let mut out = XmlOut::new();
-    let creation_date = timestamp::format_ms_lenient(creation_time_ms, "Z");
-    let attributes = xml::root_attributes(events, EPCIS12_NAMESPACE, "1.2", &creation_date);
-    let borrowed: Vec<(&str, &str)> = attributes
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    out.open("epcis:EPCISDocument", &borrowed);
-    out.open("EPCISBody", &[]);
-    out.open("EventList", &[]);
-    for event in events {
-        write_event(&mut out, event);
-    }
-    out.close("EventList");
-    out.close("EPCISBody");
-    out.close("epcis:EPCISDocument");
-    out.finish()
+    xml::write_document(
+        events,
+        creation_time_ms,
+        EPCIS12_NAMESPACE,
+        "1.2",
+        write_event,
+    )
 }

@@ -4,7 +4,7 @@
 use super::cmd::Cmd;
 use super::events::PendingEvent;
 use super::ops::detach;
-use super::scan::{Scanned, place};
+use super::scan::{Scanned, not_on_serial_list, place};
 use super::{Outcome, Response, Station};
 use crate::domain::{
     ContainerState, Level, ReasonCode, Refusal, RemovalReason, RetireKind, UnitStatus,
@@ -91,16 +91,7 @@ impl Station {
                 .into());
             }
             None if order.has_serial_list && level == Level::Pack => {
-                return Err(Refusal::new(
-                    ReasonCode::UnknownSerial,
-                    format!(
-                        "{} is not on the serial list of {}",
-                        scanned.key(),
-                        order.id
-                    ),
-                )
-                .about(scanned.key())
-                .into());
+                return Err(not_on_serial_list(&scanned, &order).into());
             }
             _ => {}
         }

@@ -74,6 +74,20 @@ fn pack_rules(
 
 /// The registry side of a pack scan: a unit seen before (refused with an alert if it was
 /// destroyed or decommissioned), or a new one (an alert if a serial list says it cannot exist).
+/// The refusal for a serial that the work order's serial list does not hold: a possible
+/// counterfeit, so it names the scanned key as its subject.
+pub(crate) fn not_on_serial_list(scanned: &Scanned, order: &WorkOrder) -> Refusal {
+    Refusal::new(
+        ReasonCode::UnknownSerial,
+        format!(
+            "{} is not on the serial list of {}",
+            scanned.key(),
+            order.id
+        ),
+    )
+    .about(scanned.key())
+}
+
 fn unit_for_pack(
     cmd: &mut Cmd<'_>,
     existing: Option<UnitView>,
@@ -94,16 +108,7 @@ fn unit_for_pack(
         return Ok(u);
     }
     if order.has_serial_list {
-        return Err(Refusal::new(
-            ReasonCode::UnknownSerial,
-            format!(
-                "{} is not on the serial list of {}",
-                scanned.key(),
-                order.id
-            ),
-        )
-        .about(scanned.key())
-        .into());
+        return Err(not_on_serial_list(scanned, order).into());
     }
     let (lot, expiry) = match scanned {
         Scanned::Sgtin { lot, expiry, .. } => (lot.as_deref(), expiry.as_deref()),
