@@ -1,0 +1,358 @@
+//! The status bar (database, repository sync, devices, SSCC stock, last verdict time) and the
+//! repository sync worker the GUI runs when a repository is configured: started on its own named
+//! thread by [`crate::sync::SyncWorker`], woken when the station queues events, stopped when the
+//! app ends (the worker stops when dropped). With no repository the bar says so.
+
+use super::app::PackbenchApp;
+use crate::domain::Severity;
+use crate::sync::{Auth, RepositoryConfig, RepositoryKind, SyncStatus, SyncWorker};
+use std::path::{Path, PathBuf};
+
+/// How often the sync worker looks at the outbox by itself (it is also woken after commits).
+const SYNC_IDLE_POLL_MS: u64 = 5_000;
+
+/// Which kind of credentials the repository form edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthKind {
+    /// None.
+    #[default]
+    None,
+    /// `Bearer` token.
+    Bearer,
+    /// `Token` (QU4RTET / Django REST framework).
+    Token,
+    /// HTTP Basic (user + password).
+    Basic,
+}
+
+/// The repository connection being edited on the settings screen. The secret is never
+/// filled from the stored one: an empty secret field keeps what is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RepositoryForm {
+    /// Kind; `None` = no repository.
+    pub kind: Option<RepositoryKind>,
+    /// Base URL.
+    pub url: String,
+    /// Credentials kind.
+    pub auth: AuthKind,
+    /// User (Basic).
+    pub user: String,
+    /// A new secret (token or password); empty keeps the stored one.
+    pub new_secret: String,
+}
+
+/// The sync side of the app.
+#[derive(Debug, Default)]
+pub struct SyncPanel {
+    data_dir: Option<PathBuf>,
+    worker: Option<SyncWorker>,
+    /// The stored configuration (secret included: never shown, never logged — `Debug` hides it).
+    config: Option<RepositoryConfig>,
+    /// The latest status of the worker.
+    pub status: Option<SyncStatus>,
+    /// The settings form.
+    pub form: RepositoryForm,
+    /// A problem with the stored settings or starting the worker (shown in the settings and
+    /// the status bar).
+    pub error: Option<String>,
+    last_queued: i64,
+}
+
+impl SyncPanel {
+    /// Whether a sync worker runs.
+    pub fn is_running(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    /// The data directory of the station (database, repository settings).
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
+    }
+
+    fn fill_form(&mut self) {
+        let Some(c) = &self.config else {
+            self.form = RepositoryForm::default();
+            return;
+        };
+        self.form = RepositoryForm {
+            kind: Some(c.kind),
+            url: c.url.clone(),
+            auth: match &c.auth {
+                Auth::None => AuthKind::None,
+                Auth::Bearer { .. } => AuthKind::Bearer,
+                Auth::Token { .. } => AuthKind::Token,
+                Auth::Basic { .. } => AuthKind::Basic,
+            },
+            user: match &c.auth {
+                Auth::Basic { user, .. } => user.clone(),
+                _ => String::new(),
+            },
+            new_secret: String::new(),
+        };
+    }
+
+    /// Whether a secret is stored for the configured repository.
+    pub fn has_secret(&self) -> bool {
+        self.config.as_ref().is_some_and(|c| c.auth != Auth::None)
+    }
+
+    fn restart(&mut self) {
+        if let Some(w) = self.worker.take() {
+            w.stop();
+        }
+        let (Some(dir), Some(config)) = (&self.data_dir, &self.config) else {
+            return;
+        };
+        match SyncWorker::start(dir, config.clone(), SYNC_IDLE_POLL_MS) {
+            Ok(w) => self.worker = Some(w),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Stops the worker (it also stops when the app is dropped).
+    pub fn stop(&mut self) {
+        if let Some(w) = self.worker.take() {
+            w.stop();
+        }
+    }
+}
+
+fn secret_of(form: &RepositoryForm, old: Option<&Auth>) -> Auth {
+    let keep = |f: &dyn Fn(&Auth) -> Option<String>| {
+        if form.new_secret.is_empty() {
+            old.and_then(f).unwrap_or_default()
+        } else {
+            form.new_secret.clone()
+        }
+    };
+    let token = |a: &Auth| match a {
+        Auth::Bearer { token } | Auth::Token { token } => Some(token.clone()),
+        _ => None,
+    };
+    match form.auth {
+        AuthKind::None => Auth::None,
+        AuthKind::Bearer => Auth::Bearer {
+            token: keep(&token),
+        },
+        AuthKind::Token => Auth::Token {
+            token: keep(&token),
+        },
+        AuthKind::Basic => Auth::Basic {
+            user: form.user.trim().to_owned(),
+            password: keep(&|a| match a {
+                Auth::Basic { password, .. } => Some(password.clone()),
+                _ => None,
+            }),
+        },
+    }
+}
+
+impl PackbenchApp {
+    /// Connects the app to its data directory: loads the repository settings and, when a
+    /// repository is configured, starts the sync worker.
+    pub fn attach_data_dir(&mut self, data_dir: &Path) {
+        self.sync.data_dir = Some(data_dir.to_path_buf());
+        match RepositoryConfig::load(data_dir) {
+            Ok(config) => self.sync.config = config,
+            Err(e) => self.sync.error = Some(e.to_string()),
+        }
+        self.sync.fill_form();
+        self.sync.restart();
+    }
+
+    /// Saves the repository form (settings + 0600 secret file) and restarts the sync worker;
+    /// the form's secret field is cleared. `false` with [`SyncPanel::error`] set on failure.
+    pub fn save_repository(&mut self) -> bool {
+        let Some(dir) = self.sync.data_dir.clone() else {
+            return false;
+        };
+        let form = self.sync.form.clone();
+        let Some(kind) = form.kind else {
+            // No repository: remove the settings so the next start stays offline.
+            for f in [crate::sync::CONFIG_FILE, crate::sync::CREDENTIALS_FILE] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+            self.sync.config = None;
+            self.sync.error = None;
+            self.sync.stop();
+            self.sync.status = None;
+            return true;
+        };
+        let url = form.url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            self.sync.error = Some(self.i18n.tr("settings-repo-bad-url"));
+            return false;
+        }
+        let auth = secret_of(&form, self.sync.config.as_ref().map(|c| &c.auth));
+        let mut config = self
+            .sync
+            .config
+            .clone()
+            .filter(|c| c.kind == kind)
+            .unwrap_or_else(|| RepositoryConfig::new(kind, url, Auth::None));
+        config.url = url.trim_end_matches('/').to_owned();
+        config.auth = auth;
+        match config.save(&dir) {
+            Ok(()) => {
+                self.sync.config = Some(config);
+                self.sync.error = None;
+                self.sync.form.new_secret.clear();
+                self.sync.restart();
+                true
+            }
+            Err(e) => {
+                self.sync.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Refreshes the sync status and wakes the worker when the station queued new events.
+    pub(crate) fn sync_logic(&mut self, ctx: &egui::Context) {
+        let Some(worker) = &self.sync.worker else {
+            return;
+        };
+        let status = worker.status();
+        let queued = self.snapshot.outbox.0;
+        if queued > self.sync.last_queued {
+            worker.wake();
+        }
+        self.sync.last_queued = queued;
+        if status.progress.is_some() || status.outbox.queued > 0 {
+            ctx.request_repaint_after(std::time::Duration::from_millis(250));
+        }
+        self.sync.status = Some(status);
+    }
+
+    /// The bottom bar.
+    pub(crate) fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            match self.sync.data_dir.as_ref() {
+                Some(dir) => {
+                    let path = dir.display().to_string();
+                    ui.label(self.i18n.tr_args("status-db", &[("path", path.into())]));
+                }
+                None => {
+                    ui.label(self.i18n.tr("status-db-ok"));
+                }
+            }
+            ui.separator();
+            self.sync_status_ui(ui);
+            ui.separator();
+            self.devices_status_ui(ui);
+            if let Some(left) = self.snapshot.sscc_low_stock {
+                ui.separator();
+                let (bg, fg) = super::station_view::severity_colors(Severity::Warning);
+                egui::Frame::new()
+                    .fill(bg)
+                    .inner_margin(4.0)
+                    .show(ui, |ui| {
+                        ui.label(
+                            egui::RichText::new(
+                                self.i18n
+                                    .tr_args("status-sscc-low", &[("left", left.into())]),
+                            )
+                            .color(fg),
+                        );
+                    });
+            }
+            if !self.settings.station_name.is_empty() {
+                ui.separator();
+                ui.label(&self.settings.station_name);
+            }
+            if let Some(rp) = &self.snapshot.read_point {
+                ui.separator();
+                ui.label(rp);
+            }
+            if let Some(d) = self.last_scan_to_verdict {
+                ui.separator();
+                ui.label(self.i18n.tr_args(
+                    "status-latency",
+                    &[("ms", (d.as_secs_f64() * 1000.0).round().into())],
+                ));
+            }
+        });
+    }
+
+    fn sync_status_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(status) = self.sync.status.clone() else {
+            let (queued, _, _) = self.snapshot.outbox;
+            let id = if self.sync.error.is_some() {
+                "status-sync-error"
+            } else {
+                "status-sync-offline"
+            };
+            ui.label(self.i18n.tr_args(id, &[("queued", queued.into())]));
+            return;
+        };
+        let o = &status.outbox;
+        ui.label(self.i18n.tr_args(
+            "status-sync",
+            &[
+                ("queued", o.queued.into()),
+                ("sent", o.sent.into()),
+                ("failed", o.parked.into()),
+            ],
+        ));
+        if let Some(p) = status.progress.filter(|p| p.total_events > 0) {
+            #[allow(clippy::cast_precision_loss)] // counts far below 2^24
+            let fraction = p.done_events as f32 / p.total_events as f32;
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(140.0)
+                    .text(format!("{}/{}", p.done_events, p.total_events)),
+            );
+        }
+        let error = status.last_error.clone().or_else(|| o.last_error.clone());
+        if let Some(e) = error {
+            let red = super::station_view::severity_colors(Severity::Refused).0;
+            ui.colored_label(red, self.i18n.tr("status-sync-failing"))
+                .on_hover_text(e);
+        } else if status.online {
+            ui.label(self.i18n.tr("status-sync-online"));
+        }
+    }
+
+    /// The devices slot of the status bar. The devices GUI (scanners, camera) replaces this
+    /// body with its own state; until then the keyboard wedge is the only scanner.
+    pub(crate) fn devices_status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(self.i18n.tr("status-devices"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_secret_field_keeps_the_stored_secret() {
+        let old = Auth::Basic {
+            user: "ws".into(),
+            password: "hunter2".into(),
+        };
+        let mut form = RepositoryForm {
+            kind: Some(RepositoryKind::Qu4rtet),
+            url: "http://127.0.0.1:8000".into(),
+            auth: AuthKind::Basic,
+            user: "ws2".into(),
+            new_secret: String::new(),
+        };
+        assert_eq!(
+            secret_of(&form, Some(&old)),
+            Auth::Basic {
+                user: "ws2".into(),
+                password: "hunter2".into()
+            }
+        );
+        form.new_secret = "new-pass".into();
+        form.auth = AuthKind::Token;
+        assert_eq!(
+            secret_of(&form, Some(&old)),
+            Auth::Token {
+                token: "new-pass".into()
+            }
+        );
+        form.auth = AuthKind::None;
+        assert_eq!(secret_of(&form, Some(&old)), Auth::None);
+    }
+}
