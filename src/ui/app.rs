@@ -64,15 +64,6 @@ pub struct RetireDialog {
     pub reason: RemovalReason,
 }
 
-/// Settings kept by the UI.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UiSettings {
-    /// No sounds.
-    pub muted: bool,
-    /// Auto-logout after this many minutes without input (0 = never).
-    pub auto_logout_min: u32,
-}
-
 /// Text fields of the forms.
 #[derive(Debug, Clone, Default)]
 pub struct Forms {
@@ -94,6 +85,8 @@ pub struct Forms {
     pub new_user: (String, String, String, String),
     /// Setting being edited: read point SGLN.
     pub read_point: String,
+    /// Setting being edited: printer target (filled from the station on first show).
+    pub printer: Option<String>,
 }
 
 /// The whole app.
@@ -124,8 +117,20 @@ pub struct PackbenchApp {
     pub retire: Option<RetireDialog>,
     /// The last look-up answer.
     pub lookup: Option<serde_json::Value>,
-    /// UI settings.
-    pub settings: UiSettings,
+    /// The workstation's settings (saved to [`Self::settings_file`] on change).
+    pub settings: super::settings::AppSettings,
+    /// Where the settings are saved (`None`: not persisted, e.g. in tests that do not ask).
+    pub settings_file: Option<super::settings::SettingsFile>,
+    /// The settings as last saved (a change is saved on the next frame).
+    pub(crate) settings_saved: Option<super::settings::AppSettings>,
+    /// The section shown on the settings screen.
+    pub settings_section: super::settings_view::SettingsSection,
+    /// The rework flow in progress (replace, relabel, unpack, retire, reprint).
+    pub flow: Option<super::flows::Flow>,
+    /// Label printing: the last label, its preview and the printer's answer.
+    pub labels: super::labels_view::LabelPanel,
+    /// Repository sync (status bar) and the settings form of the connection.
+    pub sync: super::status::SyncPanel,
     /// Messages for the user that are not verdicts (e.g. a file written).
     pub notice: Option<String>,
     next_tag: u64,
@@ -170,10 +175,13 @@ impl PackbenchApp {
             confirm_move: None,
             retire: None,
             lookup: None,
-            settings: UiSettings {
-                muted: false,
-                auto_logout_min: 15,
-            },
+            settings: super::settings::AppSettings::default(),
+            settings_file: None,
+            settings_saved: None,
+            settings_section: super::settings_view::SettingsSection::default(),
+            flow: None,
+            labels: super::labels_view::LabelPanel::default(),
+            sync: super::status::SyncPanel::default(),
             notice: None,
             next_tag: 1,
             in_flight: Vec::new(),
@@ -200,6 +208,9 @@ impl PackbenchApp {
     pub fn set_locale(&mut self, locale: &str) {
         if let Ok(i) = I18n::new(locale) {
             self.i18n = i;
+            if locale != super::i18n::PSEUDO_LOCALE {
+                self.settings.locale = locale.to_owned();
+            }
         }
     }
 
@@ -236,6 +247,9 @@ impl PackbenchApp {
             self.show_verdict(Severity::Refused, ReasonCode::NotLoggedIn, None, None);
             return;
         }
+        if self.flow_scan(data) {
+            return;
+        }
         self.send(Request::Scan {
             data: data.to_owned(),
         });
@@ -261,19 +275,33 @@ impl PackbenchApp {
             },
             "UNDO" => Request::Undo { signature: None },
             "CONFIRM" => {
+                if self.flow_confirm() {
+                    return;
+                }
                 self.confirm_move = None;
                 Request::Confirm
             }
+            "PRINT" => self.print_request(),
+            "REPRINT" => {
+                self.open_reprint(self.labels.last_key());
+                return;
+            }
             "CANCEL" => {
-                let had_dialog = self.signature.take().is_some() | self.retire.take().is_some();
+                let had_dialog = self.signature.take().is_some()
+                    | self.retire.take().is_some()
+                    | self.flow.take().is_some();
                 self.confirm_move = None;
                 if had_dialog {
                     return;
                 }
                 Request::Cancel
             }
-            _ => {
-                self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);
+            other => {
+                if let Some(flow) = super::flows::flow_for_command(other) {
+                    self.flow = Some(flow);
+                } else {
+                    self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);
+                }
                 return;
             }
         };
@@ -290,6 +318,9 @@ impl PackbenchApp {
             self.on_message(msg);
         }
         self.auto_logout(ctx);
+        self.labels_logic(ctx);
+        self.sync_logic(ctx);
+        self.settings_logic();
         self.flush();
         if self.is_busy() {
             ctx.request_repaint_after(Duration::from_millis(20));
@@ -336,6 +367,7 @@ impl PackbenchApp {
                     self.forms.read_point = self.snapshot.read_point.clone().unwrap_or_default();
                 }
             }
+            WorkerMessage::LabelPreview { key, image } => self.labels.set_preview(key, image),
             WorkerMessage::Answer {
                 tag,
                 request,
@@ -369,6 +401,14 @@ impl PackbenchApp {
             {
                 self.lookup = response.data.clone();
                 self.screen = Screen::Lookup;
+            }
+            Request::PrintStatus { .. } => {
+                // A background poll: only a failed job speaks up (in the label panel).
+                self.on_label_answer(request, response);
+                return;
+            }
+            Request::PrintLabel { .. } | Request::ReprintLabel { .. } => {
+                self.on_label_answer(request, response);
             }
             Request::Manifest { .. } if response.ok => {
                 if let Some(data) = &response.data {

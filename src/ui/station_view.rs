@@ -38,6 +38,7 @@ impl PackbenchApp {
             ui.allocate_ui_with_layout(egui::vec2(half, height), top_down, |ui| {
                 self.fill_ui(ui);
                 self.verdict_ui(ui);
+                self.labels_ui(ui);
                 ui.separator();
                 self.actions_ui(ui);
             });
@@ -211,7 +212,7 @@ impl PackbenchApp {
                     self.open_retire(key.clone());
                 }
                 if ui.button(self.i18n.tr("action-unpack")).clicked() {
-                    self.send(Request::Unpack { scan: key.clone() });
+                    self.open_unpack(key.clone());
                 }
                 if ui.button(self.i18n.tr("action-lookup")).clicked() {
                     self.send(Request::Lookup { scan: key });
