@@ -142,7 +142,7 @@ impl PackbenchApp {
         }
     }
 
-    /// The label panel of the station screen: buttons, printer state, verify prompt, preview.
+    /// The label state on the station screen: the verify prompt and the printer's answer.
     pub(crate) fn labels_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(key) = self.snapshot.label_awaiting_scan.clone() {
             let (bg, fg) = super::station_view::severity_colors(Severity::Warning);
@@ -200,6 +200,10 @@ impl PackbenchApp {
                     });
             }
         }
+    }
+
+    /// The preview of the last label (collapsed by default: it is big).
+    pub(crate) fn label_preview_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(image) = self.labels.preview_image.clone() {
             let texture = self
                 .labels

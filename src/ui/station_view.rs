@@ -36,11 +36,17 @@ impl PackbenchApp {
         ui.horizontal_top(|ui| {
             let top_down = egui::Layout::top_down(egui::Align::Min);
             ui.allocate_ui_with_layout(egui::vec2(half, height), top_down, |ui| {
-                self.fill_ui(ui);
-                self.verdict_ui(ui);
-                self.labels_ui(ui);
-                ui.separator();
-                self.actions_ui(ui);
+                // Scrolls only when a label preview or a long verdict needs the room.
+                egui::ScrollArea::vertical()
+                    .id_salt("station-left")
+                    .show(ui, |ui| {
+                        self.fill_ui(ui);
+                        self.verdict_ui(ui);
+                        self.labels_ui(ui);
+                        ui.separator();
+                        self.actions_ui(ui);
+                        self.label_preview_ui(ui);
+                    });
             });
             let rest = egui::vec2(ui.available_width(), height);
             ui.allocate_ui_with_layout(rest, top_down, |ui| self.tree_panel_ui(ui));
