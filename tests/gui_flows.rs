@@ -5,113 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use egui::accesskit::Role;
+mod gui_common;
+
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use packbench::station::{Request, Station};
+use egui_kittest::kittest::Queryable;
+use gui_common::{
+    click, code, first_run, harness, harness_with, scan, settle, shows, sign, type_into,
+};
+use packbench::station::Request;
 use packbench::ui::labels_view::PrinterState;
 use packbench::ui::settings::{AppSettings, SettingsFile};
-use packbench::ui::worker::WorkerHandle;
-use packbench::ui::{PackbenchApp, demo, fonts};
-use std::path::Path;
-
-fn harness_with(
-    dir: &Path,
-    locale: &str,
-    settings: Option<SettingsFile>,
-) -> Harness<'static, PackbenchApp> {
-    let station = Station::open(dir).unwrap();
-    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
-    let mut app = PackbenchApp::new(Some(worker), locale);
-    app.settings.muted = true;
-    if let Some(file) = settings {
-        app.use_settings_file(file);
-    }
-    app.attach_data_dir(dir);
-    Harness::builder()
-        .with_size([1366.0, 768.0])
-        .with_step_dt(0.001)
-        .with_context_setup(fonts::install)
-        .build_ui_state(
-            |ui, app: &mut PackbenchApp| {
-                app.logic(ui.ctx());
-                app.frame_ui(ui);
-            },
-            app,
-        )
-}
-
-fn harness(dir: &Path) -> Harness<'static, PackbenchApp> {
-    harness_with(dir, "en-US", None)
-}
-
-fn settle(h: &mut Harness<'static, PackbenchApp>) {
-    let mut quiet = 0;
-    for _ in 0..3000 {
-        h.step();
-        if h.state().is_ready() && !h.state().is_busy() {
-            quiet += 1;
-            if quiet > 3 {
-                return;
-            }
-        } else {
-            quiet = 0;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(3));
-    }
-    panic!("the app did not settle");
-}
-
-fn scan(h: &mut Harness<'static, PackbenchApp>, data: &str) {
-    for ch in data.chars() {
-        h.event(egui::Event::Text(ch.to_string()));
-    }
-    h.key_press(egui::Key::Enter);
-    settle(h);
-}
-
-fn type_into(h: &mut Harness<'static, PackbenchApp>, label: &str, text: &str) {
-    let field = h.get_by_label(label);
-    field.focus();
-    field.type_text(text);
-    h.run_steps(1);
-}
-
-fn click(h: &mut Harness<'static, PackbenchApp>, label: &str) {
-    h.get_all_by_role_and_label(Role::Button, label)
-        .last()
-        .unwrap_or_else(|| panic!("no button {label:?}"))
-        .click();
-    settle(h);
-}
-
-fn shows(h: &Harness<'static, PackbenchApp>, text: &str) -> bool {
-    h.query_all_by_role(Role::Label).any(|n| {
-        n.value().as_deref() == Some(text) || n.accesskit_node().label().as_deref() == Some(text)
-    })
-}
-
-fn code(h: &Harness<'static, PackbenchApp>) -> Option<&'static str> {
-    h.state().verdict.as_ref().map(|v| v.code.as_str())
-}
-
-fn first_run(h: &mut Harness<'static, PackbenchApp>) {
-    settle(h);
-    assert!(h.state().snapshot.first_run);
-    type_into(h, "Printed name", "Ada Admin");
-    type_into(h, "Password (8 characters or more)", "admin-pass-1");
-    type_into(h, "Password again", "admin-pass-1");
-    click(h, "Create and start");
-    settle(h);
-}
-
-fn sign(h: &mut Harness<'static, PackbenchApp>, reason: &str) {
-    assert!(h.state().signature.is_some(), "signature dialog open");
-    type_into(h, "Supervisor user name", "admin");
-    type_into(h, "Supervisor password", "admin-pass-1");
-    type_into(h, "Reason", reason);
-    click(h, "Sign");
-}
+use packbench::ui::{PackbenchApp, demo};
 
 /// The station's own look-up of a unit (sent through the app, answered by the worker).
 fn lookup(h: &mut Harness<'static, PackbenchApp>, scan: &str) -> serde_json::Value {

@@ -278,7 +278,14 @@ impl PackbenchApp {
                             .unwrap_or_default();
                             ui.monospace(time);
                             ui.label(h["user"].as_str().unwrap_or_default());
-                            ui.label(h["command"].as_str().unwrap_or_default());
+                            // Known commands in words; any other is a technical code.
+                            let command = h["command"].as_str().unwrap_or_default();
+                            let id = format!("history-{}", command.replace('_', "-"));
+                            if self.i18n.has(&id) {
+                                ui.label(self.i18n.tr(&id));
+                            } else {
+                                ui.monospace(command);
+                            }
                             ui.label(h["signature"].as_str().unwrap_or_default());
                             ui.end_row();
                         }
