@@ -157,6 +157,14 @@ impl std::fmt::Debug for PackbenchApp {
 impl PackbenchApp {
     /// An app on a running worker (or none: the error is then shown instead of the station).
     pub fn new(worker: Option<WorkerHandle>, locale: &str) -> Self {
+        let settings = super::settings::AppSettings {
+            locale: if super::i18n::sources(locale).is_some() {
+                locale.to_owned()
+            } else {
+                "en-US".to_owned()
+            },
+            ..super::settings::AppSettings::default()
+        };
         Self {
             i18n: I18n::new(locale).unwrap_or_else(|_| I18n::english()),
             worker,
@@ -175,9 +183,9 @@ impl PackbenchApp {
             confirm_move: None,
             retire: None,
             lookup: None,
-            settings: super::settings::AppSettings::default(),
+            settings_saved: Some(settings.clone()),
+            settings,
             settings_file: None,
-            settings_saved: None,
             settings_section: super::settings_view::SettingsSection::default(),
             flow: None,
             labels: super::labels_view::LabelPanel::default(),

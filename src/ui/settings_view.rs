@@ -103,7 +103,10 @@ impl PackbenchApp {
     }
 
     fn apply_settings(&mut self) {
-        if self.i18n.locale() != self.settings.locale {
+        // The pseudo-locale (tests) is never replaced by the saved language.
+        if self.i18n.locale() != self.settings.locale
+            && self.i18n.locale() != super::i18n::PSEUDO_LOCALE
+        {
             self.set_locale(&self.settings.locale.clone());
         }
         let mut profile = self.wedge.profile().clone();

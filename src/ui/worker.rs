@@ -192,10 +192,10 @@ fn run(
                 if messages.send(answer).is_err() {
                     return;
                 }
-                if let Some(p) = preview {
-                    if messages.send(p).is_err() {
-                        return;
-                    }
+                if let Some(p) = preview
+                    && messages.send(p).is_err()
+                {
+                    return;
                 }
                 waker();
             }
