@@ -181,22 +181,25 @@ impl PackbenchApp {
                     .fill(bg)
                     .inner_margin(10.0)
                     .show(ui, |ui| {
+                        ui.set_min_width(ui.available_width());
                         ui.label(
                             egui::RichText::new(self.i18n.tr("label-print-failed"))
                                 .color(fg)
-                                .size(20.0)
+                                .size(18.0)
                                 .strong(),
                         );
-                        ui.label(egui::RichText::new(error).color(fg).small());
-                        if ui
-                            .add(
-                                egui::Button::new(self.i18n.tr("label-retry"))
-                                    .min_size(egui::vec2(140.0, 44.0)),
-                            )
-                            .clicked()
-                        {
-                            self.retry_print();
-                        }
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add(
+                                    egui::Button::new(self.i18n.tr("label-retry"))
+                                        .min_size(egui::vec2(140.0, 44.0)),
+                                )
+                                .clicked()
+                            {
+                                self.retry_print();
+                            }
+                            ui.label(egui::RichText::new(error).color(fg).small());
+                        });
                     });
             }
         }

@@ -52,7 +52,7 @@ impl PackbenchApp {
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("packbench");
             let logged_in = self.snapshot.user.is_some();
             if logged_in {
@@ -91,15 +91,15 @@ impl PackbenchApp {
                     ));
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if let Some(user) = self.snapshot.user.clone() {
-                    if ui.button(self.i18n.tr("nav-logout")).clicked() {
-                        self.send(Request::Logout);
-                    }
-                    let role = self.i18n.tr(&format!("role-{}", user.role));
-                    ui.label(format!("{} · {role}", user.full_name));
+            // Who is logged in, then Log out (wraps on a narrow screen instead of overlapping).
+            if let Some(user) = self.snapshot.user.clone() {
+                ui.separator();
+                let role = self.i18n.tr(&format!("role-{}", user.role));
+                ui.label(format!("{} · {role}", user.full_name));
+                if ui.button(self.i18n.tr("nav-logout")).clicked() {
+                    self.send(Request::Logout);
                 }
-            });
+            }
         });
     }
 

@@ -38,6 +38,26 @@ pub fn harness_with(
         )
 }
 
+/// The app on the 1366×768 bench screen without a data directory attached (so the
+/// status bar shows no temporary path): for image snapshots.
+pub fn small_harness(dir: &Path) -> Harness<'static, PackbenchApp> {
+    let station = Station::open(dir).unwrap();
+    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
+    let mut app = PackbenchApp::new(Some(worker), "en-US");
+    app.settings.muted = true;
+    Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_step_dt(0.001)
+        .with_context_setup(fonts::install)
+        .build_ui_state(
+            |ui, app: &mut PackbenchApp| {
+                app.logic(ui.ctx());
+                app.frame_ui(ui);
+            },
+            app,
+        )
+}
+
 pub fn harness(dir: &Path) -> Harness<'static, PackbenchApp> {
     harness_with(dir, "en-US", None)
 }
