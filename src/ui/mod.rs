@@ -41,6 +41,11 @@ impl eframe::App for PackbenchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
     }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // The sync worker finishes its exchange in flight and stops before the window goes.
+        self.sync.stop();
+    }
 }
 
 /// Starts an app on the station in `data_dir` (fonts and theme installed on `ctx`), with the

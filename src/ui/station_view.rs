@@ -20,13 +20,13 @@ impl PackbenchApp {
     pub fn station_ui(&mut self, ui: &mut egui::Ui) {
         // The command buttons and the manual scan field stay in view at the bottom, whatever
         // the verdict, label and tree above them need.
-        egui::Panel::bottom("station-actions").show_inside(ui, |ui| {
+        egui::Panel::bottom("station-actions").show(ui, |ui| {
             ui.add_space(4.0);
             self.actions_ui(ui);
         });
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
-            .show_inside(ui, |ui| self.station_main_ui(ui));
+            .show(ui, |ui| self.station_main_ui(ui));
     }
 
     fn station_main_ui(&mut self, ui: &mut egui::Ui) {
@@ -51,6 +51,7 @@ impl PackbenchApp {
                 // Scrolls only when a label preview or a long verdict needs the room.
                 egui::ScrollArea::vertical()
                     .id_salt("station-left")
+                    .auto_shrink([false, false])
                     .show(ui, |ui| {
                         self.fill_ui(ui);
                         self.verdict_ui(ui);
