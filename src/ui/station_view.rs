@@ -229,16 +229,15 @@ impl PackbenchApp {
             }
             // Retire and unpack ask for the unit's scan (the flows): never the last scan by
             // accident.
-            if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
-                if ui
+            if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone())
+                && ui
                     .add(
                         egui::Button::new(self.i18n.tr("action-lookup"))
                             .min_size(egui::vec2(110.0, 44.0)),
                     )
                     .clicked()
-                {
-                    self.send(Request::Lookup { scan: key });
-                }
+            {
+                self.send(Request::Lookup { scan: key });
             }
         });
         ui.horizontal(|ui| {
