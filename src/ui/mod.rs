@@ -13,6 +13,7 @@ pub mod files;
 pub mod flows;
 pub mod fonts;
 pub mod i18n;
+mod keyboard;
 pub mod labels_view;
 mod screens;
 pub mod settings;

@@ -423,7 +423,11 @@ impl PackbenchApp {
                             (RetireKind::Sample, "retire-sample"),
                         ] {
                             if ui
-                                .selectable_label(dialog.kind == kind, self.i18n.tr(id))
+                                .add(
+                                    egui::Button::new(self.i18n.tr(id))
+                                        .selected(dialog.kind == kind)
+                                        .min_size(egui::vec2(130.0, 44.0)),
+                                )
                                 .clicked()
                             {
                                 dialog.kind = kind;
@@ -441,13 +445,14 @@ impl PackbenchApp {
                             RemovalReason::Expired,
                             RemovalReason::Other,
                         ] {
+                            let caption = self
+                                .i18n
+                                .tr(&format!("removal-{}", reason.code().replace('_', "-")));
                             if ui
-                                .selectable_label(
-                                    dialog.reason == reason,
-                                    self.i18n.tr(&format!(
-                                        "removal-{}",
-                                        reason.code().replace('_', "-")
-                                    )),
+                                .add(
+                                    egui::Button::new(caption)
+                                        .selected(dialog.reason == reason)
+                                        .min_size(egui::vec2(130.0, 44.0)),
                                 )
                                 .clicked()
                             {
@@ -456,8 +461,13 @@ impl PackbenchApp {
                         }
                     });
                     ui.horizontal(|ui| {
-                        go = ui.button(self.i18n.tr("retire-submit")).clicked();
-                        cancel = ui.button(self.i18n.tr("cmd-cancel")).clicked();
+                        let big = egui::vec2(160.0, 48.0);
+                        go = ui
+                            .add(egui::Button::new(self.i18n.tr("retire-submit")).min_size(big))
+                            .clicked();
+                        cancel = ui
+                            .add(egui::Button::new(self.i18n.tr("cmd-cancel")).min_size(big))
+                            .clicked();
                     });
                 });
             if go {
