@@ -198,8 +198,16 @@ fn settings_are_saved_to_a_real_file_and_reloaded() {
         click(&mut h, "Tiếng Việt");
         settle(&mut h);
         assert_eq!(h.state().i18n.locale(), "vi");
-        let (saved, err) = file().load();
-        assert_eq!(err, None);
+        // The writer thread saves the latest settings; wait for it to reach the disk.
+        let started = std::time::Instant::now();
+        let saved = loop {
+            let (saved, err) = file().load();
+            assert_eq!(err, None);
+            if saved.locale == "vi" || started.elapsed().as_secs() > 10 {
+                break saved;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         assert_eq!(saved.station_name, "Line 3 bench 2");
         assert_eq!(saved.locale, "vi");
         assert!(saved.muted, "the harness mutes");

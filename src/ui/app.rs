@@ -117,10 +117,10 @@ pub struct PackbenchApp {
     pub retire: Option<RetireDialog>,
     /// The last look-up answer.
     pub lookup: Option<serde_json::Value>,
-    /// The workstation's settings (saved to [`Self::settings_file`] on change).
+    /// The workstation's settings (saved through [`Self::settings_file`] on change).
     pub settings: super::settings::AppSettings,
     /// Where the settings are saved (`None`: not persisted, e.g. in tests that do not ask).
-    pub settings_file: Option<super::settings::SettingsFile>,
+    pub settings_file: Option<super::settings::SettingsStore>,
     /// The settings as last saved (a change is saved on the next frame).
     pub(crate) settings_saved: Option<super::settings::AppSettings>,
     /// The section shown on the settings screen.
@@ -328,7 +328,7 @@ impl PackbenchApp {
         self.auto_logout(ctx);
         self.labels_logic(ctx);
         self.sync_logic(ctx);
-        self.settings_logic();
+        self.settings_logic(ctx);
         self.flush();
         if self.is_busy() {
             ctx.request_repaint_after(Duration::from_millis(20));

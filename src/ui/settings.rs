@@ -18,6 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// File name of the settings in the config directory.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -154,6 +155,60 @@ impl SettingsFile {
     }
 }
 
+/// The settings file with its writer: a named thread that saves the latest settings sent to it
+/// (a burst of changes, e.g. a slider being dragged, becomes one write), so the frame loop never
+/// touches the disk. Errors come back to the UI.
+#[derive(Debug)]
+pub struct SettingsStore {
+    file: SettingsFile,
+    saves: Sender<AppSettings>,
+    errors: Receiver<SettingsError>,
+}
+
+impl SettingsStore {
+    /// Starts the writer for a settings file.
+    pub fn start(file: SettingsFile) -> std::io::Result<Self> {
+        let (saves, rx) = channel::<AppSettings>();
+        let (err_tx, errors) = channel();
+        let target = file.clone();
+        std::thread::Builder::new()
+            .name("settings-writer".to_owned())
+            .spawn(move || {
+                while let Ok(mut latest) = rx.recv() {
+                    // Only the newest of the settings queued meanwhile is written.
+                    while let Ok(newer) = rx.try_recv() {
+                        latest = newer;
+                    }
+                    if let Err(e) = target.save(&latest)
+                        && err_tx.send(e).is_err()
+                    {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Self {
+            file,
+            saves,
+            errors,
+        })
+    }
+
+    /// The file.
+    pub fn file(&self) -> &SettingsFile {
+        &self.file
+    }
+
+    /// Queues a save (never blocks).
+    pub fn save(&self, settings: &AppSettings) {
+        let _ = self.saves.send(settings.clone());
+    }
+
+    /// A save that failed, if one did since the last call (never blocks).
+    pub fn failed(&self) -> Option<SettingsError> {
+        self.errors.try_recv().ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +232,37 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from(SETTINGS_FILE)]);
+    }
+
+    #[test]
+    fn the_writer_thread_saves_the_latest_settings_and_reports_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::start(SettingsFile::in_dir(dir.path())).unwrap();
+        let mut s = AppSettings::default();
+        for minutes in 1..=5 {
+            s.auto_logout_min = minutes;
+            store.save(&s);
+        }
+        let started = std::time::Instant::now();
+        while store.file().load().0 != s {
+            assert!(started.elapsed().as_secs() < 10, "not saved");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(store.failed(), None);
+        // A config "directory" that is a file: the failure comes back to the UI.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, "").unwrap();
+        let bad = SettingsStore::start(SettingsFile::in_dir(&blocked)).unwrap();
+        bad.save(&s);
+        let started = std::time::Instant::now();
+        let err = loop {
+            if let Some(e) = bad.failed() {
+                break e;
+            }
+            assert!(started.elapsed().as_secs() < 10, "no failure reported");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert!(matches!(err, SettingsError::Io { .. }), "{err:?}");
     }
 
     #[test]

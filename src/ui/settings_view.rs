@@ -99,7 +99,15 @@ impl PackbenchApp {
         self.settings.muted = muted;
         self.apply_settings();
         self.settings_saved = Some(self.settings.clone());
-        self.settings_file = Some(file);
+        match super::settings::SettingsStore::start(file) {
+            Ok(store) => self.settings_file = Some(store),
+            Err(e) => {
+                self.notice = Some(
+                    self.i18n
+                        .tr_args("settings-save-failed", &[("detail", e.to_string().into())]),
+                );
+            }
+        }
     }
 
     fn apply_settings(&mut self) {
@@ -116,26 +124,26 @@ impl PackbenchApp {
         }
     }
 
-    /// Saves the settings file when the settings changed (called once per frame).
-    pub(crate) fn settings_logic(&mut self) {
+    /// Queues a save of the settings when they changed, once the pointer is up (a dragged
+    /// slider is saved when let go); reports a save that failed (called once per frame).
+    pub(crate) fn settings_logic(&mut self, ctx: &egui::Context) {
+        if let Some(e) = self.settings_file.as_ref().and_then(|f| f.failed()) {
+            self.notice = Some(
+                self.i18n
+                    .tr_args("settings-save-failed", &[("detail", e.to_string().into())]),
+            );
+        }
         if self.settings_saved.as_ref() == Some(&self.settings) {
             return;
         }
         self.apply_settings();
-        let Some(file) = &self.settings_file else {
+        if ctx.input(|i| i.pointer.any_down()) {
             return;
-        };
-        match file.save(&self.settings) {
-            Ok(()) => self.settings_saved = Some(self.settings.clone()),
-            Err(e) => {
-                self.notice = Some(
-                    self.i18n
-                        .tr_args("settings-save-failed", &[("detail", e.to_string().into())]),
-                );
-                // Do not retry every frame: the next change tries again.
-                self.settings_saved = Some(self.settings.clone());
-            }
         }
+        if let Some(store) = &self.settings_file {
+            store.save(&self.settings);
+        }
+        self.settings_saved = Some(self.settings.clone());
     }
 
     /// The settings screen.
@@ -192,11 +200,11 @@ impl PackbenchApp {
                     SettingsSection::Printer => self.printer_settings_ui(ui),
                     SettingsSection::Devices => self.devices_settings_ui(ui),
                 }
-                if let Some(file) = &self.settings_file {
+                if let Some(store) = &self.settings_file {
                     ui.separator();
                     ui.label(self.i18n.tr_args(
                         "settings-file",
-                        &[("path", file.path().display().to_string().into())],
+                        &[("path", store.file().path().display().to_string().into())],
                     ));
                 }
             });
