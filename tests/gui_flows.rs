@@ -99,6 +99,15 @@ fn replace_relabel_unpack_and_decommission_through_the_app() {
     assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
     let pack = lookup(&mut h, &demo::pack_scan(2));
     assert_eq!(pack["unit"]["status"], "decommissioned");
+
+    // A log-out closes whatever was half done.
+    h.state_mut().screen = packbench::ui::app::Screen::Station;
+    scan(&mut h, "PBCMD:REPLACE");
+    scan(&mut h, &demo::pack_scan(3));
+    assert!(h.state().flow.is_some());
+    click(&mut h, "Log out");
+    assert!(h.state().snapshot.user.is_none());
+    assert!(h.state().flow.is_none());
 }
 
 #[test]

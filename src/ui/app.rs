@@ -398,6 +398,12 @@ impl PackbenchApp {
                 self.screen = Screen::Station;
                 self.lookup = None;
                 self.verdict = None;
+                // Nothing half-done survives a log-out (auto-logout included): no open flow,
+                // no signature dialog holding a typed password.
+                self.flow = None;
+                self.signature = None;
+                self.retire = None;
+                self.confirm_move = None;
                 return;
             }
             Request::Lookup { .. } | Request::Scan { .. }
