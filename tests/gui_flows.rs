@@ -283,5 +283,20 @@ fn repository_settings_keep_the_secret_private_and_the_status_bar_says_offline()
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(h.state().sync.status.is_some());
-    h.state_mut().sync.stop();
+    assert!(shows(&h, "Repository settings saved."));
+
+    // Back to no repository: the files go, the worker stops, the bar says offline again.
+    click(&mut h, "No repository (offline)");
+    click(&mut h, "Save");
+    assert!(!h.state().sync.is_running());
+    assert!(!data.path().join(packbench::sync::CREDENTIALS_FILE).exists());
+    assert_eq!(
+        packbench::sync::RepositoryConfig::load(data.path()),
+        Ok(None)
+    );
+    let queued = h.state().snapshot.outbox.0;
+    assert!(shows(
+        &h,
+        &format!("Sync: offline – not configured ({queued} queued)")
+    ));
 }

@@ -209,7 +209,10 @@ impl PackbenchApp {
 
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
-        !self.in_flight.is_empty() || !self.queue.is_empty() || self.awaiting_snapshot
+        !self.in_flight.is_empty()
+            || !self.queue.is_empty()
+            || self.awaiting_snapshot
+            || self.sync.is_saving()
     }
 
     /// Switches the language at run time.

@@ -317,8 +317,11 @@ impl PackbenchApp {
         if !admin {
             ui.label(self.i18n.tr("settings-admin-only"));
         }
-        if save && self.save_repository() {
-            self.notice = Some(self.i18n.tr("settings-repo-saved"));
+        if save {
+            self.save_repository();
+        }
+        if self.sync.is_saving() {
+            ui.spinner();
         }
         if let Some(e) = &self.sync.error {
             ui.colored_label(egui::Color32::from_rgb(190, 0, 0), e);

@@ -56,9 +56,59 @@ pub struct SyncPanel {
     /// the status bar).
     pub error: Option<String>,
     last_queued: i64,
+    saving: Option<std::sync::mpsc::Receiver<SaveOutcome>>,
+}
+
+/// What the repository-settings thread did.
+#[derive(Debug)]
+struct SaveOutcome {
+    /// The configuration in effect now.
+    config: Option<RepositoryConfig>,
+    /// The worker running for it.
+    worker: Option<SyncWorker>,
+    /// Why the new settings could not be saved (the old ones stay in effect).
+    error: Option<String>,
+}
+
+/// Writes (or removes) the repository settings and starts the worker for the settings in
+/// effect afterwards (on the repository-settings thread).
+fn apply_repository(
+    dir: &Path,
+    config: Option<RepositoryConfig>,
+    old: Option<RepositoryConfig>,
+) -> SaveOutcome {
+    let (in_effect, error) = match config {
+        None => {
+            for f in [crate::sync::CONFIG_FILE, crate::sync::CREDENTIALS_FILE] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+            (None, None)
+        }
+        Some(c) => match c.save(dir) {
+            Ok(()) => (Some(c), None),
+            Err(e) => (old, Some(e.to_string())),
+        },
+    };
+    let (worker, error) = match &in_effect {
+        None => (None, error),
+        Some(c) => match SyncWorker::start(dir, c.clone(), SYNC_IDLE_POLL_MS) {
+            Ok(w) => (Some(w), error),
+            Err(e) => (None, error.or_else(|| Some(e.to_string()))),
+        },
+    };
+    SaveOutcome {
+        config: in_effect,
+        worker,
+        error,
+    }
 }
 
 impl SyncPanel {
+    /// Whether saved repository settings are still being applied.
+    pub fn is_saving(&self) -> bool {
+        self.saving.is_some()
+    }
+
     /// Whether a sync worker runs.
     pub fn is_running(&self) -> bool {
         self.worker.is_some()
@@ -160,44 +210,53 @@ impl PackbenchApp {
         self.sync.restart();
     }
 
-    /// Saves the repository form (settings + 0600 secret file) and restarts the sync worker;
-    /// the form's secret field is cleared. `false` with [`SyncPanel::error`] set on failure.
+    /// Saves the repository form and restarts the sync worker, on a named thread (stopping the
+    /// old worker may wait for an exchange in flight; the frame never does). `false` with
+    /// [`SyncPanel::error`] set when the form is refused before anything is written; the
+    /// outcome of the save arrives later ([`SyncPanel::is_saving`]).
     pub fn save_repository(&mut self) -> bool {
         let Some(dir) = self.sync.data_dir.clone() else {
             return false;
         };
-        let form = self.sync.form.clone();
-        let Some(kind) = form.kind else {
-            // No repository: remove the settings so the next start stays offline.
-            for f in [crate::sync::CONFIG_FILE, crate::sync::CREDENTIALS_FILE] {
-                let _ = std::fs::remove_file(dir.join(f));
-            }
-            self.sync.config = None;
-            self.sync.error = None;
-            self.sync.stop();
-            self.sync.status = None;
-            return true;
-        };
-        let url = form.url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            self.sync.error = Some(self.i18n.tr("settings-repo-bad-url"));
+        if self.sync.is_saving() {
             return false;
         }
-        let auth = secret_of(&form, self.sync.config.as_ref().map(|c| &c.auth));
-        let mut config = self
-            .sync
-            .config
-            .clone()
-            .filter(|c| c.kind == kind)
-            .unwrap_or_else(|| RepositoryConfig::new(kind, url, Auth::None));
-        config.url = url.trim_end_matches('/').to_owned();
-        config.auth = auth;
-        match config.save(&dir) {
-            Ok(()) => {
-                self.sync.config = Some(config);
+        let form = self.sync.form.clone();
+        let config = match form.kind {
+            None => None,
+            Some(kind) => {
+                let url = form.url.trim();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    self.sync.error = Some(self.i18n.tr("settings-repo-bad-url"));
+                    return false;
+                }
+                let auth = secret_of(&form, self.sync.config.as_ref().map(|c| &c.auth));
+                let mut config = self
+                    .sync
+                    .config
+                    .clone()
+                    .filter(|c| c.kind == kind)
+                    .unwrap_or_else(|| RepositoryConfig::new(kind, url, Auth::None));
+                config.url = url.trim_end_matches('/').to_owned();
+                config.auth = auth;
+                Some(config)
+            }
+        };
+        let old_worker = self.sync.worker.take();
+        let old_config = self.sync.config.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("repository-settings".to_owned())
+            .spawn(move || {
+                if let Some(w) = old_worker {
+                    w.stop();
+                }
+                let _ = tx.send(apply_repository(&dir, config, old_config));
+            });
+        match spawned {
+            Ok(_) => {
+                self.sync.saving = Some(rx);
                 self.sync.error = None;
-                self.sync.form.new_secret.clear();
-                self.sync.restart();
                 true
             }
             Err(e) => {
@@ -207,8 +266,35 @@ impl PackbenchApp {
         }
     }
 
+    fn repository_saved_logic(&mut self) {
+        let Some(rx) = &self.sync.saving else {
+            return;
+        };
+        let Ok(outcome) = rx.try_recv() else {
+            return;
+        };
+        self.sync.saving = None;
+        self.sync.config = outcome.config;
+        self.sync.worker = outcome.worker;
+        if self.sync.worker.is_none() {
+            self.sync.status = None;
+        }
+        match outcome.error {
+            None => {
+                self.sync.error = None;
+                self.sync.form.new_secret.clear();
+                self.notice = Some(self.i18n.tr("settings-repo-saved"));
+            }
+            Some(e) => self.sync.error = Some(e),
+        }
+    }
+
     /// Refreshes the sync status and wakes the worker when the station queued new events.
     pub(crate) fn sync_logic(&mut self, ctx: &egui::Context) {
+        if self.sync.is_saving() {
+            self.repository_saved_logic();
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
         let Some(worker) = &self.sync.worker else {
             return;
         };
