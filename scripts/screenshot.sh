@@ -14,6 +14,7 @@ shot() {
   local xvfb=$!
   sleep 1
   DISPLAY="$display" LIBGL_ALWAYS_SOFTWARE=1 PACKBENCH_DEMO=half-pallet PACKBENCH_LANG="$lang" \
+    PACKBENCH_CONFIG_DIR="$dir/config" \
     "$BIN" --data-dir "$dir" >/dev/null 2>&1 &
   local app=$!
   sleep 8

@@ -88,6 +88,18 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, String> {
         .ok_or_else(|| "no home directory: pass --data-dir".to_owned())
 }
 
+/// The workstation's config directory (settings file): `$XDG_CONFIG_HOME/packbench`
+/// (`~/.config/packbench`) on Linux, `%APPDATA%\packbench\config` on Windows,
+/// `~/Library/Application Support/packbench` on macOS; `PACKBENCH_CONFIG_DIR` overrides it.
+pub fn config_dir() -> Result<PathBuf, String> {
+    if let Some(d) = std::env::var_os("PACKBENCH_CONFIG_DIR") {
+        return Ok(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("", "", "packbench")
+        .map(|p| p.config_dir().to_path_buf())
+        .ok_or_else(|| "no home directory: set PACKBENCH_CONFIG_DIR".to_owned())
+}
+
 fn now_ms() -> i64 {
     let mut clock = crate::station::system_clock();
     clock()

@@ -472,4 +472,68 @@ impl Station {
             .collect();
         Response::ok().data(serde_json::json!({"jobs": jobs, "pending": self.print_pending}))
     }
+
+    /// The label printed and not yet scanned back (its bracketed key), if any: the GUI shows
+    /// "scan the label to verify" with it.
+    pub fn label_awaiting_scan(&self) -> Option<String> {
+        self.pending_label()
+            .ok()
+            .flatten()
+            .map(|s| format!("(00){s}"))
+    }
+
+    /// SSCCs left in the label ranges (`None` when the store cannot say).
+    pub fn sscc_remaining(&self) -> Option<u64> {
+        alloc::remaining(self.store.conn()).ok()
+    }
+
+    /// Whether the SSCCs left are below the `sscc_low_stock` setting (default 100). No range
+    /// at all is not "low": labels are then scanned from pre-printed rolls.
+    pub fn sscc_low_stock(&self) -> Option<u64> {
+        let remaining = self.sscc_remaining()?;
+        let has_range: bool = self
+            .store
+            .conn()
+            .query_row("SELECT EXISTS(SELECT 1 FROM sscc_ranges)", [], |r| r.get(0))
+            .unwrap_or(false);
+        let limit: u64 = self
+            .label_setting("sscc_low_stock")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        (has_range && remaining < limit).then_some(remaining)
+    }
+
+    /// The label of a printed SSCC rendered as the printer gets it (template and dpi of the
+    /// settings), one pixel per dot: the GUI's preview. Reads only.
+    pub fn label_preview(&self, scan: &str) -> Option<image::GrayImage> {
+        let sscc = self.sscc_of(scan).ok()?;
+        let (_, _, level) = self.label_row(&sscc).ok()?;
+        let level = Level::parse(&level).unwrap_or(Level::Case);
+        let key = format!("(00){}", sscc.as_str());
+        let unit = store::unit_by_key(self.store.conn(), &key).ok().flatten();
+        let count = unit.map_or_else(
+            || {
+                self.session
+                    .work_order
+                    .as_ref()
+                    .and_then(|o| o.spec.capacity(level))
+                    .unwrap_or(0)
+            },
+            |u| u.child_count,
+        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+        let data = self.label_data(&sscc, level, count, now);
+        let template = self
+            .label_setting("label_template")
+            .ok()
+            .flatten()
+            .and_then(|t| Template::parse(&t))
+            .unwrap_or(Template::In4x6);
+        let laid = layout(&data, template, 203).ok()?;
+        crate::labels::raster::render(&laid).ok()
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::i18n::I18n;
 use super::tree_view::TreeState;
-use super::wedge::{WedgeAssembler, WedgeInput, WedgeOutput, WedgeProfile};
+use super::wedge::{WedgeAssembler, WedgeProfile};
 use super::worker::{Snapshot, WorkerCommand, WorkerHandle, WorkerMessage};
 use crate::domain::{ReasonCode, RemovalReason, RetireKind, Severity};
 use crate::station::{Request, Response, SignatureInput};
@@ -64,15 +64,6 @@ pub struct RetireDialog {
     pub reason: RemovalReason,
 }
 
-/// Settings kept by the UI.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UiSettings {
-    /// No sounds.
-    pub muted: bool,
-    /// Auto-logout after this many minutes without input (0 = never).
-    pub auto_logout_min: u32,
-}
-
 /// Text fields of the forms.
 #[derive(Debug, Clone, Default)]
 pub struct Forms {
@@ -94,6 +85,8 @@ pub struct Forms {
     pub new_user: (String, String, String, String),
     /// Setting being edited: read point SGLN.
     pub read_point: String,
+    /// Setting being edited: printer target (filled from the station on first show).
+    pub printer: Option<String>,
 }
 
 /// The whole app.
@@ -124,8 +117,20 @@ pub struct PackbenchApp {
     pub retire: Option<RetireDialog>,
     /// The last look-up answer.
     pub lookup: Option<serde_json::Value>,
-    /// UI settings.
-    pub settings: UiSettings,
+    /// The workstation's settings (saved through [`Self::settings_file`] on change).
+    pub settings: super::settings::AppSettings,
+    /// Where the settings are saved (`None`: not persisted, e.g. in tests that do not ask).
+    pub settings_file: Option<super::settings::SettingsStore>,
+    /// The settings as last saved (a change is saved on the next frame).
+    pub(crate) settings_saved: Option<super::settings::AppSettings>,
+    /// The section shown on the settings screen.
+    pub settings_section: super::settings_view::SettingsSection,
+    /// The rework flow in progress (replace, relabel, unpack, retire, reprint).
+    pub flow: Option<super::flows::Flow>,
+    /// Label printing: the last label, its preview and the printer's answer.
+    pub labels: super::labels_view::LabelPanel,
+    /// Repository sync (status bar) and the settings form of the connection.
+    pub sync: super::status::SyncPanel,
     /// Messages for the user that are not verdicts (e.g. a file written).
     pub notice: Option<String>,
     next_tag: u64,
@@ -152,6 +157,14 @@ impl std::fmt::Debug for PackbenchApp {
 impl PackbenchApp {
     /// An app on a running worker (or none: the error is then shown instead of the station).
     pub fn new(worker: Option<WorkerHandle>, locale: &str) -> Self {
+        let settings = super::settings::AppSettings {
+            locale: if super::i18n::sources(locale).is_some() {
+                locale.to_owned()
+            } else {
+                "en-US".to_owned()
+            },
+            ..super::settings::AppSettings::default()
+        };
         Self {
             i18n: I18n::new(locale).unwrap_or_else(|_| I18n::english()),
             worker,
@@ -170,10 +183,13 @@ impl PackbenchApp {
             confirm_move: None,
             retire: None,
             lookup: None,
-            settings: UiSettings {
-                muted: false,
-                auto_logout_min: 15,
-            },
+            settings_saved: Some(settings.clone()),
+            settings,
+            settings_file: None,
+            settings_section: super::settings_view::SettingsSection::default(),
+            flow: None,
+            labels: super::labels_view::LabelPanel::default(),
+            sync: super::status::SyncPanel::default(),
             notice: None,
             next_tag: 1,
             in_flight: Vec::new(),
@@ -193,13 +209,19 @@ impl PackbenchApp {
 
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
-        !self.in_flight.is_empty() || !self.queue.is_empty() || self.awaiting_snapshot
+        !self.in_flight.is_empty()
+            || !self.queue.is_empty()
+            || self.awaiting_snapshot
+            || self.sync.is_saving()
     }
 
     /// Switches the language at run time.
     pub fn set_locale(&mut self, locale: &str) {
         if let Ok(i) = I18n::new(locale) {
             self.i18n = i;
+            if locale != super::i18n::PSEUDO_LOCALE {
+                self.settings.locale = locale.to_owned();
+            }
         }
     }
 
@@ -236,6 +258,9 @@ impl PackbenchApp {
             self.show_verdict(Severity::Refused, ReasonCode::NotLoggedIn, None, None);
             return;
         }
+        if self.flow_scan(data) {
+            return;
+        }
         self.send(Request::Scan {
             data: data.to_owned(),
         });
@@ -261,19 +286,33 @@ impl PackbenchApp {
             },
             "UNDO" => Request::Undo { signature: None },
             "CONFIRM" => {
+                if self.flow_confirm() {
+                    return;
+                }
                 self.confirm_move = None;
                 Request::Confirm
             }
+            "PRINT" => self.print_request(),
+            "REPRINT" => {
+                self.open_reprint(self.labels.last_key());
+                return;
+            }
             "CANCEL" => {
-                let had_dialog = self.signature.take().is_some() | self.retire.take().is_some();
+                let had_dialog = self.signature.take().is_some()
+                    | self.retire.take().is_some()
+                    | self.flow.take().is_some();
                 self.confirm_move = None;
                 if had_dialog {
                     return;
                 }
                 Request::Cancel
             }
-            _ => {
-                self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);
+            other => {
+                if let Some(flow) = super::flows::flow_for_command(other) {
+                    self.flow = Some(flow);
+                } else {
+                    self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);
+                }
                 return;
             }
         };
@@ -290,6 +329,9 @@ impl PackbenchApp {
             self.on_message(msg);
         }
         self.auto_logout(ctx);
+        self.labels_logic(ctx);
+        self.sync_logic(ctx);
+        self.settings_logic(ctx);
         self.flush();
         if self.is_busy() {
             ctx.request_repaint_after(Duration::from_millis(20));
@@ -336,6 +378,7 @@ impl PackbenchApp {
                     self.forms.read_point = self.snapshot.read_point.clone().unwrap_or_default();
                 }
             }
+            WorkerMessage::LabelPreview { key, image } => self.labels.set_preview(key, image),
             WorkerMessage::Answer {
                 tag,
                 request,
@@ -358,6 +401,12 @@ impl PackbenchApp {
                 self.screen = Screen::Station;
                 self.lookup = None;
                 self.verdict = None;
+                // Nothing half-done survives a log-out (auto-logout included): no open flow,
+                // no signature dialog holding a typed password.
+                self.flow = None;
+                self.signature = None;
+                self.retire = None;
+                self.confirm_move = None;
                 return;
             }
             Request::Lookup { .. } | Request::Scan { .. }
@@ -369,6 +418,14 @@ impl PackbenchApp {
             {
                 self.lookup = response.data.clone();
                 self.screen = Screen::Lookup;
+            }
+            Request::PrintStatus { .. } => {
+                // A background poll: only a failed job speaks up (in the label panel).
+                self.on_label_answer(request, response);
+                return;
+            }
+            Request::PrintLabel { .. } | Request::ReprintLabel { .. } => {
+                self.on_label_answer(request, response);
             }
             Request::Manifest { .. } if response.ok => {
                 if let Some(data) = &response.data {
@@ -479,62 +536,6 @@ impl PackbenchApp {
         self.send(request);
     }
 
-    /// Feeds this frame's keyboard events through the wedge: finished scans are taken out and
-    /// handled, typed input goes on to the widgets (called before any widget runs).
-    pub fn wedge_input(&mut self, ctx: &egui::Context) {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // egui time is >= 0
-        let now_ms = (ctx.input(|i| i.time) * 1000.0) as u64;
-        let events = ctx.input_mut(|i| std::mem::take(&mut i.events));
-        let mut keep = Vec::with_capacity(events.len());
-        let mut outputs = self.wedge.tick(now_ms);
-        for event in events {
-            let input = match &event {
-                egui::Event::Text(t) => Some(WedgeInput::Text(t.clone())),
-                egui::Event::Key {
-                    key: egui::Key::Enter,
-                    pressed: true,
-                    ..
-                } => Some(WedgeInput::Enter),
-                egui::Event::Key {
-                    key: egui::Key::Tab,
-                    pressed: true,
-                    ..
-                } => Some(WedgeInput::Tab),
-                egui::Event::Key {
-                    key: egui::Key::F8,
-                    pressed: true,
-                    ..
-                } => Some(WedgeInput::Gs),
-                _ => None,
-            };
-            match input {
-                Some(input) => {
-                    // Output order is preserved: typed input is put back where it was.
-                    for out in self.wedge.push(input, now_ms) {
-                        outputs.push(out);
-                    }
-                    for out in outputs.drain(..) {
-                        match out {
-                            WedgeOutput::Scan(s) => self.scan(&s),
-                            WedgeOutput::Pass(p) => keep.push(to_event(p)),
-                        }
-                    }
-                }
-                None => keep.push(event),
-            }
-        }
-        for out in outputs {
-            match out {
-                WedgeOutput::Scan(s) => self.scan(&s),
-                WedgeOutput::Pass(p) => keep.push(to_event(p)),
-            }
-        }
-        ctx.input_mut(|i| i.events = keep);
-        if self.wedge.is_holding() {
-            ctx.request_repaint_after(Duration::from_millis(self.wedge.profile().max_gap_ms + 1));
-        }
-    }
-
     /// Called by the station screen when the verdict banner was drawn: measures scan → screen.
     pub fn verdict_drawn(&mut self) {
         if let Some(t) = self.verdict_arrived.take() {
@@ -554,22 +555,6 @@ impl PackbenchApp {
     /// Shows the tree of the container holding `scan` (the worker follows it).
     pub fn focus_tree(&mut self, scan: Option<String>) {
         self.dispatch(WorkerCommand::FocusTree { scan });
-    }
-}
-
-fn to_event(input: WedgeInput) -> egui::Event {
-    let key = |key| egui::Event::Key {
-        key,
-        physical_key: None,
-        pressed: true,
-        repeat: false,
-        modifiers: egui::Modifiers::NONE,
-    };
-    match input {
-        WedgeInput::Text(t) => egui::Event::Text(t),
-        WedgeInput::Enter => key(egui::Key::Enter),
-        WedgeInput::Tab => key(egui::Key::Tab),
-        WedgeInput::Gs => key(egui::Key::F8),
     }
 }
 

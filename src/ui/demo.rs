@@ -115,6 +115,14 @@ pub fn first_run(station: &mut Station, user: &str, full_name: &str, password: &
             key: "sscc_company_prefix_length".to_owned(),
             value: "7".to_owned(),
         },
+        // Labels for new containers: extension digit 2 (the training labels use 0 and 1).
+        Request::AddSsccRange {
+            company_prefix: "9506000".to_owned(),
+            extension_digit: 2,
+            first: 1,
+            last: 99_999,
+            source: None,
+        },
         Request::SelectWorkOrder {
             id: WORK_ORDER.to_owned(),
         },

@@ -201,6 +201,11 @@ impl I18n {
         &self.locale
     }
 
+    /// Whether a message exists (in this locale or the English fallback).
+    pub fn has(&self, id: &str) -> bool {
+        self.bundle.has_message(id) || self.fallback.as_ref().is_some_and(|b| b.has_message(id))
+    }
+
     /// A message without arguments.
     pub fn tr(&self, id: &str) -> String {
         self.format(id, None)

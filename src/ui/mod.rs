@@ -10,12 +10,18 @@
 pub mod app;
 pub mod demo;
 pub mod files;
+pub mod flows;
 pub mod fonts;
 pub mod i18n;
+mod keyboard;
+pub mod labels_view;
 mod screens;
+pub mod settings;
+pub mod settings_view;
 pub mod sheet;
 pub mod sound;
 mod station_view;
+pub mod status;
 pub mod tree_view;
 pub mod wedge;
 pub mod worker;
@@ -36,10 +42,22 @@ impl eframe::App for PackbenchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
     }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // The sync worker finishes its exchange in flight and stops before the window goes.
+        self.sync.stop();
+    }
 }
 
-/// Starts an app on the station in `data_dir` (fonts and theme installed on `ctx`).
-pub fn start(ctx: &egui::Context, data_dir: &Path, locale: &str) -> Result<PackbenchApp, String> {
+/// Starts an app on the station in `data_dir` (fonts and theme installed on `ctx`), with the
+/// settings file of `config_dir` (none: not persisted) and the repository sync of `data_dir`.
+/// `locale` overrides the language of the settings.
+pub fn start(
+    ctx: &egui::Context,
+    data_dir: &Path,
+    config_dir: Option<&Path>,
+    locale: Option<&str>,
+) -> Result<PackbenchApp, String> {
     fonts::install(ctx);
     let mut station = Station::open(data_dir).map_err(|e| e.to_string())?;
     if std::env::var(demo::DEMO_ENV).is_ok_and(|v| v == "half-pallet") {
@@ -56,13 +74,23 @@ pub fn start(ctx: &egui::Context, data_dir: &Path, locale: &str) -> Result<Packb
     let worker =
         worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))
             .map_err(|e| e.to_string())?;
-    Ok(PackbenchApp::new(Some(worker), locale))
+    let mut app = PackbenchApp::new(Some(worker), locale.unwrap_or("en-US"));
+    if let Some(dir) = config_dir {
+        app.use_settings_file(settings::SettingsFile::in_dir(dir));
+    }
+    if let Some(l) = locale {
+        app.set_locale(l);
+    }
+    app.attach_data_dir(data_dir);
+    Ok(app)
 }
 
 /// Opens the window and runs until it is closed.
 pub fn run(data_dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
-    let locale = std::env::var(LOCALE_ENV).unwrap_or_else(|_| "en-US".to_owned());
+    let locale = std::env::var(LOCALE_ENV).ok();
+    // No config directory (no home): the settings still work, they are just not kept.
+    let config_dir = crate::cli::config_dir().ok();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("packbench")
@@ -75,7 +103,7 @@ pub fn run(data_dir: &Path) -> Result<(), String> {
         "packbench",
         options,
         Box::new(move |cc| {
-            let app = start(&cc.egui_ctx, &dir, &locale)?;
+            let app = start(&cc.egui_ctx, &dir, config_dir.as_deref(), locale.as_deref())?;
             Ok(Box::new(app))
         }),
     )

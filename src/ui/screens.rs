@@ -32,6 +32,7 @@ impl PackbenchApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| {
+            self.notice_ui(ui);
             if !self.is_ready() {
                 ui.label(self.i18n.tr("app-starting"));
             } else if self.snapshot.first_run {
@@ -51,7 +52,7 @@ impl PackbenchApp {
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("packbench");
             let logged_in = self.snapshot.user.is_some();
             if logged_in {
@@ -90,45 +91,33 @@ impl PackbenchApp {
                     ));
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if let Some(user) = self.snapshot.user.clone() {
-                    if ui.button(self.i18n.tr("nav-logout")).clicked() {
-                        self.send(Request::Logout);
-                    }
-                    let role = self.i18n.tr(&format!("role-{}", user.role));
-                    ui.label(format!("{} · {role}", user.full_name));
+            // Who is logged in, then Log out (wraps on a narrow screen instead of overlapping).
+            if let Some(user) = self.snapshot.user.clone() {
+                ui.separator();
+                let role = self.i18n.tr(&format!("role-{}", user.role));
+                ui.label(format!("{} · {role}", user.full_name));
+                if ui.button(self.i18n.tr("nav-logout")).clicked() {
+                    self.send(Request::Logout);
                 }
-            });
+            }
         });
     }
 
-    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let (queued, sent, failed) = self.snapshot.outbox;
-            ui.label(self.i18n.tr("status-db-ok"));
-            ui.separator();
-            ui.label(self.i18n.tr_args(
-                "status-sync",
-                &[
-                    ("queued", queued.into()),
-                    ("sent", sent.into()),
-                    ("failed", failed.into()),
-                ],
-            ));
-            ui.separator();
-            ui.label(self.i18n.tr("status-devices"));
-            if let Some(rp) = &self.snapshot.read_point {
-                ui.separator();
-                ui.label(rp);
-            }
-            if let Some(d) = self.last_scan_to_verdict {
-                ui.separator();
-                ui.label(self.i18n.tr_args(
-                    "status-latency",
-                    &[("ms", (d.as_secs_f64() * 1000.0).round().into())],
-                ));
-            }
-        });
+    fn notice_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(notice) = self.notice.clone() else {
+            return;
+        };
+        egui::Frame::new()
+            .fill(egui::Color32::from_rgb(255, 236, 179))
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(egui::RichText::new(notice).color(egui::Color32::BLACK));
+                    if ui.button(self.i18n.tr("notice-dismiss")).clicked() {
+                        self.notice = None;
+                    }
+                });
+            });
     }
 
     fn login_ui(&mut self, ui: &mut egui::Ui) {
@@ -213,7 +202,7 @@ impl PackbenchApp {
         self.language_ui(ui);
     }
 
-    fn language_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn language_ui(&mut self, ui: &mut egui::Ui) {
         ui.separator();
         ui.horizontal_wrapped(|ui| {
             for (id, name) in LOCALES {
@@ -289,53 +278,19 @@ impl PackbenchApp {
                             .unwrap_or_default();
                             ui.monospace(time);
                             ui.label(h["user"].as_str().unwrap_or_default());
-                            ui.label(h["command"].as_str().unwrap_or_default());
+                            // Known commands in words; any other is a technical code.
+                            let command = h["command"].as_str().unwrap_or_default();
+                            let id = format!("history-{}", command.replace('_', "-"));
+                            if self.i18n.has(&id) {
+                                ui.label(self.i18n.tr(&id));
+                            } else {
+                                ui.monospace(command);
+                            }
                             ui.label(h["signature"].as_str().unwrap_or_default());
                             ui.end_row();
                         }
                     });
             });
-    }
-
-    fn settings_ui(&mut self, ui: &mut egui::Ui) {
-        ui.heading(self.i18n.tr("settings-title"));
-        ui.label(self.i18n.tr("settings-language"));
-        self.language_ui(ui);
-        ui.checkbox(&mut self.settings.muted, self.i18n.tr("settings-mute"));
-        let mut profile = self.wedge.profile().clone();
-        ui.horizontal(|ui| {
-            let l = ui.label(self.i18n.tr("settings-wedge-gap"));
-            ui.add(egui::Slider::new(&mut profile.max_gap_ms, 10..=200).suffix(" ms"))
-                .labelled_by(l.id);
-        });
-        if &profile != self.wedge.profile() {
-            let _ = self.wedge.set_profile(profile);
-        }
-        ui.horizontal(|ui| {
-            let l = ui.label(self.i18n.tr("settings-auto-logout"));
-            ui.add(egui::Slider::new(&mut self.settings.auto_logout_min, 0..=120).suffix(" min"))
-                .labelled_by(l.id);
-        });
-        let admin = self
-            .snapshot
-            .user
-            .as_ref()
-            .is_some_and(|u| u.role == "administrator");
-        ui.add_enabled_ui(admin, |ui| {
-            let r = labelled_text(
-                ui,
-                &self.i18n.tr("settings-read-point"),
-                &mut self.forms.read_point,
-                false,
-            );
-            if r.lost_focus() && !self.forms.read_point.trim().is_empty() {
-                self.send(Request::SetSetting {
-                    key: "read_point".to_owned(),
-                    value: self.forms.read_point.trim().to_owned(),
-                });
-            }
-        });
-        ui.label(self.i18n.tr("settings-devices-later"));
     }
 
     fn users_ui(&mut self, ui: &mut egui::Ui) {
@@ -401,6 +356,7 @@ impl PackbenchApp {
     }
 
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        self.flow_ui(ctx);
         if let Some(mut dialog) = self.signature.take() {
             let mut sign = false;
             let mut cancel = false;
@@ -467,7 +423,11 @@ impl PackbenchApp {
                             (RetireKind::Sample, "retire-sample"),
                         ] {
                             if ui
-                                .selectable_label(dialog.kind == kind, self.i18n.tr(id))
+                                .add(
+                                    egui::Button::new(self.i18n.tr(id))
+                                        .selected(dialog.kind == kind)
+                                        .min_size(egui::vec2(130.0, 44.0)),
+                                )
                                 .clicked()
                             {
                                 dialog.kind = kind;
@@ -485,13 +445,14 @@ impl PackbenchApp {
                             RemovalReason::Expired,
                             RemovalReason::Other,
                         ] {
+                            let caption = self
+                                .i18n
+                                .tr(&format!("removal-{}", reason.code().replace('_', "-")));
                             if ui
-                                .selectable_label(
-                                    dialog.reason == reason,
-                                    self.i18n.tr(&format!(
-                                        "removal-{}",
-                                        reason.code().replace('_', "-")
-                                    )),
+                                .add(
+                                    egui::Button::new(caption)
+                                        .selected(dialog.reason == reason)
+                                        .min_size(egui::vec2(130.0, 44.0)),
                                 )
                                 .clicked()
                             {
@@ -500,8 +461,13 @@ impl PackbenchApp {
                         }
                     });
                     ui.horizontal(|ui| {
-                        go = ui.button(self.i18n.tr("retire-submit")).clicked();
-                        cancel = ui.button(self.i18n.tr("cmd-cancel")).clicked();
+                        let big = egui::vec2(160.0, 48.0);
+                        go = ui
+                            .add(egui::Button::new(self.i18n.tr("retire-submit")).min_size(big))
+                            .clicked();
+                        cancel = ui
+                            .add(egui::Button::new(self.i18n.tr("cmd-cancel")).min_size(big))
+                            .clicked();
                     });
                 });
             if go {

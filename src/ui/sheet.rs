@@ -1,5 +1,6 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
-//! container, new case, new pallet, remove mode, move mode, undo, confirm, cancel, ...), so a
+//! container, new case, new pallet, remove mode, move mode, undo, confirm, cancel, print and
+//! reprint label, replace, relabel, unpack, decommission, ...), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
 //! rectangles, captions use the PDF's built-in Helvetica), which needs no font or PDF crate.
 //!
@@ -19,6 +20,12 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("UNDO", "cmd-undo"),
     ("CONFIRM", "cmd-confirm"),
     ("CANCEL", "cmd-cancel"),
+    ("PRINT", "cmd-print-label"),
+    ("REPRINT", "cmd-reprint-label"),
+    ("REPLACE", "cmd-replace"),
+    ("RELABEL", "cmd-relabel"),
+    ("UNPACK", "cmd-unpack"),
+    ("RETIRE", "cmd-retire"),
 ];
 
 /// The modules (true = bar) of a Code 128 barcode, quiet zones included.
@@ -59,7 +66,7 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
         let col = i % 2;
         let row = i / 2;
         #[allow(clippy::cast_precision_loss)] // small indices
-        let (x0, y0) = (50.0 + col as f64 * 260.0, 700.0 - row as f64 * 150.0);
+        let (x0, y0) = (50.0 + col as f64 * 260.0, 720.0 - row as f64 * 88.0);
         let code = format!("{}{name}", super::app::COMMAND_PREFIX);
         if let Some(modules) = code128_modules(&code) {
             content.push_str("0 g\n");
@@ -67,7 +74,7 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
                 if *bar {
                     #[allow(clippy::cast_precision_loss)]
                     let x = x0 + m as f64 * module;
-                    content.push_str(&format!("{x:.2} {y0:.2} {module:.2} 70 re f\n"));
+                    content.push_str(&format!("{x:.2} {y0:.2} {module:.2} 48 re f\n"));
                 }
             }
         }
@@ -78,13 +85,13 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
         content.push_str(&format!(
             "BT /F1 14 Tf {:.2} {:.2} Td ({}) Tj ET\n",
             x0,
-            y0 - 20.0,
+            y0 - 16.0,
             pdf_text(&caption, &english)
         ));
         content.push_str(&format!(
             "BT /F1 9 Tf {:.2} {:.2} Td ({}) Tj ET\n",
             x0,
-            y0 - 34.0,
+            y0 - 27.0,
             pdf_text(&code, &code)
         ));
     }

@@ -18,6 +18,18 @@ pub fn severity_colors(severity: Severity) -> (egui::Color32, egui::Color32) {
 impl PackbenchApp {
     /// The station screen.
     pub fn station_ui(&mut self, ui: &mut egui::Ui) {
+        // The command buttons and the manual scan field stay in view at the bottom, whatever
+        // the verdict, label and tree above them need.
+        egui::Panel::bottom("station-actions").show(ui, |ui| {
+            ui.add_space(4.0);
+            self.actions_ui(ui);
+        });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.station_main_ui(ui));
+    }
+
+    fn station_main_ui(&mut self, ui: &mut egui::Ui) {
         self.alerts_ui(ui);
         self.work_order_ui(ui);
         if self
@@ -29,17 +41,23 @@ impl PackbenchApp {
             self.training_ui(ui);
         }
         ui.separator();
-        // Left: what is being filled, the verdict and the actions; right: the live tree, using
+        // Left: what is being filled, the verdict and the label; right: the live tree, using
         // the full height (a 1366x768 bench screen shows ~15 tree rows).
         let half = (ui.available_width() / 2.0).floor();
         let height = ui.available_height();
         ui.horizontal_top(|ui| {
             let top_down = egui::Layout::top_down(egui::Align::Min);
             ui.allocate_ui_with_layout(egui::vec2(half, height), top_down, |ui| {
-                self.fill_ui(ui);
-                self.verdict_ui(ui);
-                ui.separator();
-                self.actions_ui(ui);
+                // Scrolls only when a label preview or a long verdict needs the room.
+                egui::ScrollArea::vertical()
+                    .id_salt("station-left")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        self.fill_ui(ui);
+                        self.verdict_ui(ui);
+                        self.labels_ui(ui);
+                        self.label_preview_ui(ui);
+                    });
             });
             let rest = egui::vec2(ui.available_width(), height);
             ui.allocate_ui_with_layout(rest, top_down, |ui| self.tree_panel_ui(ui));
@@ -109,21 +127,24 @@ impl PackbenchApp {
             });
             return;
         };
-        egui::Grid::new("work-order").num_columns(8).show(ui, |ui| {
-            ui.label(self.i18n.tr("wo-order"));
-            ui.strong(&wo.id);
-            ui.label(self.i18n.tr("wo-product"));
-            ui.strong(format!("{} ({})", wo.product, wo.gtin));
-            ui.label(self.i18n.tr("wo-batch"));
-            ui.strong(wo.lot.as_deref().unwrap_or("-"));
-            ui.label(self.i18n.tr("wo-expiry"));
-            ui.strong(wo.expiry.as_deref().unwrap_or("-"));
-            ui.end_row();
-            ui.label(self.i18n.tr("wo-spec"));
-            ui.strong(&wo.spec);
-            ui.label(self.i18n.tr("wo-mode"));
-            ui.strong(self.i18n.tr(&format!("mode-{}", self.snapshot.mode)));
-            ui.end_row();
+        // One line on a bench screen (wraps on a narrow one): the room goes to the verdict.
+        ui.horizontal_wrapped(|ui| {
+            let mode = self.i18n.tr(&format!("mode-{}", self.snapshot.mode));
+            for (id, value) in [
+                ("wo-order", wo.id.clone()),
+                ("wo-product", format!("{} ({})", wo.product, wo.gtin)),
+                ("wo-batch", wo.lot.clone().unwrap_or_else(|| "-".to_owned())),
+                (
+                    "wo-expiry",
+                    wo.expiry.clone().unwrap_or_else(|| "-".to_owned()),
+                ),
+                ("wo-spec", wo.spec.clone()),
+                ("wo-mode", mode),
+            ] {
+                ui.label(self.i18n.tr(id));
+                ui.strong(value);
+                ui.add_space(8.0);
+            }
         });
     }
 
@@ -206,16 +227,17 @@ impl PackbenchApp {
                     self.command_barcode(cmd);
                 }
             }
-            if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
-                if ui.button(self.i18n.tr("action-retire")).clicked() {
-                    self.open_retire(key.clone());
-                }
-                if ui.button(self.i18n.tr("action-unpack")).clicked() {
-                    self.send(Request::Unpack { scan: key.clone() });
-                }
-                if ui.button(self.i18n.tr("action-lookup")).clicked() {
-                    self.send(Request::Lookup { scan: key });
-                }
+            // Retire and unpack ask for the unit's scan (the flows): never the last scan by
+            // accident.
+            if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone())
+                && ui
+                    .add(
+                        egui::Button::new(self.i18n.tr("action-lookup"))
+                            .min_size(egui::vec2(110.0, 44.0)),
+                    )
+                    .clicked()
+            {
+                self.send(Request::Lookup { scan: key });
             }
         });
         ui.horizontal(|ui| {

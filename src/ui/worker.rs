@@ -89,6 +89,14 @@ pub struct Snapshot {
     pub users: Vec<(String, String, String)>,
     /// Station identity (SGLN of the read point).
     pub read_point: Option<String>,
+    /// The label printed and not yet scanned back (scan-to-verify), as a bracketed key.
+    pub label_awaiting_scan: Option<String>,
+    /// SSCCs left when the label ranges run low (the low-stock warning).
+    pub sscc_low_stock: Option<u64>,
+    /// The printer setting (`tcp:HOST:PORT`, `file:PATH`, `none`).
+    pub printer: Option<String>,
+    /// The label template setting (`4x6`, `a6`, `100x150`).
+    pub label_template: Option<String>,
 }
 
 /// What the worker sends back.
@@ -105,6 +113,13 @@ pub enum WorkerMessage {
     },
     /// A fresh view model.
     Snapshot(Box<Snapshot>),
+    /// The preview of a label just printed (rendered on the worker, never in the frame).
+    LabelPreview {
+        /// The label's bracketed key.
+        key: String,
+        /// The label, one pixel per printer dot.
+        image: std::sync::Arc<egui::ColorImage>,
+    },
 }
 
 /// The UI's end of the worker.
@@ -168,12 +183,18 @@ fn run(
                 } else if matches!(request, Request::Logout | Request::SelectWorkOrder { .. }) {
                     focus = None;
                 }
+                let preview = label_preview(&station, &request, &response);
                 let answer = WorkerMessage::Answer {
                     tag,
                     request,
                     response: Box::new(response),
                 };
                 if messages.send(answer).is_err() {
+                    return;
+                }
+                if let Some(p) = preview
+                    && messages.send(p).is_err()
+                {
                     return;
                 }
                 waker();
@@ -244,7 +265,35 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         outbox: station.outbox_counts(),
         users,
         read_point: station.setting("read_point"),
+        label_awaiting_scan: station.label_awaiting_scan(),
+        sscc_low_stock: station.sscc_low_stock(),
+        printer: station.setting("printer"),
+        label_template: station.setting("label_template"),
     }
+}
+
+/// After a label was printed: its preview image.
+fn label_preview(
+    station: &Station,
+    request: &Request,
+    response: &Response,
+) -> Option<WorkerMessage> {
+    if !response.ok
+        || !matches!(
+            request,
+            Request::PrintLabel { .. } | Request::ReprintLabel { .. }
+        )
+    {
+        return None;
+    }
+    let key = response.data.as_ref()?.get("key")?.as_str()?.to_owned();
+    let gray = station.label_preview(&key)?;
+    let size = [gray.width() as usize, gray.height() as usize];
+    let image = egui::ColorImage::from_gray(size, gray.as_raw());
+    Some(WorkerMessage::LabelPreview {
+        key,
+        image: std::sync::Arc::new(image),
+    })
 }
 
 /// An answer for a worker that is gone (shown as a storage failure).

@@ -1,0 +1,407 @@
+//! The rework flows driven by scans: replace a damaged unit (scan old, scan new), relabel a
+//! container (scan old label, scan new label), unpack a whole container (with a confirmation
+//! step), decommission / reject / destroy / sample (scan, then the reason picker of the retire
+//! dialog), and reprint a label with a reason. Each flow collects its scans, shows what it will
+//! do, and sends one station [`Request`] on Confirm (button or the `PBCMD:CONFIRM` barcode);
+//! the station asks for a supervisor signature where the rules demand it.
+
+use super::app::PackbenchApp;
+use crate::domain::RemovalReason;
+use crate::station::Request;
+
+/// Why a label is printed again (audited with the reprint; the code is stored, not the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReprintReason {
+    /// The label is torn, smeared or unreadable.
+    Damaged,
+    /// The printer jammed or printed nothing usable.
+    PrinterJam,
+    /// The label was lost before it was applied.
+    Lost,
+    /// Anything else.
+    Other,
+}
+
+impl ReprintReason {
+    /// Every reason, in picker order.
+    pub const ALL: [Self; 4] = [Self::Damaged, Self::PrinterJam, Self::Lost, Self::Other];
+
+    /// The stable code recorded in the audit trail.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Damaged => "label_damaged",
+            Self::PrinterJam => "printer_jam",
+            Self::Lost => "label_lost",
+            Self::Other => "other",
+        }
+    }
+
+    /// The Fluent id of its caption.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Damaged => "reprint-reason-damaged",
+            Self::PrinterJam => "reprint-reason-jam",
+            Self::Lost => "reprint-reason-lost",
+            Self::Other => "reprint-reason-other",
+        }
+    }
+}
+
+/// A multi-step flow in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flow {
+    /// Replace a damaged unit in its container.
+    Replace {
+        /// The damaged unit (first scan).
+        damaged: Option<String>,
+        /// Its replacement (second scan).
+        replacement: Option<String>,
+        /// Why the damaged unit leaves.
+        reason: RemovalReason,
+        /// Destroy it instead of decommissioning it.
+        destroy: bool,
+    },
+    /// Give a container a new SSCC label.
+    Relabel {
+        /// The old label (first scan).
+        old: Option<String>,
+        /// The new label (second scan).
+        new: Option<String>,
+    },
+    /// Empty a whole container (asks for confirmation).
+    Unpack {
+        /// The container.
+        container: Option<String>,
+    },
+    /// Decommission / reject / destroy / sample: waits for the unit, then opens the retire
+    /// dialog with its reason picker.
+    Retire,
+    /// Print a label again, with a reason.
+    Reprint {
+        /// The label's SSCC.
+        sscc: Option<String>,
+        /// Why.
+        reason: ReprintReason,
+    },
+}
+
+impl Flow {
+    /// The Fluent id of the flow's title.
+    pub fn title_id(&self) -> &'static str {
+        match self {
+            Self::Replace { .. } => "flow-replace-title",
+            Self::Relabel { .. } => "flow-relabel-title",
+            Self::Unpack { .. } => "flow-unpack-title",
+            Self::Retire => "flow-retire-title",
+            Self::Reprint { .. } => "flow-reprint-title",
+        }
+    }
+
+    /// The Fluent id of what the packer must do next.
+    pub fn prompt_id(&self) -> &'static str {
+        match self {
+            Self::Replace { damaged: None, .. } => "flow-scan-damaged",
+            Self::Replace {
+                replacement: None, ..
+            } => "flow-scan-replacement",
+            Self::Relabel { old: None, .. } => "flow-scan-old-label",
+            Self::Relabel { new: None, .. } => "flow-scan-new-label",
+            Self::Unpack { container: None } => "flow-scan-container",
+            Self::Retire => "flow-scan-unit",
+            Self::Reprint { sscc: None, .. } => "flow-scan-label",
+            Self::Unpack { .. } => "flow-unpack-question",
+            _ => "flow-confirm-hint",
+        }
+    }
+
+    /// Takes a scan; `false` when the flow already has everything.
+    pub fn take_scan(&mut self, scan: &str) -> bool {
+        let slot = match self {
+            Self::Replace {
+                damaged: d @ None, ..
+            } => d,
+            Self::Replace {
+                replacement: r @ None,
+                ..
+            } => r,
+            Self::Relabel { old: o @ None, .. } => o,
+            Self::Relabel { new: n @ None, .. } => n,
+            Self::Unpack {
+                container: c @ None,
+            } => c,
+            Self::Reprint { sscc: s @ None, .. } => s,
+            _ => return false,
+        };
+        *slot = Some(scan.to_owned());
+        true
+    }
+
+    /// The station command once every scan is in (`None` while one is missing).
+    pub fn request(&self) -> Option<Request> {
+        match self {
+            Self::Replace {
+                damaged: Some(damaged),
+                replacement: Some(replacement),
+                reason,
+                destroy,
+            } => Some(Request::Replace {
+                damaged: damaged.clone(),
+                replacement: replacement.clone(),
+                reason: Some(*reason),
+                destroy: *destroy,
+                signature: None,
+            }),
+            Self::Relabel {
+                old: Some(old),
+                new: Some(new),
+            } => Some(Request::Relabel {
+                old: old.clone(),
+                new: new.clone(),
+            }),
+            Self::Unpack {
+                container: Some(scan),
+            } => Some(Request::Unpack { scan: scan.clone() }),
+            Self::Reprint {
+                sscc: Some(scan),
+                reason,
+            } => Some(Request::ReprintLabel {
+                scan: scan.clone(),
+                reason: reason.code().to_owned(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The scans collected so far, with the Fluent id of their caption.
+    pub fn collected(&self) -> Vec<(&'static str, &str)> {
+        let pairs: [(&'static str, &Option<String>); 2] = match self {
+            Self::Replace {
+                damaged,
+                replacement,
+                ..
+            } => [("flow-damaged", damaged), ("flow-replacement", replacement)],
+            Self::Relabel { old, new } => [("flow-old-label", old), ("flow-new-label", new)],
+            Self::Unpack { container } => [("flow-container", container), ("", &None)],
+            Self::Reprint { sscc, .. } => [("flow-label", sscc), ("", &None)],
+            Self::Retire => [("", &None), ("", &None)],
+        };
+        pairs
+            .into_iter()
+            .filter_map(|(id, v)| v.as_deref().map(|v| (id, v)))
+            .collect()
+    }
+}
+
+/// The flow a command barcode starts, if it is one of the flow commands.
+pub fn flow_for_command(command: &str) -> Option<Flow> {
+    Some(match command {
+        "REPLACE" => Flow::Replace {
+            damaged: None,
+            replacement: None,
+            reason: RemovalReason::Damaged,
+            destroy: false,
+        },
+        "RELABEL" => Flow::Relabel {
+            old: None,
+            new: None,
+        },
+        "UNPACK" => Flow::Unpack { container: None },
+        "RETIRE" => Flow::Retire,
+        "REPRINT" => Flow::Reprint {
+            sscc: None,
+            reason: ReprintReason::Damaged,
+        },
+        _ => return None,
+    })
+}
+
+const BIG: egui::Vec2 = egui::vec2(160.0, 48.0);
+
+impl PackbenchApp {
+    /// Gives a scan to the open flow; `true` when the flow took it.
+    pub(crate) fn flow_scan(&mut self, scan: &str) -> bool {
+        match &mut self.flow {
+            Some(Flow::Retire) => {
+                self.flow = None;
+                self.open_retire(scan.to_owned());
+                true
+            }
+            Some(flow) => flow.take_scan(scan),
+            None => false,
+        }
+    }
+
+    /// Sends the open flow's command if it is complete (Confirm); `true` when one was sent.
+    pub(crate) fn flow_confirm(&mut self) -> bool {
+        let Some(request) = self.flow.as_ref().and_then(Flow::request) else {
+            return false;
+        };
+        self.flow = None;
+        self.send(request);
+        true
+    }
+
+    /// Opens the unpack confirmation for a container already known (e.g. the last scan).
+    pub fn open_unpack(&mut self, container: String) {
+        self.flow = Some(Flow::Unpack {
+            container: Some(container),
+        });
+    }
+
+    /// Opens the reprint dialog for a label already known (e.g. the label just printed).
+    pub fn open_reprint(&mut self, sscc: Option<String>) {
+        self.flow = Some(Flow::Reprint {
+            sscc,
+            reason: ReprintReason::Damaged,
+        });
+    }
+
+    /// The window of the open flow.
+    pub(crate) fn flow_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut flow) = self.flow.take() else {
+            return;
+        };
+        let mut confirm = false;
+        let mut cancel = false;
+        egui::Window::new(self.i18n.tr(flow.title_id()))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0))
+            .show(ctx, |ui| {
+                for (id, value) in flow.collected() {
+                    ui.horizontal(|ui| {
+                        ui.label(self.i18n.tr(id));
+                        ui.monospace(value);
+                    });
+                }
+                ui.label(
+                    egui::RichText::new(self.i18n.tr(flow.prompt_id()))
+                        .size(24.0)
+                        .strong(),
+                );
+                match &mut flow {
+                    Flow::Replace {
+                        reason, destroy, ..
+                    } => {
+                        ui.label(self.i18n.tr("retire-reason"));
+                        ui.horizontal_wrapped(|ui| {
+                            for r in [
+                                RemovalReason::Damaged,
+                                RemovalReason::Expired,
+                                RemovalReason::Rejected,
+                                RemovalReason::Other,
+                            ] {
+                                let id = format!("removal-{}", r.code().replace('_', "-"));
+                                if ui
+                                    .add(
+                                        egui::Button::new(self.i18n.tr(&id))
+                                            .selected(*reason == r)
+                                            .min_size(egui::vec2(120.0, 40.0)),
+                                    )
+                                    .clicked()
+                                {
+                                    *reason = r;
+                                }
+                            }
+                        });
+                        ui.checkbox(destroy, self.i18n.tr("flow-destroy-damaged"));
+                    }
+                    Flow::Reprint { reason, .. } => {
+                        ui.label(self.i18n.tr("retire-reason"));
+                        ui.horizontal_wrapped(|ui| {
+                            for r in ReprintReason::ALL {
+                                if ui
+                                    .add(
+                                        egui::Button::new(self.i18n.tr(r.message_id()))
+                                            .selected(*reason == r)
+                                            .min_size(egui::vec2(120.0, 40.0)),
+                                    )
+                                    .clicked()
+                                {
+                                    *reason = r;
+                                }
+                            }
+                        });
+                    }
+                    _ => {}
+                }
+                ui.horizontal(|ui| {
+                    let ready = flow.request().is_some();
+                    confirm = ui
+                        .add_enabled(
+                            ready,
+                            egui::Button::new(self.i18n.tr("cmd-confirm")).min_size(BIG),
+                        )
+                        .clicked();
+                    cancel = ui
+                        .add(egui::Button::new(self.i18n.tr("cmd-cancel")).min_size(BIG))
+                        .clicked();
+                });
+                ui.label(self.i18n.tr("flow-barcode-hint"));
+            });
+        if cancel {
+            return;
+        }
+        self.flow = Some(flow);
+        if confirm {
+            self.flow_confirm();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_collects_two_scans_then_builds_the_request() {
+        let mut flow = flow_for_command("REPLACE").unwrap();
+        assert_eq!(flow.prompt_id(), "flow-scan-damaged");
+        assert!(flow.request().is_none());
+        assert!(flow.take_scan("(01)09506000134352(21)A"));
+        assert_eq!(flow.prompt_id(), "flow-scan-replacement");
+        assert!(flow.take_scan("(01)09506000134352(21)B"));
+        assert!(!flow.take_scan("(01)09506000134352(21)C"), "full");
+        assert_eq!(
+            flow.request(),
+            Some(Request::Replace {
+                damaged: "(01)09506000134352(21)A".into(),
+                replacement: "(01)09506000134352(21)B".into(),
+                reason: Some(RemovalReason::Damaged),
+                destroy: false,
+                signature: None,
+            })
+        );
+    }
+
+    #[test]
+    fn relabel_unpack_and_reprint_build_their_requests() {
+        let mut relabel = flow_for_command("RELABEL").unwrap();
+        relabel.take_scan("(00)095060000000000015");
+        assert!(relabel.request().is_none());
+        relabel.take_scan("(00)095060000000001012");
+        assert_eq!(
+            relabel.request(),
+            Some(Request::Relabel {
+                old: "(00)095060000000000015".into(),
+                new: "(00)095060000000001012".into(),
+            })
+        );
+        let mut unpack = flow_for_command("UNPACK").unwrap();
+        assert_eq!(unpack.prompt_id(), "flow-scan-container");
+        unpack.take_scan("(00)095060000000000015");
+        assert_eq!(unpack.prompt_id(), "flow-unpack-question");
+        assert!(matches!(unpack.request(), Some(Request::Unpack { .. })));
+        let mut reprint = flow_for_command("REPRINT").unwrap();
+        reprint.take_scan("(00)095060000000000015");
+        assert_eq!(
+            reprint.request(),
+            Some(Request::ReprintLabel {
+                scan: "(00)095060000000000015".into(),
+                reason: "label_damaged".into(),
+            })
+        );
+        assert!(flow_for_command("RETIRE").unwrap().request().is_none());
+        assert!(flow_for_command("NOPE").is_none());
+    }
+}
