@@ -44,7 +44,8 @@ pub fn datamatrix(data: &str, module_px: u32) -> Result<GrayImage, RenderError> 
     let module = module_px.max(1);
     let quiet = 2 * module;
     let (w, h) = (matrix.width(), matrix.height());
-    let mut img = GrayImage::from_pixel(w * module + 2 * quiet, h * module + 2 * quiet, Luma([255]));
+    let mut img =
+        GrayImage::from_pixel(w * module + 2 * quiet, h * module + 2 * quiet, Luma([255]));
     for y in 0..h {
         for x in 0..w {
             if matrix.get(x, y) {

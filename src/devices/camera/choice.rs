@@ -112,7 +112,9 @@ impl CameraChoice {
     pub fn source(&self) -> Result<Option<Box<dyn FrameSource>>, DeviceError> {
         Ok(match self {
             Self::None => None,
-            Self::Webcam { index, resolution } => Some(Box::new(webcam_source(*index, *resolution))),
+            Self::Webcam { index, resolution } => {
+                Some(Box::new(webcam_source(*index, *resolution)))
+            }
             Self::Folder { path, fps } => {
                 Some(Box::new(FolderFrames::open(path, "", *fps)?.looping(true)))
             }
@@ -146,7 +148,13 @@ mod tests {
                 resolution: None
             })
         );
-        for bad in ["webcam x", "webcam 0 1280", "folder ", "camera 1", "webcam 0 1x1 z"] {
+        for bad in [
+            "webcam x",
+            "webcam 0 1280",
+            "folder ",
+            "camera 1",
+            "webcam 0 1x1 z",
+        ] {
             assert_eq!(
                 bad.parse::<CameraChoice>(),
                 Err(CameraChoiceError(bad.to_owned()))
@@ -176,7 +184,9 @@ mod tests {
 
     #[test]
     fn a_missing_folder_is_an_open_error() {
-        let choice: CameraChoice = "folder /nonexistent/packbench-frames".parse().expect("parse");
+        let choice: CameraChoice = "folder /nonexistent/packbench-frames"
+            .parse()
+            .expect("parse");
         let err = choice.source().err().expect("error");
         assert_eq!(err.code(), "CAMERA_OPEN");
         assert!(CameraChoice::None.source().expect("none").is_none());

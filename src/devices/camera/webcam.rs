@@ -321,7 +321,10 @@ mod tests {
                     available
                 }
             );
-            assert_eq!(err.to_string(), format!("no camera at index 97 ({available} found)"));
+            assert_eq!(
+                err.to_string(),
+                format!("no camera at index 97 ({available} found)")
+            );
         } else {
             assert_eq!(err.code(), "WEBCAM_NOT_BUILT");
         }
