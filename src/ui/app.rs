@@ -23,6 +23,8 @@ pub enum Screen {
     Settings,
     /// User administration.
     Users,
+    /// The camera panel (live preview, layer reads, image files).
+    Camera,
 }
 
 /// The last verdict, shown in the banner.
@@ -138,6 +140,8 @@ pub struct PackbenchApp {
     /// The last training pack scanned from the training panel.
     pub training_next: u32,
     sound: super::sound::Sounds,
+    /// Scanners and camera: settings, workers, the last layer read.
+    pub devices: super::devices_state::Devices,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -183,6 +187,7 @@ impl PackbenchApp {
             queue: Vec::new(),
             training_next: 0,
             sound: super::sound::Sounds::default(),
+            devices: super::devices_state::Devices::default(),
         }
     }
 
@@ -193,7 +198,10 @@ impl PackbenchApp {
 
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
-        !self.in_flight.is_empty() || !self.queue.is_empty() || self.awaiting_snapshot
+        !self.in_flight.is_empty()
+            || !self.queue.is_empty()
+            || self.awaiting_snapshot
+            || self.devices.is_busy()
     }
 
     /// Switches the language at run time.
@@ -232,6 +240,9 @@ impl PackbenchApp {
             self.command_barcode(command);
             return;
         }
+        if self.wizard_takes_wedge_scan(data) {
+            return;
+        }
         if self.snapshot.user.is_none() {
             self.show_verdict(Severity::Refused, ReasonCode::NotLoggedIn, None, None);
             return;
@@ -260,6 +271,14 @@ impl PackbenchApp {
                 mode: command.to_ascii_lowercase(),
             },
             "UNDO" => Request::Undo { signature: None },
+            "PACKALL" => {
+                self.pack_all_seen();
+                return;
+            }
+            "VERIFYLAYER" => {
+                self.verify_layer();
+                return;
+            }
             "CONFIRM" => {
                 self.confirm_move = None;
                 Request::Confirm
@@ -289,6 +308,7 @@ impl PackbenchApp {
             };
             self.on_message(msg);
         }
+        self.devices_logic(ctx);
         self.auto_logout(ctx);
         self.flush();
         if self.is_busy() {

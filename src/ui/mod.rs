@@ -9,6 +9,9 @@
 
 pub mod app;
 pub mod demo;
+mod devices_panel;
+pub mod devices_settings;
+pub mod devices_state;
 pub mod files;
 pub mod fonts;
 pub mod i18n;

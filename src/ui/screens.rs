@@ -44,10 +44,12 @@ impl PackbenchApp {
                     Screen::Lookup => self.lookup_ui(ui),
                     Screen::Settings => self.settings_ui(ui),
                     Screen::Users => self.users_ui(ui),
+                    Screen::Camera => self.camera_ui(ui),
                 }
             }
         });
         self.dialogs_ui(ui.ctx());
+        self.wizard_ui(ui.ctx());
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
@@ -58,6 +60,7 @@ impl PackbenchApp {
                 for (screen, id) in [
                     (Screen::Station, "nav-station"),
                     (Screen::Lookup, "nav-lookup"),
+                    (Screen::Camera, "nav-camera"),
                     (Screen::Settings, "nav-settings"),
                 ] {
                     if ui
@@ -116,7 +119,7 @@ impl PackbenchApp {
                 ],
             ));
             ui.separator();
-            ui.label(self.i18n.tr("status-devices"));
+            ui.label(self.devices_status_text());
             if let Some(rp) = &self.snapshot.read_point {
                 ui.separator();
                 ui.label(rp);
@@ -335,7 +338,7 @@ impl PackbenchApp {
                 });
             }
         });
-        ui.label(self.i18n.tr("settings-devices-later"));
+        self.devices_settings_ui(ui);
     }
 
     fn users_ui(&mut self, ui: &mut egui::Ui) {
