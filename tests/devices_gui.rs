@@ -74,7 +74,8 @@ fn wedge_scan(h: &mut Harness<'static, PackbenchApp>, data: &str) {
 
 fn click(h: &mut Harness<'static, PackbenchApp>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
-    h.run_steps(1);
+    // A window opened by the click is measured on its first frame and shown on the next.
+    h.run_steps(3);
 }
 
 fn marks(app: &PackbenchApp) -> (usize, usize, usize) {
