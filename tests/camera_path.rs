@@ -403,9 +403,10 @@ fn an_unplugged_camera_is_reopened_with_backoff() {
         "{log:?}"
     );
     assert!(log.contains(&"frame 4".to_owned()), "{log:?}");
-    // Waits grew between failed attempts: 20 ms, then 40 ms (capped), then 40 ms.
+    // Waits grew after the loss and each failed attempt: 20 ms, then 40 ms, then 40 ms (capped).
     let at = opened_at.lock().expect("lock").clone();
     let gap = |i: usize| at[i + 1].duration_since(at[i]);
-    assert!(gap(1) >= Duration::from_millis(20), "{:?}", gap(1));
+    assert!(gap(0) >= Duration::from_millis(20), "{:?}", gap(0));
+    assert!(gap(1) >= Duration::from_millis(40), "{:?}", gap(1));
     assert!(gap(2) >= Duration::from_millis(40), "{:?}", gap(2));
 }
