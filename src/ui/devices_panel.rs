@@ -118,8 +118,10 @@ impl PackbenchApp {
             return;
         };
         let size = texture.size_vec2();
+        // Fit the screen: at most two thirds of the width and the height left.
         let max_w = (ui.available_width() * 0.65).max(200.0);
-        let scale = (max_w / size.x).min(1.5);
+        let max_h = ui.available_height().max(150.0);
+        let scale = (max_w / size.x).min(max_h / size.y).min(1.5);
         let (rect, _) = ui.allocate_exact_size(size * scale, egui::Sense::hover());
         let painter = ui.painter_at(rect);
         painter.image(
