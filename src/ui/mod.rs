@@ -12,6 +12,7 @@ pub mod demo;
 mod devices_panel;
 pub mod devices_settings;
 pub mod devices_state;
+mod devices_wizard;
 pub mod files;
 pub mod fonts;
 pub mod i18n;
