@@ -47,6 +47,7 @@ fn config(name: &str) -> CameraConfig {
         name: name.to_owned(),
         reader: LayerReader::new(Some(24), None),
         roi: None,
+        decode_interval_ms: 0,
     }
 }
 
@@ -287,4 +288,125 @@ fn a_layer_read_packs_a_case_and_verifies_completeness() {
     assert_eq!(check.seen_recorded.len(), 22);
     assert_eq!(check.recorded_not_seen.len(), 2);
     assert_eq!(check.seen_not_recorded, ["(01)05412345432289(21)FOREIGN"]);
+}
+
+/// A camera that delivers `frames` frames and is then unplugged.
+struct Unplugging {
+    image: image::GrayImage,
+    frames: u64,
+    next_id: u64,
+}
+
+impl FrameSource for Unplugging {
+    fn name(&self) -> String {
+        "unplugging".to_owned()
+    }
+
+    fn next_frame(&mut self) -> Result<Option<Frame>, DeviceError> {
+        if self.next_id == self.frames {
+            return Err(DeviceError::CameraUnplugged {
+                camera: "unplugging".to_owned(),
+                reason: "No such device (os error 19)".to_owned(),
+            });
+        }
+        // Paced like a camera, so the decoder sees every frame.
+        std::thread::sleep(Duration::from_millis(5));
+        let id = self.next_id;
+        self.next_id += 1;
+        Ok(Some(Frame {
+            id,
+            image: self.image.clone(),
+            captured: Instant::now(),
+        }))
+    }
+}
+
+#[test]
+fn an_unplugged_camera_is_reopened_with_backoff() {
+    use packbench::devices::camera::{Backoff, Reconnecting};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let image = load_gray(&Path::new(IMAGES).join("multi_01_grid4x6_1280x960.png")).expect("png");
+    // Attempt 1 opens; the camera is unplugged after 2 frames; attempts 2 and 3 find nothing
+    // (cable out); attempt 4 finds it back; after 2 more frames the test source ends for good
+    // (attempt 5 hands over the frame folder, which ends).
+    let attempts = Arc::new(AtomicU32::new(0));
+    let opened_at = Arc::new(Mutex::new(Vec::new()));
+    let opener = {
+        let attempts = Arc::clone(&attempts);
+        let opened_at = Arc::clone(&opened_at);
+        move || -> Result<Box<dyn FrameSource>, DeviceError> {
+            let n = attempts.fetch_add(1, Ordering::SeqCst) + 1;
+            opened_at.lock().expect("lock").push(Instant::now());
+            match n {
+                2 | 3 => Err(DeviceError::NoCamera {
+                    index: 0,
+                    available: 0,
+                }),
+                5 => Ok(Box::new(
+                    FolderFrames::open(Path::new(IMAGES), "multi_01_", 0.0).expect("folder"),
+                )),
+                _ => Ok(Box::new(Unplugging {
+                    image: image.clone(),
+                    frames: 2,
+                    next_id: 0,
+                })),
+            }
+        }
+    };
+    let source = Reconnecting::new("replug", Box::new(opener)).with_backoff(Backoff {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(40),
+    });
+    let (sink, events) = EventSink::channel();
+    let worker = CameraWorker::spawn(Box::new(source), config("replug"), sink).expect("worker");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut log = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left).expect("camera messages in time") {
+            DeviceEvent::Layer(layer) => log.push(format!("frame {}", layer.frame_id)),
+            DeviceEvent::Error { error, .. } => log.push(error.code().to_owned()),
+            DeviceEvent::Status { status, .. } => {
+                log.push(format!("{status:?}"));
+                if status == DeviceStatus::Stopped {
+                    break;
+                }
+            }
+            DeviceEvent::Scan(_) => {}
+        }
+    }
+    let stats = worker.stop();
+    assert_eq!(attempts.load(Ordering::SeqCst), 5);
+    // Frame ids run on across reopenings: 2 + 2 + 1 frames.
+    assert_eq!(stats.captured, 5);
+    let statuses: Vec<&str> = log
+        .iter()
+        .map(String::as_str)
+        .filter(|e| !e.starts_with("frame"))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Open",
+            "CAMERA_UNPLUGGED",
+            "Lost",
+            "NO_CAMERA",
+            "NO_CAMERA",
+            "Open",
+            "CAMERA_UNPLUGGED",
+            "Lost",
+            "Open",
+            "Stopped"
+        ],
+        "{log:?}"
+    );
+    assert!(log.contains(&"frame 4".to_owned()), "{log:?}");
+    // Waits grew after the loss and each failed attempt: 20 ms, then 40 ms, then 40 ms (capped).
+    let at = opened_at.lock().expect("lock").clone();
+    let gap = |i: usize| at[i + 1].duration_since(at[i]);
+    assert!(gap(0) >= Duration::from_millis(20), "{:?}", gap(0));
+    assert!(gap(1) >= Duration::from_millis(40), "{:?}", gap(1));
+    assert!(gap(2) >= Duration::from_millis(40), "{:?}", gap(2));
 }

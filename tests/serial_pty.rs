@@ -256,3 +256,89 @@ fn an_absent_port_is_reported_once_and_the_worker_stops_on_request() {
         "{rest:?}"
     );
 }
+
+/// `packbench station --headless --serial PTY`: scans typed into the pseudo-terminal run as
+/// station commands next to the JSON lines on stdin, answered with their source.
+#[test]
+fn the_headless_station_takes_scans_from_a_serial_port() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut master, _slave, path) = pty();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .args(["station", "--headless", "--data-dir"])
+        .arg(dir.path())
+        .arg("--serial")
+        .arg(format!("{}:9600", path.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, lines) = std::sync::mpsc::channel::<serde_json::Value>();
+    std::thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                let value = serde_json::from_str(&line).expect("a JSON line");
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("thread");
+    let next = || lines.recv_timeout(TIMEOUT).expect("an answer in time");
+    let setup = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/scenarios/_setup.jsonl"
+    ))
+    .expect("setup");
+    stdin.write_all(setup.as_bytes()).expect("setup lines");
+    stdin
+        .write_all(b"{\"cmd\":\"scan\",\"data\":\"(00)095060000000000015\"}\n")
+        .expect("case");
+    let expected = setup.lines().filter(|l| !l.trim().is_empty()).count() + 1;
+    let mut answers = 0;
+    let mut open = false;
+    while answers < expected || !open {
+        let v = next();
+        if v["status"] == "open" {
+            assert!(
+                v["device"].as_str().is_some_and(|d| d.contains("serial-1")),
+                "{v}"
+            );
+            open = true;
+        } else if v.get("ok").is_some() {
+            assert_eq!(v["ok"], true, "{v}");
+            answers += 1;
+        }
+    }
+    // Two packs from the scanner (AIM + real GS, CR-terminated), one of another product.
+    master
+        .write_all(b"]d201095060001343521727123110LOT42\x1d21SN0001\r")
+        .expect("write");
+    master
+        .write_all(b"]d201095060001343691727123110LOT42\x1d21SN0002\r")
+        .expect("write");
+    let first = next();
+    assert_eq!(first["code"], "OK", "{first}");
+    assert!(
+        first["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("serial-1")),
+        "{first}"
+    );
+    let second = next();
+    assert_eq!(second["code"], "WRONG_PRODUCT", "{second}");
+    // Stdin still works meanwhile, and ending it ends the session.
+    stdin.write_all(b"{\"cmd\":\"status\"}\n").expect("status");
+    let status = next();
+    assert_eq!(status["ok"], true, "{status}");
+    drop(stdin);
+    let exit = child.wait().expect("exit");
+    assert!(exit.success(), "{exit:?}");
+}

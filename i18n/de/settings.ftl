@@ -6,7 +6,6 @@ settings-mute = Töne aus
 settings-wedge-gap = Scanner: längste Pause zwischen Tasten
 settings-auto-logout = Abmelden nach Inaktivität
 settings-read-point = Stationskennung (SGLN)
-settings-devices-later = Serielle Scanner und Kamera werden hier eingestellt, sobald ihre Treiber installiert sind.
 users-title = Benutzer
 users-create = Benutzer anlegen
 settings-section-station = Stationskennung

@@ -10,7 +10,6 @@ nav-logout = Abmelden
 sheet-title = packbench Befehls-Barcodes
 status-db-ok = Datenbank: lokal, OK
 status-sync = Sync: { $queued } wartend · { $sent } gesendet · { $failed } fehlgeschlagen
-status-devices = Scanner: Tastatur
 status-latency = Letztes Ergebnis: { $ms } ms
 role-packer = Packer
 role-supervisor = Supervisor

@@ -6,7 +6,6 @@ settings-mute = Mute sounds
 settings-wedge-gap = Scanner: longest pause between keys
 settings-auto-logout = Log out after inactivity
 settings-read-point = Station identity (SGLN)
-settings-devices-later = Serial scanners and the camera are configured here once their drivers are installed.
 users-title = Users
 users-create = Create user
 settings-section-station = Station identity

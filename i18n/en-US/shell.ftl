@@ -10,7 +10,6 @@ nav-logout = Log out
 sheet-title = packbench command barcodes
 status-db-ok = Database: local, OK
 status-sync = Sync: { $queued } queued · { $sent } sent · { $failed } failed
-status-devices = Scanner: keyboard
 status-latency = Last verdict: { $ms } ms
 role-packer = Packer
 role-supervisor = Supervisor

@@ -6,7 +6,6 @@ settings-mute = Silenciar sonidos
 settings-wedge-gap = Escáner: pausa máxima entre teclas
 settings-auto-logout = Cerrar sesión tras inactividad
 settings-read-point = Identidad de la estación (SGLN)
-settings-devices-later = Los escáneres serie y la cámara se configuran aquí cuando estén instalados sus controladores.
 users-title = Usuarios
 users-create = Crear usuario
 settings-section-station = Identidad del puesto

@@ -6,7 +6,6 @@ settings-mute = Couper le son
 settings-wedge-gap = Scanner : pause maximale entre touches
 settings-auto-logout = Déconnexion après inactivité
 settings-read-point = Identité du poste (SGLN)
-settings-devices-later = Les scanners série et la caméra se règlent ici une fois leurs pilotes installés.
 users-title = Utilisateurs
 users-create = Créer l'utilisateur
 settings-section-station = Identité du poste

@@ -10,7 +10,6 @@ nav-logout = Se déconnecter
 sheet-title = Codes-barres de commande packbench
 status-db-ok = Base de données : locale, OK
 status-sync = Synchro : { $queued } en attente · { $sent } envoyés · { $failed } en échec
-status-devices = Scanner : clavier
 status-latency = Dernier verdict : { $ms } ms
 role-packer = Emballeur
 role-supervisor = Superviseur

@@ -6,7 +6,6 @@ settings-mute = Tắt âm thanh
 settings-wedge-gap = Máy quét: khoảng nghỉ tối đa giữa các phím
 settings-auto-logout = Đăng xuất khi không hoạt động
 settings-read-point = Định danh trạm (SGLN)
-settings-devices-later = Máy quét nối tiếp và camera được cấu hình tại đây khi đã cài trình điều khiển.
 users-title = Người dùng
 users-create = Tạo người dùng
 settings-section-station = Định danh trạm

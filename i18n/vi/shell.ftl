@@ -10,7 +10,6 @@ nav-logout = Đăng xuất
 sheet-title = Mã vạch lệnh packbench
 status-db-ok = Cơ sở dữ liệu: cục bộ, tốt
 status-sync = Đồng bộ: { $queued } chờ · { $sent } đã gửi · { $failed } lỗi
-status-devices = Máy quét: bàn phím
 status-latency = Kết quả gần nhất: { $ms } ms
 role-packer = Người đóng gói
 role-supervisor = Giám sát viên

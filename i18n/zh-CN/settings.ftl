@@ -6,7 +6,6 @@ settings-mute = 静音
 settings-wedge-gap = 扫描器：按键最长间隔
 settings-auto-logout = 闲置后退出
 settings-read-point = 工作站标识 (SGLN)
-settings-devices-later = 串口扫描器和摄像头在安装驱动后于此配置。
 users-title = 用户
 users-create = 创建用户
 settings-section-station = 工位标识

@@ -10,7 +10,6 @@ nav-logout = 退出登录
 sheet-title = packbench 命令条码
 status-db-ok = 数据库：本地，正常
 status-sync = 同步：{ $queued } 排队 · { $sent } 已发送 · { $failed } 失败
-status-devices = 扫描器：键盘
 status-latency = 上次结果：{ $ms } 毫秒
 role-packer = 包装员
 role-supervisor = 主管

@@ -4,6 +4,7 @@ pub mod decode;
 pub mod export;
 pub mod parse;
 pub mod station;
+pub mod station_serial;
 pub mod sync;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,9 @@ pub enum Command {
         /// Required: no window, protocol on stdin/stdout (see docs/automation.md).
         #[arg(long)]
         headless: bool,
+        /// Also take scans from a serial scanner: PATH or PATH:BAUD (repeatable).
+        #[arg(long, value_name = "PATH[:BAUD]")]
+        serial: Vec<String>,
     },
     /// Write the local EPCIS events as one EPCIS document.
     Export {
@@ -135,16 +139,28 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
     };
     match command {
         Command::Parse(args) => Ok(parse::run(args)),
-        Command::Station { headless } => {
+        Command::Station { headless, serial } => {
             if !headless {
                 return Err("only --headless is available for now".to_owned());
             }
+            let scanners = serial
+                .iter()
+                .enumerate()
+                .map(|(n, arg)| station_serial::serial_arg(arg, n + 1))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
             let mut station =
                 crate::station::Station::open(&data_dir(cli)?).map_err(|e| e.to_string())?;
-            let stdin = std::io::stdin();
-            let mut input = stdin.lock();
             let mut output = std::io::stdout().lock();
-            station::serve(&mut station, &mut input, &mut output).map_err(|e| e.to_string())?;
+            if scanners.is_empty() {
+                let stdin = std::io::stdin();
+                let mut input = stdin.lock();
+                station::serve(&mut station, &mut input, &mut output)
+            } else {
+                let input = std::io::BufReader::new(std::io::stdin());
+                station_serial::serve_with_serial(&mut station, input, &mut output, scanners)
+            }
+            .map_err(|e| e.to_string())?;
             Ok(ExitCode::from(EXIT_OK))
         }
         Command::Export {

@@ -97,6 +97,21 @@ pub fn parse_request(line: &[u8]) -> Result<Request, Box<Response>> {
     })
 }
 
+/// The answer to one input line (`None` for a blank line).
+pub fn answer(station: &mut Station, line: Line) -> Option<Response> {
+    Some(match line {
+        Line::TooLong(n) => Response::with_code(
+            ReasonCode::BadRequest,
+            Some(format!("line of {n} bytes is longer than {MAX_LINE_BYTES}")),
+        ),
+        Line::Text(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => return None,
+        Line::Text(bytes) => match parse_request(&bytes) {
+            Ok(req) => station.execute(req),
+            Err(r) => *r,
+        },
+    })
+}
+
 /// Runs the protocol until end of input. Returns Err only when stdout is gone.
 pub fn serve(
     station: &mut Station,
@@ -104,16 +119,8 @@ pub fn serve(
     output: &mut impl Write,
 ) -> std::io::Result<()> {
     while let Some(line) = read_line(input, MAX_LINE_BYTES)? {
-        let response = match line {
-            Line::TooLong(n) => Response::with_code(
-                ReasonCode::BadRequest,
-                Some(format!("line of {n} bytes is longer than {MAX_LINE_BYTES}")),
-            ),
-            Line::Text(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
-            Line::Text(bytes) => match parse_request(&bytes) {
-                Ok(req) => station.execute(req),
-                Err(r) => *r,
-            },
+        let Some(response) = answer(station, line) else {
+            continue;
         };
         let json = serde_json::to_string(&response).unwrap_or_else(|e| {
             format!(

@@ -63,6 +63,36 @@ pub enum DeviceError {
         /// Why.
         reason: String,
     },
+    /// No camera at the chosen index (none plugged in, or fewer than the index).
+    #[error("no camera at index {index} ({available} found)")]
+    NoCamera {
+        /// The index asked for.
+        index: u32,
+        /// How many cameras the system lists.
+        available: usize,
+    },
+    /// The camera is open in another program (or another window of this one).
+    #[error("camera {camera} is busy (open in another program?): {reason}")]
+    CameraBusy {
+        /// The camera.
+        camera: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The camera stopped delivering (cable pulled). Reopened with backoff when it comes back.
+    #[error("camera {camera} was unplugged or stopped: {reason}")]
+    CameraUnplugged {
+        /// The camera.
+        camera: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// This build has no webcam support (built without the `webcam` feature).
+    #[error("webcam {camera}: this build has no webcam support (feature `webcam`)")]
+    WebcamNotBuilt {
+        /// The camera asked for.
+        camera: String,
+    },
     /// One frame could not be read or decoded as an image; the next one is tried.
     #[error("frame {frame} of {camera} is unreadable: {reason}")]
     FrameUnreadable {
@@ -88,6 +118,10 @@ impl DeviceError {
             Self::Profile(_) => "PROFILE_MISMATCH",
             Self::CameraOpen { .. } => "CAMERA_OPEN",
             Self::FrameUnreadable { .. } => "FRAME_UNREADABLE",
+            Self::NoCamera { .. } => "NO_CAMERA",
+            Self::CameraBusy { .. } => "CAMERA_BUSY",
+            Self::CameraUnplugged { .. } => "CAMERA_UNPLUGGED",
+            Self::WebcamNotBuilt { .. } => "WEBCAM_NOT_BUILT",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`decode`]: barcode images → codes, with rxing as the decoder. It finds every code in a
 //!   frame (one label, or the whole top layer of an open case), so the camera worker and the
 //!   `packbench decode` command share one path.
+//! - [`render`]: GS1 DataMatrix symbols and layers drawn with rxing (test symbol, samples).
 //! - [`layer`]: a camera "layer read" — all codes of one frame compared with what a container
 //!   should hold (seen and recorded, seen but not recorded, recorded but not seen).
 //!
@@ -17,6 +18,7 @@ pub mod camera;
 pub mod decode;
 pub mod error;
 pub mod layer;
+pub mod render;
 pub mod scan;
 pub mod serial;
 

@@ -23,6 +23,8 @@ pub enum Screen {
     Settings,
     /// User administration.
     Users,
+    /// The camera panel (live preview, layer reads, image files).
+    Camera,
 }
 
 /// The last verdict, shown in the banner.
@@ -143,6 +145,8 @@ pub struct PackbenchApp {
     /// The last training pack scanned from the training panel.
     pub training_next: u32,
     sound: super::sound::Sounds,
+    /// Scanners and camera: settings, workers, the last layer read.
+    pub devices: super::devices_state::Devices,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -199,6 +203,7 @@ impl PackbenchApp {
             queue: Vec::new(),
             training_next: 0,
             sound: super::sound::Sounds::default(),
+            devices: super::devices_state::Devices::default(),
         }
     }
 
@@ -213,6 +218,7 @@ impl PackbenchApp {
             || !self.queue.is_empty()
             || self.awaiting_snapshot
             || self.sync.is_saving()
+            || self.devices.is_busy()
     }
 
     /// Switches the language at run time.
@@ -254,6 +260,9 @@ impl PackbenchApp {
             self.command_barcode(command);
             return;
         }
+        if self.wizard_takes_wedge_scan(data) {
+            return;
+        }
         if self.snapshot.user.is_none() {
             self.show_verdict(Severity::Refused, ReasonCode::NotLoggedIn, None, None);
             return;
@@ -285,6 +294,14 @@ impl PackbenchApp {
                 mode: command.to_ascii_lowercase(),
             },
             "UNDO" => Request::Undo { signature: None },
+            "PACKALL" => {
+                self.pack_all_seen();
+                return;
+            }
+            "VERIFYLAYER" => {
+                self.verify_layer();
+                return;
+            }
             "CONFIRM" => {
                 if self.flow_confirm() {
                     return;
@@ -328,6 +345,7 @@ impl PackbenchApp {
             };
             self.on_message(msg);
         }
+        self.devices_logic(ctx);
         self.auto_logout(ctx);
         self.labels_logic(ctx);
         self.sync_logic(ctx);

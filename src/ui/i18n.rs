@@ -29,6 +29,7 @@ pub const FILES: &[&str] = &[
     "lookup.ftl",
     "settings.ftl",
     "reasons.ftl",
+    "devices.ftl",
 ];
 
 macro_rules! locale_sources {
@@ -40,12 +41,13 @@ macro_rules! locale_sources {
             include_str!(concat!("../../i18n/", $loc, "/lookup.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/settings.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/reasons.ftl")),
+            include_str!(concat!("../../i18n/", $loc, "/devices.ftl")),
         ]
     };
 }
 
 /// The embedded `.ftl` sources of a shipped locale, in [`FILES`] order.
-pub fn sources(locale: &str) -> Option<[&'static str; 6]> {
+pub fn sources(locale: &str) -> Option<[&'static str; 7]> {
     Some(match locale {
         "en-US" => locale_sources!("en-US"),
         "vi" => locale_sources!("vi"),

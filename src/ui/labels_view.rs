@@ -182,13 +182,9 @@ impl PackbenchApp {
                     .inner_margin(10.0)
                     .show(ui, |ui| {
                         ui.set_min_width(ui.available_width());
-                        ui.label(
-                            egui::RichText::new(self.i18n.tr("label-print-failed"))
-                                .color(fg)
-                                .size(18.0)
-                                .strong(),
-                        );
-                        ui.horizontal(|ui| {
+                        // Retry first: on a 1366×768 screen the banner's lower part may be
+                        // scrolled away, the button must never be.
+                        ui.horizontal_top(|ui| {
                             if ui
                                 .add(
                                     egui::Button::new(self.i18n.tr("label-retry"))
@@ -198,7 +194,15 @@ impl PackbenchApp {
                             {
                                 self.retry_print();
                             }
-                            ui.label(egui::RichText::new(error).color(fg).small());
+                            ui.vertical(|ui| {
+                                ui.label(
+                                    egui::RichText::new(self.i18n.tr("label-print-failed"))
+                                        .color(fg)
+                                        .size(18.0)
+                                        .strong(),
+                                );
+                                ui.label(egui::RichText::new(error).color(fg).small());
+                            });
                         });
                     });
             }

@@ -9,6 +9,10 @@
 
 pub mod app;
 pub mod demo;
+mod devices_panel;
+pub mod devices_settings;
+pub mod devices_state;
+mod devices_wizard;
 pub mod files;
 pub mod flows;
 pub mod fonts;

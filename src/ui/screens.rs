@@ -45,10 +45,12 @@ impl PackbenchApp {
                     Screen::Lookup => self.lookup_ui(ui),
                     Screen::Settings => self.settings_ui(ui),
                     Screen::Users => self.users_ui(ui),
+                    Screen::Camera => self.camera_ui(ui),
                 }
             }
         });
         self.dialogs_ui(ui.ctx());
+        self.wizard_ui(ui.ctx());
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
@@ -59,6 +61,7 @@ impl PackbenchApp {
                 for (screen, id) in [
                     (Screen::Station, "nav-station"),
                     (Screen::Lookup, "nav-lookup"),
+                    (Screen::Camera, "nav-camera"),
                     (Screen::Settings, "nav-settings"),
                 ] {
                     if ui
@@ -81,8 +84,7 @@ impl PackbenchApp {
                     self.screen = Screen::Users;
                 }
                 if ui.button(self.i18n.tr("nav-command-sheet")).clicked() {
-                    let captions: Vec<(String, String)> = super::sheet::COMMANDS
-                        .iter()
+                    let captions: Vec<(String, String)> = super::sheet::sheet_commands()
                         .map(|(_, id)| (self.i18n.tr(id), super::i18n::I18n::english().tr(id)))
                         .collect();
                     super::files::save_sheet(super::sheet::pdf(

@@ -1,5 +1,6 @@
 //! The workstation's own settings file (`settings.json` in the platform config directory, see
-//! [`crate::cli::config_dir`]): station name, sounds, language, auto-logout, scanner timing.
+//! [`crate::cli::config_dir`]): station name, sounds, language, auto-logout, scanner timing,
+//! scanners and camera.
 //! Loaded at start, saved atomically (temporary file + rename) on every change. A file that
 //! cannot be read is moved aside to `settings.json.bad` and the defaults are used, with a
 //! message for the user — never a crash.
@@ -25,7 +26,7 @@ pub const SETTINGS_FILE: &str = "settings.json";
 
 /// The settings kept by the workstation (unknown keys in the file are ignored, missing ones
 /// take their defaults, so an older or newer file still loads).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AppSettings {
     /// A name for this bench, shown in the status bar (e.g. `Line 3 – bench 2`).
@@ -38,6 +39,8 @@ pub struct AppSettings {
     pub auto_logout_min: u32,
     /// Keyboard wedge: longest pause between two keys of one scan.
     pub wedge_max_gap_ms: u64,
+    /// Scanners and the camera: wedge profile from calibration, serial ports, camera choice.
+    pub devices: super::devices_settings::DeviceSettings,
 }
 
 impl Default for AppSettings {
@@ -48,6 +51,7 @@ impl Default for AppSettings {
             locale: "en-US".to_owned(),
             auto_logout_min: 15,
             wedge_max_gap_ms: super::wedge::WedgeProfile::default().max_gap_ms,
+            devices: super::devices_settings::DeviceSettings::default(),
         }
     }
 }
@@ -224,6 +228,11 @@ mod tests {
             locale: "vi".into(),
             auto_logout_min: 5,
             wedge_max_gap_ms: 80,
+            devices: crate::ui::devices_settings::DeviceSettings {
+                decode_interval_ms: 500,
+                serial_open: false,
+                ..Default::default()
+            },
         };
         file.save(&s).unwrap();
         assert_eq!(file.load(), (s, None));

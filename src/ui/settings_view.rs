@@ -98,6 +98,8 @@ impl PackbenchApp {
         self.settings = settings;
         self.settings.muted = muted;
         self.apply_settings();
+        self.devices.settings = self.settings.devices.clone();
+        self.devices.restart();
         self.settings_saved = Some(self.settings.clone());
         match super::settings::SettingsStore::start(file) {
             Ok(store) => self.settings_file = Some(store),
@@ -132,6 +134,9 @@ impl PackbenchApp {
                 self.i18n
                     .tr_args("settings-save-failed", &[("detail", e.to_string().into())]),
             );
+        }
+        if self.devices.settings != self.settings.devices {
+            self.settings.devices = self.devices.settings.clone();
         }
         if self.settings_saved.as_ref() == Some(&self.settings) {
             return;
@@ -404,11 +409,5 @@ impl PackbenchApp {
         if !admin {
             ui.label(self.i18n.tr("settings-admin-only"));
         }
-    }
-
-    /// The "Scanners & camera" section. The devices GUI replaces this body with its own page
-    /// (serial scanner profiles and ports, camera, calibration).
-    pub(crate) fn devices_settings_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label(self.i18n.tr("settings-devices-later"));
     }
 }

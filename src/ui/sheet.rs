@@ -1,6 +1,6 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
 //! container, new case, new pallet, remove mode, move mode, undo, confirm, cancel, print and
-//! reprint label, replace, relabel, unpack, decommission, ...), so a
+//! reprint label, replace, relabel, unpack, decommission, camera pack-all / verify-layer), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
 //! rectangles, captions use the PDF's built-in Helvetica), which needs no font or PDF crate.
 //!
@@ -28,6 +28,18 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("RETIRE", "cmd-retire"),
 ];
 
+/// Camera commands: on the sheet (a packer at the camera needs no mouse), not among the station
+/// screen's buttons (the camera panel has its own).
+pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
+    ("PACKALL", "camera-pack-all"),
+    ("VERIFYLAYER", "camera-verify"),
+];
+
+/// Every command printed on the sheet, in sheet order.
+pub fn sheet_commands() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    COMMANDS.iter().chain(CAMERA_COMMANDS)
+}
+
 /// The modules (true = bar) of a Code 128 barcode, quiet zones included.
 pub fn code128_modules(text: &str) -> Option<Vec<bool>> {
     Code128Writer.encode_oned(text).ok()
@@ -54,7 +66,7 @@ fn pdf_text(caption: &str, fallback: &str) -> String {
     out
 }
 
-/// The sheet as a PDF; `captions` are (translated, English) pairs in [`COMMANDS`] order.
+/// The sheet as a PDF; `captions` are (translated, English) pairs in [`sheet_commands`] order.
 pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
     let mut content = String::new();
     content.push_str(&format!(
@@ -62,11 +74,11 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
         pdf_text(title, "packbench command barcodes")
     ));
     let module = 1.2_f64;
-    for (i, (name, _)) in COMMANDS.iter().enumerate() {
+    for (i, (name, _)) in sheet_commands().enumerate() {
         let col = i % 2;
         let row = i / 2;
         #[allow(clippy::cast_precision_loss)] // small indices
-        let (x0, y0) = (50.0 + col as f64 * 260.0, 720.0 - row as f64 * 88.0);
+        let (x0, y0) = (50.0 + col as f64 * 260.0, 720.0 - row as f64 * 80.0);
         let code = format!("{}{name}", super::app::COMMAND_PREFIX);
         if let Some(modules) = code128_modules(&code) {
             content.push_str("0 g\n");
@@ -131,7 +143,7 @@ mod tests {
 
     #[test]
     fn every_command_encodes_and_decodes_back() {
-        for (name, _) in COMMANDS {
+        for (name, _) in sheet_commands() {
             let text = format!("PBCMD:{name}");
             let modules = code128_modules(&text).unwrap();
             // Render 3 pixels per module, 60 rows high, and read it back with rxing.
@@ -158,8 +170,7 @@ mod tests {
 
     #[test]
     fn pdf_is_well_formed_and_escapes_text() {
-        let captions: Vec<(String, String)> = COMMANDS
-            .iter()
+        let captions: Vec<(String, String)> = sheet_commands()
             .map(|(_, id)| (format!("Schließen ({id})"), (*id).to_owned()))
             .collect();
         let pdf = pdf("关闭", &captions);
@@ -171,6 +182,10 @@ mod tests {
             "CJK title falls back"
         );
         assert!(text.contains("Schlie\\337en \\(cmd-close\\)"));
+        assert!(
+            text.contains("(PBCMD:VERIFYLAYER)"),
+            "camera commands on the sheet"
+        );
         let startxref: usize = text
             .split("startxref\n")
             .nth(1)

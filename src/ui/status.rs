@@ -399,10 +399,9 @@ impl PackbenchApp {
         }
     }
 
-    /// The devices slot of the status bar. The devices GUI (scanners, camera) replaces this
-    /// body with its own state; until then the keyboard wedge is the only scanner.
+    /// The devices slot of the status bar: serial scanners, the camera and the keyboard wedge.
     pub(crate) fn devices_status_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label(self.i18n.tr("status-devices"));
+        ui.label(self.devices_status_text());
     }
 }
 

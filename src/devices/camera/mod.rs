@@ -1,18 +1,29 @@
 //! Cameras: frame sources and the worker that turns frames into layer reads.
 //!
-//! A [`FrameSource`] delivers frames (a webcam behind the `camera` feature, or
-//! [`FolderFrames`] playing image files). [`CameraWorker`] runs two named threads: capture
+//! A [`FrameSource`] delivers frames (a webcam through nokhwa with the `webcam` feature,
+//! [`webcam_source`], reopened after an unplug by [`Reconnecting`]; or [`FolderFrames`] playing
+//! image files; [`CameraChoice`] picks one from the settings). [`CameraWorker`] runs two named threads: capture
 //! keeps only the **newest** frame in a one-slot mailbox (a frame not yet decoded when the next
 //! arrives is dropped and counted, so results never lag behind reality), and decode runs a
 //! [`LayerReader`] on whatever is newest and sends a [`LayerEvent`] into the device stream.
 //! The app turns a layer into a `ScanBatch` (pack all, [`LayerEvent::batch_request`]) or a
 //! completeness check against the container's recorded contents ([`completeness`]).
 
+mod choice;
 mod folder;
 mod layer_check;
+mod pixels;
+mod reconnect;
+mod webcam;
 
+pub use choice::CameraChoice;
 pub use folder::FolderFrames;
 pub use layer_check::{StableLayer, completeness, unit_key};
+pub use pixels::{PixelError, PixelFormat, to_gray};
+pub use reconnect::{Backoff, Opener, Reconnecting};
+pub use webcam::{
+    CameraDescriptor, WEBCAM_BUILT, WebcamFrames, list_cameras, webcam_name, webcam_source,
+};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -46,6 +57,21 @@ pub trait FrameSource: Send {
     fn next_frame(&mut self) -> Result<Option<Frame>, DeviceError>;
 }
 
+/// A frame size in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Resolution {
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
+impl std::fmt::Display for Resolution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}×{}", self.width, self.height)
+    }
+}
+
 /// A region of interest in frame pixels: only this part of the frame is decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Roi {
@@ -68,6 +94,9 @@ pub struct CameraConfig {
     pub reader: LayerReader,
     /// Only decode this part of the frame.
     pub roi: Option<Roi>,
+    /// At most one decode per this many milliseconds (0 = as fast as frames decode): frames
+    /// arriving in between only replace the pending one, so the rate never adds lag.
+    pub decode_interval_ms: u64,
 }
 
 /// Every code of one frame, with where it came from.
@@ -225,10 +254,15 @@ fn capture_loop(
     sink: &EventSink,
     tag: &ScanSource,
 ) {
-    sink.status(tag, DeviceStatus::Open);
+    let mut open = false;
     while !shared.stop.load(Ordering::Relaxed) {
         match source.next_frame() {
             Ok(Some(frame)) => {
+                if !open {
+                    // Open once frames flow: a webcam opens lazily, and again after a loss.
+                    open = true;
+                    sink.status(tag, DeviceStatus::Open);
+                }
                 let frame = Arc::new(frame);
                 let mut slot = shared.lock();
                 slot.stats.captured += 1;
@@ -241,8 +275,13 @@ fn capture_loop(
             }
             Ok(None) => break,
             Err(err) => {
+                let lost = matches!(err, DeviceError::CameraUnplugged { .. });
                 if !sink.error(tag, err) {
                     break;
+                }
+                if lost {
+                    open = false;
+                    sink.status(tag, DeviceStatus::Lost);
                 }
             }
         }
@@ -272,6 +311,7 @@ fn decode_loop(config: &CameraConfig, shared: &Shared, sink: &EventSink, tag: &S
             }
         };
         let Some(frame) = frame else { break };
+        let started = Instant::now();
         let read = read_frame(&config.reader, &frame.image, config.roi);
         shared.lock().stats.decoded += 1;
         let event = LayerEvent {
@@ -284,8 +324,28 @@ fn decode_loop(config: &CameraConfig, shared: &Shared, sink: &EventSink, tag: &S
         if !sink.send(DeviceEvent::Layer(event)) {
             break;
         }
+        pause_until(
+            shared,
+            started + std::time::Duration::from_millis(config.decode_interval_ms),
+        );
     }
     sink.status(tag, DeviceStatus::Stopped);
+}
+
+/// Waits until `until` unless the worker is stopped meanwhile.
+fn pause_until(shared: &Shared, until: Instant) {
+    let mut slot = shared.lock();
+    while !shared.stop.load(Ordering::Relaxed) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        slot = shared
+            .wake
+            .wait_timeout(slot, left)
+            .map(|(slot, _)| slot)
+            .unwrap_or_else(|poisoned| poisoned.into_inner().0);
+    }
 }
 
 /// Decodes a frame, or only its region of interest (corners moved back to frame pixels).

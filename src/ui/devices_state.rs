@@ -1,0 +1,558 @@
+//! The devices' side of the app state: the camera and serial workers started from
+//! [`DeviceSettings`], the device stream drained in `logic`, the camera preview texture, and the
+//! layer view model the camera panel draws (each code's corners marked recorded / not recorded
+//! in the container being filled, and what is recorded but was not seen).
+//!
+//! Everything slow runs on named threads: capture and decode (camera worker), serial ports,
+//! image files (open dialog + decode), camera listing. The frame loop only drains channels,
+//! downsizes the newest frame for the preview and compares short lists.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Instant;
+
+use image::GrayImage;
+
+use super::app::PackbenchApp;
+use super::devices_settings::DeviceSettings;
+use crate::devices::DeviceError;
+use crate::devices::camera::{
+    CameraConfig, CameraDescriptor, CameraWorker, list_cameras, unit_key,
+};
+use crate::devices::decode::{DecodeOptions, decode_image, load_gray};
+use crate::devices::layer::{LayerCheck, LayerRead, LayerReader, check_layer};
+use crate::devices::scan::{DeviceEvent, DeviceStatus, EventSink, ScanSource};
+use crate::devices::serial::SerialWorker;
+use crate::gs1::scanner::{Calibration, CalibrationError, calibrate};
+use crate::station::{Request, TreeSnapshot};
+
+/// The longest side of the preview texture (the full frame is decoded, not this).
+pub const PREVIEW_MAX_SIDE: u32 = 640;
+
+/// How a code in the frame relates to the container being filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeMark {
+    /// Recorded in the container (green).
+    Recorded,
+    /// Not recorded in the container (red).
+    NotRecorded,
+}
+
+/// One code of the frame, for the overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayCode {
+    /// What a scanner would send (AIM identifier + data).
+    pub scan: String,
+    /// The unit's key, or the data when it is no unit.
+    pub key: String,
+    /// Corner points in frame pixels.
+    pub corners: Vec<(f32, f32)>,
+    /// Green or red.
+    pub mark: CodeMark,
+}
+
+/// The last frame read (camera frame or image file), as the panel draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerView {
+    /// The camera's name or the file's path.
+    pub source: String,
+    /// Frame size in pixels.
+    pub frame_size: (u32, u32),
+    /// The codes read.
+    pub read: LayerRead,
+    /// The codes with their marks (recomputed when the container changes).
+    pub codes: Vec<OverlayCode>,
+    /// Recorded in the container but not seen.
+    pub missing: Vec<String>,
+    /// The container compared with.
+    pub container: Option<String>,
+}
+
+impl LayerView {
+    /// The station command packing every code seen.
+    pub fn batch_request(&self) -> Request {
+        Request::ScanBatch {
+            data: self.read.codes.iter().map(|c| c.scanner_text()).collect(),
+        }
+    }
+
+    /// Codes marked `mark`.
+    pub fn count(&self, mark: CodeMark) -> usize {
+        self.codes.iter().filter(|c| c.mark == mark).count()
+    }
+}
+
+/// Which scanner the calibration wizard listens to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WizardTarget {
+    /// The keyboard wedge.
+    Wedge,
+    /// Serial scanner number `n` of the settings.
+    Serial(usize),
+}
+
+/// The calibration wizard's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wizard {
+    /// The scanner calibrated.
+    pub target: WizardTarget,
+    /// What arrived, once something did.
+    pub received: Option<String>,
+    /// The outcome for what arrived.
+    pub outcome: Option<Result<Calibration, CalibrationError>>,
+    /// The profile was saved into the settings.
+    pub saved: bool,
+}
+
+/// A device's state for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceLine {
+    /// The device.
+    pub source: ScanSource,
+    /// Open, lost or stopped (`None` until it reports).
+    pub status: Option<DeviceStatus>,
+    /// The last error, until the device reports open again.
+    pub error: Option<DeviceError>,
+}
+
+struct FileDecoded {
+    path: String,
+    image: GrayImage,
+    read: LayerRead,
+}
+
+/// The devices' runtime state, owned by the app.
+pub struct Devices {
+    /// The settings in force (change them, then call [`Devices::restart`]).
+    pub settings: DeviceSettings,
+    sink: EventSink,
+    events: Receiver<DeviceEvent>,
+    camera: Option<CameraWorker>,
+    serial: Vec<SerialWorker>,
+    restart_due: bool,
+    /// The last frame read, with overlay marks.
+    pub layer: Option<LayerView>,
+    /// The last completeness check ("Verify layer").
+    pub check: Option<LayerCheck>,
+    /// The preview texture (newest frame, downsized).
+    pub preview: Option<egui::TextureHandle>,
+    preview_frame: Option<u64>,
+    frame_size: (u32, u32),
+    files_tx: Sender<FileDecoded>,
+    files_rx: Receiver<FileDecoded>,
+    /// Every device's state, for the status bar and the settings.
+    pub lines: Vec<DeviceLine>,
+    /// Frames per second the camera delivered recently.
+    pub camera_fps: f64,
+    fps_window: (Instant, u64),
+    /// The calibration wizard, when open.
+    pub wizard: Option<Wizard>,
+    /// The test symbol's texture (made when the wizard opens).
+    pub wizard_symbol: Option<egui::TextureHandle>,
+    /// Serial ports the system lists (refreshed from the settings section).
+    pub ports: Vec<String>,
+    /// Image files being decoded.
+    pub files_pending: usize,
+    /// Webcams found by the last look-up.
+    pub cameras: Vec<CameraDescriptor>,
+    cameras_rx: Option<Receiver<Vec<CameraDescriptor>>>,
+}
+
+impl std::fmt::Debug for Devices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Devices")
+            .field("settings", &self.settings)
+            .field("camera", &self.camera.is_some())
+            .field("serial", &self.serial.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Devices {
+    fn default() -> Self {
+        Self::new(DeviceSettings::default())
+    }
+}
+
+impl Devices {
+    /// Devices for `settings`; workers start on the next `logic` (which has the waker).
+    pub fn new(settings: DeviceSettings) -> Self {
+        let (sink, events) = EventSink::channel();
+        let (files_tx, files_rx) = channel();
+        Self {
+            settings,
+            sink,
+            events,
+            camera: None,
+            serial: Vec::new(),
+            restart_due: true,
+            layer: None,
+            check: None,
+            preview: None,
+            preview_frame: None,
+            frame_size: (0, 0),
+            files_tx,
+            files_rx,
+            lines: Vec::new(),
+            camera_fps: 0.0,
+            fps_window: (Instant::now(), 0),
+            wizard: None,
+            wizard_symbol: None,
+            ports: Vec::new(),
+            files_pending: 0,
+            cameras: Vec::new(),
+            cameras_rx: None,
+        }
+    }
+
+    /// Stops and restarts the workers with the current settings (on the next `logic`).
+    pub fn restart(&mut self) {
+        self.restart_due = true;
+    }
+
+    /// Whether a camera worker runs.
+    pub fn camera_running(&self) -> bool {
+        self.camera.is_some()
+    }
+
+    fn stop_workers(&mut self) {
+        if let Some(camera) = self.camera.take() {
+            camera.stop();
+        }
+        for worker in self.serial.drain(..) {
+            worker.stop();
+        }
+        self.lines.clear();
+        self.preview_frame = None;
+    }
+
+    fn start_workers(&mut self, ctx: &egui::Context) {
+        self.stop_workers();
+        let waker_ctx = ctx.clone();
+        let sink = self
+            .sink
+            .clone()
+            .with_waker(Arc::new(move || waker_ctx.request_repaint()));
+        if self.settings.serial_open {
+            for config in &self.settings.serial {
+                let source = ScanSource::Serial {
+                    name: config.name.clone(),
+                    port: config.serial.port.clone(),
+                };
+                self.lines.push(DeviceLine {
+                    source,
+                    status: None,
+                    error: None,
+                });
+                if let Ok(worker) = SerialWorker::spawn(config.clone(), sink.clone()) {
+                    self.serial.push(worker);
+                }
+            }
+        }
+        let choice = self.settings.camera.clone();
+        let source = ScanSource::Camera {
+            name: choice.name(),
+        };
+        match choice.source() {
+            Ok(Some(frames)) => {
+                let config = CameraConfig {
+                    name: choice.name(),
+                    reader: LayerReader::new(self.settings.layer_packs, Some(1000)),
+                    roi: None,
+                    decode_interval_ms: self.settings.decode_interval_ms,
+                };
+                self.lines.push(DeviceLine {
+                    source,
+                    status: None,
+                    error: None,
+                });
+                self.camera = CameraWorker::spawn(frames, config, sink).ok();
+            }
+            Ok(None) => {}
+            Err(error) => self.lines.push(DeviceLine {
+                source,
+                status: None,
+                error: Some(error),
+            }),
+        }
+    }
+
+    fn line_mut(&mut self, source: &ScanSource) -> Option<&mut DeviceLine> {
+        self.lines.iter_mut().find(|l| &l.source == source)
+    }
+
+    /// Decodes image files on a named thread; each result shows like a camera frame.
+    pub fn decode_files(&mut self, paths: Vec<std::path::PathBuf>) {
+        let tx = self.files_tx.clone();
+        self.files_pending += paths.len();
+        let _ = std::thread::Builder::new()
+            .name("decode-files".to_owned())
+            .spawn(move || decode_paths(paths, &tx));
+    }
+
+    /// Asks for image files with the system's open dialog (on a named thread) and decodes them.
+    pub fn open_images_dialog(&mut self, ctx: &egui::Context) {
+        let tx = self.files_tx.clone();
+        let ctx = ctx.clone();
+        let _ = std::thread::Builder::new()
+            .name("open-images".to_owned())
+            .spawn(move || {
+                if let Some(paths) = rfd::FileDialog::new()
+                    .add_filter("PNG / JPEG", &["png", "jpg", "jpeg"])
+                    .pick_files()
+                {
+                    decode_paths(paths, &tx);
+                    ctx.request_repaint();
+                }
+            });
+    }
+
+    /// Lists the webcams on a named thread (asking a camera for its resolutions opens it).
+    pub fn look_for_cameras(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("list-cameras".to_owned())
+            .spawn(move || {
+                let _ = tx.send(list_cameras().unwrap_or_default());
+                ctx.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.cameras_rx = Some(rx);
+        }
+    }
+
+    /// Whether image files are still being decoded.
+    pub fn is_busy(&self) -> bool {
+        self.files_pending > 0
+    }
+
+    fn show_preview(&mut self, ctx: &egui::Context, image: &GrayImage) {
+        self.frame_size = image.dimensions();
+        let (w, h) = image.dimensions();
+        let scale = f64::from(PREVIEW_MAX_SIDE) / f64::from(w.max(h).max(1));
+        let small = if scale < 1.0 {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // small, positive
+            let (sw, sh) = (
+                (f64::from(w) * scale).round().max(1.0) as u32,
+                (f64::from(h) * scale).round().max(1.0) as u32,
+            );
+            image::imageops::thumbnail(image, sw, sh)
+        } else {
+            image.clone()
+        };
+        let color = egui::ColorImage::from_gray(
+            [small.width() as usize, small.height() as usize],
+            small.as_raw(),
+        );
+        match &mut self.preview {
+            Some(texture) => texture.set(color, egui::TextureOptions::LINEAR),
+            None => {
+                self.preview =
+                    Some(ctx.load_texture("camera-preview", color, egui::TextureOptions::LINEAR));
+            }
+        }
+    }
+
+    fn count_frame(&mut self) {
+        let (since, frames) = &mut self.fps_window;
+        *frames += 1;
+        let elapsed = since.elapsed().as_secs_f64();
+        if elapsed >= 1.0 {
+            self.camera_fps = *frames as f64 / elapsed;
+            self.fps_window = (Instant::now(), 0);
+        }
+    }
+}
+
+/// Decodes each image (every symbology), sending one result per file (an unreadable file
+/// gives an empty frame).
+fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
+    for path in paths {
+        let image = load_gray(&path).unwrap_or_else(|_| GrayImage::new(1, 1));
+        let started = Instant::now();
+        let codes = decode_image(&image, &DecodeOptions::default());
+        let read = LayerRead {
+            codes,
+            decode_ms: started.elapsed().as_secs_f64() * 1000.0,
+        };
+        let path = path.display().to_string();
+        if tx.send(FileDecoded { path, image, read }).is_err() {
+            return;
+        }
+    }
+}
+
+/// The keys of the direct children of `container` in `tree` (its recorded contents).
+pub fn recorded_children(tree: &TreeSnapshot, container: &str) -> Vec<String> {
+    let Some(at) = tree.nodes.iter().position(|n| n.key == container) else {
+        return Vec::new();
+    };
+    let depth = tree.nodes[at].depth;
+    tree.nodes[at + 1..]
+        .iter()
+        .take_while(|n| n.depth > depth)
+        .filter(|n| n.depth == depth + 1)
+        .map(|n| n.key.clone())
+        .collect()
+}
+
+/// Marks the codes of `read` against `recorded` (unit keys).
+pub fn mark_layer(read: &LayerRead, recorded: &[String]) -> (Vec<OverlayCode>, Vec<String>) {
+    let codes: Vec<OverlayCode> = read
+        .codes
+        .iter()
+        .map(|code| {
+            let scan = code.scanner_text();
+            let key = unit_key(&scan).unwrap_or_else(|| code.text.clone());
+            let mark = if recorded.contains(&key) {
+                CodeMark::Recorded
+            } else {
+                CodeMark::NotRecorded
+            };
+            OverlayCode {
+                scan,
+                key,
+                corners: code.corners.clone(),
+                mark,
+            }
+        })
+        .collect();
+    let seen: Vec<String> = codes.iter().map(|c| c.key.clone()).collect();
+    let missing = check_layer(&seen, recorded).recorded_not_seen;
+    (codes, missing)
+}
+
+impl PackbenchApp {
+    /// The devices' part of `logic`: (re)start workers, drain the device stream, refresh the
+    /// preview and the overlay marks.
+    pub fn devices_logic(&mut self, ctx: &egui::Context) {
+        if self.devices.restart_due {
+            self.devices.restart_due = false;
+            self.devices.start_workers(ctx);
+        }
+        let budget = Instant::now() + std::time::Duration::from_millis(5);
+        while Instant::now() < budget {
+            let Ok(event) = self.devices.events.try_recv() else {
+                break;
+            };
+            self.on_device_event(event);
+        }
+        if let Some(rx) = &self.devices.cameras_rx
+            && let Ok(cameras) = rx.try_recv()
+        {
+            self.devices.cameras = cameras;
+            self.devices.cameras_rx = None;
+        }
+        while let Ok(file) = self.devices.files_rx.try_recv() {
+            self.devices.files_pending = self.devices.files_pending.saturating_sub(1);
+            self.devices.show_preview(ctx, &file.image);
+            self.set_layer(file.path, file.read);
+        }
+        let newest = self
+            .devices
+            .camera
+            .as_ref()
+            .and_then(CameraWorker::newest_frame);
+        if let Some(frame) = newest
+            && self.devices.preview_frame != Some(frame.id)
+        {
+            self.devices.preview_frame = Some(frame.id);
+            self.devices.count_frame();
+            self.devices.show_preview(ctx, &frame.image);
+        }
+        self.refresh_marks();
+    }
+
+    fn on_device_event(&mut self, event: DeviceEvent) {
+        match event {
+            DeviceEvent::Scan(scan) => {
+                if let Some(wizard) = &mut self.devices.wizard
+                    && let (WizardTarget::Serial(n), ScanSource::Serial { name, .. }) =
+                        (&wizard.target, &scan.source)
+                    && self.devices.settings.serial.get(*n).map(|c| &c.name) == Some(name)
+                {
+                    wizard.received = Some(scan.raw.clone());
+                    wizard.outcome = Some(calibrate(&scan.raw));
+                    return;
+                }
+                self.scan(&scan.data);
+            }
+            DeviceEvent::Layer(layer) => {
+                // A camera's frames all have the size of its newest one.
+                if let Some(frame) = self
+                    .devices
+                    .camera
+                    .as_ref()
+                    .and_then(CameraWorker::newest_frame)
+                {
+                    self.devices.frame_size = frame.image.dimensions();
+                }
+                self.set_layer(layer.camera, layer.read);
+            }
+            DeviceEvent::Status { source, status } => {
+                if let Some(line) = self.devices.line_mut(&source) {
+                    line.status = Some(status);
+                    if status == DeviceStatus::Open {
+                        line.error = None;
+                    }
+                }
+            }
+            DeviceEvent::Error { source, error } => {
+                if let Some(line) = self.devices.line_mut(&source) {
+                    line.error = Some(error);
+                }
+            }
+        }
+    }
+
+    fn set_layer(&mut self, source: String, read: LayerRead) {
+        self.devices.layer = Some(LayerView {
+            source,
+            frame_size: self.devices.frame_size,
+            read,
+            codes: Vec::new(),
+            missing: Vec::new(),
+            container: None,
+        });
+        self.refresh_marks();
+    }
+
+    fn refresh_marks(&mut self) {
+        let container = self.snapshot.current.first().map(|c| c.key.clone());
+        let recorded = container
+            .as_deref()
+            .map(|key| recorded_children(&self.snapshot.tree, key))
+            .unwrap_or_default();
+        if let Some(layer) = &mut self.devices.layer {
+            let (codes, missing) = mark_layer(&layer.read, &recorded);
+            layer.codes = codes;
+            layer.missing = missing;
+            layer.container = container;
+        }
+    }
+
+    /// "Pack all seen": every code of the last frame into the station as one batch.
+    pub fn pack_all_seen(&mut self) {
+        let Some(request) = self.devices.layer.as_ref().map(LayerView::batch_request) else {
+            return;
+        };
+        if matches!(&request, Request::ScanBatch { data } if !data.is_empty()) {
+            self.send(request);
+        }
+    }
+
+    /// "Verify layer": the last frame against the container's recorded contents.
+    pub fn verify_layer(&mut self) {
+        self.refresh_marks();
+        self.devices.check = self.devices.layer.as_ref().map(|layer| {
+            let seen: Vec<String> = layer.codes.iter().map(|c| c.key.clone()).collect();
+            let recorded = layer
+                .container
+                .as_deref()
+                .map(|key| recorded_children(&self.snapshot.tree, key))
+                .unwrap_or_default();
+            check_layer(&seen, &recorded)
+        });
+    }
+}

@@ -1,0 +1,295 @@
+//! The camera panel, image decoding, the folder camera and the calibration wizard driven
+//! through the real app (egui_kittest) on a real station worker and SQLite file. Overlay
+//! colours are asserted on the panel's view model, not on pixels.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use packbench::devices::camera::CameraChoice;
+use packbench::devices::scan::DeviceStatus;
+use packbench::gs1::scanner::{CALIBRATION_SYMBOL, GsArrival};
+use packbench::station::Station;
+use packbench::ui::app::Screen;
+use packbench::ui::devices_state::{CodeMark, WizardTarget};
+use packbench::ui::worker::WorkerHandle;
+use packbench::ui::{PackbenchApp, demo, fonts};
+
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples");
+
+/// An app logged in as the administrator with the training order selected.
+fn harness(dir: &Path, locale: &str) -> Harness<'static, PackbenchApp> {
+    let mut station = Station::open(dir).unwrap();
+    let r = demo::first_run(&mut station, "admin", "Ada Admin", "admin-pass-1");
+    assert!(r.ok, "{r:?}");
+    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
+    let mut app = PackbenchApp::new(Some(worker), locale);
+    app.settings.muted = true;
+    Harness::builder()
+        .with_size([1366.0, 900.0])
+        .with_step_dt(0.001)
+        .with_context_setup(fonts::install)
+        .build_ui_state(
+            |ui, app: &mut PackbenchApp| {
+                app.logic(ui.ctx());
+                app.frame_ui(ui);
+            },
+            app,
+        )
+}
+
+/// Steps until `done` holds (the worker and the decode threads run meanwhile).
+fn wait_for(
+    h: &mut Harness<'static, PackbenchApp>,
+    what: &str,
+    done: impl Fn(&PackbenchApp) -> bool,
+) {
+    for _ in 0..3000 {
+        h.step();
+        if done(h.state()) && !h.state().is_busy() {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn settle(h: &mut Harness<'static, PackbenchApp>) {
+    wait_for(h, "the app to settle", |app| app.is_ready());
+}
+
+/// A scanner burst through the keyboard wedge.
+fn wedge_scan(h: &mut Harness<'static, PackbenchApp>, data: &str) {
+    for ch in data.chars() {
+        h.event(egui::Event::Text(ch.to_string()));
+    }
+    h.key_press(egui::Key::Enter);
+    settle(h);
+}
+
+fn click(h: &mut Harness<'static, PackbenchApp>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+    // A window opened by the click is measured on its first frame and shown on the next.
+    h.run_steps(3);
+}
+
+fn marks(app: &PackbenchApp) -> (usize, usize, usize) {
+    let layer = app.devices.layer.as_ref().expect("a layer");
+    (
+        layer.count(CodeMark::Recorded),
+        layer.count(CodeMark::NotRecorded),
+        layer.missing.len(),
+    )
+}
+
+#[test]
+fn sample_images_pack_a_case_with_green_and_red_overlays() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    settle(&mut h);
+    click(&mut h, "Camera");
+    assert_eq!(h.state().screen, Screen::Camera);
+
+    // The partial sample: 18 training packs and one uncommissioned serial. No case is open,
+    // so nothing is recorded: every code is red.
+    click(&mut h, "Decode sample image 2");
+    wait_for(&mut h, "sample 2", |app| app.devices.layer.is_some());
+    assert_eq!(marks(h.state()), (0, 19, 0));
+
+    // Open a case, pack all seen: 18 accepted, the unknown serial raises the alert.
+    wedge_scan(&mut h, &demo::case_sscc(1));
+    assert_eq!(
+        h.state().verdict.as_ref().map(|v| v.code.as_str()),
+        Some("OK")
+    );
+    click(&mut h, "Pack all seen");
+    wait_for(&mut h, "the batch", |app| {
+        app.snapshot.current.first().is_some_and(|c| c.count == 18)
+    });
+    assert_eq!(marks(h.state()), (18, 1, 0));
+    let red: Vec<String> = h
+        .state()
+        .devices
+        .layer
+        .as_ref()
+        .unwrap()
+        .codes
+        .iter()
+        .filter(|c| c.mark == CodeMark::NotRecorded)
+        .map(|c| c.key.clone())
+        .collect();
+    assert_eq!(red, ["(01)09506000134352(21)XX99999"]);
+
+    // The full case picture: 18 green, TR00019 and TR00020 red (not packed yet).
+    click(&mut h, "Decode sample image 1");
+    wait_for(&mut h, "sample 1", |app| {
+        app.devices
+            .layer
+            .as_ref()
+            .is_some_and(|l| l.read.codes.len() == 20)
+    });
+    assert_eq!(marks(h.state()), (18, 2, 0));
+    click(&mut h, "Verify layer");
+    let check = h.state().devices.check.clone().expect("checked");
+    assert!(!check.is_complete());
+    assert_eq!(check.seen_not_recorded.len(), 2);
+    assert!(h.query_by_label_contains("Layer NOT complete").is_some());
+
+    // Pack the full picture: TR00019 and TR00020 go in and the case closes at 20.
+    click(&mut h, "Pack all seen");
+    wait_for(&mut h, "the case to close", |app| {
+        app.snapshot
+            .current
+            .first()
+            .is_none_or(|c| c.key != demo::case_sscc(1))
+    });
+}
+
+#[test]
+fn verify_layer_lists_recorded_but_not_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    settle(&mut h);
+    wedge_scan(&mut h, &demo::case_sscc(1));
+    for n in 1..=19 {
+        wedge_scan(&mut h, &demo::pack_scan(n));
+    }
+    click(&mut h, "Camera");
+    click(&mut h, "Decode sample image 2");
+    wait_for(&mut h, "sample 2", |app| app.devices.layer.is_some());
+    // 18 seen and recorded, XX99999 red, TR00019 recorded but not in the picture.
+    assert_eq!(marks(h.state()), (18, 1, 1));
+    assert_eq!(
+        h.state().devices.layer.as_ref().unwrap().missing,
+        ["(01)09506000134352(21)TR00019"]
+    );
+    assert!(h.query_by_label("(01)09506000134352(21)TR00019").is_some());
+    // The command barcode does the same as the button.
+    wedge_scan(&mut h, "PBCMD:VERIFYLAYER");
+    let check = h.state().devices.check.clone().expect("checked");
+    assert_eq!(check.recorded_not_seen, ["(01)09506000134352(21)TR00019"]);
+}
+
+#[test]
+fn a_folder_camera_feeds_the_panel_and_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    settle(&mut h);
+    h.state_mut().devices.settings.camera = CameraChoice::Folder {
+        path: SAMPLES.into(),
+        fps: 4.0,
+    };
+    h.state_mut().devices.settings.decode_interval_ms = 0;
+    h.state_mut().devices.restart();
+    click(&mut h, "Camera");
+    wait_for(&mut h, "a camera frame", |app| {
+        app.devices
+            .layer
+            .as_ref()
+            .is_some_and(|l| l.source == SAMPLES)
+            && app.devices.preview.is_some()
+    });
+    let line = h.state().devices.lines[0].clone();
+    assert_eq!(line.status, Some(DeviceStatus::Open));
+    assert!(line.error.is_none());
+    let status = h.state().devices_status_text();
+    assert!(
+        status.starts_with(&format!("Camera {SAMPLES}: ")),
+        "{status}"
+    );
+    assert!(status.ends_with("keyboard scanner"), "{status}");
+    // Off again: the worker stops.
+    h.state_mut().devices.settings.camera = CameraChoice::None;
+    h.state_mut().devices.restart();
+    h.run_steps(2);
+    assert!(!h.state().devices.camera_running());
+    // A folder that does not exist is a clear error in the status bar.
+    h.state_mut().devices.settings.camera = CameraChoice::Folder {
+        path: "/nonexistent/packbench".into(),
+        fps: 1.0,
+    };
+    h.state_mut().devices.restart();
+    h.run_steps(2);
+    let status = h.state().devices_status_text();
+    assert!(status.contains("cannot open the camera"), "{status}");
+}
+
+#[test]
+fn the_calibration_wizard_reads_the_wedge_and_saves_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    settle(&mut h);
+    click(&mut h, "Settings");
+    click(&mut h, "Scanners & camera");
+    click(&mut h, "Calibrate the keyboard scanner…");
+    assert_eq!(
+        h.state().devices.wizard.as_ref().map(|w| w.target.clone()),
+        Some(WizardTarget::Wedge)
+    );
+    assert!(h.query_by_label("Waiting for the scan…").is_some());
+    // A scanner that drops GS: told which setting to change.
+    wedge_scan(
+        &mut h,
+        &format!("]d2{}", CALIBRATION_SYMBOL.replace('\u{1d}', "")),
+    );
+    assert!(
+        h.query_by_label_contains("drops the group separator: enable FNC1/GS transmission")
+            .is_some()
+    );
+    assert!(h.state().verdict.is_none(), "the wizard took the scan");
+    click(&mut h, "Scan again");
+    // A scanner that sends GS as ^] and AIM identifiers: readable; saved.
+    wedge_scan(
+        &mut h,
+        &format!("]d2{}", CALIBRATION_SYMBOL.replace('\u{1d}', "^]")),
+    );
+    assert!(
+        h.query_by_label("The scanner can be read. Detected:")
+            .is_some()
+    );
+    click(&mut h, "Save profile");
+    let wedge = &h.state().devices.settings.wedge;
+    assert!(wedge.aim);
+    assert_eq!(wedge.gs, GsArrival::Real);
+    assert!(h.query_by_label("Profile saved.").is_some());
+    click(&mut h, "Close");
+    assert!(h.state().devices.wizard.is_none());
+}
+
+#[test]
+fn the_camera_panel_and_wizard_are_translated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), packbench::ui::i18n::PSEUDO_LOCALE);
+    settle(&mut h);
+    let xa = packbench::ui::i18n::I18n::new(packbench::ui::i18n::PSEUDO_LOCALE).unwrap();
+    click(&mut h, &xa.tr("nav-camera"));
+    click(&mut h, &xa.tr_args("camera-sample", &[("n", 2.into())]));
+    wait_for(&mut h, "sample 2", |app| app.devices.layer.is_some());
+    click(&mut h, &xa.tr("camera-verify"));
+    h.state_mut().open_wizard(WizardTarget::Wedge);
+    h.run_steps(2);
+    // Data (keys, paths, numbers, user names) is not translated.
+    let allowed = |t: &str| {
+        t.starts_with('[')
+            || t.starts_with('(')
+            || t.starts_with('/')
+            || t.starts_with("urn:")
+            || t.starts_with("Ada Admin")
+            || t == "packbench"
+            || !t.chars().any(char::is_alphabetic)
+    };
+    for role in [Role::Label, Role::Button] {
+        for node in h.query_all_by_role(role) {
+            let text = node
+                .value()
+                .or_else(|| node.accesskit_node().label())
+                .unwrap_or_default();
+            assert!(allowed(&text), "hard-coded text {text:?}");
+        }
+    }
+}
