@@ -1,7 +1,11 @@
 //! The command-line surface (`DESIGN.md` §8). `main.rs` only calls [`run`].
 
+pub mod build_info;
+pub mod console;
 pub mod decode;
+pub mod dirs;
 pub mod export;
+pub mod logfile;
 pub mod parse;
 pub mod station;
 pub mod station_serial;
@@ -21,10 +25,16 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// packbench: serialization and aggregation workstation.
 #[derive(Debug, Parser)]
-#[command(name = "packbench", version, about, long_about = None)]
+#[command(
+    name = "packbench",
+    version = build_info::SHORT,
+    long_version = build_info::LONG,
+    about,
+    long_about = None
+)]
 pub struct Cli {
-    /// Directory holding the local database and configuration
-    /// (default: the user's data directory).
+    /// Directory holding the local database, configuration and logs
+    /// (default: $PACKBENCH_DATA_DIR, else the platform's standard places; see `packbench paths`).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// What to do; without a subcommand the GUI opens.
@@ -67,6 +77,12 @@ pub enum Command {
     },
     /// Push the outbox to the repository, show sync status, pull SSCC ranges.
     Sync(sync::SyncArgs),
+    /// Show where the database, configuration and logs are kept.
+    Paths {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Audit trail tools.
     Audit {
         /// What to do.
@@ -82,14 +98,29 @@ pub enum AuditAction {
     Verify,
 }
 
-/// The data directory: `--data-dir`, or the platform's user data directory.
+/// The directories: `--data-dir`, else `PACKBENCH_DATA_DIR`, else the platform's standard
+/// places ([`dirs`]).
+pub fn dirs(cli: &Cli) -> Result<dirs::Dirs, String> {
+    dirs::Dirs::resolve(cli.data_dir.as_deref()).map_err(|e| e.to_string())
+}
+
+/// The data directory (database, sync configuration): see [`dirs`].
 pub fn data_dir(cli: &Cli) -> Result<PathBuf, String> {
-    if let Some(d) = &cli.data_dir {
-        return Ok(d.clone());
+    Ok(dirs(cli)?.data)
+}
+
+/// The subcommand's name for the log, or `None` for commands that do not touch the data
+/// directory (they log nothing).
+fn logged_name(cli: &Cli) -> Option<&'static str> {
+    match &cli.command {
+        None => Some("gui"),
+        Some(Command::Station { .. }) => Some("station"),
+        Some(Command::Export { .. }) => Some("export"),
+        Some(Command::Manifest { .. }) => Some("manifest"),
+        Some(Command::Sync(_)) => Some("sync"),
+        Some(Command::Audit { .. }) => Some("audit"),
+        Some(Command::Parse(_) | Command::Decode(_) | Command::Paths { .. }) => None,
     }
-    directories::ProjectDirs::from("", "", "packbench")
-        .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| "no home directory: pass --data-dir".to_owned())
 }
 
 /// The workstation's config directory (settings file): `$XDG_CONFIG_HOME/packbench`
@@ -123,18 +154,63 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let log = logged_name(&cli).and_then(|name| {
+        let dirs = dirs(&cli).ok()?;
+        let log = logfile::LogFile::new(&dirs.logs);
+        log.write(
+            logfile::Level::Info,
+            &format!(
+                "packbench {} {name} start, data {}",
+                build_info::SHORT,
+                dirs.data.display()
+            ),
+        );
+        Some((log, name))
+    });
     match run_command(&cli) {
-        Ok(code) => code,
+        Ok(code) => {
+            if let Some((log, name)) = &log {
+                log.write(logfile::Level::Info, &format!("{name} finished"));
+            }
+            code
+        }
         Err(message) => {
+            if let Some((log, name)) = &log {
+                log.write(logfile::Level::Error, &format!("{name}: {message}"));
+            }
             eprintln!("packbench: {message}");
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
+fn print_paths(cli: &Cli, json: bool) -> Result<ExitCode, String> {
+    let d = dirs(cli)?;
+    let log = logfile::LogFile::new(&d.logs).path();
+    if json {
+        let value = serde_json::json!({
+            "data": d.data,
+            "config": d.config,
+            "logs": d.logs,
+            "database": d.database(),
+            "log_file": log,
+        });
+        println!("{value}");
+    } else {
+        println!("data:     {}", d.data.display());
+        println!("config:   {}", d.config.display());
+        println!("logs:     {}", d.logs.display());
+        println!("database: {}", d.database().display());
+        println!("log file: {}", log.display());
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}
+
 fn run_command(cli: &Cli) -> Result<ExitCode, String> {
     let Some(command) = &cli.command else {
-        crate::ui::run(&data_dir(cli)?)?;
+        let data = data_dir(cli)?;
+        console::release_for_gui();
+        crate::ui::run(&data)?;
         return Ok(ExitCode::from(EXIT_OK));
     };
     match command {
@@ -221,6 +297,7 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
                 }
             }
         }
+        Command::Paths { json } => print_paths(cli, *json),
         Command::Decode(args) => {
             let stdout = std::io::stdout();
             Ok(ExitCode::from(decode::run(args, &mut stdout.lock())))
