@@ -87,7 +87,8 @@ fn version_shows_build_facts() {
     let date = field("date");
     let target = field("target");
     let profile = field("profile");
-    assert_eq!(field("features"), "none", "default build has no features");
+    // The default features: `webcam` (nokhwa) is on by default.
+    assert_eq!(field("features"), "webcam", "the default build's features");
     // The commit is git's short hash of HEAD when built from a git checkout.
     if let Ok(git) = Command::new("git")
         .args(["rev-parse", "--short=10", "HEAD"])

@@ -123,16 +123,14 @@ fn logged_name(cli: &Cli) -> Option<&'static str> {
     }
 }
 
-/// The workstation's config directory (settings file): `$XDG_CONFIG_HOME/packbench`
-/// (`~/.config/packbench`) on Linux, `%APPDATA%\packbench\config` on Windows,
-/// `~/Library/Application Support/packbench` on macOS; `PACKBENCH_CONFIG_DIR` overrides it.
-pub fn config_dir() -> Result<PathBuf, String> {
+/// The workstation's config directory (settings file): `PACKBENCH_CONFIG_DIR` if set, else
+/// the `config` place of [`dirs`] (`$XDG_CONFIG_HOME/packbench` on Linux,
+/// `%APPDATA%\packbench\config` on Windows, `<data dir>/config` under `--data-dir`).
+pub fn config_dir(cli: &Cli) -> Result<PathBuf, String> {
     if let Some(d) = std::env::var_os("PACKBENCH_CONFIG_DIR") {
         return Ok(PathBuf::from(d));
     }
-    directories::ProjectDirs::from("", "", "packbench")
-        .map(|p| p.config_dir().to_path_buf())
-        .ok_or_else(|| "no home directory: set PACKBENCH_CONFIG_DIR".to_owned())
+    Ok(dirs(cli)?.config)
 }
 
 fn now_ms() -> i64 {
@@ -209,8 +207,10 @@ fn print_paths(cli: &Cli, json: bool) -> Result<ExitCode, String> {
 fn run_command(cli: &Cli) -> Result<ExitCode, String> {
     let Some(command) = &cli.command else {
         let data = data_dir(cli)?;
+        // No config directory: the settings still work, they are just not kept.
+        let config = config_dir(cli).ok();
         console::release_for_gui();
-        crate::ui::run(&data)?;
+        crate::ui::run(&data, config.as_deref())?;
         return Ok(ExitCode::from(EXIT_OK));
     };
     match command {

@@ -90,11 +90,10 @@ pub fn start(
 }
 
 /// Opens the window and runs until it is closed.
-pub fn run(data_dir: &Path) -> Result<(), String> {
+pub fn run(data_dir: &Path, config_dir: Option<&Path>) -> Result<(), String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let locale = std::env::var(LOCALE_ENV).ok();
-    // No config directory (no home): the settings still work, they are just not kept.
-    let config_dir = crate::cli::config_dir().ok();
+    let config_dir = config_dir.map(Path::to_path_buf);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("packbench")
