@@ -9,8 +9,8 @@ mod sync_common;
 
 use packbench::store::Store;
 use packbench::sync::{
-    Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, SyncWorker,
-    connect, drain, outbox_status, requeue_parked,
+    Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, Rest20,
+    SyncWorker, connect, drain, outbox_status, query_events, requeue_parked, unit_state,
 };
 use std::path::Path;
 use sync_common::proxy::{Fault, Proxy};
@@ -276,8 +276,35 @@ fn a_rejected_command_is_parked_and_other_containers_keep_flowing() {
     assert!(!remote.is_empty());
     // The administrator fixes the repository side and retries the parked command.
     server.state.lock().unwrap().refuse_epcs.clear();
-    let store = Store::open_dir(dir.path()).unwrap();
-    assert_eq!(requeue_parked(store.conn(), None).unwrap(), 1);
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(
+        requeue_parked(&mut store, None, "admin", Some("EPC fixed at the repository"), now())
+            .unwrap(),
+        1
+    );
+    // Parking and un-parking are in the audit chain, with the server's message and the
+    // administrator's reason; the chain still verifies.
+    let audit: Vec<(String, String, Option<String>, Option<String>)> = store
+        .conn()
+        .prepare("SELECT username, action, target, reason FROM audit WHERE action LIKE 'sync_%' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let parked_target = format!("outbox:{}", st.parked_rows[0].command_id);
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(
+        (audit[0].0.as_str(), audit[0].1.as_str()),
+        ("sync", "sync_park")
+    );
+    assert_eq!(audit[0].2.as_deref(), Some(parked_target.as_str()));
+    assert!(audit[0].3.as_deref().unwrap().contains("refused EPC"));
+    assert_eq!(
+        (audit[1].0.as_str(), audit[1].1.as_str(), audit[1].3.as_deref()),
+        ("admin", "sync_retry_parked", Some("EPC fixed at the repository"))
+    );
+    assert!(packbench::auth::verify_audit(store.conn()).unwrap().is_ok());
     drop(store);
     drain_until_empty(dir.path(), &cfg);
     // Same events, though not in commit order (pallet 2 went first).
@@ -326,4 +353,78 @@ fn worker_thread_restarted_mid_sync_delivers_exactly_once() {
     }
     worker.stop();
     assert_exactly_once(dir.path(), &server);
+}
+
+#[test]
+fn unit_state_is_pulled_with_get_events_across_pages() {
+    let server = Server::start(1_000, Some(TOKEN));
+    let dir = station_with_pallets("G", 2);
+    let cfg = config(&server.url, 5_000);
+    drain_until_empty(dir.path(), &cfg);
+    let repo = Rest20::new(&cfg).unwrap();
+
+    // Every event naming pack 1, three per page: the Link header is followed to the end.
+    let before = server.state.lock().unwrap().queries;
+    let all = query_events(repo.http(), &[("MATCH_anyEPC", &pack_epc("G", 1))], 1).unwrap();
+    let pages = server.state.lock().unwrap().queries - before;
+    assert!(all.events.len() >= 2, "{all:?}");
+    assert_eq!(all.pages, all.events.len());
+    assert_eq!(pages, all.pages);
+
+    let case = sscc_epc(100);
+    let pallet = sscc_epc(1_100);
+    let pack = unit_state(repo.http(), &pack_epc("G", 1), 1).unwrap();
+    assert_eq!(pack.parent.as_deref(), Some(case.as_str()), "{pack:?}");
+    let c = unit_state(repo.http(), &case, 2).unwrap();
+    assert_eq!(c.parent.as_deref(), Some(pallet.as_str()), "{c:?}");
+    assert_eq!(c.children.len(), 3, "{c:?}");
+    assert_eq!(c.disposition.as_deref(), Some("in_progress"));
+
+    // Unpack the case at the bench, sync, and ask again: the "unpack all" names no child, so
+    // the pack's state comes from its parent's events.
+    let lines = [
+        r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned(),
+        r#"{"cmd":"select_work_order","id":"WO-1"}"#.to_owned(),
+        format!(r#"{{"cmd":"unpack","scan":"(00){}"}}"#, sscc(100)),
+    ];
+    run_lines(dir.path(), &lines.join("\n"));
+    drain_until_empty(dir.path(), &cfg);
+    let pack = unit_state(repo.http(), &pack_epc("G", 1), 2).unwrap();
+    assert_eq!(pack.parent, None, "{pack:?}");
+    assert!(pack.events >= 3, "{pack:?}");
+    let c = unit_state(repo.http(), &case, 50).unwrap();
+    assert!(c.children.is_empty(), "{c:?}");
+    // A unit the repository never saw.
+    let none = unit_state(repo.http(), &pack_epc("G", 999), 10).unwrap();
+    assert_eq!(none.events, 0);
+}
+
+#[test]
+fn stored_bodies_are_spliced_into_valid_capture_documents() {
+    // A capture limit that splits the backlog: every document is schema-checked by the server,
+    // and the events arrive byte-for-byte as stored (same eventIDs, same order).
+    let server = Server::start(7, Some(TOKEN));
+    let dir = station_with_pallets("H", 2);
+    let report = drain_once(dir.path(), &config(&server.url, 5_000));
+    assert_eq!(report.stopped_by, None);
+    assert!(report.documents >= 2, "{report:?}");
+    assert_exactly_once(dir.path(), &server);
+    let store = Store::open_dir(dir.path()).unwrap();
+    let stored: Vec<serde_json::Value> = store
+        .conn()
+        .prepare("SELECT body FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|b| serde_json::from_str::<serde_json::Value>(&b.unwrap()).unwrap()["epcisBody"]["eventList"][0].clone())
+        .collect();
+    let remote: Vec<serde_json::Value> = server
+        .state
+        .lock()
+        .unwrap()
+        .events
+        .iter()
+        .map(|(_, _, e)| e.clone())
+        .collect();
+    assert_eq!(remote, stored);
 }

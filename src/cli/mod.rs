@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod export;
+pub mod label;
 pub mod parse;
 pub mod station;
 pub mod sync;
@@ -63,6 +64,8 @@ pub enum Command {
     },
     /// Push the outbox to the repository, show sync status, pull SSCC ranges.
     Sync(sync::SyncArgs),
+    /// Render a GS1 logistic label (ZPL, PDF, PNG) to a file or send it to a printer.
+    Label(label::LabelArgs),
     /// Audit trail tools.
     Audit {
         /// What to do.
@@ -192,6 +195,10 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(EXIT_REJECTED))
                 }
             }
+        }
+        Command::Label(args) => {
+            let stdout = std::io::stdout();
+            Ok(ExitCode::from(label::run(args, &mut stdout.lock())?))
         }
         Command::Decode(args) => {
             let stdout = std::io::stdout();

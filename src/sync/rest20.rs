@@ -6,8 +6,9 @@
 use super::config::RepositoryConfig;
 use super::error::{SyncError, shorten};
 use super::http::{Http, Reply};
+use super::outbox::PendingRow;
 use super::repository::{PushOutcome, Repository};
-use crate::epcis::{Event, document_jsonld};
+use crate::epcis::{Event, document_jsonld, splice_jsonld};
 use std::time::{Duration, Instant};
 
 /// EPCIS 2.0 REST client.
@@ -28,6 +29,11 @@ impl Rest20 {
             timeout: Duration::from_millis(config.timeout_ms.max(1)),
             limit: None,
         })
+    }
+
+    /// The HTTP client (for queries: [`super::query_events`], [`super::unit_state`]).
+    pub fn http(&self) -> &Http {
+        &self.http
     }
 
     /// Polls a capture job until it is no longer running.
@@ -139,7 +145,32 @@ impl Repository for Rest20 {
     }
 
     fn push(&mut self, events: &[Event], now_ms: i64) -> Result<PushOutcome, SyncError> {
-        let doc = document_jsonld(events, now_ms);
+        self.capture(&document_jsonld(events, now_ms))
+    }
+
+    fn push_rows(&mut self, rows: &[PendingRow], now_ms: i64) -> Result<PushOutcome, SyncError> {
+        let bodies: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.bodies.iter().map(String::as_str))
+            .collect();
+        let doc = match splice_jsonld(&bodies, now_ms) {
+            Ok(doc) => doc,
+            // A body this build did not write (older layout): write the document afresh.
+            Err(_) => {
+                let mut events = Vec::new();
+                for row in rows {
+                    events.append(&mut row.events()?);
+                }
+                document_jsonld(&events, now_ms)
+            }
+        };
+        self.capture(&doc)
+    }
+}
+
+impl Rest20 {
+    /// `POST /capture` of one document, then the capture job until it is done.
+    fn capture(&self, doc: &str) -> Result<PushOutcome, SyncError> {
         let url = self.http.url("/capture");
         let reply = self.http.send(
             "POST",
