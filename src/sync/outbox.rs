@@ -135,6 +135,12 @@ fn queued_rows(conn: &Connection, limit: i64) -> Result<Vec<(i64, i64, i64, bool
     Ok(out)
 }
 
+fn parked_count(conn: &Connection) -> Result<i64, SyncError> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE state = 'parked'")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// The next batch: whole rows in commit order, skipping held rows, until `max_events` (a
 /// single row larger than that goes alone). Empty when nothing is due.
 pub fn next_batch(
@@ -142,7 +148,14 @@ pub fn next_batch(
     max_events: usize,
     max_rows: usize,
 ) -> Result<Vec<PendingRow>, SyncError> {
-    let limit = i64::try_from(max_rows.max(1) * 4).unwrap_or(i64::MAX);
+    // Every row holds at least one event: without parked rows nothing is skipped, so no more
+    // rows than events (plus the one that overflows) are needed; held rows may be skipped.
+    let wanted = if parked_count(conn)? > 0 {
+        max_rows.max(1) * 4
+    } else {
+        max_rows.max(1).min(max_events.max(1)) + 1
+    };
+    let limit = i64::try_from(wanted).unwrap_or(i64::MAX);
     let mut batch: Vec<PendingRow> = Vec::new();
     let mut events = 0usize;
     for (command_id, attempts, next_attempt_ms, held) in queued_rows(conn, limit)? {

@@ -92,6 +92,7 @@ fn problem(status: u16, title: &str) -> Vec<u8> {
 }
 
 fn serve(stream: TcpStream, state: &Mutex<State>, validator: &jsonschema::Validator, limit: usize) {
+    let _ = stream.set_nodelay(true);
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
