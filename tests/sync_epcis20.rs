@@ -363,11 +363,12 @@ fn unit_state_is_pulled_with_get_events_across_pages() {
     drain_until_empty(dir.path(), &cfg);
     let repo = Rest20::new(&cfg).unwrap();
 
-    // Every event naming pack 1, three per page: the Link header is followed to the end.
+    // Every event naming case 1 (commissioned, packed, put on the pallet, ...), one per page:
+    // the Link header is followed to the end.
     let before = server.state.lock().unwrap().queries;
-    let all = query_events(repo.http(), &[("MATCH_anyEPC", &pack_epc("G", 1))], 1).unwrap();
+    let all = query_events(repo.http(), &[("MATCH_anyEPC", &sscc_epc(100))], 1).unwrap();
     let pages = server.state.lock().unwrap().queries - before;
-    assert!(all.events.len() >= 2, "{all:?}");
+    assert!(all.events.len() >= 3, "{all:?}");
     assert_eq!(all.pages, all.events.len());
     assert_eq!(pages, all.pages);
 
@@ -391,7 +392,8 @@ fn unit_state_is_pulled_with_get_events_across_pages() {
     drain_until_empty(dir.path(), &cfg);
     let pack = unit_state(repo.http(), &pack_epc("G", 1), 2).unwrap();
     assert_eq!(pack.parent, None, "{pack:?}");
-    assert!(pack.events >= 3, "{pack:?}");
+    assert_eq!(pack.events, 2, "packed, then unpacked with its case: {pack:?}");
+    assert_eq!(pack.biz_step.as_deref(), Some("unpacking"));
     let c = unit_state(repo.http(), &case, 50).unwrap();
     assert!(c.children.is_empty(), "{c:?}");
     // A unit the repository never saw.

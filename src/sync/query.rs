@@ -69,7 +69,7 @@ pub struct UnitState {
     pub active: bool,
     /// Time of its last event (UTC ms).
     pub last_event_ms: Option<i64>,
-    /// Events that name it.
+    /// Events that name it (plus "unpack all" events of its parent that took it out).
     pub events: usize,
     /// Events read that packbench does not model (skipped).
     pub skipped_events: usize,
@@ -157,6 +157,7 @@ pub fn unit_state_from_events(epc: &str, events: &[Event]) -> UnitState {
     for event in ordered {
         let as_child = event.epcs.iter().any(|e| e == epc);
         let as_parent = event.parent_id.as_deref() == Some(epc);
+        let mut unpacked_whole = false;
         if event.kind == EventKind::Aggregation {
             if as_child {
                 match event.action {
@@ -174,6 +175,7 @@ pub fn unit_state_from_events(epc: &str, events: &[Event]) -> UnitState {
             {
                 // The parent was unpacked whole.
                 state.parent = None;
+                unpacked_whole = true;
             }
             if as_parent {
                 match event.action {
@@ -189,7 +191,7 @@ pub fn unit_state_from_events(epc: &str, events: &[Event]) -> UnitState {
                 }
             }
         }
-        if !names(event, epc) {
+        if !names(event, epc) && !unpacked_whole {
             continue;
         }
         if event.kind == EventKind::Object && as_child {
