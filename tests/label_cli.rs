@@ -87,7 +87,10 @@ fn zpl_goes_to_a_tcp_printer() {
     let (code, stdout, stderr) = label(&args);
     assert_eq!(code, 0, "{stderr}");
     let job = receiver.join().unwrap();
-    assert!(job.starts_with("^XA") && job.trim_end().ends_with("^XZ"), "{job}");
+    assert!(
+        job.starts_with("^XA") && job.trim_end().ends_with("^XZ"),
+        "{job}"
+    );
     assert!(job.contains("^BC"), "{job}");
     // The SSCC symbol: FNC1 first (`>;>8`), then AI 00 and its 18 digits.
     assert!(job.contains("^FD>;>800095060000000000015^FS"), "{job}");
@@ -116,7 +119,10 @@ fn squeezed_bars_are_reported_below_the_gs1_minimum() {
     let warnings = summary["warnings"].as_array().unwrap();
     assert!(!warnings.is_empty(), "{summary}");
     assert!(warnings[0]["x_mm"].as_f64().unwrap() < 0.495);
-    assert!(stderr.contains("narrower than the GS1 minimum X-dimension"), "{stderr}");
+    assert!(
+        stderr.contains("narrower than the GS1 minimum X-dimension"),
+        "{stderr}"
+    );
     assert!(std::fs::read_to_string(&out).unwrap().contains("^BC"));
 }
 

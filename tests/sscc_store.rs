@@ -32,16 +32,28 @@ fn version_3_database(path: &Path) {
         .unwrap();
     // Pulled from serialbox pool "sscc-0614141": 1000..=1004 and 1010..=1011 free, 1005 used.
     let mut st = tx
-        .prepare("INSERT INTO sscc_pool (sscc, source, allocated_ms, used_ms) VALUES (?1, ?2, ?3, ?4)")
+        .prepare(
+            "INSERT INTO sscc_pool (sscc, source, allocated_ms, used_ms) VALUES (?1, ?2, ?3, ?4)",
+        )
         .unwrap();
     for serial in (1000..=1005).chain(1010..=1011) {
         let used: Option<i64> = (serial == 1005).then_some(7);
-        st.execute(rusqlite::params![sscc("0614141", serial), "sscc-0614141", 5, used])
-            .unwrap();
+        st.execute(rusqlite::params![
+            sscc("0614141", serial),
+            "sscc-0614141",
+            5,
+            used
+        ])
+        .unwrap();
     }
     // Another pool, another prefix length (9 digits).
-    st.execute(rusqlite::params![sscc("061414199", 42), "other", 6, None::<i64>])
-        .unwrap();
+    st.execute(rusqlite::params![
+        sscc("061414199", 42),
+        "other",
+        6,
+        None::<i64>
+    ])
+    .unwrap();
     drop(st);
     tx.commit().unwrap();
 }
@@ -93,7 +105,10 @@ fn a_version_3_pool_upgrades_into_ranges_and_nothing_is_reused() {
         .map(|s| sscc("0614141", s))
         .collect();
     want.push(sscc("061414199", 42));
-    assert_eq!(got, want, "oldest pool first, in order, the used SSCC skipped");
+    assert_eq!(
+        got, want,
+        "oldest pool first, in order, the used SSCC skipped"
+    );
     assert!(!got.contains(&sscc("0614141", 1005)));
     // The SSCC the old pool handed out is on record, so a range covering it skips it.
     let tx = store.begin().unwrap();

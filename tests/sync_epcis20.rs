@@ -9,8 +9,8 @@ mod sync_common;
 
 use packbench::store::Store;
 use packbench::sync::{
-    Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, Rest20,
-    SyncWorker, connect, drain, outbox_status, query_events, requeue_parked, unit_state,
+    Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, Rest20, SyncWorker,
+    connect, drain, outbox_status, query_events, requeue_parked, unit_state,
 };
 use std::path::Path;
 use sync_common::proxy::{Fault, Proxy};
@@ -278,8 +278,14 @@ fn a_rejected_command_is_parked_and_other_containers_keep_flowing() {
     server.state.lock().unwrap().refuse_epcs.clear();
     let mut store = Store::open_dir(dir.path()).unwrap();
     assert_eq!(
-        requeue_parked(&mut store, None, "admin", Some("EPC fixed at the repository"), now())
-            .unwrap(),
+        requeue_parked(
+            &mut store,
+            None,
+            "admin",
+            Some("EPC fixed at the repository"),
+            now()
+        )
+        .unwrap(),
         1
     );
     // Parking and un-parking are in the audit chain, with the server's message and the
@@ -301,8 +307,16 @@ fn a_rejected_command_is_parked_and_other_containers_keep_flowing() {
     assert_eq!(audit[0].2.as_deref(), Some(parked_target.as_str()));
     assert!(audit[0].3.as_deref().unwrap().contains("refused EPC"));
     assert_eq!(
-        (audit[1].0.as_str(), audit[1].1.as_str(), audit[1].3.as_deref()),
-        ("admin", "sync_retry_parked", Some("EPC fixed at the repository"))
+        (
+            audit[1].0.as_str(),
+            audit[1].1.as_str(),
+            audit[1].3.as_deref()
+        ),
+        (
+            "admin",
+            "sync_retry_parked",
+            Some("EPC fixed at the repository")
+        )
     );
     assert!(packbench::auth::verify_audit(store.conn()).unwrap().is_ok());
     drop(store);
@@ -392,7 +406,10 @@ fn unit_state_is_pulled_with_get_events_across_pages() {
     drain_until_empty(dir.path(), &cfg);
     let pack = unit_state(repo.http(), &pack_epc("G", 1), 2).unwrap();
     assert_eq!(pack.parent, None, "{pack:?}");
-    assert_eq!(pack.events, 2, "packed, then unpacked with its case: {pack:?}");
+    assert_eq!(
+        pack.events, 2,
+        "packed, then unpacked with its case: {pack:?}"
+    );
     assert_eq!(pack.biz_step.as_deref(), Some("unpacking"));
     let c = unit_state(repo.http(), &case, 50).unwrap();
     assert!(c.children.is_empty(), "{c:?}");

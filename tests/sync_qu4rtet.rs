@@ -288,10 +288,17 @@ fn serialbox_ranges_feed_the_label_allocator_and_are_never_reused() {
             .unwrap();
     assert_eq!((first.count, second.count, second.remaining), (3, 2, 5));
     assert_eq!(first.first, sscc(1_000_000));
-    assert_ne!(first.last, second.first, "serialbox never hands a number out twice");
+    assert_ne!(
+        first.last, second.first,
+        "serialbox never hands a number out twice"
+    );
     let stock = packbench::labels::alloc::stock(store.conn()).unwrap();
-    assert!(stock.ranges.iter().all(|r| r.source == "pool"
-        && r.origin.as_deref() == Some(pool.as_str())));
+    assert!(
+        stock
+            .ranges
+            .iter()
+            .all(|r| r.source == "pool" && r.origin.as_deref() == Some(pool.as_str()))
+    );
     drop(store);
     // The station prints labels from them like from a local range, until they run out.
     let mut station = packbench::station::Station::open(dir.path()).unwrap();
@@ -313,7 +320,10 @@ fn serialbox_ranges_feed_the_label_allocator_and_are_never_reused() {
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["ok"], true, "{v}");
         let key = v["data"]["key"].as_str().unwrap().to_owned();
-        assert_eq!(v["code"], "SSCC_LOW_STOCK", "5 left is below the default 100");
+        assert_eq!(
+            v["code"], "SSCC_LOW_STOCK",
+            "5 left is below the default 100"
+        );
         out.clear();
         let verify = lines.lines().nth(1).unwrap().replace("LAST", &key);
         packbench::cli::station::serve(&mut station, &mut verify.as_bytes(), &mut out).unwrap();

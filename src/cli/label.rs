@@ -166,8 +166,9 @@ pub fn run(args: &LabelArgs, stdout: &mut dyn Write) -> Result<u8, String> {
             format!("printer '{spec}': use tcp://HOST:PORT, tcp:HOST:PORT or file:PATH")
         })?;
         let job = zpl::render(&laid);
-        let attempts = crate::labels::printer::send(&target, job.as_bytes(), &PrintPolicy::default())
-            .map_err(|e| format!("printer {spec}: {e}"))?;
+        let attempts =
+            crate::labels::printer::send(&target, job.as_bytes(), &PrintPolicy::default())
+                .map_err(|e| format!("printer {spec}: {e}"))?;
         summary["printer"] = spec.as_str().into();
         summary["attempts"] = attempts.into();
     } else {

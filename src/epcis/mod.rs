@@ -43,7 +43,9 @@ pub use hash::{
     event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_jsonld, hash_ids_from_xml,
     prehashes_from_jsonld, prehashes_from_xml,
 };
-pub use jsonld::{EPCIS_CONTEXT_URL, document_jsonld, events_from_jsonld, events_from_query_jsonld};
+pub use jsonld::{
+    EPCIS_CONTEXT_URL, document_jsonld, events_from_jsonld, events_from_query_jsonld,
+};
 pub use model::{
     Action, BizTransaction, ErrorDeclaration, Event, EventKind, Extension, PACKBENCH_NAMESPACE,
     PACKBENCH_PREFIX, PersistentDisposition,

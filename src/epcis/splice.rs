@@ -60,16 +60,13 @@ fn parts(doc: &str) -> Result<(&str, &str), EpcisError> {
         .and_then(|s| s.strip_suffix(']'))
         .ok_or_else(not_ours)?
         .trim();
-    if !events.is_empty() && !(events.starts_with('{') && events.ends_with('}')) {
+    if !(events.is_empty() || events.starts_with('{') && events.ends_with('}')) {
         return Err(not_ours());
     }
     Ok((context, events))
 }
 
-fn merge_context(
-    context: &str,
-    bindings: &mut BTreeMap<String, String>,
-) -> Result<(), EpcisError> {
+fn merge_context(context: &str, bindings: &mut BTreeMap<String, String>) -> Result<(), EpcisError> {
     let value: Value =
         serde_json::from_str(context).map_err(|e| EpcisError::Json(e.to_string()))?;
     let entries: Vec<&Value> = match &value {
@@ -171,7 +168,8 @@ mod tests {
 
     fn event(serial: u32, extension: Option<Extension>) -> Event {
         let mut e = Event::new(EventKind::Object, Action::Add, 1_714_557_600_000, "+07:00");
-        e.epcs.push(format!("urn:epc:id:sgtin:4012345.011111.{serial}"));
+        e.epcs
+            .push(format!("urn:epc:id:sgtin:4012345.011111.{serial}"));
         e.biz_step = Some("commissioning".into());
         e.extensions.extend(extension);
         e.event_id = Some(event_hash_id(&e));
@@ -205,9 +203,9 @@ mod tests {
         let a = event(1, Some(ext("https://a.example/", "1")));
         let b = event(2, Some(ext("https://b.example/", "2")));
         let c = event(3, Some(ext("https://a.example/", "3")));
-        let da = document_jsonld(&[a.clone()], 1);
+        let da = document_jsonld(std::slice::from_ref(&a), 1);
         let db = document_jsonld(&[b], 1);
-        let dc = document_jsonld(&[c.clone()], 1);
+        let dc = document_jsonld(std::slice::from_ref(&c), 1);
         let doc = splice_jsonld(&[&da, &dc], 2).unwrap();
         assert_eq!(events_from_jsonld(&doc).unwrap(), vec![a, c]);
         assert!(matches!(

@@ -238,8 +238,22 @@ fn audit_row(
             username: username.to_owned(),
             action: action.to_owned(),
             target: Some(format!("outbox:{command_id}")),
-            old_value: Some(if action == "sync_park" { "queued" } else { "parked" }.to_owned()),
-            new_value: Some(if action == "sync_park" { "parked" } else { "queued" }.to_owned()),
+            old_value: Some(
+                if action == "sync_park" {
+                    "queued"
+                } else {
+                    "parked"
+                }
+                .to_owned(),
+            ),
+            new_value: Some(
+                if action == "sync_park" {
+                    "parked"
+                } else {
+                    "queued"
+                }
+                .to_owned(),
+            ),
             reason: reason.map(str::to_owned),
             signature_id: None,
         },

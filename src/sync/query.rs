@@ -277,17 +277,17 @@ mod tests {
         assert_eq!(s.events, 2);
         assert_eq!(s.last_event_ms, Some(2));
 
-        let remove = ev(EventKind::Aggregation, Action::Delete, 3, Some(CASE), &[PACK]);
+        let remove = ev(
+            EventKind::Aggregation,
+            Action::Delete,
+            3,
+            Some(CASE),
+            &[PACK],
+        );
         let add2 = ev(EventKind::Aggregation, Action::Add, 4, Some(CASE2), &[PACK]);
         // An unpack-all of the old parent after the move leaves the new parent alone.
         let unpack_old = ev(EventKind::Aggregation, Action::Delete, 5, Some(CASE), &[]);
-        let events = [
-            commission.clone(),
-            pack.clone(),
-            remove,
-            add2,
-            unpack_old,
-        ];
+        let events = [commission.clone(), pack.clone(), remove, add2, unpack_old];
         let s = unit_state_from_events(PACK, &events);
         assert_eq!(s.parent.as_deref(), Some(CASE2));
         assert_eq!(s.events, 4);
@@ -303,11 +303,17 @@ mod tests {
 
     #[test]
     fn unpack_all_of_the_parent_clears_it_and_its_children() {
-        let pack = ev(EventKind::Aggregation, Action::Add, 2, Some(CASE), &[PACK, "x"]);
+        let pack = ev(
+            EventKind::Aggregation,
+            Action::Add,
+            2,
+            Some(CASE),
+            &[PACK, "x"],
+        );
         let unpack = ev(EventKind::Aggregation, Action::Delete, 3, Some(CASE), &[]);
         let s = unit_state_from_events(PACK, &[pack.clone(), unpack.clone()]);
         assert_eq!(s.parent, None);
-        let c = unit_state_from_events(CASE, &[pack.clone()]);
+        let c = unit_state_from_events(CASE, std::slice::from_ref(&pack));
         assert_eq!(c.children, vec![PACK.to_owned(), "x".to_owned()]);
         let c = unit_state_from_events(CASE, &[pack, unpack]);
         assert!(c.children.is_empty());

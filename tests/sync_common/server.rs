@@ -214,7 +214,12 @@ fn query(
             (n.to_owned(), decode(v))
         })
         .collect();
-    let get = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     let known = [
         "MATCH_anyEPC",
         "MATCH_epc",
@@ -244,17 +249,30 @@ fn query(
         .map(|(_, _, e)| e)
         .filter(|e| {
             get("MATCH_anyEPC").is_none_or(|epc| {
-                epc_strings(e, &["epcList", "childEPCs", "parentID", "inputEPCList", "outputEPCList"])
-                    .contains(&epc)
+                epc_strings(
+                    e,
+                    &[
+                        "epcList",
+                        "childEPCs",
+                        "parentID",
+                        "inputEPCList",
+                        "outputEPCList",
+                    ],
+                )
+                .contains(&epc)
             }) && get("MATCH_epc")
                 .is_none_or(|epc| epc_strings(e, &["epcList", "childEPCs"]).contains(&epc))
-                && get("MATCH_parentID")
-                    .is_none_or(|p| epc_strings(e, &["parentID"]).contains(&p))
+                && get("MATCH_parentID").is_none_or(|p| epc_strings(e, &["parentID"]).contains(&p))
                 && get("EQ_bizStep").is_none_or(|b| e["bizStep"].as_str() == Some(b))
         })
         .cloned()
         .collect();
-    let page: Vec<_> = matching.iter().skip(start).take(per_page).cloned().collect();
+    let page: Vec<_> = matching
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .cloned()
+        .collect();
     if start + per_page < matching.len() {
         let rest: Vec<String> = params
             .iter()
