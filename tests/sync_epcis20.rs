@@ -447,3 +447,116 @@ fn stored_bodies_are_spliced_into_valid_capture_documents() {
         .collect();
     assert_eq!(remote, stored);
 }
+
+fn cli(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("REPO_TOKEN", TOKEN)
+        .env("PACKBENCH_PASSWORD", "admin-pass-1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = serde_json::from_str(stdout.trim()).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_status_lists_parked_retry_parked_is_audited_and_pull_asks_the_repository() {
+    let server = Server::start(1_000, Some(TOKEN));
+    let dir = station_with_pallets("J", 1);
+    server
+        .state
+        .lock()
+        .unwrap()
+        .refuse_epcs
+        .insert(pack_epc("J", 2));
+    let url = server.url.clone();
+    let (code, _, err) = cli(
+        dir.path(),
+        &[
+            "sync",
+            "--configure",
+            "epcis20",
+            "--url",
+            &url,
+            "--token-env",
+            "REPO_TOKEN",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli(dir.path(), &["sync", "--once"]);
+    assert_eq!(
+        code, 1,
+        "a parked command leaves the outbox not empty: {err}"
+    );
+    let (code, status, _) = cli(dir.path(), &["sync", "status"]);
+    assert_eq!(code, 0);
+    let parked = status["outbox"]["parked_rows"].as_array().unwrap();
+    assert_eq!(parked.len(), 1, "{status}");
+    assert!(parked[0]["error"].as_str().unwrap().contains("refused EPC"));
+    let id = parked[0]["command_id"].as_i64().unwrap().to_string();
+
+    // Wrong credentials are refused; the administrator may retry, and pushes at once.
+    server.state.lock().unwrap().refuse_epcs.clear();
+    let (code, _, err) = cli(
+        dir.path(),
+        &["sync", "retry-parked", &id, "--user", "nobody"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = cli(
+        dir.path(),
+        &[
+            "sync",
+            "retry-parked",
+            &id,
+            "--user",
+            "admin",
+            "--reason",
+            "fixed",
+            "--push",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, status, _) = cli(dir.path(), &["sync", "status"]);
+    assert_eq!(status["outbox"]["parked"], 0, "{status}");
+    assert_eq!(status["outbox"]["queued"], 0, "{status}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let store = Store::open_dir(dir.path()).unwrap();
+    let actions: Vec<String> = store
+        .conn()
+        .prepare(
+            "SELECT action || ':' || username FROM audit WHERE action LIKE 'sync_%' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(actions, ["sync_park:sync", "sync_retry_parked:admin"]);
+
+    // The repository's view of a case, through `sync pull`.
+    let case = sscc_epc(100);
+    let (code, pulled, err) = cli(dir.path(), &["sync", "pull", "--epc", &case, "--events"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        pulled["state"]["parent"],
+        sscc_epc(1_100).as_str(),
+        "{pulled}"
+    );
+    assert_eq!(pulled["state"]["children"].as_array().unwrap().len(), 3);
+    assert!(pulled["events"].as_array().unwrap().len() >= 3);
+    let (code, _, _) = cli(dir.path(), &["sync", "pull", "--epc", &pack_epc("J", 999)]);
+    assert_eq!(code, 1, "unknown to the repository");
+}

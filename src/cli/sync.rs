@@ -196,7 +196,13 @@ fn retry_parked(
         let result = crate::auth::authenticate(&tx, user, &password, now);
         // The failure counter is written whether or not the check passed.
         tx.commit().map_err(|e| e.to_string())?;
-        result.map_err(|e| e.to_string())?
+        match result {
+            Ok(user) => user,
+            Err(e) => {
+                eprintln!("packbench: {e}");
+                return Ok(super::EXIT_REJECTED);
+            }
+        }
     };
     if !admin.role.can_administer() {
         eprintln!("packbench: {user} is not an administrator");
