@@ -36,6 +36,40 @@ impl Rest20 {
         &self.http
     }
 
+    /// `POST /capture` of one document, then the capture job until it is done.
+    fn capture(&self, doc: &str) -> Result<PushOutcome, SyncError> {
+        let url = self.http.url("/capture");
+        let reply = self.http.send(
+            "POST",
+            &url,
+            &[
+                ("Content-Type", "application/ld+json"),
+                ("GS1-EPCIS-Version", "2.0.0"),
+                ("GS1-CBV-Version", "2.0.0"),
+                ("GS1-Capture-Error-Behaviour", "rollback"),
+            ],
+            Some(doc.as_bytes()),
+        )?;
+        match reply.status {
+            200..=202 => match &reply.location {
+                Some(location) => self.wait_for_job(location),
+                None if reply.status == 202 => Err(SyncError::Protocol {
+                    url,
+                    detail: "202 without Location".to_owned(),
+                }),
+                None => Ok(PushOutcome::Delivered),
+            },
+            409 => Ok(PushOutcome::AlreadyPresent),
+            // The document's own fault: bad content, too large, wrong type.
+            400 | 413 | 415 | 422 => Ok(PushOutcome::Rejected {
+                message: format!("HTTP {}: {}", reply.status, problem_message(&reply)),
+            }),
+            // Everything else (401/403/404/408/429/5xx) is about the connection or the server,
+            // not this document: keep it queued and retry.
+            _ => Err(status_error(&url, &reply)),
+        }
+    }
+
     /// Polls a capture job until it is no longer running.
     fn wait_for_job(&self, location: &str) -> Result<PushOutcome, SyncError> {
         let url = self.http.resolve_location(location);
@@ -165,41 +199,5 @@ impl Repository for Rest20 {
             }
         };
         self.capture(&doc)
-    }
-}
-
-impl Rest20 {
-    /// `POST /capture` of one document, then the capture job until it is done.
-    fn capture(&self, doc: &str) -> Result<PushOutcome, SyncError> {
-        let url = self.http.url("/capture");
-        let reply = self.http.send(
-            "POST",
-            &url,
-            &[
-                ("Content-Type", "application/ld+json"),
-                ("GS1-EPCIS-Version", "2.0.0"),
-                ("GS1-CBV-Version", "2.0.0"),
-                ("GS1-Capture-Error-Behaviour", "rollback"),
-            ],
-            Some(doc.as_bytes()),
-        )?;
-        match reply.status {
-            200..=202 => match &reply.location {
-                Some(location) => self.wait_for_job(location),
-                None if reply.status == 202 => Err(SyncError::Protocol {
-                    url,
-                    detail: "202 without Location".to_owned(),
-                }),
-                None => Ok(PushOutcome::Delivered),
-            },
-            409 => Ok(PushOutcome::AlreadyPresent),
-            // The document's own fault: bad content, too large, wrong type.
-            400 | 413 | 415 | 422 => Ok(PushOutcome::Rejected {
-                message: format!("HTTP {}: {}", reply.status, problem_message(&reply)),
-            }),
-            // Everything else (401/403/404/408/429/5xx) is about the connection or the server,
-            // not this document: keep it queued and retry.
-            _ => Err(status_error(&url, &reply)),
-        }
     }
 }
