@@ -153,6 +153,7 @@ fn concurrent_allocations_on_one_file_never_duplicate() {
                 first: 1,
                 last: 1000,
                 source: "local".to_owned(),
+                origin: None,
             },
             0,
         )

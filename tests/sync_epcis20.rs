@@ -9,8 +9,8 @@ mod sync_common;
 
 use packbench::store::Store;
 use packbench::sync::{
-    Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, SyncWorker,
-    connect, drain, outbox_status, requeue_parked,
+    Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, Rest20, SyncWorker,
+    connect, drain, outbox_status, query_events, requeue_parked, unit_state,
 };
 use std::path::Path;
 use sync_common::proxy::{Fault, Proxy};
@@ -276,8 +276,49 @@ fn a_rejected_command_is_parked_and_other_containers_keep_flowing() {
     assert!(!remote.is_empty());
     // The administrator fixes the repository side and retries the parked command.
     server.state.lock().unwrap().refuse_epcs.clear();
-    let store = Store::open_dir(dir.path()).unwrap();
-    assert_eq!(requeue_parked(store.conn(), None).unwrap(), 1);
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(
+        requeue_parked(
+            &mut store,
+            None,
+            "admin",
+            Some("EPC fixed at the repository"),
+            now()
+        )
+        .unwrap(),
+        1
+    );
+    // Parking and un-parking are in the audit chain, with the server's message and the
+    // administrator's reason; the chain still verifies.
+    let audit: Vec<(String, String, Option<String>, Option<String>)> = store
+        .conn()
+        .prepare("SELECT username, action, target, reason FROM audit WHERE action LIKE 'sync_%' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let parked_target = format!("outbox:{}", st.parked_rows[0].command_id);
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(
+        (audit[0].0.as_str(), audit[0].1.as_str()),
+        ("sync", "sync_park")
+    );
+    assert_eq!(audit[0].2.as_deref(), Some(parked_target.as_str()));
+    assert!(audit[0].3.as_deref().unwrap().contains("refused EPC"));
+    assert_eq!(
+        (
+            audit[1].0.as_str(),
+            audit[1].1.as_str(),
+            audit[1].3.as_deref()
+        ),
+        (
+            "admin",
+            "sync_retry_parked",
+            Some("EPC fixed at the repository")
+        )
+    );
+    assert!(packbench::auth::verify_audit(store.conn()).unwrap().is_ok());
     drop(store);
     drain_until_empty(dir.path(), &cfg);
     // Same events, though not in commit order (pallet 2 went first).
@@ -326,4 +367,196 @@ fn worker_thread_restarted_mid_sync_delivers_exactly_once() {
     }
     worker.stop();
     assert_exactly_once(dir.path(), &server);
+}
+
+#[test]
+fn unit_state_is_pulled_with_get_events_across_pages() {
+    let server = Server::start(1_000, Some(TOKEN));
+    let dir = station_with_pallets("G", 2);
+    let cfg = config(&server.url, 5_000);
+    drain_until_empty(dir.path(), &cfg);
+    let repo = Rest20::new(&cfg).unwrap();
+
+    // Every event naming case 1 (commissioned, packed, put on the pallet, ...), one per page:
+    // the Link header is followed to the end.
+    let before = server.state.lock().unwrap().queries;
+    let all = query_events(repo.http(), &[("MATCH_anyEPC", &sscc_epc(100))], 1).unwrap();
+    let pages = server.state.lock().unwrap().queries - before;
+    assert!(all.events.len() >= 3, "{all:?}");
+    assert_eq!(all.pages, all.events.len());
+    assert_eq!(pages, all.pages);
+
+    let case = sscc_epc(100);
+    let pallet = sscc_epc(1_100);
+    let pack = unit_state(repo.http(), &pack_epc("G", 1), 1).unwrap();
+    assert_eq!(pack.parent.as_deref(), Some(case.as_str()), "{pack:?}");
+    let c = unit_state(repo.http(), &case, 2).unwrap();
+    assert_eq!(c.parent.as_deref(), Some(pallet.as_str()), "{c:?}");
+    assert_eq!(c.children.len(), 3, "{c:?}");
+    assert_eq!(c.disposition.as_deref(), Some("in_progress"));
+
+    // Unpack the case at the bench, sync, and ask again: the "unpack all" names no child, so
+    // the pack's state comes from its parent's events.
+    let lines = [
+        r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned(),
+        r#"{"cmd":"select_work_order","id":"WO-1"}"#.to_owned(),
+        format!(r#"{{"cmd":"unpack","scan":"(00){}"}}"#, sscc(100)),
+    ];
+    run_lines(dir.path(), &lines.join("\n"));
+    drain_until_empty(dir.path(), &cfg);
+    let pack = unit_state(repo.http(), &pack_epc("G", 1), 2).unwrap();
+    assert_eq!(pack.parent, None, "{pack:?}");
+    assert_eq!(
+        pack.events, 2,
+        "packed, then unpacked with its case: {pack:?}"
+    );
+    assert_eq!(pack.biz_step.as_deref(), Some("unpacking"));
+    let c = unit_state(repo.http(), &case, 50).unwrap();
+    assert!(c.children.is_empty(), "{c:?}");
+    // A unit the repository never saw.
+    let none = unit_state(repo.http(), &pack_epc("G", 999), 10).unwrap();
+    assert_eq!(none.events, 0);
+}
+
+#[test]
+fn stored_bodies_are_spliced_into_valid_capture_documents() {
+    // A capture limit that splits the backlog: every document is schema-checked by the server,
+    // and the events arrive byte-for-byte as stored (same eventIDs, same order).
+    let server = Server::start(7, Some(TOKEN));
+    let dir = station_with_pallets("H", 2);
+    let report = drain_once(dir.path(), &config(&server.url, 5_000));
+    assert_eq!(report.stopped_by, None);
+    assert!(report.documents >= 2, "{report:?}");
+    assert_exactly_once(dir.path(), &server);
+    let store = Store::open_dir(dir.path()).unwrap();
+    let stored: Vec<serde_json::Value> = store
+        .conn()
+        .prepare("SELECT body FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|b| serde_json::from_str::<serde_json::Value>(&b.unwrap()).unwrap()["epcisBody"]["eventList"][0].clone())
+        .collect();
+    let remote: Vec<serde_json::Value> = server
+        .state
+        .lock()
+        .unwrap()
+        .events
+        .iter()
+        .map(|(_, _, e)| e.clone())
+        .collect();
+    assert_eq!(remote, stored);
+}
+
+fn cli(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("REPO_TOKEN", TOKEN)
+        .env("PACKBENCH_PASSWORD", "admin-pass-1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = serde_json::from_str(stdout.trim()).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_status_lists_parked_retry_parked_is_audited_and_pull_asks_the_repository() {
+    let server = Server::start(1_000, Some(TOKEN));
+    let dir = station_with_pallets("J", 1);
+    server
+        .state
+        .lock()
+        .unwrap()
+        .refuse_epcs
+        .insert(pack_epc("J", 2));
+    let url = server.url.clone();
+    let (code, _, err) = cli(
+        dir.path(),
+        &[
+            "sync",
+            "--configure",
+            "epcis20",
+            "--url",
+            &url,
+            "--token-env",
+            "REPO_TOKEN",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli(dir.path(), &["sync", "--once"]);
+    assert_eq!(
+        code, 1,
+        "a parked command leaves the outbox not empty: {err}"
+    );
+    let (code, status, _) = cli(dir.path(), &["sync", "status"]);
+    assert_eq!(code, 0);
+    let parked = status["outbox"]["parked_rows"].as_array().unwrap();
+    assert_eq!(parked.len(), 1, "{status}");
+    assert!(parked[0]["error"].as_str().unwrap().contains("refused EPC"));
+    let id = parked[0]["command_id"].as_i64().unwrap().to_string();
+
+    // Wrong credentials are refused; the administrator may retry, and pushes at once.
+    server.state.lock().unwrap().refuse_epcs.clear();
+    let (code, _, err) = cli(
+        dir.path(),
+        &["sync", "retry-parked", &id, "--user", "nobody"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = cli(
+        dir.path(),
+        &[
+            "sync",
+            "retry-parked",
+            &id,
+            "--user",
+            "admin",
+            "--reason",
+            "fixed",
+            "--push",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, status, _) = cli(dir.path(), &["sync", "status"]);
+    assert_eq!(status["outbox"]["parked"], 0, "{status}");
+    assert_eq!(status["outbox"]["queued"], 0, "{status}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_packbench"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let store = Store::open_dir(dir.path()).unwrap();
+    let actions: Vec<String> = store
+        .conn()
+        .prepare(
+            "SELECT action || ':' || username FROM audit WHERE action LIKE 'sync_%' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(actions, ["sync_park:sync", "sync_retry_parked:admin"]);
+
+    // The repository's view of a case, through `sync pull`.
+    let case = sscc_epc(100);
+    let (code, pulled, err) = cli(dir.path(), &["sync", "pull", "--epc", &case, "--events"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        pulled["state"]["parent"],
+        sscc_epc(1_100).as_str(),
+        "{pulled}"
+    );
+    assert_eq!(pulled["state"]["children"].as_array().unwrap().len(), 3);
+    assert!(pulled["events"].as_array().unwrap().len() >= 3);
+    let (code, _, _) = cli(dir.path(), &["sync", "pull", "--epc", &pack_epc("J", 999)]);
+    assert_eq!(code, 1, "unknown to the repository");
 }

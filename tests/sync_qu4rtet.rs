@@ -242,3 +242,102 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
         "every local event is in QU4RTET"
     );
 }
+
+/// Creates a sequential serialbox pool (as smoke.py beside up.sh does).
+fn serialbox_pool(q: &Qu4rtet, pool: &str, start: u64) {
+    let post = |path: &str, body: serde_json::Value| {
+        let r = q
+            .http()
+            .send(
+                "POST",
+                path,
+                &[("Content-Type", "application/json")],
+                Some(body.to_string().as_bytes()),
+            )
+            .unwrap();
+        assert!(r.status < 300, "{path}: {} {}", r.status, r.body);
+    };
+    post(
+        "/serialbox/pool-create/",
+        serde_json::json!({"readable_name": pool, "machine_name": pool, "active": true,
+                           "request_threshold": 100_000}),
+    );
+    post(
+        "/serialbox/sequential-region-create/",
+        serde_json::json!({"readable_name": format!("{pool}-r1"), "machine_name": format!("{pool}-r1"),
+                           "active": true, "order": 1, "start": start, "end": start + 999_999,
+                           "state": start, "pool": pool}),
+    );
+}
+
+#[test]
+fn serialbox_ranges_feed_the_label_allocator_and_are_never_reused() {
+    let Some(cfg) = qu4rtet() else { return };
+    let q = Qu4rtet::new(&cfg).unwrap();
+    let tag = unique_tag().to_lowercase();
+    let pool = format!("sscc-{tag}");
+    serialbox_pool(&q, &pool, 1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    run_lines(dir.path(), SETUP);
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let first =
+        packbench::sync::allocate_ssccs(q.http(), &mut store, &pool, 3, "9506000", 0, now())
+            .unwrap();
+    let second =
+        packbench::sync::allocate_ssccs(q.http(), &mut store, &pool, 2, "9506000", 0, now())
+            .unwrap();
+    assert_eq!((first.count, second.count, second.remaining), (3, 2, 5));
+    assert_eq!(first.first, sscc(1_000_000));
+    assert_ne!(
+        first.last, second.first,
+        "serialbox never hands a number out twice"
+    );
+    let stock = packbench::labels::alloc::stock(store.conn()).unwrap();
+    assert!(
+        stock
+            .ranges
+            .iter()
+            .all(|r| r.source == "pool" && r.origin.as_deref() == Some(pool.as_str()))
+    );
+    drop(store);
+    // The station prints labels from them like from a local range, until they run out.
+    let mut station = packbench::station::Station::open(dir.path()).unwrap();
+    let mut out = Vec::new();
+    let login = r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}
+{"cmd":"select_work_order","id":"WO-1"}"#;
+    packbench::cli::station::serve(&mut station, &mut login.as_bytes(), &mut out).unwrap();
+    let lines = r#"{"cmd":"print_label"}
+{"cmd":"verify_label","scan":"LAST"}"#;
+    let mut printed = Vec::new();
+    for _ in 0..5 {
+        out.clear();
+        packbench::cli::station::serve(
+            &mut station,
+            &mut lines.lines().next().unwrap().as_bytes(),
+            &mut out,
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["ok"], true, "{v}");
+        let key = v["data"]["key"].as_str().unwrap().to_owned();
+        assert_eq!(
+            v["code"], "SSCC_LOW_STOCK",
+            "5 left is below the default 100"
+        );
+        out.clear();
+        let verify = lines.lines().nth(1).unwrap().replace("LAST", &key);
+        packbench::cli::station::serve(&mut station, &mut verify.as_bytes(), &mut out).unwrap();
+        printed.push(key);
+    }
+    let unique: std::collections::BTreeSet<_> = printed.iter().collect();
+    assert_eq!(unique.len(), 5);
+    out.clear();
+    packbench::cli::station::serve(
+        &mut station,
+        &mut r#"{"cmd":"print_label"}"#.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["code"], "SSCC_EXHAUSTED", "{v}");
+}

@@ -41,5 +41,6 @@ reason-unknown-command = Unbekannter Befehl.
 reason-invalid-argument = Ungültiger Wert.
 reason-storage-error = Die lokale Datenbank ist ausgefallen; nichts wurde gespeichert.
 reason-sscc-exhausted = Keine SSCC mehr in den Etikettenbereichen: Bereich hinzufügen.
+reason-sscc-low-stock = Erledigt. Nur noch wenige SSCC übrig: bald einen neuen Bereich hinzufügen oder abrufen.
 reason-label-not-verified = Vor dem Schließen das gedruckte Etikett scannen.
 reason-label-mismatch = Das ist nicht das gerade gedruckte Etikett.

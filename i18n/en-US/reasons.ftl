@@ -41,5 +41,6 @@ reason-unknown-command = Unknown command.
 reason-invalid-argument = Invalid value.
 reason-storage-error = The local database failed; nothing was recorded.
 reason-sscc-exhausted = No SSCC left in the label ranges: add a range.
+reason-sscc-low-stock = Done. Few SSCCs are left: add or pull a new range soon.
 reason-label-not-verified = Scan the printed label before closing this container.
 reason-label-mismatch = This is not the label that was just printed.

@@ -41,5 +41,6 @@ reason-unknown-command = Comando desconocido.
 reason-invalid-argument = Valor no válido.
 reason-storage-error = La base de datos local falló; no se registró nada.
 reason-sscc-exhausted = No quedan SSCC en los rangos de etiquetas: añada un rango.
+reason-sscc-low-stock = Hecho. Quedan pocos SSCC: añada u obtenga pronto un nuevo rango.
 reason-label-not-verified = Escanee la etiqueta impresa antes de cerrar este contenedor.
 reason-label-mismatch = Esta no es la etiqueta que se acaba de imprimir.

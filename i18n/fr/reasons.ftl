@@ -41,5 +41,6 @@ reason-unknown-command = Commande inconnue.
 reason-invalid-argument = Valeur non valide.
 reason-storage-error = La base locale a échoué ; rien n'a été enregistré.
 reason-sscc-exhausted = Plus aucun SSCC dans les plages d'étiquettes : ajoutez une plage.
+reason-sscc-low-stock = Fait. Il reste peu de SSCC : ajoutez ou récupérez bientôt une nouvelle plage.
 reason-label-not-verified = Scannez l'étiquette imprimée avant de fermer ce contenant.
 reason-label-mismatch = Ce n'est pas l'étiquette qui vient d'être imprimée.

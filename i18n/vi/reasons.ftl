@@ -41,5 +41,6 @@ reason-unknown-command = Lệnh không xác định.
 reason-invalid-argument = Giá trị không hợp lệ.
 reason-storage-error = Cơ sở dữ liệu cục bộ bị lỗi; không có gì được ghi.
 reason-sscc-exhausted = Đã hết SSCC trong các dải nhãn: hãy thêm một dải.
+reason-sscc-low-stock = Đã xong. Chỉ còn ít SSCC: hãy sớm thêm hoặc tải về một dải mới.
 reason-label-not-verified = Hãy quét nhãn đã in trước khi đóng thùng này.
 reason-label-mismatch = Đây không phải nhãn vừa được in.

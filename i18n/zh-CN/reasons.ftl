@@ -41,5 +41,6 @@ reason-unknown-command = 未知命令。
 reason-invalid-argument = 无效值。
 reason-storage-error = 本地数据库出错；未记录任何内容。
 reason-sscc-exhausted = 标签范围内已无可用 SSCC：请添加范围。
+reason-sscc-low-stock = 已完成。剩余 SSCC 不多：请尽快添加或拉取新的范围。
 reason-label-not-verified = 关闭此容器前请扫描已打印的标签。
 reason-label-mismatch = 这不是刚刚打印的标签。

@@ -5,6 +5,7 @@ pub mod console;
 pub mod decode;
 pub mod dirs;
 pub mod export;
+pub mod label;
 pub mod logfile;
 pub mod parse;
 pub mod station;
@@ -83,6 +84,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Render a GS1 logistic label (ZPL, PDF, PNG) to a file or send it to a printer.
+    Label(label::LabelArgs),
     /// Audit trail tools.
     Audit {
         /// What to do.
@@ -119,7 +122,9 @@ fn logged_name(cli: &Cli) -> Option<&'static str> {
         Some(Command::Manifest { .. }) => Some("manifest"),
         Some(Command::Sync(_)) => Some("sync"),
         Some(Command::Audit { .. }) => Some("audit"),
-        Some(Command::Parse(_) | Command::Decode(_) | Command::Paths { .. }) => None,
+        Some(
+            Command::Parse(_) | Command::Decode(_) | Command::Label(_) | Command::Paths { .. },
+        ) => None,
     }
 }
 
@@ -298,6 +303,10 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
             }
         }
         Command::Paths { json } => print_paths(cli, *json),
+        Command::Label(args) => {
+            let stdout = std::io::stdout();
+            Ok(ExitCode::from(label::run(args, &mut stdout.lock())?))
+        }
         Command::Decode(args) => {
             let stdout = std::io::stdout();
             Ok(ExitCode::from(decode::run(args, &mut stdout.lock())))

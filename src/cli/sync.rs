@@ -1,5 +1,6 @@
 //! `packbench sync`: push the outbox to the repository (once, or until interrupted), show its
-//! status, configure the repository, retry parked commands, and pull SSCC ranges and products.
+//! status, configure the repository, retry parked commands (an audited administrator action),
+//! ask the repository about a unit (EPCIS 2.0 `GET /events`), and pull SSCC ranges.
 
 use crate::store::Store;
 use crate::sync::{
@@ -8,21 +9,58 @@ use crate::sync::{
 };
 use std::path::Path;
 
+/// `packbench sync <action>`: the administrator's subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum SyncAction {
+    /// Print the outbox status (JSON): counts, the head row's error, parked commands with the
+    /// repository's message, SSCCs left.
+    Status,
+    /// Ask the repository (EPCIS 2.0, `GET /events`, every page) what it knows about a unit:
+    /// last aggregation parent, children, disposition, business step (JSON).
+    Pull {
+        /// The unit's EPC URI (`urn:epc:id:sgtin:...`, `urn:epc:id:sscc:...`).
+        #[arg(long)]
+        epc: String,
+        /// Also print the events read.
+        #[arg(long)]
+        events: bool,
+        /// Events per page asked for.
+        #[arg(long, default_value_t = crate::sync::DEFAULT_PER_PAGE)]
+        per_page: usize,
+    },
+    /// Queue parked commands again (all, or one) once the cause is fixed. Needs an
+    /// administrator: `--user`, password in the environment variable `--password-env`.
+    /// Audited (`sync_retry_parked`).
+    RetryParked {
+        /// Only this command.
+        id: Option<i64>,
+        /// The administrator's user name.
+        #[arg(long)]
+        user: String,
+        /// Environment variable holding the administrator's password.
+        #[arg(long, value_name = "VAR", default_value = "PACKBENCH_PASSWORD")]
+        password_env: String,
+        /// Why (recorded in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Push right away (as `sync --once`) after queueing.
+        #[arg(long)]
+        push: bool,
+    },
+}
+
 /// `packbench sync ...` arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SyncArgs {
+    /// An administrator's subcommand; without one, push the outbox.
+    #[command(subcommand)]
+    pub action: Option<SyncAction>,
     /// Push what is queued once and exit (0 = outbox drained, 1 = rows left or parked).
     #[arg(long)]
     pub once: bool,
     /// Print the outbox status (JSON) and exit.
     #[arg(long)]
     pub status: bool,
-    /// Put parked commands back in the queue (all, or `--command ID`) before syncing.
-    #[arg(long)]
-    pub retry_parked: bool,
-    /// With `--retry-parked`: only this command.
-    #[arg(long, value_name = "ID")]
-    pub command: Option<i64>,
     /// Configure the repository: its kind (`epcis20` or `qu4rtet`); needs `--url`.
     #[arg(long, value_enum)]
     pub configure: Option<RepositoryKind>,
@@ -94,35 +132,128 @@ fn now_ms() -> i64 {
     clock()
 }
 
-/// Runs `packbench sync`; returns the exit status.
-pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
-    if let Some(kind) = args.configure {
-        println!("{}", configure(dir, args, kind)?);
-        return Ok(super::EXIT_OK);
-    }
-    let mut store = Store::open_dir(dir).map_err(|e| e.to_string())?;
-    if args.status {
-        let status = outbox_status(store.conn()).map_err(|e| e.to_string())?;
-        let free = crate::sync::free_ssccs(&store).map_err(|e| e.to_string())?;
-        let json = serde_json::json!({ "outbox": status, "free_ssccs": free });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
-        );
-        return Ok(super::EXIT_OK);
-    }
-    if args.retry_parked {
-        let n = requeue_parked(store.conn(), args.command).map_err(|e| e.to_string())?;
-        eprintln!("{n} parked command(s) queued again");
-    }
-    let config = RepositoryConfig::load(dir)
+fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+fn status(store: &Store) -> Result<u8, String> {
+    let status = outbox_status(store.conn()).map_err(|e| e.to_string())?;
+    let ssccs = crate::labels::alloc::stock(store.conn()).map_err(|e| e.to_string())?;
+    print_json(&serde_json::json!({ "outbox": status, "ssccs": ssccs }))?;
+    Ok(super::EXIT_OK)
+}
+
+fn load_config(dir: &Path) -> Result<RepositoryConfig, String> {
+    RepositoryConfig::load(dir)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| {
             format!(
                 "no repository configured in {} (use --configure)",
                 dir.display()
             )
-        })?;
+        })
+}
+
+fn pull(dir: &Path, epc: &str, with_events: bool, per_page: usize) -> Result<u8, String> {
+    let config = load_config(dir)?;
+    if config.kind != RepositoryKind::Epcis20 {
+        return Err("sync pull --epc asks an EPCIS 2.0 repository (GET /events)".to_owned());
+    }
+    let repo = crate::sync::Rest20::new(&config).map_err(|e| e.to_string())?;
+    let state = crate::sync::unit_state(repo.http(), epc, per_page).map_err(|e| e.to_string())?;
+    let mut out = serde_json::json!({ "state": state });
+    if with_events {
+        let all = crate::sync::query_events(repo.http(), &[("MATCH_anyEPC", epc)], per_page)
+            .map_err(|e| e.to_string())?;
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&crate::epcis::document_jsonld(&all.events, now_ms()))
+                .map_err(|e| e.to_string())?;
+        out["events"] = doc["epcisBody"]["eventList"].take();
+    }
+    print_json(&out)?;
+    Ok(if state.events == 0 {
+        super::EXIT_REJECTED
+    } else {
+        super::EXIT_OK
+    })
+}
+
+fn retry_parked(
+    store: &mut Store,
+    id: Option<i64>,
+    user: &str,
+    password_env: &str,
+    reason: Option<&str>,
+) -> Result<u8, String> {
+    let password = env_secret(password_env)?;
+    let now = now_ms();
+    let admin = {
+        let tx = store.begin().map_err(|e| e.to_string())?;
+        let result = crate::auth::authenticate(&tx, user, &password, now);
+        // The failure counter is written whether or not the check passed.
+        tx.commit().map_err(|e| e.to_string())?;
+        match result {
+            Ok(user) => user,
+            Err(e) => {
+                eprintln!("packbench: {e}");
+                return Ok(super::EXIT_REJECTED);
+            }
+        }
+    };
+    if !admin.role.can_administer() {
+        eprintln!("packbench: {user} is not an administrator");
+        return Ok(super::EXIT_REJECTED);
+    }
+    let n = requeue_parked(store, id, &admin.username, reason, now).map_err(|e| e.to_string())?;
+    println!("{}", serde_json::json!({ "requeued": n }));
+    Ok(if n == 0 && id.is_some() {
+        super::EXIT_REJECTED
+    } else {
+        super::EXIT_OK
+    })
+}
+
+/// Runs `packbench sync`; returns the exit status.
+pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
+    if let Some(kind) = args.configure {
+        println!("{}", configure(dir, args, kind)?);
+        return Ok(super::EXIT_OK);
+    }
+    if let Some(SyncAction::Pull {
+        epc,
+        events,
+        per_page,
+    }) = &args.action
+    {
+        return pull(dir, epc, *events, *per_page);
+    }
+    let mut store = Store::open_dir(dir).map_err(|e| e.to_string())?;
+    let mut once = args.once;
+    match &args.action {
+        Some(SyncAction::Status) => return status(&store),
+        Some(SyncAction::RetryParked {
+            id,
+            user,
+            password_env,
+            reason,
+            push,
+        }) => {
+            let code = retry_parked(&mut store, *id, user, password_env, reason.as_deref())?;
+            if !*push || code != super::EXIT_OK {
+                return Ok(code);
+            }
+            once = true;
+        }
+        Some(SyncAction::Pull { .. }) | None => {}
+    }
+    if args.status {
+        return status(&store);
+    }
+    let config = load_config(dir)?;
     if let Some(count) = args.allocate_ssccs {
         let pool = args
             .pool
@@ -133,7 +264,7 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
             .as_deref()
             .ok_or("--allocate-ssccs needs --company-prefix")?;
         let q = crate::sync::Qu4rtet::new(&config).map_err(|e| e.to_string())?;
-        let ssccs = crate::sync::allocate_ssccs(
+        let added = crate::sync::allocate_ssccs(
             q.http(),
             &mut store,
             pool,
@@ -143,7 +274,10 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
             now_ms(),
         )
         .map_err(|e| e.to_string())?;
-        println!("{} SSCCs added to the local pool", ssccs.len());
+        println!(
+            "{}",
+            serde_json::json!({"added": added.count, "first": added.first, "last": added.last, "remaining": added.remaining})
+        );
         return Ok(super::EXIT_OK);
     }
     let options = DrainOptions {
@@ -152,7 +286,7 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
             max_ms: config.backoff_max_ms,
         },
         max_events: config.batch_events,
-        respect_backoff: !args.once,
+        respect_backoff: !once,
     };
     let mut repo = connect(&config).map_err(|e| e.to_string())?;
     loop {
@@ -163,7 +297,7 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
             "{}",
             serde_json::json!({"report": report, "queued": status.queued, "sent": status.sent, "parked": status.parked, "held": status.held})
         );
-        if args.once {
+        if once {
             return Ok(if status.queued == 0 && status.parked == 0 {
                 super::EXIT_OK
             } else {

@@ -124,6 +124,8 @@ reason_codes! {
     UndoConflict = "UNDO_CONFLICT", Refused, "The last action can no longer be undone.";
     /// Every SSCC range is used up (add a range or pull one from the repository).
     SsccExhausted = "SSCC_EXHAUSTED", Refused, "No SSCC left: add an SSCC range.";
+    /// Done, but few SSCCs are left (below the `sscc_low_stock` setting): add or pull a range.
+    SsccLowStock = "SSCC_LOW_STOCK", Warning, "Done. Few SSCCs are left: add or pull a new range soon.";
     /// A printed label has not been scanned back yet (the container cannot be closed).
     LabelNotVerified = "LABEL_NOT_VERIFIED", Refused, "Scan the printed label first.";
     /// The scan is not the label that was just printed.

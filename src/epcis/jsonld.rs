@@ -368,6 +368,33 @@ fn event_from_json(value: &Value, namespaces: &Namespaces) -> Result<Event, Epci
     })
 }
 
+/// Reads the events of an EPCIS 2.0 query answer (`EPCISQueryDocument`, events under
+/// `epcisBody.queryResults.resultsBody.eventList`; a plain `EPCISDocument` is read as well).
+/// Events of types this module does not model (TransformationEvent, ...) are skipped and
+/// counted: the second value is how many.
+pub fn events_from_query_jsonld(doc: &str) -> Result<(Vec<Event>, usize), EpcisError> {
+    let value: Value = serde_json::from_str(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
+    let namespaces = tree_json::namespaces_from_context(value.get("@context"));
+    let body = value.get("epcisBody").ok_or(EpcisError::NoEventList)?;
+    let list = body
+        .get("queryResults")
+        .and_then(|r| r.get("resultsBody"))
+        .and_then(|b| b.get("eventList"))
+        .or_else(|| body.get("eventList"))
+        .and_then(Value::as_array)
+        .ok_or(EpcisError::NoEventList)?;
+    let mut events = Vec::with_capacity(list.len());
+    let mut skipped = 0;
+    for event in list {
+        match event_from_json(event, &namespaces) {
+            Ok(e) => events.push(e),
+            Err(EpcisError::UnsupportedEventType(_)) => skipped += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((events, skipped))
+}
+
 /// Reads the events of an EPCIS 2.0 JSON-LD document written by [`document_jsonld`] (or any
 /// document restricted to ObjectEvents and AggregationEvents with the fields [`Event`] models;
 /// other fields are skipped). Short names come back as short names.

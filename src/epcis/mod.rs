@@ -29,6 +29,7 @@ mod error;
 mod hash;
 mod jsonld;
 mod model;
+mod splice;
 mod timestamp;
 mod tree;
 mod tree_json;
@@ -42,10 +43,13 @@ pub use hash::{
     event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_jsonld, hash_ids_from_xml,
     prehashes_from_jsonld, prehashes_from_xml,
 };
-pub use jsonld::{EPCIS_CONTEXT_URL, document_jsonld, events_from_jsonld};
+pub use jsonld::{
+    EPCIS_CONTEXT_URL, document_jsonld, events_from_jsonld, events_from_query_jsonld,
+};
 pub use model::{
     Action, BizTransaction, ErrorDeclaration, Event, EventKind, Extension, PACKBENCH_NAMESPACE,
     PACKBENCH_PREFIX, PersistentDisposition,
 };
+pub use splice::splice_jsonld;
 pub use xml::document_xml;
 pub use xml12::document_xml12;

@@ -1,4 +1,8 @@
-//! SSCC allocation from configured ranges (local or from the repository's pool).
+//! SSCC allocation: one store, one allocation path. Ranges are configured at the station
+//! (`local`) or pulled from the repository's serial number pool (`pool`, e.g. QU4RTET's
+//! serialbox: see `sync::allocate_ssccs`); both are rows of `sscc_ranges`, handed out oldest
+//! range first by [`allocate`]. [`stock`] tells how many are left and whether that is below the
+//! configured low-stock threshold (setting [`LOW_STOCK_SETTING`]).
 //!
 //! An SSCC is allocated inside the caller's write transaction (`BEGIN IMMEDIATE`) that also
 //! advances the range and records the label row, so it is never handed out twice: not to two
@@ -23,6 +27,51 @@ pub struct SsccRange {
     pub last: u64,
     /// `local` (configured at the station) or `pool` (received from the repository).
     pub source: String,
+    /// For a `pool` range: the repository pool it came from (e.g. a serialbox pool name).
+    pub origin: Option<String>,
+}
+
+/// The setting holding the low-stock threshold (SSCCs left below which stations warn).
+pub const LOW_STOCK_SETTING: &str = "sscc_low_stock";
+
+/// The low-stock threshold when the setting is absent.
+pub const DEFAULT_LOW_STOCK: u64 = 100;
+
+/// One range's state, for the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RangeStock {
+    /// Range id.
+    pub id: i64,
+    /// GS1 company prefix as configured (pool ranges migrated from the old per-SSCC pool use
+    /// a 7-digit split of the same digits).
+    pub company_prefix: String,
+    /// Extension digit.
+    pub extension_digit: u8,
+    /// First serial reference.
+    pub first: u64,
+    /// Last serial reference.
+    pub last: u64,
+    /// Next serial reference to hand out.
+    pub next: u64,
+    /// `local` or `pool`.
+    pub source: String,
+    /// The repository pool, for `pool` ranges.
+    pub origin: Option<String>,
+    /// Serial references left.
+    pub remaining: u64,
+}
+
+/// SSCCs left, for status displays and the low-stock warning.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SsccStock {
+    /// SSCCs left in all ranges.
+    pub remaining: u64,
+    /// The configured threshold.
+    pub low_stock_threshold: u64,
+    /// `remaining` is below the threshold: ask for a new range now.
+    pub low: bool,
+    /// Every range, oldest first.
+    pub ranges: Vec<RangeStock>,
 }
 
 /// Why a range cannot be added or an SSCC not allocated.
@@ -125,9 +174,9 @@ pub fn add_range(conn: &Connection, range: &SsccRange, now_ms: i64) -> Result<i6
         });
     }
     conn.execute(
-        "INSERT INTO sscc_ranges (company_prefix, extension_digit, first_serial, last_serial, next_serial, source, created_ms)
-         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)",
-        params![range.company_prefix, range.extension_digit, first, last, range.source, now_ms],
+        "INSERT INTO sscc_ranges (company_prefix, extension_digit, first_serial, last_serial, next_serial, source, created_ms, origin)
+         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6, ?7)",
+        params![range.company_prefix, range.extension_digit, first, last, range.source, now_ms, range.origin],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -140,6 +189,47 @@ pub fn remaining(conn: &Connection) -> Result<u64, AllocError> {
         |r| r.get(0),
     )?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The low-stock threshold (setting [`LOW_STOCK_SETTING`], default [`DEFAULT_LOW_STOCK`]).
+pub fn low_stock_threshold(conn: &Connection) -> Result<u64, AllocError> {
+    Ok(crate::store::setting(conn, LOW_STOCK_SETTING)?
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_LOW_STOCK))
+}
+
+/// SSCCs left, the threshold, and every range.
+pub fn stock(conn: &Connection) -> Result<SsccStock, AllocError> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, company_prefix, extension_digit, first_serial, last_serial, next_serial, source, origin
+         FROM sscc_ranges ORDER BY id",
+    )?;
+    let ranges: Vec<RangeStock> = st
+        .query_map([], |r| {
+            let first: i64 = r.get(3)?;
+            let last: i64 = r.get(4)?;
+            let next: i64 = r.get(5)?;
+            Ok(RangeStock {
+                id: r.get(0)?,
+                company_prefix: r.get(1)?,
+                extension_digit: r.get(2)?,
+                first: u64::try_from(first).unwrap_or(0),
+                last: u64::try_from(last).unwrap_or(0),
+                next: u64::try_from(next).unwrap_or(0),
+                source: r.get(6)?,
+                origin: r.get(7)?,
+                remaining: u64::try_from(last - next + 1).unwrap_or(0),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let remaining = ranges.iter().map(|r| r.remaining).sum();
+    let low_stock_threshold = low_stock_threshold(conn)?;
+    Ok(SsccStock {
+        remaining,
+        low_stock_threshold,
+        low: remaining < low_stock_threshold,
+        ranges,
+    })
 }
 
 /// What a new label row records.

@@ -132,7 +132,55 @@ pub struct Layout {
     pub items: Vec<Item>,
 }
 
+/// A barcode printed narrower than the GS1 minimum X-dimension for logistic labels (the
+/// printer's resolution cannot make modules of at least 0.495 mm, or a long symbol had to be
+/// squeezed to fit the label). Scanners may still read it; a GS1 audit would not pass it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NarrowBars {
+    /// The symbol's bracketed data.
+    pub hri: String,
+    /// Module width in printer dots.
+    pub module_dots: u32,
+    /// Module width in mm.
+    pub x_mm: f64,
+    /// The GS1 minimum, in mm.
+    pub min_mm: f64,
+    /// Resolution.
+    pub dpi: u32,
+}
+
+impl std::fmt::Display for NarrowBars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the GS1-128 bars of {} are {:.3} mm wide ({} dots at {} dpi), narrower than the GS1 minimum X-dimension of {} mm",
+            self.hri, self.x_mm, self.module_dots, self.dpi, self.min_mm
+        )
+    }
+}
+
 impl Layout {
+    /// Symbols whose module width is below the GS1 minimum X-dimension.
+    pub fn narrow_bars(&self) -> Vec<NarrowBars> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Barcode { module, symbol, .. } => {
+                    let x_mm = f64::from(*module) * 25.4 / f64::from(self.dpi);
+                    // A thousandth of a millimetre of tolerance for the dot arithmetic.
+                    (x_mm + 1e-3 < X_MIN_MM).then(|| NarrowBars {
+                        hri: hri_of(symbol.element_string()),
+                        module_dots: *module,
+                        x_mm,
+                        min_mm: X_MIN_MM,
+                        dpi: self.dpi,
+                    })
+                }
+                Item::Text { .. } | Item::Rule { .. } => None,
+            })
+            .collect()
+    }
+
     /// The symbols on the label, top to bottom (the SSCC is last).
     pub fn symbols(&self) -> Vec<&Symbol> {
         self.items
@@ -143,6 +191,19 @@ impl Layout {
             })
             .collect()
     }
+}
+
+/// A symbol's element string in bracketed form, for messages.
+fn hri_of(element_string: &str) -> String {
+    crate::gs1::parse(element_string, &crate::gs1::ParseOptions::default())
+        .map_or_else(|_| element_string.replace('\u{1d}', ""), |m| m.hri())
+}
+
+fn dots_ceil(mm: f64, dpi: u32) -> u32 {
+    // Sizes are small positive numbers: the cast cannot truncate meaningfully.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let d = (mm * f64::from(dpi) / 25.4 - 1e-9).ceil() as u32;
+    d
 }
 
 fn dots(mm: f64, dpi: u32) -> u32 {
@@ -211,7 +272,8 @@ pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, 
     let (width, height) = (dots(w_mm, dpi), dots(h_mm, dpi));
     let margin = dots(4.0, dpi);
     let usable = width - 2 * margin;
-    let x_min = dots(X_MIN_MM, dpi).max(2);
+    // Rounded up: a module never narrower than the GS1 minimum when the label has room.
+    let x_min = dots_ceil(X_MIN_MM, dpi).max(2);
     let x_max = dots(X_MAX_MM, dpi).max(x_min);
     let mut items = Vec::new();
 

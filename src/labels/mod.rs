@@ -30,4 +30,4 @@ pub mod raster;
 pub mod zpl;
 
 pub use label::{Content, LabelData};
-pub use layout::{Item, Layout, LayoutError, Template, layout};
+pub use layout::{Item, Layout, LayoutError, NarrowBars, Template, layout};

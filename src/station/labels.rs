@@ -131,6 +131,7 @@ impl Station {
             first,
             last,
             source: source.unwrap_or("local").to_owned(),
+            origin: None,
         };
         let tx = self.store.begin()?;
         let id = alloc::add_range(&tx, &range, now)?;
@@ -243,10 +244,7 @@ impl Station {
             )
             .into());
         }
-        let low_stock: u64 = self
-            .label_setting("sscc_low_stock")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(100);
+        let low_stock = alloc::low_stock_threshold(self.store.conn())?;
         let scanned = scan.map(|s| self.sscc_of(s)).transpose()?;
         let tx = self.store.begin()?;
         let (sscc, label_id, level, count, remaining) = if let Some(sscc) = scanned {
@@ -311,11 +309,21 @@ impl Station {
         }
         let data = self.label_data(&sscc, level, count, now);
         let mut payload = self.render_and_send(label_id, &data)?;
+        let mut response = Response::ok();
         if let Some(r) = remaining {
             payload["remaining"] = r.into();
             payload["low_stock"] = (r < low_stock).into();
+            if r < low_stock {
+                response = Response::with_code(
+                    ReasonCode::SsccLowStock,
+                    Some(format!(
+                        "{r} SSCCs left (warning below {low_stock}, setting {})",
+                        alloc::LOW_STOCK_SETTING
+                    )),
+                );
+            }
         }
-        Ok(Response::ok().data(payload))
+        Ok(response.data(payload))
     }
 
     fn label_row(&self, sscc: &Sscc) -> Result<(i64, String, String), Failure> {

@@ -153,6 +153,7 @@ impl Station {
             [],
             |r| r.get(0),
         )?;
+        let ssccs = crate::labels::alloc::stock(conn).map_err(super::Failure::from)?;
         let mut current = serde_json::Map::new();
         for (level, id) in &self.session.current {
             if let Some(u) = store::unit_by_id(conn, *id)? {
@@ -170,6 +171,7 @@ impl Station {
             "pending_confirmation": self.session.pending.is_some(),
             "outbox": {"queued": queued, "sent": sent, "parked": parked},
             "open_alerts": open_alerts,
+            "ssccs": {"remaining": ssccs.remaining, "low_stock_threshold": ssccs.low_stock_threshold, "low": ssccs.low},
         })))
     }
 }

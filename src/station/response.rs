@@ -96,7 +96,10 @@ impl Response {
         Self {
             ok: matches!(
                 code,
-                ReasonCode::Ok | ReasonCode::AlreadyInThisContainer | ReasonCode::ExpirySoon
+                ReasonCode::Ok
+                    | ReasonCode::AlreadyInThisContainer
+                    | ReasonCode::ExpirySoon
+                    | ReasonCode::SsccLowStock
             ),
             code,
             severity: code.severity(),

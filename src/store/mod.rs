@@ -19,4 +19,4 @@ pub use queries::{
     load_work_order, mark_undone, open_containers, outbox_counts, parse_spec, setting, subtree,
     unit_by_id, unit_by_key, update_unit,
 };
-pub use schema::{APPLICATION_ID, current_version};
+pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};

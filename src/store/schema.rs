@@ -181,6 +181,35 @@ CREATE TABLE sscc_pool (
 ) WITHOUT ROWID;
 CREATE INDEX sscc_pool_free ON sscc_pool(used_ms, sscc) WHERE used_ms IS NULL;
 ",
+    // 4: one SSCC store (issue 7). Serial ranges pulled from the repository's pool become
+    // `sscc_ranges` rows (source 'pool', `origin` = the pool's name) and are allocated by the
+    // same allocator as local ranges. Free SSCCs of the old per-SSCC pool become ranges
+    // (consecutive runs; the 16 digits after the extension digit are split 7 + 9, which makes
+    // the same SSCCs); SSCCs it already handed out become void labels so they are never
+    // handed out again.
+    r"
+ALTER TABLE sscc_ranges ADD COLUMN origin TEXT;
+CREATE INDEX sscc_ranges_open ON sscc_ranges(id) WHERE next_serial <= last_serial;
+INSERT INTO sscc_ranges
+    (company_prefix, extension_digit, first_serial, last_serial, next_serial, source, created_ms, origin)
+SELECT prefix, ext, min(serial), max(serial), min(serial), 'pool', min(allocated_ms), source
+FROM (
+    SELECT substr(sscc, 2, 7) AS prefix,
+           CAST(substr(sscc, 1, 1) AS INTEGER) AS ext,
+           CAST(substr(sscc, 9, 9) AS INTEGER) AS serial,
+           allocated_ms,
+           source,
+           CAST(substr(sscc, 9, 9) AS INTEGER)
+             - row_number() OVER (PARTITION BY substr(sscc, 1, 8), source ORDER BY sscc) AS run
+    FROM sscc_pool
+    WHERE used_ms IS NULL AND length(sscc) = 18
+)
+GROUP BY prefix, ext, source, run
+ORDER BY min(allocated_ms), prefix, ext, min(serial);
+INSERT OR IGNORE INTO labels (sscc, level, state, username, allocated_ms)
+SELECT sscc, 'case', 'void', 'migration', used_ms FROM sscc_pool WHERE used_ms IS NOT NULL;
+DROP TABLE sscc_pool;
+",
 ];
 
 /// The schema version this build writes.

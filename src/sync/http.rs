@@ -144,7 +144,11 @@ impl Http {
         let mut kept = Vec::new();
         for (name, value) in response.headers() {
             let name = name.as_str().to_ascii_lowercase();
-            if name.starts_with("gs1-") || name == "location" || name == "content-type" {
+            if name.starts_with("gs1-")
+                || name == "location"
+                || name == "content-type"
+                || name == "link"
+            {
                 kept.push((name, value.to_str().unwrap_or_default().to_owned()));
             }
         }

@@ -23,6 +23,7 @@ pub mod import;
 pub mod outbox;
 mod pull;
 mod qu4rtet;
+mod query;
 mod repository;
 mod rest20;
 mod worker;
@@ -33,8 +34,12 @@ pub use config::{
 pub use error::SyncError;
 pub use http::{Http, Reply};
 pub use outbox::{OutboxStatus, ParkedRow, outbox_status, requeue_parked};
-pub use pull::{MasterProduct, allocate_ssccs, free_ssccs, pull_qu4rtet_products, take_sscc};
+pub use pull::{MasterProduct, PoolAllocation, allocate_ssccs, pull_qu4rtet_products};
 pub use qu4rtet::Qu4rtet;
+pub use query::{
+    DEFAULT_PER_PAGE, QueryResult, UnitState, next_link, query_events, unit_state,
+    unit_state_from_events,
+};
 pub use repository::{PushOutcome, Repository, connect};
 pub use rest20::Rest20;
 pub use worker::{Backoff, DrainOptions, DrainReport, Progress, SyncStatus, SyncWorker, drain};

@@ -15,16 +15,35 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 
 /// One outbox row with its events (one station command).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRow {
     /// The station command (outbox key).
     pub command_id: i64,
-    /// Its events, in order.
-    pub events: Vec<Event>,
+    /// Its events as stored: one JSON-LD document per event, in order. They are parsed only
+    /// for repositories that need [`Event`]s (see [`PendingRow::events`]); the EPCIS 2.0 client
+    /// splices them into its capture document as they are.
+    pub bodies: Vec<String>,
     /// Delivery attempts so far.
     pub attempts: i64,
     /// Earliest time of the next attempt (backoff).
     pub next_attempt_ms: i64,
+}
+
+impl PendingRow {
+    /// Its events, parsed from the stored bodies.
+    pub fn events(&self) -> Result<Vec<Event>, SyncError> {
+        let mut out = Vec::with_capacity(self.bodies.len());
+        for body in &self.bodies {
+            let mut evs = events_from_jsonld(body).map_err(|e| {
+                SyncError::Store(format!(
+                    "stored event of command {} does not parse: {e}",
+                    self.command_id
+                ))
+            })?;
+            out.append(&mut evs);
+        }
+        Ok(out)
+    }
 }
 
 /// A parked row, for the administrator.
@@ -63,21 +82,11 @@ pub struct OutboxStatus {
     pub parked_rows: Vec<ParkedRow>,
 }
 
-fn row_events(conn: &Connection, command_id: i64) -> Result<Vec<Event>, SyncError> {
+fn row_bodies(conn: &Connection, command_id: i64) -> Result<Vec<String>, SyncError> {
     let mut st =
         conn.prepare_cached("SELECT body FROM events WHERE command_id = ?1 ORDER BY seq")?;
     let bodies = st.query_map([command_id], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for body in bodies {
-        let body = body?;
-        let mut evs = events_from_jsonld(&body).map_err(|e| {
-            SyncError::Store(format!(
-                "stored event of command {command_id} does not parse: {e}"
-            ))
-        })?;
-        out.append(&mut evs);
-    }
-    Ok(out)
+    Ok(bodies.collect::<Result<_, _>>()?)
 }
 
 fn row_epcs(conn: &Connection, command_id: i64) -> Result<Vec<String>, SyncError> {
@@ -126,6 +135,12 @@ fn queued_rows(conn: &Connection, limit: i64) -> Result<Vec<(i64, i64, i64, bool
     Ok(out)
 }
 
+fn parked_count(conn: &Connection) -> Result<i64, SyncError> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE state = 'parked'")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// The next batch: whole rows in commit order, skipping held rows, until `max_events` (a
 /// single row larger than that goes alone). Empty when nothing is due.
 pub fn next_batch(
@@ -133,21 +148,28 @@ pub fn next_batch(
     max_events: usize,
     max_rows: usize,
 ) -> Result<Vec<PendingRow>, SyncError> {
-    let limit = i64::try_from(max_rows.max(1) * 4).unwrap_or(i64::MAX);
+    // Every row holds at least one event: without parked rows nothing is skipped, so no more
+    // rows than events (plus the one that overflows) are needed; held rows may be skipped.
+    let wanted = if parked_count(conn)? > 0 {
+        max_rows.max(1) * 4
+    } else {
+        max_rows.max(1).min(max_events.max(1)) + 1
+    };
+    let limit = i64::try_from(wanted).unwrap_or(i64::MAX);
     let mut batch: Vec<PendingRow> = Vec::new();
     let mut events = 0usize;
     for (command_id, attempts, next_attempt_ms, held) in queued_rows(conn, limit)? {
         if held {
             continue;
         }
-        let evs = row_events(conn, command_id)?;
-        if !batch.is_empty() && (events + evs.len() > max_events || batch.len() >= max_rows) {
+        let bodies = row_bodies(conn, command_id)?;
+        if !batch.is_empty() && (events + bodies.len() > max_events || batch.len() >= max_rows) {
             break;
         }
-        events += evs.len();
+        events += bodies.len();
         batch.push(PendingRow {
             command_id,
-            events: evs,
+            bodies,
             attempts,
             next_attempt_ms,
         });
@@ -198,28 +220,97 @@ pub fn mark_uncertain(conn: &Connection, command_ids: &[i64]) -> Result<(), Sync
     Ok(())
 }
 
-/// Parks a row the repository rejected, with its message.
-pub fn park(conn: &Connection, command_id: i64, message: &str) -> Result<(), SyncError> {
-    conn.prepare_cached(
-        "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?2 WHERE command_id = ?1",
-    )?
-    .execute(params![command_id, message])?;
+/// Who the audit records of the sync worker's own decisions name.
+pub const SYNC_AUDIT_USER: &str = "sync";
+
+fn audit_row(
+    conn: &Connection,
+    now_ms: i64,
+    username: &str,
+    action: &str,
+    command_id: i64,
+    reason: Option<&str>,
+) -> Result<(), SyncError> {
+    crate::auth::append_audit(
+        conn,
+        &crate::auth::AuditEntry {
+            time_ms: now_ms,
+            username: username.to_owned(),
+            action: action.to_owned(),
+            target: Some(format!("outbox:{command_id}")),
+            old_value: Some(
+                if action == "sync_park" {
+                    "queued"
+                } else {
+                    "parked"
+                }
+                .to_owned(),
+            ),
+            new_value: Some(
+                if action == "sync_park" {
+                    "parked"
+                } else {
+                    "queued"
+                }
+                .to_owned(),
+            ),
+            reason: reason.map(str::to_owned),
+            signature_id: None,
+        },
+    )?;
     Ok(())
 }
 
-/// Puts parked rows back in the queue (all, or one command); returns how many.
-pub fn requeue_parked(conn: &Connection, command_id: Option<i64>) -> Result<usize, SyncError> {
-    let n = match command_id {
-        Some(id) => conn.execute(
-            "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE state = 'parked' AND command_id = ?1",
-            [id],
-        )?,
-        None => conn.execute(
-            "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE state = 'parked'",
-            [],
-        )?,
+/// Parks rows the repository rejected, with its message, and writes one audit record per row
+/// (user [`SYNC_AUDIT_USER`], action `sync_park`, the message as the reason) in the same
+/// transaction.
+pub fn park(
+    store: &mut crate::store::Store,
+    command_ids: &[i64],
+    message: &str,
+    now_ms: i64,
+) -> Result<(), SyncError> {
+    let tx = store.begin()?;
+    for &id in command_ids {
+        let n = tx
+            .prepare_cached(
+                "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?2 WHERE command_id = ?1 AND state = 'queued'",
+            )?
+            .execute(params![id, message])?;
+        if n > 0 {
+            audit_row(&tx, now_ms, SYNC_AUDIT_USER, "sync_park", id, Some(message))?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Puts parked rows back in the queue (all, or one command) for `username`, with one audit
+/// record per row (action `sync_retry_parked`) in the same transaction; returns how many.
+pub fn requeue_parked(
+    store: &mut crate::store::Store,
+    command_id: Option<i64>,
+    username: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> Result<usize, SyncError> {
+    let tx = store.begin()?;
+    let ids: Vec<i64> = {
+        let mut st = tx.prepare_cached(
+            "SELECT command_id FROM outbox WHERE state = 'parked' AND (?1 IS NULL OR command_id = ?1) ORDER BY command_id",
+        )?;
+        st.query_map([command_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
     };
-    Ok(n)
+    for &id in &ids {
+        tx.prepare_cached(
+            "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE command_id = ?1",
+        )?
+        .execute([id])?;
+        audit_row(&tx, now_ms, username, "sync_retry_parked", id, reason)?;
+    }
+    tx.commit()?;
+    Ok(ids.len())
 }
 
 /// Events in queued rows.

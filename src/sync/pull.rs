@@ -1,6 +1,7 @@
 //! Pulling from the repository: products from QU4RTET's master data, SSCC serial ranges from
-//! its serialbox pools (turned into SSCCs with check digits and kept in the local pool so the
-//! bench can label cases offline).
+//! its serialbox pools. A serialbox range becomes one `sscc_ranges` row (source `pool`), so the
+//! label allocator hands its SSCCs out exactly like a local range (one store, one allocation
+//! path, never reused) and the bench can label cases offline.
 //!
 //! An allocation whose answer is lost wastes that range on the server (serialbox never hands a
 //! number out twice); it never produces a duplicate SSCC, which is what matters.
@@ -8,9 +9,9 @@
 use super::error::{SyncError, shorten};
 use super::http::Http;
 use crate::gs1::Sscc;
+use crate::labels::alloc::{self, AllocError, SsccRange};
 use crate::store::Store;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use rusqlite::{OptionalExtension, params};
 
 /// Largest range taken in one allocation.
 const MAX_ALLOCATION: u64 = 100_000;
@@ -30,9 +31,33 @@ fn get_json(http: &Http, path: &str) -> Result<serde_json::Value, SyncError> {
     })
 }
 
-/// Allocates `count` serial references from a serialbox pool and stores the SSCCs they make
-/// (company prefix + extension digit + serial reference + check digit) in the local pool.
-/// Returns the new SSCCs (18 digits).
+/// A serial range received from the repository's pool.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PoolAllocation {
+    /// The `sscc_ranges` row it became.
+    pub range_id: i64,
+    /// SSCCs in it.
+    pub count: u64,
+    /// Its first SSCC (18 digits).
+    pub first: String,
+    /// Its last SSCC.
+    pub last: String,
+    /// SSCCs left in all ranges now.
+    pub remaining: u64,
+}
+
+fn alloc_error(e: AllocError) -> SyncError {
+    match e {
+        AllocError::Store(s) => SyncError::from(s),
+        other => SyncError::Config {
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// Allocates `count` serial references from a serialbox pool and adds them as one SSCC range
+/// (company prefix + extension digit + serial reference, check digits computed) that the label
+/// allocator hands out.
 pub fn allocate_ssccs(
     http: &Http,
     store: &mut Store,
@@ -41,12 +66,16 @@ pub fn allocate_ssccs(
     company_prefix: &str,
     extension_digit: u8,
     now_ms: i64,
-) -> Result<Vec<String>, SyncError> {
+) -> Result<PoolAllocation, SyncError> {
     if count == 0 || count > MAX_ALLOCATION {
         return Err(SyncError::Config {
             detail: format!("SSCC allocation of {count}: must be 1 to {MAX_ALLOCATION}"),
         });
     }
+    // A prefix that cannot make SSCCs must fail before the server hands numbers out.
+    Sscc::new(company_prefix, extension_digit, 0).map_err(|e| SyncError::Config {
+        detail: format!("SSCC company prefix {company_prefix}: {e}"),
+    })?;
     let path = format!(
         "/serialbox/allocate/{}/{count}/?format=json",
         utf8_percent_encode(pool, NON_ALPHANUMERIC)
@@ -82,54 +111,48 @@ pub fn allocate_ssccs(
             "range {first}..{last} does not match {count} numbers"
         )));
     }
-    let mut ssccs = Vec::new();
-    for serial in first..=last {
-        let sscc =
-            Sscc::new(company_prefix, extension_digit, serial).map_err(|e| SyncError::Config {
-                detail: format!("SSCC from serial {serial}: {e}"),
-            })?;
-        ssccs.push(sscc.as_str().to_owned());
-    }
+    let sscc_of = |serial: u64| {
+        Sscc::new(company_prefix, extension_digit, serial).map_err(|e| SyncError::Config {
+            detail: format!("SSCC from serial {serial}: {e}"),
+        })
+    };
+    let (first_sscc, last_sscc) = (sscc_of(first)?, sscc_of(last)?);
     let tx = store.begin()?;
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT OR IGNORE INTO sscc_pool (sscc, source, allocated_ms) VALUES (?1, ?2, ?3)",
-        )?;
-        for s in &ssccs {
-            st.execute(params![s, pool, now_ms])?;
-        }
-    }
+    let range_id = alloc::add_range(
+        &tx,
+        &SsccRange {
+            company_prefix: company_prefix.to_owned(),
+            extension_digit,
+            first,
+            last,
+            source: "pool".to_owned(),
+            origin: Some(pool.to_owned()),
+        },
+        now_ms,
+    )
+    .map_err(alloc_error)?;
+    crate::auth::append_audit(
+        &tx,
+        &crate::auth::AuditEntry {
+            time_ms: now_ms,
+            username: super::outbox::SYNC_AUDIT_USER.to_owned(),
+            action: "add_sscc_range".to_owned(),
+            target: Some(format!(
+                "{company_prefix}/{extension_digit}/{first}..{last}"
+            )),
+            new_value: Some(format!("pool {pool}")),
+            ..crate::auth::AuditEntry::default()
+        },
+    )?;
+    let remaining = alloc::remaining(&tx).map_err(alloc_error)?;
     tx.commit()?;
-    Ok(ssccs)
-}
-
-/// How many SSCCs of the local pool are still unused.
-pub fn free_ssccs(store: &Store) -> Result<i64, SyncError> {
-    Ok(store.conn().query_row(
-        "SELECT count(*) FROM sscc_pool WHERE used_ms IS NULL",
-        [],
-        |r| r.get(0),
-    )?)
-}
-
-/// Takes the next unused SSCC of the local pool (marking it used), or `None` when empty.
-pub fn take_sscc(store: &mut Store, now_ms: i64) -> Result<Option<String>, SyncError> {
-    let tx = store.begin()?;
-    let next: Option<String> = tx
-        .query_row(
-            "SELECT sscc FROM sscc_pool WHERE used_ms IS NULL ORDER BY sscc LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(s) = &next {
-        tx.execute(
-            "UPDATE sscc_pool SET used_ms = ?2 WHERE sscc = ?1",
-            params![s, now_ms],
-        )?;
-    }
-    tx.commit()?;
-    Ok(next)
+    Ok(PoolAllocation {
+        range_id,
+        count: last - first + 1,
+        first: first_sscc.as_str().to_owned(),
+        last: last_sscc.as_str().to_owned(),
+        remaining,
+    })
 }
 
 /// A product as the repository knows it.

@@ -1,6 +1,7 @@
 //! The repository abstraction: what the sync worker needs from any repository kind.
 
 use super::error::SyncError;
+use super::outbox::PendingRow;
 use crate::epcis::Event;
 
 /// What the repository did with one document.
@@ -33,6 +34,17 @@ pub trait Repository: Send {
     /// Captures one document holding `events` (whole station commands, in commit order).
     /// `Err` means the outcome is unknown or the repository is unavailable: retry later.
     fn push(&mut self, events: &[Event], now_ms: i64) -> Result<PushOutcome, SyncError>;
+
+    /// Captures one document holding the events of whole outbox rows, in order. The default
+    /// parses the stored events and calls [`Repository::push`]; a client that can send the
+    /// stored JSON-LD as it is (EPCIS 2.0) overrides it and never re-serialises an event.
+    fn push_rows(&mut self, rows: &[PendingRow], now_ms: i64) -> Result<PushOutcome, SyncError> {
+        let mut events = Vec::new();
+        for row in rows {
+            events.append(&mut row.events()?);
+        }
+        self.push(&events, now_ms)
+    }
 
     /// Whether the repository itself refuses a second copy of an event (by hash ID). When it
     /// does not (QU4RTET), the worker asks [`Repository::all_present`] before re-sending a

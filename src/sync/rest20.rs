@@ -6,8 +6,9 @@
 use super::config::RepositoryConfig;
 use super::error::{SyncError, shorten};
 use super::http::{Http, Reply};
+use super::outbox::PendingRow;
 use super::repository::{PushOutcome, Repository};
-use crate::epcis::{Event, document_jsonld};
+use crate::epcis::{Event, document_jsonld, splice_jsonld};
 use std::time::{Duration, Instant};
 
 /// EPCIS 2.0 REST client.
@@ -28,6 +29,45 @@ impl Rest20 {
             timeout: Duration::from_millis(config.timeout_ms.max(1)),
             limit: None,
         })
+    }
+
+    /// The HTTP client (for queries: [`super::query_events`], [`super::unit_state`]).
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
+    /// `POST /capture` of one document, then the capture job until it is done.
+    fn capture(&self, doc: &str) -> Result<PushOutcome, SyncError> {
+        let url = self.http.url("/capture");
+        let reply = self.http.send(
+            "POST",
+            &url,
+            &[
+                ("Content-Type", "application/ld+json"),
+                ("GS1-EPCIS-Version", "2.0.0"),
+                ("GS1-CBV-Version", "2.0.0"),
+                ("GS1-Capture-Error-Behaviour", "rollback"),
+            ],
+            Some(doc.as_bytes()),
+        )?;
+        match reply.status {
+            200..=202 => match &reply.location {
+                Some(location) => self.wait_for_job(location),
+                None if reply.status == 202 => Err(SyncError::Protocol {
+                    url,
+                    detail: "202 without Location".to_owned(),
+                }),
+                None => Ok(PushOutcome::Delivered),
+            },
+            409 => Ok(PushOutcome::AlreadyPresent),
+            // The document's own fault: bad content, too large, wrong type.
+            400 | 413 | 415 | 422 => Ok(PushOutcome::Rejected {
+                message: format!("HTTP {}: {}", reply.status, problem_message(&reply)),
+            }),
+            // Everything else (401/403/404/408/429/5xx) is about the connection or the server,
+            // not this document: keep it queued and retry.
+            _ => Err(status_error(&url, &reply)),
+        }
     }
 
     /// Polls a capture job until it is no longer running.
@@ -139,36 +179,25 @@ impl Repository for Rest20 {
     }
 
     fn push(&mut self, events: &[Event], now_ms: i64) -> Result<PushOutcome, SyncError> {
-        let doc = document_jsonld(events, now_ms);
-        let url = self.http.url("/capture");
-        let reply = self.http.send(
-            "POST",
-            &url,
-            &[
-                ("Content-Type", "application/ld+json"),
-                ("GS1-EPCIS-Version", "2.0.0"),
-                ("GS1-CBV-Version", "2.0.0"),
-                ("GS1-Capture-Error-Behaviour", "rollback"),
-            ],
-            Some(doc.as_bytes()),
-        )?;
-        match reply.status {
-            200..=202 => match &reply.location {
-                Some(location) => self.wait_for_job(location),
-                None if reply.status == 202 => Err(SyncError::Protocol {
-                    url,
-                    detail: "202 without Location".to_owned(),
-                }),
-                None => Ok(PushOutcome::Delivered),
-            },
-            409 => Ok(PushOutcome::AlreadyPresent),
-            // The document's own fault: bad content, too large, wrong type.
-            400 | 413 | 415 | 422 => Ok(PushOutcome::Rejected {
-                message: format!("HTTP {}: {}", reply.status, problem_message(&reply)),
-            }),
-            // Everything else (401/403/404/408/429/5xx) is about the connection or the server,
-            // not this document: keep it queued and retry.
-            _ => Err(status_error(&url, &reply)),
-        }
+        self.capture(&document_jsonld(events, now_ms))
+    }
+
+    fn push_rows(&mut self, rows: &[PendingRow], now_ms: i64) -> Result<PushOutcome, SyncError> {
+        let bodies: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.bodies.iter().map(String::as_str))
+            .collect();
+        let doc = match splice_jsonld(&bodies, now_ms) {
+            Ok(doc) => doc,
+            // A body this build did not write (older layout): write the document afresh.
+            Err(_) => {
+                let mut events = Vec::new();
+                for row in rows {
+                    events.append(&mut row.events()?);
+                }
+                document_jsonld(&events, now_ms)
+            }
+        };
+        self.capture(&doc)
     }
 }

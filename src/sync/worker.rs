@@ -99,11 +99,11 @@ pub fn drain(
         // An earlier attempt of the head row ended without an answer: a repository that does
         // not de-duplicate may hold it already (and would store a second copy of an OBSERVE).
         if head.attempts > 0 && !repo.deduplicates() {
-            match repo.all_present(&head.events) {
+            match head.events().and_then(|events| repo.all_present(&events)) {
                 Ok(true) => {
                     outbox::mark_sent(store, &[head.command_id], now())?;
                     report.delivered_rows += 1;
-                    report.delivered_events += head.events.len();
+                    report.delivered_events += head.bodies.len();
                     report.already_present_rows += 1;
                     continue;
                 }
@@ -134,11 +134,8 @@ fn push_rows(
     now: &mut dyn FnMut() -> i64,
     report: &mut DrainReport,
 ) -> Result<Result<(), SyncError>, SyncError> {
-    let events: Vec<_> = batch
-        .iter()
-        .flat_map(|r| r.events.iter().cloned())
-        .collect();
-    let outcome = match repo.push(&events, now()) {
+    let events: usize = batch.iter().map(|r| r.bodies.len()).sum();
+    let outcome = match repo.push_rows(batch, now()) {
         Ok(o) => o,
         Err(e) => return Ok(Err(e)),
     };
@@ -164,16 +161,15 @@ fn push_rows(
             outbox::mark_sent(store, &ids, now())?;
             report.documents += 1;
             report.delivered_rows += batch.len();
-            report.delivered_events += events.len();
+            report.delivered_events += events;
             if outcome == PushOutcome::AlreadyPresent {
                 report.already_present_rows += batch.len();
             }
             Ok(Ok(()))
         }
         PushOutcome::Rejected { message } => {
-            for row in batch {
-                outbox::park(store.conn(), row.command_id, &message)?;
-            }
+            let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
+            outbox::park(store, &ids, &message, now())?;
             report.parked_rows += batch.len();
             Ok(Ok(()))
         }

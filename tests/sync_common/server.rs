@@ -28,6 +28,8 @@ pub struct State {
     /// eventIDs whose documents the server refuses with 400 (a content rejection).
     pub refuse_epcs: HashSet<String>,
     pub bearer: Option<String>,
+    /// `GET /events` pages served.
+    pub queries: usize,
     /// Time spent handling captures (parse, schema validation, storing), for the benchmark.
     pub capture_ns: u128,
 }
@@ -90,6 +92,7 @@ fn problem(status: u16, title: &str) -> Vec<u8> {
 }
 
 fn serve(stream: TcpStream, state: &Mutex<State>, validator: &jsonschema::Validator, limit: usize) {
+    let _ = stream.set_nodelay(true);
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
@@ -134,12 +137,7 @@ fn handle(
             state.lock().unwrap().capture_ns += start.elapsed().as_nanos();
             out
         }
-        ("GET", "/events") => {
-            let s = state.lock().unwrap();
-            let list: Vec<_> = s.events.iter().map(|(_, _, e)| e.clone()).collect();
-            let doc = serde_json::json!({"type": "EPCISQueryDocument", "epcisBody": {"queryResults": {"resultsBody": {"eventList": list}}}});
-            (200, doc.to_string().into_bytes())
-        }
+        ("GET", p) if p == "/events" || p.starts_with("/events?") => query(p, state, hdrs),
         ("GET", p) if p.starts_with("/capture/") => {
             let id: u64 = p["/capture/".len()..].parse().unwrap_or(u64::MAX);
             let mut s = state.lock().unwrap();
@@ -159,6 +157,159 @@ fn handle(
         }
         _ => (404, problem(404, "NoSuchResourceException")),
     }
+}
+
+/// Percent-decodes a query string value.
+fn decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn epc_strings<'a>(e: &'a serde_json::Value, fields: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for f in fields {
+        match &e[*f] {
+            serde_json::Value::String(s) => out.push(s.as_str()),
+            serde_json::Value::Array(items) => out.extend(items.iter().filter_map(|v| v.as_str())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `GET /events`: `MATCH_anyEPC`, `MATCH_epc`, `MATCH_parentID`, `EQ_bizStep`, `perPage`
+/// (default 30, as the openapi says) and `nextPageToken`; the next page's URL goes in a
+/// `Link: <...>; rel="next"` header. Answers an EPCISQueryDocument (schema-checked by the
+/// tests that read it).
+fn query(
+    path: &str,
+    state: &Mutex<State>,
+    hdrs: &mut Vec<(&'static str, String)>,
+) -> (u16, Vec<u8>) {
+    let query = path.split_once('?').map_or("", |(_, q)| q);
+    let params: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            (n.to_owned(), decode(v))
+        })
+        .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let known = [
+        "MATCH_anyEPC",
+        "MATCH_epc",
+        "MATCH_parentID",
+        "EQ_bizStep",
+        "perPage",
+        "nextPageToken",
+    ];
+    if let Some((n, _)) = params.iter().find(|(n, _)| !known.contains(&n.as_str())) {
+        return (400, problem(400, &format!("QueryParameterException: {n}")));
+    }
+    let per_page: usize = match get("perPage").map(str::parse) {
+        None => 30,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => return (400, problem(400, "QueryParameterException: perPage")),
+    };
+    let start: usize = match get("nextPageToken").map(str::parse) {
+        None => 0,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => return (400, problem(400, "QueryParameterException: nextPageToken")),
+    };
+    let mut s = state.lock().unwrap();
+    s.queries += 1;
+    let matching: Vec<serde_json::Value> = s
+        .events
+        .iter()
+        .map(|(_, _, e)| e)
+        .filter(|e| {
+            get("MATCH_anyEPC").is_none_or(|epc| {
+                epc_strings(
+                    e,
+                    &[
+                        "epcList",
+                        "childEPCs",
+                        "parentID",
+                        "inputEPCList",
+                        "outputEPCList",
+                    ],
+                )
+                .contains(&epc)
+            }) && get("MATCH_epc")
+                .is_none_or(|epc| epc_strings(e, &["epcList", "childEPCs"]).contains(&epc))
+                && get("MATCH_parentID").is_none_or(|p| epc_strings(e, &["parentID"]).contains(&p))
+                && get("EQ_bizStep").is_none_or(|b| e["bizStep"].as_str() == Some(b))
+        })
+        .cloned()
+        .collect();
+    let page: Vec<_> = matching
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .cloned()
+        .collect();
+    if start + per_page < matching.len() {
+        let rest: Vec<String> = params
+            .iter()
+            .filter(|(n, _)| n != "nextPageToken")
+            .map(|(n, v)| {
+                let enc: String = v
+                    .bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect();
+                format!("{n}={enc}")
+            })
+            .collect();
+        hdrs.push((
+            "Link",
+            format!(
+                "</events?{}&nextPageToken={}>; rel=\"next\"",
+                rest.join("&"),
+                start + per_page
+            ),
+        ));
+    }
+    let doc = serde_json::json!({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+                     {"pb": packbench::epcis::PACKBENCH_NAMESPACE}],
+        "type": "EPCISQueryDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-01-01T00:00:00Z",
+        "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
+            "resultsBody": {"eventList": page}}},
+    });
+    (200, doc.to_string().into_bytes())
 }
 
 fn capture(
