@@ -495,22 +495,12 @@ impl Station {
         alloc::remaining(self.store.conn()).ok()
     }
 
-    /// Whether the SSCCs left are below the `sscc_low_stock` setting (default 100). No range
-    /// at all is not "low": labels are then scanned from pre-printed rolls.
+    /// The SSCCs left when they are below the `sscc_low_stock` setting (default 100), from
+    /// the one SSCC store ([`alloc::stock`]). No range at all is not "low": labels are then
+    /// scanned from pre-printed rolls.
     pub fn sscc_low_stock(&self) -> Option<u64> {
-        let remaining = self.sscc_remaining()?;
-        let has_range: bool = self
-            .store
-            .conn()
-            .query_row("SELECT EXISTS(SELECT 1 FROM sscc_ranges)", [], |r| r.get(0))
-            .unwrap_or(false);
-        let limit: u64 = self
-            .label_setting("sscc_low_stock")
-            .ok()
-            .flatten()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(100);
-        (has_range && remaining < limit).then_some(remaining)
+        let stock = alloc::stock(self.store.conn()).ok()?;
+        (!stock.ranges.is_empty() && stock.low).then_some(stock.remaining)
     }
 
     /// The label of a printed SSCC rendered as the printer gets it (template and dpi of the
