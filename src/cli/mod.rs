@@ -5,6 +5,7 @@ pub mod console;
 pub mod decode;
 pub mod dirs;
 pub mod export;
+pub mod import;
 pub mod label;
 pub mod logfile;
 pub mod parse;
@@ -78,6 +79,8 @@ pub enum Command {
     },
     /// Push the outbox to the repository, show sync status, pull SSCC ranges.
     Sync(sync::SyncArgs),
+    /// Import master data (products, work orders, serial lists) from a CSV or JSON file.
+    Import(import::ImportArgs),
     /// Show where the database, configuration and logs are kept.
     Paths {
         /// One JSON object instead of text.
@@ -121,6 +124,7 @@ fn logged_name(cli: &Cli) -> Option<&'static str> {
         Some(Command::Export { .. }) => Some("export"),
         Some(Command::Manifest { .. }) => Some("manifest"),
         Some(Command::Sync(_)) => Some("sync"),
+        Some(Command::Import(_)) => Some("import"),
         Some(Command::Audit { .. }) => Some("audit"),
         Some(
             Command::Parse(_) | Command::Decode(_) | Command::Label(_) | Command::Paths { .. },
@@ -286,6 +290,7 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
             }))
         }
         Command::Sync(args) => Ok(ExitCode::from(sync::run(&data_dir(cli)?, args)?)),
+        Command::Import(args) => Ok(ExitCode::from(import::run(&data_dir(cli)?, args)?)),
         Command::Audit {
             action: AuditAction::Verify,
         } => {

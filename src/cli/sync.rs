@@ -16,11 +16,27 @@ pub enum SyncAction {
     /// repository's message, SSCCs left.
     Status,
     /// Ask the repository (EPCIS 2.0, `GET /events`, every page) what it knows about a unit:
-    /// last aggregation parent, children, disposition, business step (JSON).
+    /// last aggregation parent, children, disposition, business step (JSON); or, with
+    /// `--products`, pull the products of QU4RTET's master data into the station (needs an
+    /// administrator: `--user`, password in `--password-env`).
     Pull {
         /// The unit's EPC URI (`urn:epc:id:sgtin:...`, `urn:epc:id:sscc:...`).
+        #[arg(
+            long,
+            required_unless_present = "products",
+            conflicts_with = "products"
+        )]
+        epc: Option<String>,
+        /// Pull products (GTIN, name, company prefix length) from the repository's master data
+        /// (QU4RTET `/masterdata/`) into the station.
+        #[arg(long, requires = "user")]
+        products: bool,
+        /// With `--products`: the administrator's user name.
         #[arg(long)]
-        epc: String,
+        user: Option<String>,
+        /// With `--products`: environment variable holding the administrator's password.
+        #[arg(long, value_name = "VAR", default_value = "PACKBENCH_PASSWORD")]
+        password_env: String,
         /// Also print the events read.
         #[arg(long)]
         events: bool,
@@ -182,6 +198,36 @@ fn pull(dir: &Path, epc: &str, with_events: bool, per_page: usize) -> Result<u8,
     })
 }
 
+/// Products from the repository's master data, each through the station's `add_product`.
+fn pull_products(dir: &Path, user: &str, password_env: &str) -> Result<u8, String> {
+    let config = load_config(dir)?;
+    if config.kind != RepositoryKind::Qu4rtet {
+        return Err(
+            "an EPCIS 2.0 repository has no master-data API: import products from a \
+             file instead (packbench import products FILE)"
+                .to_owned(),
+        );
+    }
+    let q = crate::sync::Qu4rtet::new(&config).map_err(|e| e.to_string())?;
+    let products = crate::sync::pull_qu4rtet_products(q.http()).map_err(|e| e.to_string())?;
+    if products.is_empty() {
+        return Err(format!(
+            "the repository at {} holds no products",
+            config.url
+        ));
+    }
+    let requests = products
+        .into_iter()
+        .map(|p| crate::station::Request::AddProduct {
+            gtin: p.gtin,
+            name: p.name,
+            company_prefix_length: p.company_prefix_length,
+            level: None,
+        })
+        .collect();
+    super::import::apply_requests(dir, requests, user, password_env)
+}
+
 fn retry_parked(
     store: &mut Store,
     id: Option<i64>,
@@ -227,8 +273,18 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
         epc,
         events,
         per_page,
+        products,
+        user,
+        password_env,
     }) = &args.action
     {
+        if *products {
+            let user = user.as_deref().ok_or("--products needs --user")?;
+            return pull_products(dir, user, password_env);
+        }
+        let epc = epc
+            .as_deref()
+            .ok_or("sync pull needs --epc or --products")?;
         return pull(dir, epc, *events, *per_page);
     }
     let mut store = Store::open_dir(dir).map_err(|e| e.to_string())?;
