@@ -232,7 +232,12 @@ pub fn arbitrary_event() -> impl Strategy<Value = Event> {
                 if aggregation {
                     event.parent_id = Some(CASE_SSCC.to_owned());
                 }
-                event.epcs = epcs;
+                // The schema wants the EPCs of one list unique (`uniqueItems`).
+                let mut seen = std::collections::HashSet::new();
+                event.epcs = epcs
+                    .into_iter()
+                    .filter(|e| seen.insert(e.clone()))
+                    .collect();
                 if aggregation && action != Action::Delete && event.epcs.is_empty() {
                     event.epcs.push(pack(1));
                 }
