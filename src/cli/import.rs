@@ -53,6 +53,22 @@ pub fn apply_requests(
     user: &str,
     password_env: &str,
 ) -> Result<u8, String> {
+    let (summary, code) = apply_requests_summary(dir, requests, user, password_env)?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+    );
+    Ok(code)
+}
+
+/// As [`apply_requests`], but returns the summary (`{"imported", "refused"}`) and the exit
+/// status instead of printing.
+pub fn apply_requests_summary(
+    dir: &Path,
+    requests: Vec<Request>,
+    user: &str,
+    password_env: &str,
+) -> Result<(serde_json::Value, u8), String> {
     let password = std::env::var(password_env)
         .map_err(|_| format!("environment variable {password_env} is not set"))?;
     let mut station = Station::open(dir).map_err(|e| e.to_string())?;
@@ -87,19 +103,16 @@ pub fn apply_requests(
         }
     }
     let _ = station.execute(Request::Logout);
+    let code = if refused.is_empty() {
+        super::EXIT_OK
+    } else {
+        super::EXIT_REJECTED
+    };
     let summary = serde_json::json!({
         "imported": total - refused.len(),
         "refused": refused,
     });
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
-    );
-    Ok(if refused.is_empty() {
-        super::EXIT_OK
-    } else {
-        super::EXIT_REJECTED
-    })
+    Ok((summary, code))
 }
 
 /// Runs `packbench import`; returns the exit status.

@@ -17,24 +17,40 @@ pub enum SyncAction {
     Status,
     /// Ask the repository (EPCIS 2.0, `GET /events`, every page) what it knows about a unit:
     /// last aggregation parent, children, disposition, business step (JSON); or, with
-    /// `--products`, pull the products of QU4RTET's master data into the station (needs an
-    /// administrator: `--user`, password in `--password-env`).
+    /// `--products`, pull the products of QU4RTET's master data into the station; or, with
+    /// `--serials`, pull a lot's commissioned serials (EPCIS 2.0 commissioning events) onto a
+    /// work order's serial list (both need an administrator: `--user`, password in
+    /// `--password-env`).
     Pull {
         /// The unit's EPC URI (`urn:epc:id:sgtin:...`, `urn:epc:id:sscc:...`).
         #[arg(
             long,
-            required_unless_present = "products",
-            conflicts_with = "products"
+            required_unless_present_any = ["products", "serials"],
+            conflicts_with_all = ["products", "serials"]
         )]
         epc: Option<String>,
         /// Pull products (GTIN, name, company prefix length) from the repository's master data
         /// (QU4RTET `/masterdata/`) into the station.
-        #[arg(long, requires = "user")]
+        #[arg(long, requires = "user", conflicts_with = "serials")]
         products: bool,
-        /// With `--products`: the administrator's user name.
+        /// Pull the serials of lot `--lot` of `--gtin` from the repository's commissioning
+        /// events (EPCIS 2.0) onto the serial list of work order `--work-order`.
+        #[arg(long, requires_all = ["user", "gtin", "lot", "work_order"])]
+        serials: bool,
+        /// With `--serials`: the product's GTIN.
+        #[arg(long, requires = "serials")]
+        gtin: Option<String>,
+        /// With `--serials`: the lot (ILMD lot number of the commissioning events).
+        #[arg(long, requires = "serials")]
+        lot: Option<String>,
+        /// With `--serials`: the work order whose serial list receives the serials.
+        #[arg(long, requires = "serials")]
+        work_order: Option<String>,
+        /// With `--products` or `--serials`: the administrator's user name.
         #[arg(long)]
         user: Option<String>,
-        /// With `--products`: environment variable holding the administrator's password.
+        /// With `--products` or `--serials`: environment variable holding the administrator's
+        /// password.
         #[arg(long, value_name = "VAR", default_value = "PACKBENCH_PASSWORD")]
         password_env: String,
         /// Also print the events read.
@@ -228,6 +244,76 @@ fn pull_products(dir: &Path, user: &str, password_env: &str) -> Result<u8, Strin
     super::import::apply_requests(dir, requests, user, password_env)
 }
 
+/// What `sync pull --serials` asks for.
+struct SerialsPull<'a> {
+    gtin: &'a str,
+    lot: &'a str,
+    work_order: &'a str,
+    per_page: usize,
+}
+
+/// A lot's commissioned serials from the repository's events onto a work order's serial list.
+fn pull_serials(
+    dir: &Path,
+    pull: &SerialsPull<'_>,
+    user: &str,
+    password_env: &str,
+) -> Result<u8, String> {
+    let config = load_config(dir)?;
+    if config.kind != RepositoryKind::Epcis20 {
+        return Err(
+            "sync pull --serials reads EPCIS 2.0 commissioning events; it is not supported \
+             for a QU4RTET (EPCIS 1.2) repository here: import a serial list file instead \
+             (packbench import serials FILE)"
+                .to_owned(),
+        );
+    }
+    let gtin: crate::gs1::Gtin = pull
+        .gtin
+        .parse()
+        .map_err(|e| format!("--gtin {}: {e}", pull.gtin))?;
+    let product = {
+        let store = Store::open_dir(dir).map_err(|e| e.to_string())?;
+        crate::store::load_product(store.conn(), gtin.as_str()).map_err(|e| e.to_string())?
+    }
+    .ok_or_else(|| format!("product {} is not known to the station", gtin.as_str()))?;
+    let pattern =
+        crate::sync::sgtin_pattern(&gtin, product.company_prefix_len).map_err(|e| e.to_string())?;
+    let repo = crate::sync::Rest20::new(&config).map_err(|e| e.to_string())?;
+    let (events, pages) = crate::sync::query_raw_events(
+        repo.http(),
+        &[
+            ("eventType", "ObjectEvent"),
+            ("EQ_bizStep", "commissioning"),
+            ("MATCH_epc", &pattern),
+        ],
+        pull.per_page,
+    )
+    .map_err(|e| e.to_string())?;
+    let found = crate::sync::commissioned_serials(&events, &gtin, pull.lot);
+    if found.serials.is_empty() {
+        return Err(format!(
+            "the repository at {} holds no commissioned serials of {} lot {}",
+            config.url,
+            gtin.as_str(),
+            pull.lot
+        ));
+    }
+    let serials = found.serials.len();
+    let requests = vec![crate::station::Request::ImportSerials {
+        work_order: pull.work_order.to_owned(),
+        serials: found.serials,
+    }];
+    let (mut summary, code) =
+        super::import::apply_requests_summary(dir, requests, user, password_env)?;
+    summary["pages"] = pages.into();
+    summary["events_read"] = events.len().into();
+    summary["lot_events"] = found.events.into();
+    summary["serials"] = serials.into();
+    print_json(&summary)?;
+    Ok(code)
+}
+
 fn retry_parked(
     store: &mut Store,
     id: Option<i64>,
@@ -274,17 +360,33 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
         events,
         per_page,
         products,
+        serials,
+        gtin,
+        lot,
+        work_order,
         user,
         password_env,
     }) = &args.action
     {
+        if *serials {
+            let user = user.as_deref().ok_or("--serials needs --user")?;
+            let pull = SerialsPull {
+                gtin: gtin.as_deref().ok_or("--serials needs --gtin")?,
+                lot: lot.as_deref().ok_or("--serials needs --lot")?,
+                work_order: work_order
+                    .as_deref()
+                    .ok_or("--serials needs --work-order")?,
+                per_page: *per_page,
+            };
+            return pull_serials(dir, &pull, user, password_env);
+        }
         if *products {
             let user = user.as_deref().ok_or("--products needs --user")?;
             return pull_products(dir, user, password_env);
         }
         let epc = epc
             .as_deref()
-            .ok_or("sync pull needs --epc or --products")?;
+            .ok_or("sync pull needs --epc, --products or --serials")?;
         return pull(dir, epc, *events, *per_page);
     }
     let mut store = Store::open_dir(dir).map_err(|e| e.to_string())?;

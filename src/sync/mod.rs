@@ -26,6 +26,7 @@ mod qu4rtet;
 mod query;
 mod repository;
 mod rest20;
+mod serials;
 mod worker;
 
 pub use config::{
@@ -37,9 +38,12 @@ pub use outbox::{OutboxStatus, ParkedRow, outbox_status, requeue_parked};
 pub use pull::{MasterProduct, PoolAllocation, allocate_ssccs, pull_qu4rtet_products};
 pub use qu4rtet::Qu4rtet;
 pub use query::{
-    DEFAULT_PER_PAGE, QueryResult, UnitState, next_link, query_events, unit_state,
-    unit_state_from_events,
+    DEFAULT_PER_PAGE, QueryResult, UnitState, next_link, query_events, query_raw_events,
+    unit_state, unit_state_from_events,
 };
 pub use repository::{PushOutcome, Repository, connect};
 pub use rest20::Rest20;
+pub use serials::{
+    CommissionedSerials, commissioned_serials, event_lot, sgtin_pattern, sgtin_serial,
+};
 pub use worker::{Backoff, DrainOptions, DrainReport, Progress, SyncStatus, SyncWorker, drain};

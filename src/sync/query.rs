@@ -88,13 +88,13 @@ pub fn next_link(header: &str) -> Option<String> {
     })
 }
 
-/// Runs `GET /events` with `params` (EPCIS query parameters such as `MATCH_anyEPC`) and reads
-/// every page.
-pub fn query_events(
+/// Runs `GET /events` with `params` and hands every page's (URL, body) to `page`.
+fn for_each_page(
     http: &Http,
     params: &[(&str, &str)],
     per_page: usize,
-) -> Result<QueryResult, SyncError> {
+    mut page: impl FnMut(&str, &str) -> Result<(), SyncError>,
+) -> Result<usize, SyncError> {
     let mut path = format!("/events?perPage={}", per_page.max(1));
     for (name, value) in params {
         path.push('&');
@@ -103,9 +103,9 @@ pub fn query_events(
         path.push_str(&utf8_percent_encode(value, QUERY_VALUE).to_string());
     }
     let mut next = Some(path);
-    let mut out = QueryResult::default();
+    let mut pages = 0;
     while let Some(path) = next.take() {
-        if out.pages >= MAX_PAGES {
+        if pages >= MAX_PAGES {
             return Err(SyncError::Protocol {
                 url: http.url(&path),
                 detail: format!("more than {MAX_PAGES} pages"),
@@ -128,17 +128,61 @@ pub fn query_events(
                 message: shorten(&reply.body, 300),
             });
         }
+        page(&url, &reply.body)?;
+        pages += 1;
+        next = reply.header("link").and_then(next_link);
+    }
+    Ok(pages)
+}
+
+/// Runs `GET /events` with `params` (EPCIS query parameters such as `MATCH_anyEPC`) and reads
+/// every page.
+pub fn query_events(
+    http: &Http,
+    params: &[(&str, &str)],
+    per_page: usize,
+) -> Result<QueryResult, SyncError> {
+    let mut out = QueryResult::default();
+    out.pages = for_each_page(http, params, per_page, |url, body| {
         let (mut events, skipped) =
-            events_from_query_jsonld(&reply.body).map_err(|e| SyncError::Protocol {
-                url: url.clone(),
+            events_from_query_jsonld(body).map_err(|e| SyncError::Protocol {
+                url: url.to_owned(),
                 detail: e.to_string(),
             })?;
         out.events.append(&mut events);
         out.skipped += skipped;
-        out.pages += 1;
-        next = reply.header("link").and_then(next_link);
-    }
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// Runs `GET /events` with `params` and returns the raw JSON of every event of every page
+/// (for fields the [`Event`] model does not carry, such as ILMD), with the pages read.
+pub fn query_raw_events(
+    http: &Http,
+    params: &[(&str, &str)],
+    per_page: usize,
+) -> Result<(Vec<serde_json::Value>, usize), SyncError> {
+    let mut events = Vec::new();
+    let pages = for_each_page(http, params, per_page, |url, body| {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(body).map_err(|e| SyncError::Protocol {
+                url: url.to_owned(),
+                detail: e.to_string(),
+            })?;
+        match doc["epcisBody"]["queryResults"]["resultsBody"]["eventList"].take() {
+            serde_json::Value::Array(list) => events.extend(list),
+            serde_json::Value::Null => {}
+            _ => {
+                return Err(SyncError::Protocol {
+                    url: url.to_owned(),
+                    detail: "eventList is not an array".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    })?;
+    Ok((events, pages))
 }
 
 fn names(event: &Event, epc: &str) -> bool {

@@ -196,7 +196,31 @@ fn epc_strings<'a>(e: &'a serde_json::Value, fields: &[&str]) -> Vec<&'a str> {
     out
 }
 
-/// `GET /events`: `MATCH_anyEPC`, `MATCH_epc`, `MATCH_parentID`, `EQ_bizStep`, `perPage`
+/// CBV business step short name of a bare word, a CBV 2.0 URI or a CBV 1.x URN.
+fn biz_step_word(step: &str) -> &str {
+    step.strip_prefix("https://ref.gs1.org/cbv/BizStep-")
+        .or_else(|| step.strip_prefix("urn:epcglobal:cbv:bizstep:"))
+        .unwrap_or(step)
+}
+
+/// An EPC against a `MATCH_epc` value: an EPC URI (exact) or an EPC pattern URI
+/// (`urn:epc:idpat:sgtin:9506000.013435.*`, `*` matching any one component).
+fn epc_matches(epc: &str, pattern: &str) -> bool {
+    let Some(rest) = pattern.strip_prefix("urn:epc:idpat:") else {
+        return epc == pattern;
+    };
+    let Some(id) = epc.strip_prefix("urn:epc:id:") else {
+        return false;
+    };
+    let (Some((ps, pat)), Some((is, idv))) = (rest.split_once(':'), id.split_once(':')) else {
+        return false;
+    };
+    let (pat, idv): (Vec<&str>, Vec<&str>) = (pat.split('.').collect(), idv.split('.').collect());
+    ps == is && pat.len() == idv.len() && pat.iter().zip(&idv).all(|(p, v)| *p == "*" || p == v)
+}
+
+/// `GET /events`: `eventType`, `MATCH_anyEPC`, `MATCH_epc` (EPCs and EPC patterns),
+/// `MATCH_parentID`, `EQ_bizStep` (bare word or CBV URI), `perPage`
 /// (default 30, as the openapi says) and `nextPageToken`; the next page's URL goes in a
 /// `Link: <...>; rel="next"` header. Answers an EPCISQueryDocument (schema-checked by the
 /// tests that read it).
@@ -221,6 +245,7 @@ fn query(
             .map(|(_, v)| v.as_str())
     };
     let known = [
+        "eventType",
         "MATCH_anyEPC",
         "MATCH_epc",
         "MATCH_parentID",
@@ -260,10 +285,19 @@ fn query(
                     ],
                 )
                 .contains(&epc)
-            }) && get("MATCH_epc")
-                .is_none_or(|epc| epc_strings(e, &["epcList", "childEPCs"]).contains(&epc))
-                && get("MATCH_parentID").is_none_or(|p| epc_strings(e, &["parentID"]).contains(&p))
-                && get("EQ_bizStep").is_none_or(|b| e["bizStep"].as_str() == Some(b))
+            }) && get("MATCH_epc").is_none_or(|pat| {
+                pat.split(',').any(|pat| {
+                    epc_strings(e, &["epcList", "childEPCs"])
+                        .iter()
+                        .any(|epc| epc_matches(epc, pat))
+                })
+            }) && get("MATCH_parentID").is_none_or(|p| epc_strings(e, &["parentID"]).contains(&p))
+                && get("EQ_bizStep").is_none_or(|b| {
+                    b.split(',')
+                        .any(|b| e["bizStep"].as_str().map(biz_step_word) == Some(biz_step_word(b)))
+                })
+                && get("eventType")
+                    .is_none_or(|t| t.split(',').any(|t| e["type"].as_str() == Some(t)))
         })
         .cloned()
         .collect();
