@@ -13,12 +13,24 @@ fn labelled_text(
     value: &mut String,
     password: bool,
 ) -> egui::Response {
+    labelled_field(ui, label, value, password, [220.0, 320.0])
+}
+
+/// A text field with its label beside it (`widths`: label, field), the field labelled by it for
+/// screen readers and tests.
+pub(super) fn labelled_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    password: bool,
+    [label_width, field_width]: [f32; 2],
+) -> egui::Response {
     ui.horizontal(|ui| {
-        let l = ui.add_sized([220.0, 32.0], egui::Label::new(label));
+        let l = ui.add_sized([label_width, 32.0], egui::Label::new(label));
         ui.add(
             egui::TextEdit::singleline(value)
                 .password(password)
-                .desired_width(320.0),
+                .desired_width(field_width),
         )
         .labelled_by(l.id)
     })

@@ -69,16 +69,7 @@ fn labelled_text(
     value: &mut String,
     password: bool,
 ) -> egui::Response {
-    ui.horizontal(|ui| {
-        let l = ui.add_sized([240.0, 32.0], egui::Label::new(label));
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .password(password)
-                .desired_width(360.0),
-        )
-        .labelled_by(l.id)
-    })
-    .inner
+    super::screens::labelled_field(ui, label, value, password, [240.0, 360.0])
 }
 
 const BIG: egui::Vec2 = egui::vec2(150.0, 40.0);
