@@ -5,34 +5,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod sync_common;
+
 use packbench::sync::{Auth, Qu4rtet, RepositoryConfig, RepositoryKind};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_packbench");
 
 fn setup(dir: &Path) {
-    let mut child = Command::new(BIN)
-        .args(["station", "--headless", "--data-dir"])
-        .arg(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            br#"{"cmd":"init_admin","user":"admin","full_name":"Ada Admin","password":"admin-pass-1"}
-"#,
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(answer["ok"], true, "{answer}");
+    sync_common::run_lines(
+        dir,
+        r#"{"cmd":"init_admin","user":"admin","full_name":"Ada Admin","password":"admin-pass-1"}"#,
+    );
 }
 
 fn packbench(dir: &Path, args: &[&str]) -> Output {
