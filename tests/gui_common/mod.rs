@@ -11,20 +11,17 @@ use packbench::ui::worker::WorkerHandle;
 use packbench::ui::{PackbenchApp, fonts};
 use std::path::Path;
 
-/// The app on a new station worker of `dir` (muted), with an optional settings file.
-pub fn harness_with(
-    dir: &Path,
-    locale: &str,
-    settings: Option<SettingsFile>,
-) -> Harness<'static, PackbenchApp> {
+/// A muted app on a new station worker of `dir`.
+fn app_on(dir: &Path, locale: &str) -> PackbenchApp {
     let station = Station::open(dir).unwrap();
     let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
     let mut app = PackbenchApp::new(Some(worker), locale);
     app.settings.muted = true;
-    if let Some(file) = settings {
-        app.use_settings_file(file);
-    }
-    app.attach_data_dir(dir);
+    app
+}
+
+/// `app` on the 1366×768 bench screen, one frame per step 1 ms apart (scanner-speed bursts).
+fn bench_screen(app: PackbenchApp) -> Harness<'static, PackbenchApp> {
     Harness::builder()
         .with_size([1366.0, 768.0])
         .with_step_dt(0.001)
@@ -38,24 +35,24 @@ pub fn harness_with(
         )
 }
 
+/// The app on a new station worker of `dir` (muted), with an optional settings file.
+pub fn harness_with(
+    dir: &Path,
+    locale: &str,
+    settings: Option<SettingsFile>,
+) -> Harness<'static, PackbenchApp> {
+    let mut app = app_on(dir, locale);
+    if let Some(file) = settings {
+        app.use_settings_file(file);
+    }
+    app.attach_data_dir(dir);
+    bench_screen(app)
+}
+
 /// The app on the 1366×768 bench screen without a data directory attached (so the
 /// status bar shows no temporary path): for image snapshots.
 pub fn small_harness(dir: &Path) -> Harness<'static, PackbenchApp> {
-    let station = Station::open(dir).unwrap();
-    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
-    let mut app = PackbenchApp::new(Some(worker), "en-US");
-    app.settings.muted = true;
-    Harness::builder()
-        .with_size([1366.0, 768.0])
-        .with_step_dt(0.001)
-        .with_context_setup(fonts::install)
-        .build_ui_state(
-            |ui, app: &mut PackbenchApp| {
-                app.logic(ui.ctx());
-                app.frame_ui(ui);
-            },
-            app,
-        )
+    bench_screen(app_on(dir, "en-US"))
 }
 
 pub fn harness(dir: &Path) -> Harness<'static, PackbenchApp> {
