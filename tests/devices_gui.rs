@@ -12,10 +12,11 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use packbench::devices::camera::CameraChoice;
 use packbench::devices::scan::DeviceStatus;
-use packbench::gs1::scanner::{CALIBRATION_SYMBOL, GsArrival};
-use packbench::station::Station;
+use packbench::gs1::scanner::{CALIBRATION_SYMBOL, GsArrival, KeyboardLayout};
+use packbench::station::{Request, Station};
 use packbench::ui::app::Screen;
 use packbench::ui::devices_state::{CodeMark, WizardTarget};
+use packbench::ui::settings::SettingsFile;
 use packbench::ui::worker::WorkerHandle;
 use packbench::ui::{PackbenchApp, demo, fonts};
 
@@ -292,4 +293,126 @@ fn the_camera_panel_and_wizard_are_translated() {
             assert!(allowed(&text), "hard-coded text {text:?}");
         }
     }
+}
+
+/// What a scanner typing `meant` through a German host layout with Caps Lock on produces.
+fn german_caps(meant: &str) -> String {
+    let swapped: String = meant
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    KeyboardLayout::German.from_us(&swapped)
+}
+
+/// An app on the station of `dir` that keeps its settings in `dir/config`, as after a start.
+fn harness_with_settings(dir: &Path) -> Harness<'static, PackbenchApp> {
+    let mut station = Station::open(dir).unwrap();
+    for req in [
+        Request::Login {
+            user: "admin".to_owned(),
+            password: "admin-pass-1".to_owned(),
+        },
+        Request::SelectWorkOrder {
+            id: demo::WORK_ORDER.to_owned(),
+        },
+    ] {
+        let r = station.execute(req);
+        assert!(r.ok, "{r:?}");
+    }
+    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
+    let mut app = PackbenchApp::new(Some(worker), "en-US");
+    app.settings.muted = true;
+    app.use_settings_file(SettingsFile::in_dir(&dir.join("config")));
+    Harness::builder()
+        .with_size([1366.0, 900.0])
+        .with_step_dt(0.001)
+        .with_context_setup(fonts::install)
+        .build_ui_state(
+            |ui, app: &mut PackbenchApp| {
+                app.logic(ui.ctx());
+                app.frame_ui(ui);
+            },
+            app,
+        )
+}
+
+#[test]
+fn a_calibrated_keyboard_layout_is_undone_on_every_wedge_scan_and_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut station = Station::open(dir.path()).unwrap();
+        let r = demo::first_run(&mut station, "admin", "Ada Admin", "admin-pass-1");
+        assert!(r.ok, "{r:?}");
+    }
+    let verdict = |h: &Harness<'static, PackbenchApp>| {
+        h.state()
+            .verdict
+            .as_ref()
+            .map(|v| (v.code.as_str().to_owned(), v.detail.clone()))
+    };
+    let mut h = harness_with_settings(dir.path());
+    settle(&mut h);
+    // Before calibration the layout garbles the case label: refused.
+    wedge_scan(&mut h, &german_caps(&demo::case_sscc(1)));
+    assert_ne!(verdict(&h).map(|v| v.0), Some("OK".to_owned()));
+
+    click(&mut h, "Settings");
+    click(&mut h, "Scanners & camera");
+    click(&mut h, "Calibrate the keyboard scanner…");
+    wedge_scan(
+        &mut h,
+        &german_caps(&format!(
+            "]d2{}",
+            CALIBRATION_SYMBOL.replace('\u{1d}', "<GS>")
+        )),
+    );
+    click(&mut h, "Save profile");
+    let wedge = h.state().devices.settings.wedge.clone();
+    assert_eq!(wedge.keyboard, KeyboardLayout::German);
+    assert!(wedge.case_inverted);
+    assert!(wedge.aim);
+    click(&mut h, "Close");
+    click(&mut h, "Station");
+
+    // Now the same typing is read as meant.
+    wedge_scan(&mut h, &german_caps(&demo::case_sscc(1)));
+    assert_eq!(
+        verdict(&h).map(|v| v.0),
+        Some("OK".to_owned()),
+        "{:?}",
+        verdict(&h)
+    );
+    wedge_scan(&mut h, &german_caps(&demo::pack_scan(1)));
+    assert_eq!(
+        verdict(&h).map(|v| v.0),
+        Some("OK".to_owned()),
+        "{:?}",
+        verdict(&h)
+    );
+    // Saved once the frame loop has seen the change.
+    h.run_steps(3);
+    wait_for(&mut h, "the settings file", |_| {
+        std::fs::read_to_string(dir.path().join("config/settings.json"))
+            .is_ok_and(|t| t.contains("german"))
+    });
+    drop(h);
+
+    // A restart reads the profile from the settings file and applies it to the wedge.
+    let mut h = harness_with_settings(dir.path());
+    settle(&mut h);
+    assert_eq!(h.state().devices.settings.wedge, wedge);
+    wedge_scan(&mut h, &german_caps(&demo::pack_scan(2)));
+    assert_eq!(
+        verdict(&h).map(|v| v.0),
+        Some("OK".to_owned()),
+        "{:?}",
+        verdict(&h)
+    );
+    assert_eq!(h.state().snapshot.current.first().map(|c| c.count), Some(2));
 }

@@ -4,7 +4,7 @@
 
 use super::app::PackbenchApp;
 use super::devices_state::{Wizard, WizardTarget};
-use crate::gs1::scanner::{GsArrival, calibrate};
+use crate::gs1::scanner::calibrate;
 
 impl PackbenchApp {
     /// Opens the calibration wizard for a scanner.
@@ -42,16 +42,13 @@ impl PackbenchApp {
         wizard.saved = true;
         match wizard.target {
             WizardTarget::Wedge => {
-                let mut wedge = self.wedge.profile().clone();
-                if let GsArrival::Substitute(s) = &profile.gs
-                    && !wedge.gs_substitutes.contains(s)
-                {
-                    wedge.gs_substitutes.push(s.clone());
-                }
-                wedge.prefix.clone_from(&profile.prefix);
-                wedge.suffix.clone_from(&profile.suffix);
-                let _ = self.wedge.set_profile(wedge);
+                // Applied to the wedge at once, and from the settings file at every start.
                 self.devices.settings.wedge = profile;
+                self.settings
+                    .devices
+                    .wedge
+                    .clone_from(&self.devices.settings.wedge);
+                self.apply_settings();
             }
             WizardTarget::Serial(n) => {
                 if let Some(config) = self.devices.settings.serial.get_mut(n) {

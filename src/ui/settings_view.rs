@@ -103,16 +103,18 @@ impl PackbenchApp {
         }
     }
 
-    fn apply_settings(&mut self) {
+    pub(crate) fn apply_settings(&mut self) {
         // The pseudo-locale (tests) is never replaced by the saved language.
         if self.i18n.locale() != self.settings.locale
             && self.i18n.locale() != super::i18n::PSEUDO_LOCALE
         {
             self.set_locale(&self.settings.locale.clone());
         }
+        // The keyboard wedge: its timing, and the calibrated profile of the wedge scanner.
         let mut profile = self.wedge.profile().clone();
-        if profile.max_gap_ms != self.settings.wedge_max_gap_ms {
-            profile.max_gap_ms = self.settings.wedge_max_gap_ms;
+        profile.max_gap_ms = self.settings.wedge_max_gap_ms;
+        profile.scanner.clone_from(&self.settings.devices.wedge);
+        if &profile != self.wedge.profile() {
             let _ = self.wedge.set_profile(profile);
         }
     }

@@ -17,6 +17,8 @@
 //! assert_eq!(out, vec![WedgeOutput::Scan("]d20109506000134352\u{1d}21SN1".to_owned())]);
 //! ```
 
+use crate::gs1::scanner::{GsArrival, ScannerProfile};
+
 /// How a scanner's keyboard output looks (one profile per scanner model / configuration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WedgeProfile {
@@ -24,12 +26,13 @@ pub struct WedgeProfile {
     pub max_gap_ms: u64,
     /// Fewest characters a scan has (shorter bursts are typing).
     pub min_len: usize,
-    /// Texts the scanner sends instead of the GS (FNC1) character, e.g. `^]` or `<GS>`.
+    /// Texts that common scanners send instead of the GS (FNC1) character, e.g. `^]` or `<GS>`
+    /// (replaced besides the scanner's own substitute).
     pub gs_substitutes: Vec<String>,
-    /// A prefix the scanner adds (removed).
-    pub prefix: String,
-    /// A suffix the scanner adds before the terminator (removed).
-    pub suffix: String,
+    /// The scanner's calibrated profile (settings, calibration wizard): the host keyboard layout
+    /// and Caps Lock are undone first, then its prefix and suffix are removed where present and
+    /// its GS substitute is replaced.
+    pub scanner: ScannerProfile,
 }
 
 impl Default for WedgeProfile {
@@ -38,8 +41,7 @@ impl Default for WedgeProfile {
             max_gap_ms: 50,
             min_len: 4,
             gs_substitutes: vec!["^]".to_owned(), "<GS>".to_owned(), "{GS}".to_owned()],
-            prefix: String::new(),
-            suffix: String::new(),
+            scanner: ScannerProfile::default(),
         }
     }
 }
@@ -154,15 +156,27 @@ impl WedgeAssembler {
     }
 
     fn normalise(&self) -> String {
-        let mut scan = self.buffer.as_str();
-        if let Some(rest) = scan.strip_prefix(self.profile.prefix.as_str()) {
+        let scanner = &self.profile.scanner;
+        let typed = scanner.undo_keyboard(&self.buffer);
+        // A burst without the configured prefix or suffix is kept whole: the parser then says
+        // what is wrong with it, rather than the wedge dropping characters.
+        let mut scan = typed.as_str();
+        if let Some(rest) = scan.strip_prefix(scanner.prefix.as_str()) {
             scan = rest;
         }
-        if let Some(rest) = scan.strip_suffix(self.profile.suffix.as_str()) {
+        if let Some(rest) = scan.strip_suffix(scanner.suffix.as_str()) {
             scan = rest;
         }
         let mut scan = scan.to_owned();
-        for sub in self.profile.gs_substitutes.iter().filter(|s| !s.is_empty()) {
+        let own = match &scanner.gs {
+            GsArrival::Substitute(sub) => Some(sub),
+            GsArrival::Real | GsArrival::Dropped => None,
+        };
+        for sub in own
+            .into_iter()
+            .chain(&self.profile.gs_substitutes)
+            .filter(|s| !s.is_empty())
+        {
             scan = scan.replace(sub.as_str(), "\u{1d}");
         }
         scan
@@ -249,8 +263,11 @@ mod tests {
     #[test]
     fn substitutes_prefix_and_suffix_are_normalised() {
         let mut w = WedgeAssembler::new(WedgeProfile {
-            prefix: "#".to_owned(),
-            suffix: "$".to_owned(),
+            scanner: ScannerProfile {
+                prefix: "#".to_owned(),
+                suffix: "$".to_owned(),
+                ..ScannerProfile::default()
+            },
             ..WedgeProfile::default()
         });
         let mut out = burst(&mut w, "#0109506000134352<GS>21X^]10L$", 0, 3);
@@ -261,6 +278,62 @@ mod tests {
                 "0109506000134352\u{1d}21X\u{1d}10L".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn the_host_keyboard_layout_and_caps_lock_are_undone_first() {
+        use crate::gs1::scanner::KeyboardLayout;
+        let scanner = ScannerProfile {
+            gs: GsArrival::Substitute("@".to_owned()),
+            keyboard: KeyboardLayout::German,
+            case_inverted: true,
+            ..ScannerProfile::default()
+        };
+        let meant = "]d20109506000134352@21Xy-9z@10LOT";
+        let typed = scanner.keyboard.from_us(&swap_case_for_test(meant));
+        assert_ne!(
+            typed,
+            swap_case_for_test(meant),
+            "the layout changes the typing"
+        );
+        let mut w = WedgeAssembler::new(WedgeProfile {
+            scanner,
+            ..WedgeProfile::default()
+        });
+        let mut out = burst(&mut w, &typed, 0, 3);
+        out.extend(w.push(WedgeInput::Enter, 3 * typed.chars().count() as u64));
+        assert_eq!(
+            out,
+            vec![WedgeOutput::Scan(
+                "]d20109506000134352\u{1d}21Xy-9z\u{1d}10LOT".to_owned()
+            )]
+        );
+    }
+
+    fn swap_case_for_test(text: &str) -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_burst_without_the_prefix_is_kept_whole() {
+        let mut w = WedgeAssembler::new(WedgeProfile {
+            scanner: ScannerProfile {
+                prefix: "#".to_owned(),
+                ..ScannerProfile::default()
+            },
+            ..WedgeProfile::default()
+        });
+        let mut out = burst(&mut w, "0109506000134352", 0, 3);
+        out.extend(w.push(WedgeInput::Enter, 50));
+        assert_eq!(out, vec![WedgeOutput::Scan("0109506000134352".to_owned())]);
     }
 
     #[test]

@@ -98,10 +98,7 @@ impl ScannerProfile {
     /// holds: keyboard layout and Caps Lock undone, prefix and suffix removed, GS substitutes
     /// replaced by GS. The AIM identifier, when present, is kept for the parser.
     pub fn normalise(&self, delivered: &str) -> Result<String, ProfileError> {
-        let mut text = self.keyboard.to_us(delivered);
-        if self.case_inverted {
-            text = swap_case(&text);
-        }
+        let text = self.undo_keyboard(delivered);
         let without_prefix =
             text.strip_prefix(self.prefix.as_str())
                 .ok_or_else(|| ProfileError::MissingPrefix {
@@ -123,6 +120,19 @@ impl ScannerProfile {
             }
             _ => body.to_owned(),
         })
+    }
+}
+
+impl ScannerProfile {
+    /// Undoes what the host keyboard did to a keyboard wedge's typing: the layout mismatch and
+    /// Caps Lock. Prefix, suffix and GS are left as they are.
+    pub fn undo_keyboard(&self, typed: &str) -> String {
+        let text = self.keyboard.to_us(typed);
+        if self.case_inverted {
+            swap_case(&text)
+        } else {
+            text
+        }
     }
 }
 
