@@ -4,12 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod gui_common;
+
 use std::path::Path;
-use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use gui_common::{TALL, app_with, scan as wedge_scan, screen, settle, trained_station, wait_for};
 use packbench::devices::camera::CameraChoice;
 use packbench::devices::scan::DeviceStatus;
 use packbench::gs1::scanner::{CALIBRATION_SYMBOL, GsArrival, KeyboardLayout};
@@ -17,65 +19,20 @@ use packbench::station::{Request, Station};
 use packbench::ui::app::Screen;
 use packbench::ui::devices_state::{CodeMark, WizardTarget};
 use packbench::ui::settings::SettingsFile;
-use packbench::ui::worker::WorkerHandle;
-use packbench::ui::{PackbenchApp, demo, fonts};
+use packbench::ui::{PackbenchApp, demo};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples");
 
 /// An app logged in as the administrator with the training order selected.
 fn harness(dir: &Path, locale: &str) -> Harness<'static, PackbenchApp> {
-    let mut station = Station::open(dir).unwrap();
-    let r = demo::first_run(&mut station, "admin", "Ada Admin", "admin-pass-1");
-    assert!(r.ok, "{r:?}");
-    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
-    let mut app = PackbenchApp::new(Some(worker), locale);
-    app.settings.muted = true;
-    Harness::builder()
-        .with_size([1366.0, 900.0])
-        .with_step_dt(0.001)
-        .with_context_setup(fonts::install)
-        .build_ui_state(
-            |ui, app: &mut PackbenchApp| {
-                app.logic(ui.ctx());
-                app.frame_ui(ui);
-            },
-            app,
-        )
+    screen(app_with(trained_station(dir), locale), TALL)
 }
 
-/// Steps until `done` holds (the worker and the decode threads run meanwhile).
-fn wait_for(
-    h: &mut Harness<'static, PackbenchApp>,
-    what: &str,
-    done: impl Fn(&PackbenchApp) -> bool,
-) {
-    for _ in 0..3000 {
-        h.step();
-        if done(h.state()) && !h.state().is_busy() {
-            h.run_steps(2);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn settle(h: &mut Harness<'static, PackbenchApp>) {
-    wait_for(h, "the app to settle", |app| app.is_ready());
-}
-
-/// A scanner burst through the keyboard wedge.
-fn wedge_scan(h: &mut Harness<'static, PackbenchApp>, data: &str) {
-    for ch in data.chars() {
-        h.event(egui::Event::Text(ch.to_string()));
-    }
-    h.key_press(egui::Key::Enter);
-    settle(h);
-}
-
+/// Clicks a button and runs three frames (a window opened by the click is measured on its
+/// first frame and shown on the next). Unlike `gui_common::click` it does not wait for the
+/// app to settle: a running camera keeps it busy.
 fn click(h: &mut Harness<'static, PackbenchApp>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
-    // A window opened by the click is measured on its first frame and shown on the next.
     h.run_steps(3);
 }
 
@@ -325,31 +282,15 @@ fn harness_with_settings(dir: &Path) -> Harness<'static, PackbenchApp> {
         let r = station.execute(req);
         assert!(r.ok, "{r:?}");
     }
-    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
-    let mut app = PackbenchApp::new(Some(worker), "en-US");
-    app.settings.muted = true;
+    let mut app = app_with(station, "en-US");
     app.use_settings_file(SettingsFile::in_dir(&dir.join("config")));
-    Harness::builder()
-        .with_size([1366.0, 900.0])
-        .with_step_dt(0.001)
-        .with_context_setup(fonts::install)
-        .build_ui_state(
-            |ui, app: &mut PackbenchApp| {
-                app.logic(ui.ctx());
-                app.frame_ui(ui);
-            },
-            app,
-        )
+    screen(app, TALL)
 }
 
 #[test]
 fn a_calibrated_keyboard_layout_is_undone_on_every_wedge_scan_and_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let mut station = Station::open(dir.path()).unwrap();
-        let r = demo::first_run(&mut station, "admin", "Ada Admin", "admin-pass-1");
-        assert!(r.ok, "{r:?}");
-    }
+    drop(trained_station(dir.path()));
     let verdict = |h: &Harness<'static, PackbenchApp>| {
         h.state()
             .verdict

@@ -3,91 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod gui_common;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use packbench::station::Station;
-use packbench::ui::worker::WorkerHandle;
-use packbench::ui::{PackbenchApp, demo, fonts};
-
-fn harness(dir: &std::path::Path, locale: &str) -> Harness<'static, PackbenchApp> {
-    let station = Station::open(dir).unwrap();
-    let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
-    let mut app = PackbenchApp::new(Some(worker), locale);
-    app.settings.muted = true;
-    Harness::builder()
-        .with_size([1366.0, 768.0])
-        // The harness runs one frame per queued event, each `step_dt` later in egui time: 1 ms
-        // makes a queued scan a scanner-speed burst (the wedge's default gap is 50 ms).
-        .with_step_dt(0.001)
-        .with_context_setup(fonts::install)
-        .build_ui_state(
-            |ui, app: &mut PackbenchApp| {
-                app.logic(ui.ctx());
-                app.frame_ui(ui);
-            },
-            app,
-        )
-}
-
-/// Steps until the worker has answered everything and published its snapshot.
-fn settle(h: &mut Harness<'static, PackbenchApp>) {
-    let mut quiet = 0;
-    for _ in 0..2000 {
-        h.step();
-        if h.state().is_ready() && !h.state().is_busy() {
-            quiet += 1;
-            if quiet > 3 {
-                return;
-            }
-        } else {
-            quiet = 0;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(3));
-    }
-    panic!("the app did not settle");
-}
-
-/// A scanner burst: one key event per character and Enter, all within one frame.
-fn scan(h: &mut Harness<'static, PackbenchApp>, data: &str) {
-    for ch in data.chars() {
-        h.event(egui::Event::Text(ch.to_string()));
-    }
-    h.key_press(egui::Key::Enter);
-    settle(h);
-}
-
-fn type_into(h: &Harness<'static, PackbenchApp>, label: &str, text: &str) {
-    let field = h.get_by_label(label);
-    field.focus();
-    field.type_text(text);
-}
-
-/// Whether a label showing exactly `text` is on screen.
-fn shows(h: &Harness<'static, PackbenchApp>, text: &str) -> bool {
-    h.query_all_by_role(Role::Label).any(|n| {
-        n.value().as_deref() == Some(text) || n.accesskit_node().label().as_deref() == Some(text)
-    })
-}
-
-fn code(h: &Harness<'static, PackbenchApp>) -> Option<&'static str> {
-    h.state().verdict.as_ref().map(|v| v.code.as_str())
-}
-
-fn first_run(h: &mut Harness<'static, PackbenchApp>) {
-    settle(h);
-    assert!(h.state().snapshot.first_run);
-    type_into(h, "Printed name", "Ada Admin");
-    h.run_steps(1);
-    type_into(h, "Password (8 characters or more)", "admin-pass-1");
-    h.run_steps(1);
-    type_into(h, "Password again", "admin-pass-1");
-    h.run_steps(1);
-    h.get_by_role_and_label(Role::Button, "Create and start")
-        .click();
-    settle(h);
-    settle(h);
-}
+use gui_common::{code, first_run, harness_in as harness, scan, settle, shows, type_into};
+use packbench::ui::{PackbenchApp, demo};
 
 #[test]
 fn packer_flows_end_to_end() {
@@ -105,9 +27,9 @@ fn packer_flows_end_to_end() {
     h.get_by_role_and_label(Role::Button, "Log out").click();
     settle(&mut h);
     assert!(h.state().snapshot.user.is_none());
-    type_into(&h, "User name", "admin");
+    type_into(&mut h, "User name", "admin");
     h.run_steps(1);
-    type_into(&h, "Password", "admin-pass-1");
+    type_into(&mut h, "Password", "admin-pass-1");
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Log in").click();
     settle(&mut h);
@@ -224,19 +146,19 @@ fn packer_flows_end_to_end() {
         &h,
         "I approve closing this container below its capacity."
     ));
-    type_into(&h, "Supervisor user name", "admin");
+    type_into(&mut h, "Supervisor user name", "admin");
     h.run_steps(1);
-    type_into(&h, "Supervisor password", "wrong-password");
+    type_into(&mut h, "Supervisor password", "wrong-password");
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Sign").click();
     settle(&mut h);
     assert_eq!(code(&h), Some("SIGNATURE_INVALID"));
     scan(&mut h, "PBCMD:CLOSE");
-    type_into(&h, "Supervisor user name", "admin");
+    type_into(&mut h, "Supervisor user name", "admin");
     h.run_steps(1);
-    type_into(&h, "Supervisor password", "admin-pass-1");
+    type_into(&mut h, "Supervisor password", "admin-pass-1");
     h.run_steps(1);
-    type_into(&h, "Reason", "end of batch");
+    type_into(&mut h, "Reason", "end of batch");
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Sign").click();
     settle(&mut h);

@@ -8,22 +8,41 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use packbench::station::Station;
 use packbench::ui::settings::SettingsFile;
 use packbench::ui::worker::WorkerHandle;
-use packbench::ui::{PackbenchApp, fonts};
+use packbench::ui::{PackbenchApp, demo, fonts};
 use std::path::Path;
 
-/// A muted app on a new station worker of `dir`.
-fn app_on(dir: &Path, locale: &str) -> PackbenchApp {
-    let station = Station::open(dir).unwrap();
+/// A muted app on a worker running `station`.
+pub fn app_with(station: Station, locale: &str) -> PackbenchApp {
     let worker = WorkerHandle::spawn(station, Box::new(|| {})).unwrap();
     let mut app = PackbenchApp::new(Some(worker), locale);
     app.settings.muted = true;
     app
 }
 
-/// `app` on the 1366×768 bench screen, one frame per step 1 ms apart (scanner-speed bursts).
-fn bench_screen(app: PackbenchApp) -> Harness<'static, PackbenchApp> {
+/// A muted app on a new station worker of `dir`.
+fn app_on(dir: &Path, locale: &str) -> PackbenchApp {
+    app_with(Station::open(dir).unwrap(), locale)
+}
+
+/// The station of `dir` after the first run: administrator `admin` (password `admin-pass-1`)
+/// logged in, the training order selected.
+pub fn trained_station(dir: &Path) -> Station {
+    let mut station = Station::open(dir).unwrap();
+    let r = demo::first_run(&mut station, "admin", "Ada Admin", "admin-pass-1");
+    assert!(r.ok, "{r:?}");
+    station
+}
+
+/// The 1366×768 bench screen.
+pub const BENCH: [f32; 2] = [1366.0, 768.0];
+/// A taller screen, for the camera panel with its preview.
+pub const TALL: [f32; 2] = [1366.0, 900.0];
+
+/// `app` on a screen of `size`, one frame per step 1 ms apart in egui time: a queued scan is
+/// then a scanner-speed burst (the wedge's default gap is 50 ms).
+pub fn screen(app: PackbenchApp, size: [f32; 2]) -> Harness<'static, PackbenchApp> {
     Harness::builder()
-        .with_size([1366.0, 768.0])
+        .with_size(size)
         .with_step_dt(0.001)
         .with_context_setup(fonts::install)
         .build_ui_state(
@@ -33,6 +52,10 @@ fn bench_screen(app: PackbenchApp) -> Harness<'static, PackbenchApp> {
             },
             app,
         )
+}
+
+fn bench_screen(app: PackbenchApp) -> Harness<'static, PackbenchApp> {
+    screen(app, BENCH)
 }
 
 /// The app on a new station worker of `dir` (muted), with an optional settings file.
@@ -52,13 +75,37 @@ pub fn harness_with(
 /// The app on the 1366×768 bench screen without a data directory attached (so the
 /// status bar shows no temporary path): for image snapshots.
 pub fn small_harness(dir: &Path) -> Harness<'static, PackbenchApp> {
-    bench_screen(app_on(dir, "en-US"))
+    harness_in(dir, "en-US")
+}
+
+/// The app in `locale` on the 1366×768 bench screen, without a data directory attached.
+pub fn harness_in(dir: &Path, locale: &str) -> Harness<'static, PackbenchApp> {
+    bench_screen(app_on(dir, locale))
 }
 
 pub fn harness(dir: &Path) -> Harness<'static, PackbenchApp> {
     harness_with(dir, "en-US", None)
 }
 
+/// Steps until `done` holds and nothing is in flight (the worker and the decode threads run
+/// meanwhile).
+pub fn wait_for(
+    h: &mut Harness<'static, PackbenchApp>,
+    what: &str,
+    done: impl Fn(&PackbenchApp) -> bool,
+) {
+    for _ in 0..3000 {
+        h.step();
+        if done(h.state()) && !h.state().is_busy() {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Steps until the worker has answered everything and published its snapshot.
 pub fn settle(h: &mut Harness<'static, PackbenchApp>) {
     let mut quiet = 0;
     for _ in 0..3000 {
@@ -76,6 +123,7 @@ pub fn settle(h: &mut Harness<'static, PackbenchApp>) {
     panic!("the app did not settle");
 }
 
+/// A scanner burst through the keyboard wedge: one key event per character and Enter.
 pub fn scan(h: &mut Harness<'static, PackbenchApp>, data: &str) {
     for ch in data.chars() {
         h.event(egui::Event::Text(ch.to_string()));
