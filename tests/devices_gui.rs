@@ -357,3 +357,71 @@ fn a_calibrated_keyboard_layout_is_undone_on_every_wedge_scan_and_after_a_restar
     );
     assert_eq!(h.state().snapshot.current.first().map(|c| c.count), Some(2));
 }
+
+#[test]
+fn hands_free_packs_a_steady_camera_layer_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = dir.path().join("frames");
+    std::fs::create_dir(&frames).unwrap();
+    // 18 training packs and one uncommissioned serial, played again and again.
+    std::fs::copy(
+        format!("{SAMPLES}/training_case_partial.png"),
+        frames.join("layer.png"),
+    )
+    .unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    settle(&mut h);
+    click(&mut h, "Settings");
+    click(&mut h, "Scanners & camera");
+    h.get_by_role_and_label(
+        Role::CheckBox,
+        "Pack steady camera layers automatically (hands-free)",
+    )
+    .click();
+    h.run_steps(2);
+    assert!(h.state().devices.settings.auto_pack);
+    assert_eq!(h.state().devices.settings.auto_pack_frames, 3);
+    h.state_mut().devices.settings.camera = CameraChoice::Folder {
+        path: frames.clone(),
+        fps: 20.0,
+    };
+    h.state_mut().devices.settings.decode_interval_ms = 0;
+    h.state_mut().devices.restart();
+    click(&mut h, "Camera");
+
+    // No container is open: nothing is packed, however steady the layer.
+    wait_for(&mut h, "a steady layer", |app| {
+        app.devices.auto_pack.is_steady()
+    });
+    assert_eq!(h.state().devices.auto_packed, 0);
+    assert!(h.state().snapshot.current.is_empty());
+
+    // Open a case: the layer goes in without a button; the unknown serial raises its alert.
+    wedge_scan(&mut h, &demo::case_sscc(1));
+    wait_for(&mut h, "the hands-free batch", |app| {
+        app.snapshot.current.first().is_some_and(|c| c.count == 18)
+            && !app.snapshot.alerts.is_empty()
+    });
+    assert_eq!(h.state().devices.auto_packed, 19);
+    assert!(
+        h.query_by_label_contains("Hands-free: a layer that stays the same for 3 frames")
+            .is_some()
+    );
+
+    // The same layer stays under the camera: nothing is sent again, the alert is raised once.
+    let layers_before = h.state().devices.layer.clone();
+    for _ in 0..200 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        if h.state().devices.layer != layers_before && h.state().devices.auto_pack.is_steady() {
+            break;
+        }
+    }
+    h.run_steps(5);
+    assert_eq!(h.state().devices.auto_packed, 19);
+    assert_eq!(h.state().snapshot.alerts.len(), 1);
+    assert_eq!(
+        h.state().snapshot.current.first().map(|c| c.count),
+        Some(18)
+    );
+}

@@ -212,6 +212,11 @@ impl PackbenchApp {
         self.snapshot_seen
     }
 
+    /// Whether the station has answered every command sent and published its snapshot since.
+    pub(crate) fn station_idle(&self) -> bool {
+        self.in_flight.is_empty() && self.queue.is_empty() && !self.awaiting_snapshot
+    }
+
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
         !self.in_flight.is_empty()

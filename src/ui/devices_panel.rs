@@ -65,6 +65,15 @@ impl PackbenchApp {
                 self.verify_layer();
             }
         });
+        if self.devices.settings.auto_pack && self.devices.camera_running() {
+            ui.label(self.i18n.tr_args(
+                "camera-auto-pack-on",
+                &[
+                    ("frames", self.devices.auto_pack.steady_frames().into()),
+                    ("count", self.devices.auto_packed.into()),
+                ],
+            ));
+        }
         self.layer_check_ui(ui);
         if !self.devices.camera_running() && self.devices.layer.is_none() {
             ui.label(self.i18n.tr("camera-none"));
@@ -452,6 +461,20 @@ impl PackbenchApp {
                     .suffix(" ms"),
             )
             .labelled_by(label.id);
+        });
+        ui.checkbox(
+            &mut self.devices.settings.auto_pack,
+            self.i18n.tr("devices-auto-pack"),
+        );
+        ui.add_enabled_ui(self.devices.settings.auto_pack, |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(self.i18n.tr("devices-auto-pack-frames"));
+                ui.add(egui::Slider::new(
+                    &mut self.devices.settings.auto_pack_frames,
+                    1..=10,
+                ))
+                .labelled_by(label.id);
+            });
         });
         if self.devices.settings != before {
             self.devices.restart();

@@ -32,6 +32,11 @@ pub struct DeviceSettings {
     pub decode_interval_ms: u64,
     /// Packs in one layer (the decoder stops when it has found them all); `None` = unknown.
     pub layer_packs: Option<usize>,
+    /// Hands-free: a camera layer that stays the same for `auto_pack_frames` decoded frames is
+    /// packed into the open container without a button or command barcode.
+    pub auto_pack: bool,
+    /// Decoded frames in a row that must show the same codes before a layer is packed.
+    pub auto_pack_frames: u32,
 }
 
 impl Default for DeviceSettings {
@@ -43,6 +48,8 @@ impl Default for DeviceSettings {
             camera: CameraChoice::None,
             decode_interval_ms: 250,
             layer_packs: None,
+            auto_pack: false,
+            auto_pack_frames: 3,
         }
     }
 }
@@ -68,6 +75,8 @@ mod tests {
             camera: "folder /tmp/frames".parse().unwrap_or_default(),
             decode_interval_ms: 100,
             layer_packs: Some(24),
+            auto_pack: true,
+            auto_pack_frames: 5,
             ..DeviceSettings::default()
         };
         settings

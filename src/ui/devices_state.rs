@@ -14,6 +14,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::app::PackbenchApp;
+use super::auto_pack::{AutoPack, SeenCode};
 use super::devices_settings::DeviceSettings;
 use crate::devices::DeviceError;
 use crate::devices::camera::{
@@ -66,6 +67,8 @@ pub struct LayerView {
     pub missing: Vec<String>,
     /// The container compared with.
     pub container: Option<String>,
+    /// Whether the frame came from the camera (not from an image file).
+    pub from_camera: bool,
 }
 
 impl LayerView {
@@ -156,6 +159,10 @@ pub struct Devices {
     /// Webcams found by the last look-up.
     pub cameras: Vec<CameraDescriptor>,
     cameras_rx: Option<Receiver<Vec<CameraDescriptor>>>,
+    /// Hands-free packing of steady camera layers (when the settings turn it on).
+    pub auto_pack: AutoPack,
+    /// Codes packed hands-free since the camera started.
+    pub auto_packed: usize,
 }
 
 impl std::fmt::Debug for Devices {
@@ -180,7 +187,6 @@ impl Devices {
         let (sink, events) = EventSink::channel();
         let (files_tx, files_rx) = channel();
         Self {
-            settings,
             sink,
             events,
             camera: None,
@@ -202,6 +208,9 @@ impl Devices {
             files_pending: 0,
             cameras: Vec::new(),
             cameras_rx: None,
+            auto_pack: AutoPack::new(settings.auto_pack_frames),
+            auto_packed: 0,
+            settings,
         }
     }
 
@@ -228,6 +237,8 @@ impl Devices {
 
     fn start_workers(&mut self, ctx: &egui::Context) {
         self.stop_workers();
+        self.auto_pack = AutoPack::new(self.settings.auto_pack_frames);
+        self.auto_packed = 0;
         let waker_ctx = ctx.clone();
         let sink = self
             .sink
@@ -383,6 +394,19 @@ fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
     }
 }
 
+/// The layer's codes as hands-free packing sees them.
+fn seen_codes(layer: &LayerView) -> Vec<SeenCode> {
+    layer
+        .codes
+        .iter()
+        .map(|c| SeenCode {
+            key: c.key.clone(),
+            scan: c.scan.clone(),
+            recorded: c.mark == CodeMark::Recorded,
+        })
+        .collect()
+}
+
 /// The keys of the direct children of `container` in `tree` (its recorded contents).
 pub fn recorded_children(tree: &TreeSnapshot, container: &str) -> Vec<String> {
     let Some(at) = tree.nodes.iter().position(|n| n.key == container) else {
@@ -447,7 +471,7 @@ impl PackbenchApp {
         while let Ok(file) = self.devices.files_rx.try_recv() {
             self.devices.files_pending = self.devices.files_pending.saturating_sub(1);
             self.devices.show_preview(ctx, &file.image);
-            self.set_layer(file.path, file.read);
+            self.set_layer(file.path, file.read, false);
         }
         let newest = self
             .devices
@@ -462,6 +486,7 @@ impl PackbenchApp {
             self.devices.show_preview(ctx, &frame.image);
         }
         self.refresh_marks();
+        self.auto_pack_logic();
     }
 
     fn on_device_event(&mut self, event: DeviceEvent) {
@@ -488,7 +513,12 @@ impl PackbenchApp {
                 {
                     self.devices.frame_size = frame.image.dimensions();
                 }
-                self.set_layer(layer.camera, layer.read);
+                self.set_layer(layer.camera, layer.read, true);
+                if self.devices.settings.auto_pack
+                    && let Some(layer) = &self.devices.layer
+                {
+                    self.devices.auto_pack.observe(&seen_codes(layer));
+                }
             }
             DeviceEvent::Status { source, status } => {
                 if let Some(line) = self.devices.line_mut(&source) {
@@ -506,7 +536,7 @@ impl PackbenchApp {
         }
     }
 
-    fn set_layer(&mut self, source: String, read: LayerRead) {
+    fn set_layer(&mut self, source: String, read: LayerRead, from_camera: bool) {
         self.devices.layer = Some(LayerView {
             source,
             frame_size: self.devices.frame_size,
@@ -514,8 +544,30 @@ impl PackbenchApp {
             codes: Vec::new(),
             missing: Vec::new(),
             container: None,
+            from_camera,
         });
         self.refresh_marks();
+    }
+
+    /// Hands-free packing: the steady camera layer's new codes go to the station as one batch,
+    /// once a container is open and the station has answered everything before (so that the
+    /// marks are up to date).
+    fn auto_pack_logic(&mut self) {
+        if !self.devices.settings.auto_pack
+            || self.snapshot.user.is_none()
+            || self.snapshot.current.is_empty()
+            || !self.station_idle()
+        {
+            return;
+        }
+        let Some(layer) = self.devices.layer.as_ref().filter(|l| l.from_camera) else {
+            return;
+        };
+        let data = self.devices.auto_pack.take(&seen_codes(layer));
+        if !data.is_empty() {
+            self.devices.auto_packed += data.len();
+            self.send(Request::ScanBatch { data });
+        }
     }
 
     fn refresh_marks(&mut self) {

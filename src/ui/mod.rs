@@ -8,6 +8,7 @@
 //! [`demo`], so every flow can be tried at once.
 
 pub mod app;
+pub mod auto_pack;
 pub mod demo;
 mod devices_panel;
 pub mod devices_settings;
