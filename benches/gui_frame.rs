@@ -130,10 +130,13 @@ fn main() {
         frame(&mut app, input());
         std::thread::sleep(Duration::from_millis(5));
     }
+    // Every case opened (closed cases start collapsed): the worst case for the tree.
+    app.tree.expand_all(&app.snapshot.tree);
     let rows = app.snapshot.tree.nodes.len();
     for _ in 0..5 {
         frame(&mut app, input());
     }
+    assert_eq!(app.tree.visible_rows(), rows, "every row is shown");
     let n = if full { 100 } else { 5 };
     let mut times: Vec<Duration> = (0..n).map(|_| frame(&mut app, input())).collect();
     times.sort();

@@ -61,9 +61,49 @@ fn node(u: &UnitView, depth: u16) -> TreeNode {
     }
 }
 
+/// Appends the rows of `root`'s subtree in pre-order (root at depth 0).
+fn subtree_rows(
+    conn: &rusqlite::Connection,
+    root: &UnitView,
+    nodes: &mut Vec<TreeNode>,
+) -> Result<(), Failure> {
+    let all = store::subtree(conn, root.id)?;
+    let mut kids: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, u) in all.iter().enumerate() {
+        if let Some(p) = u.parent_id {
+            kids.entry(p).or_default().push(i);
+        }
+    }
+    let first = nodes.len();
+    nodes.push(node(root, 0));
+    // Iterative pre-order walk; `stack` holds (unit id, depth, next child) whose subtree is
+    // pending, `open_rows` the rows whose descendant count is still to be set.
+    let mut stack: Vec<(i64, u16, usize)> = vec![(root.id, 0, 0)];
+    let mut open_rows: Vec<usize> = vec![first];
+    while let Some((id, depth, next)) = stack.pop() {
+        let children = kids.get(&id).map_or(&[][..], Vec::as_slice);
+        if let Some(&child) = children.get(next) {
+            stack.push((id, depth, next + 1));
+            let u = &all[child];
+            open_rows.push(nodes.len());
+            nodes.push(node(u, depth + 1));
+            stack.push((u.id, depth + 1, 0));
+        } else if let Some(row) = open_rows.pop() {
+            let below = nodes.len() - row - 1;
+            if let Some(n) = nodes.get_mut(row) {
+                n.descendants = u32::try_from(below).unwrap_or(u32::MAX);
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Station {
-    /// The tree of the topmost container above `scan` (or above the container being filled when
-    /// `scan` is `None`). An empty snapshot when nothing is being filled.
+    /// The tree of the topmost container above `scan`. With `scan` `None`: the tree above the
+    /// highest container being filled, followed by the tree of each lower container being
+    /// filled that is not in it yet (the case being filled stands beside the pallet until it is
+    /// closed and put on it), so every pack scanned shows in the tree. An empty snapshot when
+    /// nothing is being filled.
     pub fn tree(&self, scan: Option<&str>) -> Result<TreeSnapshot, Box<Response>> {
         self.tree_outcome(scan).map_err(|f| {
             Box::new(match f {
@@ -77,51 +117,30 @@ impl Station {
 
     fn tree_outcome(&self, scan: Option<&str>) -> Result<TreeSnapshot, Failure> {
         let conn = self.store.conn();
-        let start = match scan {
-            Some(s) => self.resolve(conn, s)?,
+        let starts = match scan {
+            Some(s) => vec![self.resolve(conn, s)?],
             None => {
-                let highest = self
-                    .session
-                    .current
-                    .iter()
-                    .max_by_key(|(level, _)| **level)
-                    .map(|(_, id)| *id);
-                let Some(id) = highest else {
-                    return Ok(TreeSnapshot::default());
-                };
-                let Some(u) = store::unit_by_id(conn, id)? else {
-                    return Ok(TreeSnapshot::default());
-                };
-                u
+                let mut current: Vec<_> = self.session.current.iter().collect();
+                current.sort_by_key(|(level, _)| std::cmp::Reverse(**level));
+                let mut units = Vec::with_capacity(current.len());
+                for (_, id) in current {
+                    if let Some(u) = store::unit_by_id(conn, *id)? {
+                        units.push(u);
+                    }
+                }
+                units
             }
         };
-        let root = store::ancestors(conn, &start)?.pop().unwrap_or(start);
-        let all = store::subtree(conn, root.id)?;
-        let mut kids: HashMap<i64, Vec<usize>> = HashMap::new();
-        for (i, u) in all.iter().enumerate() {
-            if let Some(p) = u.parent_id {
-                kids.entry(p).or_default().push(i);
+        let mut nodes: Vec<TreeNode> = Vec::new();
+        for start in starts {
+            if nodes.iter().any(|n| n.key == start.key) {
+                continue;
             }
-        }
-        let mut nodes = Vec::with_capacity(all.len() + 1);
-        nodes.push(node(&root, 0));
-        // Iterative pre-order walk; `open` holds (node index, unit id) whose subtree is pending.
-        let mut stack: Vec<(i64, u16, usize)> = vec![(root.id, 0, 0)];
-        let mut open_rows: Vec<usize> = vec![0];
-        while let Some((id, depth, next)) = stack.pop() {
-            let children = kids.get(&id).map_or(&[][..], Vec::as_slice);
-            if let Some(&child) = children.get(next) {
-                stack.push((id, depth, next + 1));
-                let u = &all[child];
-                open_rows.push(nodes.len());
-                nodes.push(node(u, depth + 1));
-                stack.push((u.id, depth + 1, 0));
-            } else if let Some(row) = open_rows.pop() {
-                let below = nodes.len() - row - 1;
-                if let Some(n) = nodes.get_mut(row) {
-                    n.descendants = u32::try_from(below).unwrap_or(u32::MAX);
-                }
+            let root = store::ancestors(conn, &start)?.pop().unwrap_or(start);
+            if nodes.iter().any(|n| n.key == root.key) {
+                continue;
             }
+            subtree_rows(conn, &root, &mut nodes)?;
         }
         Ok(TreeSnapshot { nodes })
     }
@@ -208,5 +227,60 @@ impl Station {
         self.require_user()?;
         let snapshot = self.tree_outcome(scan)?;
         Ok(Response::ok().data(serde_json::to_value(&snapshot).unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::station::Request;
+    use crate::ui::demo;
+
+    fn keys(tree: &TreeSnapshot) -> Vec<(u16, String, u32)> {
+        tree.nodes
+            .iter()
+            .map(|n| (n.depth, n.key.clone(), n.descendants))
+            .collect()
+    }
+
+    #[test]
+    fn the_case_being_filled_shows_beside_its_pallet() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut station = Station::open(dir.path()).unwrap();
+        let r = demo::half_built_pallet(&mut station);
+        assert!(r.ok, "{r:?}");
+        let tree = station.tree(None).unwrap();
+        let rows = keys(&tree);
+        // The pallet with its two cases of 20, then the open case with its 12 packs.
+        assert_eq!(rows.len(), 1 + 2 * 21 + 1 + 12);
+        assert_eq!(rows[0], (0, demo::pallet_sscc(1), 42));
+        assert_eq!(rows[1], (1, demo::case_sscc(1), 20));
+        assert_eq!(rows[22], (1, demo::case_sscc(2), 20));
+        assert_eq!(rows[43], (0, demo::case_sscc(3), 12));
+        assert!(
+            rows[44..]
+                .iter()
+                .all(|(depth, _, d)| *depth == 1 && *d == 0)
+        );
+
+        // Closed and put on the pallet, the case is shown once, inside the pallet.
+        for n in 53..=60 {
+            let r = station.execute(Request::Scan {
+                data: demo::pack_scan(n),
+            });
+            assert!(r.ok, "{r:?}");
+        }
+        let r = station.execute(Request::Scan {
+            data: demo::case_sscc(3),
+        });
+        assert!(r.ok, "{r:?}");
+        let rows = keys(&station.tree(None).unwrap());
+        assert_eq!(rows.len(), 1 + 3 * 21);
+        assert_eq!(rows[0], (0, demo::pallet_sscc(1), 63));
+        assert_eq!(rows[43], (1, demo::case_sscc(3), 20));
+
+        // A look-up shows the tree above the unit scanned.
+        let rows = keys(&station.tree(Some(&demo::pack_scan(3))).unwrap());
+        assert_eq!(rows[0], (0, demo::pallet_sscc(1), 63));
     }
 }

@@ -68,7 +68,7 @@ impl PackbenchApp {
         ui.horizontal_wrapped(|ui| {
             ui.heading(self.i18n.tr("tree-title"));
             if ui.button(self.i18n.tr("tree-expand-all")).clicked() {
-                self.tree.expand_all();
+                self.tree.expand_all(&self.snapshot.tree);
             }
             if ui.button(self.i18n.tr("tree-collapse-all")).clicked() {
                 self.tree.collapse_all(&self.snapshot.tree);

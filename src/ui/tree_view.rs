@@ -1,5 +1,8 @@
 //! The live tree (pallet → cases → packs) with virtualised rows: only the rows in view are laid
 //! out, so a 20,000-pack pallet scrolls as smoothly as a half-built case.
+//!
+//! A closed container below the root starts collapsed (a full case needs no attention; the one
+//! being filled does), unless the user opened it or a scan or search reveals a row inside it.
 
 use super::i18n::I18n;
 use crate::station::{TreeNode, TreeSnapshot};
@@ -7,11 +10,16 @@ use std::collections::HashSet;
 
 /// Height of one tree row in points (big enough for a gloved finger).
 pub const ROW_HEIGHT: f32 = 30.0;
+/// Space between two rows (the theme's larger spacing is for buttons, not for list rows).
+const ROW_GAP: f32 = 2.0;
 
 /// Expansion state and the visible-row cache of the tree.
 #[derive(Debug, Default)]
 pub struct TreeState {
+    /// Containers the user collapsed.
     collapsed: HashSet<String>,
+    /// Closed containers the user (or a reveal) opened.
+    opened: HashSet<String>,
     /// Indices into the snapshot's nodes of the rows shown, in order.
     visible: Vec<u32>,
     dirty: bool,
@@ -33,22 +41,39 @@ impl TreeState {
         self.visible.len()
     }
 
+    /// Whether the row of `n` hides its subtree.
+    pub fn is_collapsed(&self, n: &TreeNode) -> bool {
+        self.collapsed.contains(&n.key)
+            || (n.depth > 0 && n.state == Some("closed") && !self.opened.contains(&n.key))
+    }
+
     /// Collapses or expands a container row.
-    pub fn toggle(&mut self, key: &str) {
-        if !self.collapsed.remove(key) {
-            self.collapsed.insert(key.to_owned());
+    pub fn toggle(&mut self, n: &TreeNode) {
+        if self.is_collapsed(n) {
+            self.collapsed.remove(&n.key);
+            self.opened.insert(n.key.clone());
+        } else {
+            self.opened.remove(&n.key);
+            self.collapsed.insert(n.key.clone());
         }
         self.dirty = true;
     }
 
     /// Expands everything.
-    pub fn expand_all(&mut self) {
+    pub fn expand_all(&mut self, tree: &TreeSnapshot) {
         self.collapsed.clear();
+        self.opened = tree
+            .nodes
+            .iter()
+            .filter(|n| n.descendants > 0)
+            .map(|n| n.key.clone())
+            .collect();
         self.dirty = true;
     }
 
     /// Collapses every container below the root.
     pub fn collapse_all(&mut self, tree: &TreeSnapshot) {
+        self.opened.clear();
         self.collapsed = tree
             .nodes
             .iter()
@@ -64,7 +89,7 @@ impl TreeState {
         while let Some(n) = tree.nodes.get(i) {
             self.visible.push(u32::try_from(i).unwrap_or(u32::MAX));
             i += 1;
-            if self.collapsed.contains(&n.key) {
+            if self.is_collapsed(n) {
                 i += n.descendants as usize;
             }
         }
@@ -97,6 +122,7 @@ impl TreeState {
         for n in tree.nodes[..pos].iter().rev() {
             if n.depth < depth {
                 self.collapsed.remove(&n.key);
+                self.opened.insert(n.key.clone());
                 depth = n.depth;
             }
         }
@@ -119,23 +145,30 @@ impl TreeState {
             .auto_shrink([false, false]);
         if let Some(row) = self.scroll_to_row.take() {
             #[allow(clippy::cast_precision_loss)] // row counts stay far below 2^24
-            let offset = (row as f32 * (ROW_HEIGHT + ui.spacing().item_spacing.y)).max(0.0);
+            let offset = (row as f32 * (ROW_HEIGHT + ROW_GAP)).max(0.0);
             scroll = scroll.vertical_scroll_offset(offset);
         }
-        let mut toggled: Option<String> = None;
-        scroll.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
-            for &idx in &self.visible[range] {
-                let Some(n) = tree.nodes.get(idx as usize) else {
-                    continue;
-                };
-                let open = !self.collapsed.contains(&n.key);
-                if row_ui(ui, n, open, self.highlight.as_deref() == Some(&n.key), i18n) {
-                    toggled = Some(n.key.clone());
+        let mut toggled: Option<usize> = None;
+        ui.scope(|ui| {
+            // Rows exactly ROW_HEIGHT tall (the theme's touch-size minimum would make them
+            // taller than `show_rows` assumes).
+            ui.spacing_mut().item_spacing.y = ROW_GAP;
+            ui.spacing_mut().interact_size.y = ROW_HEIGHT;
+            ui.spacing_mut().button_padding.y = 1.0;
+            scroll.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
+                for &idx in &self.visible[range] {
+                    let Some(n) = tree.nodes.get(idx as usize) else {
+                        continue;
+                    };
+                    let open = !self.is_collapsed(n);
+                    if row_ui(ui, n, open, self.highlight.as_deref() == Some(&n.key), i18n) {
+                        toggled = Some(idx as usize);
+                    }
                 }
-            }
+            });
         });
-        if let Some(key) = toggled {
-            self.toggle(&key);
+        if let Some(n) = toggled.and_then(|i| tree.nodes.get(i)) {
+            self.toggle(n);
         }
     }
 }
@@ -176,4 +209,89 @@ fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I
         }
     });
     clicked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(key: &str, depth: u16, state: Option<&'static str>, descendants: u32) -> TreeNode {
+        TreeNode {
+            key: key.to_owned(),
+            level: if state.is_some() { "case" } else { "pack" },
+            status: "active",
+            depth,
+            count: descendants,
+            capacity: state.map(|_| 2),
+            state,
+            descendants,
+        }
+    }
+
+    /// A pallet with a closed case (2 packs) and an open case (1 pack).
+    fn pallet() -> TreeSnapshot {
+        TreeSnapshot {
+            nodes: vec![
+                node("P", 0, Some("open"), 5),
+                node("C1", 1, Some("closed"), 2),
+                node("a", 2, None, 0),
+                node("b", 2, None, 0),
+                node("C2", 1, Some("open"), 1),
+                node("c", 2, None, 0),
+            ],
+        }
+    }
+
+    fn shown(state: &mut TreeState, tree: &TreeSnapshot) -> Vec<String> {
+        state.rebuild(tree);
+        state
+            .visible
+            .iter()
+            .map(|&i| tree.nodes[i as usize].key.clone())
+            .collect()
+    }
+
+    #[test]
+    fn closed_cases_start_collapsed_and_the_open_one_shows_its_packs() {
+        let tree = pallet();
+        let mut state = TreeState::default();
+        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2", "c"]);
+        // A closed root stays open: it is what the tree is about.
+        let mut closed_root = tree.clone();
+        closed_root.nodes[0].state = Some("closed");
+        assert_eq!(shown(&mut state, &closed_root), ["P", "C1", "C2", "c"]);
+    }
+
+    #[test]
+    fn toggling_opens_a_closed_case_and_closes_it_again() {
+        let tree = pallet();
+        let mut state = TreeState::default();
+        state.toggle(&tree.nodes[1]);
+        assert_eq!(shown(&mut state, &tree), ["P", "C1", "a", "b", "C2", "c"]);
+        state.toggle(&tree.nodes[1]);
+        state.toggle(&tree.nodes[4]);
+        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2"]);
+    }
+
+    #[test]
+    fn a_scan_inside_a_closed_case_reveals_it() {
+        let tree = pallet();
+        let mut state = TreeState::default();
+        state.reveal_key(&tree, "b");
+        assert_eq!(state.highlight.as_deref(), Some("b"));
+        assert_eq!(state.scroll_to_row, Some(3));
+        assert_eq!(shown(&mut state, &tree), ["P", "C1", "a", "b", "C2", "c"]);
+    }
+
+    #[test]
+    fn expand_all_and_collapse_all() {
+        let tree = pallet();
+        let mut state = TreeState::default();
+        state.expand_all(&tree);
+        assert_eq!(shown(&mut state, &tree).len(), 6);
+        state.collapse_all(&tree);
+        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2"]);
+        assert!(state.find(&tree, "c"));
+        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2", "c"]);
+    }
 }
