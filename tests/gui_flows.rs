@@ -229,6 +229,30 @@ fn settings_are_saved_to_a_real_file_and_reloaded() {
     assert!(shows(&h, "Line 3 bench 2"));
     drop(h);
 
+    // PACKBENCH_LANG=de: German for this session only; a later settings change does not save it.
+    let mut h = harness_with(data.path(), "en-US", Some(file()));
+    h.state_mut().override_locale("de");
+    settle(&mut h);
+    h.state_mut().settings.station_name = "Line 3 bench 3".into();
+    settle(&mut h);
+    assert_eq!(h.state().i18n.locale(), "de");
+    let started = std::time::Instant::now();
+    let saved = loop {
+        let (saved, _) = file().load();
+        if saved.station_name == "Line 3 bench 3" || started.elapsed().as_secs() > 10 {
+            break saved;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(saved.station_name, "Line 3 bench 3");
+    assert_eq!(saved.locale, "vi", "the saved language is kept");
+    assert_eq!(
+        h.state().i18n.locale(),
+        "de",
+        "the override stays for the session"
+    );
+    drop(h);
+
     // A corrupt file: defaults, a clear message, the bad file kept aside.
     std::fs::write(file().path(), "{ \"locale\": ").unwrap();
     let mut h = harness_with(data.path(), "en-US", Some(file()));

@@ -142,6 +142,8 @@ pub struct PackbenchApp {
     verdict_arrived: Option<Instant>,
     last_input_s: f64,
     queue: Vec<Request>,
+    /// The language comes from `PACKBENCH_LANG`, not from the settings.
+    pub(crate) locale_override: bool,
     /// The last training pack scanned from the training panel.
     pub training_next: u32,
     sound: super::sound::Sounds,
@@ -201,6 +203,7 @@ impl PackbenchApp {
             verdict_arrived: None,
             last_input_s: 0.0,
             queue: Vec::new(),
+            locale_override: false,
             training_next: 0,
             sound: super::sound::Sounds::default(),
             devices: super::devices_state::Devices::default(),
@@ -226,13 +229,23 @@ impl PackbenchApp {
             || self.devices.is_busy()
     }
 
-    /// Switches the language at run time.
+    /// Switches the language at run time (the user's choice: saved in the settings).
     pub fn set_locale(&mut self, locale: &str) {
         if let Ok(i) = I18n::new(locale) {
             self.i18n = i;
+            self.locale_override = false;
             if locale != super::i18n::PSEUDO_LOCALE {
                 self.settings.locale = locale.to_owned();
             }
+        }
+    }
+
+    /// Uses `locale` for this session only (`PACKBENCH_LANG`): the saved language stays as it
+    /// is until the user picks one in the app. An unknown locale is ignored.
+    pub fn override_locale(&mut self, locale: &str) {
+        if let Ok(i) = I18n::new(locale) {
+            self.i18n = i;
+            self.locale_override = true;
         }
     }
 

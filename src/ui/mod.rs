@@ -84,7 +84,7 @@ pub fn start(
         app.use_settings_file(settings::SettingsFile::in_dir(dir));
     }
     if let Some(l) = locale {
-        app.set_locale(l);
+        app.override_locale(l);
     }
     app.attach_data_dir(data_dir);
     Ok(app)

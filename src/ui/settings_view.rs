@@ -104,9 +104,11 @@ impl PackbenchApp {
     }
 
     pub(crate) fn apply_settings(&mut self) {
-        // The pseudo-locale (tests) is never replaced by the saved language.
+        // The pseudo-locale (tests) and a `PACKBENCH_LANG` override are never replaced by the
+        // saved language.
         if self.i18n.locale() != self.settings.locale
             && self.i18n.locale() != super::i18n::PSEUDO_LOCALE
+            && !self.locale_override
         {
             self.set_locale(&self.settings.locale.clone());
         }
