@@ -396,8 +396,23 @@ fn hands_free_packs_a_steady_camera_layer_once() {
     assert_eq!(h.state().devices.auto_packed, 0);
     assert!(h.state().snapshot.current.is_empty());
 
-    // Open a case: the layer goes in without a button; the unknown serial raises its alert.
-    wedge_scan(&mut h, &demo::case_sscc(1));
+    // A case opened in remove mode: hands-free does nothing outside pack mode.
+    wedge_scan(&mut h, "PBCMD:REMOVE");
+    assert_eq!(h.state().snapshot.mode, "remove");
+    h.state_mut().send(Request::NewContainer {
+        level: "case".into(),
+        sscc: Some(demo::case_sscc(1)),
+    });
+    settle(&mut h);
+    assert_eq!(h.state().snapshot.current.len(), 1);
+    let seen = h.state().devices.layer.clone();
+    wait_for(&mut h, "new frames", |app| {
+        app.devices.layer != seen && app.devices.auto_pack.is_steady()
+    });
+    assert_eq!(h.state().devices.auto_packed, 0);
+
+    // Back in pack mode the layer goes in without a button; the unknown serial raises its alert.
+    wedge_scan(&mut h, "PBCMD:PACK");
     wait_for(&mut h, "the hands-free batch", |app| {
         app.snapshot.current.first().is_some_and(|c| c.count == 18)
             && !app.snapshot.alerts.is_empty()

@@ -220,6 +220,14 @@ impl PackbenchApp {
         self.in_flight.is_empty() && self.queue.is_empty() && !self.awaiting_snapshot
     }
 
+    /// Whether a rework flow, a confirmation or a signature dialog waits for the packer.
+    pub(crate) fn waits_for_packer(&self) -> bool {
+        self.flow.is_some()
+            || self.signature.is_some()
+            || self.confirm_move.is_some()
+            || self.retire.is_some()
+    }
+
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
         !self.in_flight.is_empty()

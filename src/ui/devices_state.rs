@@ -550,12 +550,14 @@ impl PackbenchApp {
     }
 
     /// Hands-free packing: the steady camera layer's new codes go to the station as one batch,
-    /// once a container is open and the station has answered everything before (so that the
-    /// marks are up to date).
+    /// once a container is open in pack mode, no flow or dialog waits for the packer, and the
+    /// station has answered everything before (so that the marks are up to date).
     fn auto_pack_logic(&mut self) {
         if !self.devices.settings.auto_pack
             || self.snapshot.user.is_none()
+            || self.snapshot.mode != "pack"
             || self.snapshot.current.is_empty()
+            || self.waits_for_packer()
             || !self.station_idle()
         {
             return;
