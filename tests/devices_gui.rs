@@ -439,4 +439,16 @@ fn hands_free_packs_a_steady_camera_layer_once() {
         h.state().snapshot.current.first().map(|c| c.count),
         Some(18)
     );
+    assert!(h.state().devices_status_text().ends_with("| hands-free"));
+
+    // The command barcode turns it off and on again (no mouse needed).
+    wedge_scan(&mut h, "PBCMD:HANDSFREE");
+    assert!(!h.state().devices.settings.auto_pack);
+    assert_eq!(
+        h.state().notice.as_deref(),
+        Some("Hands-free packing is off: pack with “Pack all seen”.")
+    );
+    assert!(!h.state().devices_status_text().contains("hands-free"));
+    wedge_scan(&mut h, "PBCMD:HANDSFREE");
+    assert!(h.state().devices.settings.auto_pack);
 }

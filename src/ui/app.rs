@@ -328,6 +328,10 @@ impl PackbenchApp {
                 self.verify_layer();
                 return;
             }
+            "HANDSFREE" => {
+                self.toggle_hands_free();
+                return;
+            }
             "CONFIRM" => {
                 if self.flow_confirm() {
                     return;

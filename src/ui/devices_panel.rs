@@ -533,6 +533,9 @@ impl PackbenchApp {
             .map(|l| self.device_line_text(&l.source, l.status, l.error.as_ref()))
             .collect();
         parts.push(self.i18n.tr("devices-wedge"));
+        if self.devices.settings.auto_pack {
+            parts.push(self.i18n.tr("devices-hands-free"));
+        }
         parts.join(" | ")
     }
 }

@@ -596,6 +596,20 @@ impl PackbenchApp {
         }
     }
 
+    /// Turns hands-free packing on or off (a command barcode: no mouse needed); saved with the
+    /// settings and said in the notice line.
+    pub fn toggle_hands_free(&mut self) {
+        let on = !self.devices.settings.auto_pack;
+        self.devices.settings.auto_pack = on;
+        self.devices.auto_pack = AutoPack::new(self.devices.settings.auto_pack_frames);
+        let id = if on {
+            "camera-hands-free-on"
+        } else {
+            "camera-hands-free-off"
+        };
+        self.notice = Some(self.i18n.tr(id));
+    }
+
     /// "Verify layer": the last frame against the container's recorded contents.
     pub fn verify_layer(&mut self) {
         self.refresh_marks();

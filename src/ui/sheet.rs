@@ -1,6 +1,7 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
 //! container, new case, new pallet, remove mode, move mode, undo, confirm, cancel, print and
-//! reprint label, replace, relabel, unpack, decommission, camera pack-all / verify-layer), so a
+//! reprint label, replace, relabel, unpack, decommission, camera pack-all / verify-layer /
+//! hands-free on-off), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
 //! rectangles, captions use the PDF's built-in Helvetica), which needs no font or PDF crate.
 //!
@@ -33,6 +34,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
     ("PACKALL", "camera-pack-all"),
     ("VERIFYLAYER", "camera-verify"),
+    ("HANDSFREE", "camera-hands-free-toggle"),
 ];
 
 /// Every command printed on the sheet, in sheet order.
