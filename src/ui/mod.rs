@@ -9,6 +9,8 @@
 
 pub mod app;
 pub mod auto_pack;
+mod camera_layer;
+mod commands;
 pub mod demo;
 mod devices_panel;
 pub mod devices_settings;

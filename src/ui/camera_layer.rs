@@ -1,0 +1,207 @@
+//! The layer view model of the camera panel: each code of the last frame marked recorded / not
+//! recorded in the container being filled, what is recorded but was not seen, and what the app
+//! does with a layer ("Pack all seen", "Verify layer", hands-free packing).
+
+use super::app::PackbenchApp;
+use super::auto_pack::{AutoPack, SeenCode};
+use crate::devices::camera::unit_key;
+use crate::devices::layer::{LayerRead, check_layer};
+use crate::station::{Request, TreeSnapshot};
+
+/// How a code in the frame relates to the container being filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeMark {
+    /// Recorded in the container (green).
+    Recorded,
+    /// Not recorded in the container (red).
+    NotRecorded,
+}
+
+/// One code of the frame, for the overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayCode {
+    /// What a scanner would send (AIM identifier + data).
+    pub scan: String,
+    /// The unit's key, or the data when it is no unit.
+    pub key: String,
+    /// Corner points in frame pixels.
+    pub corners: Vec<(f32, f32)>,
+    /// Green or red.
+    pub mark: CodeMark,
+}
+
+/// The last frame read (camera frame or image file), as the panel draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerView {
+    /// The camera's name or the file's path.
+    pub source: String,
+    /// Frame size in pixels.
+    pub frame_size: (u32, u32),
+    /// The codes read.
+    pub read: LayerRead,
+    /// The codes with their marks (recomputed when the container changes).
+    pub codes: Vec<OverlayCode>,
+    /// Recorded in the container but not seen.
+    pub missing: Vec<String>,
+    /// The container compared with.
+    pub container: Option<String>,
+    /// Whether the frame came from the camera (not from an image file).
+    pub from_camera: bool,
+}
+
+impl LayerView {
+    /// The station command packing every code seen.
+    pub fn batch_request(&self) -> Request {
+        Request::ScanBatch {
+            data: self.read.codes.iter().map(|c| c.scanner_text()).collect(),
+        }
+    }
+
+    /// Codes marked `mark`.
+    pub fn count(&self, mark: CodeMark) -> usize {
+        self.codes.iter().filter(|c| c.mark == mark).count()
+    }
+}
+
+/// The layer's codes as hands-free packing sees them.
+pub(super) fn seen_codes(layer: &LayerView) -> Vec<SeenCode> {
+    layer
+        .codes
+        .iter()
+        .map(|c| SeenCode {
+            key: c.key.clone(),
+            scan: c.scan.clone(),
+            recorded: c.mark == CodeMark::Recorded,
+        })
+        .collect()
+}
+
+/// The keys of the direct children of `container` in `tree` (its recorded contents).
+pub fn recorded_children(tree: &TreeSnapshot, container: &str) -> Vec<String> {
+    let Some(at) = tree.nodes.iter().position(|n| n.key == container) else {
+        return Vec::new();
+    };
+    let depth = tree.nodes[at].depth;
+    tree.nodes[at + 1..]
+        .iter()
+        .take_while(|n| n.depth > depth)
+        .filter(|n| n.depth == depth + 1)
+        .map(|n| n.key.clone())
+        .collect()
+}
+
+/// Marks the codes of `read` against `recorded` (unit keys).
+pub fn mark_layer(read: &LayerRead, recorded: &[String]) -> (Vec<OverlayCode>, Vec<String>) {
+    let codes: Vec<OverlayCode> = read
+        .codes
+        .iter()
+        .map(|code| {
+            let scan = code.scanner_text();
+            let key = unit_key(&scan).unwrap_or_else(|| code.text.clone());
+            let mark = if recorded.contains(&key) {
+                CodeMark::Recorded
+            } else {
+                CodeMark::NotRecorded
+            };
+            OverlayCode {
+                scan,
+                key,
+                corners: code.corners.clone(),
+                mark,
+            }
+        })
+        .collect();
+    let seen: Vec<String> = codes.iter().map(|c| c.key.clone()).collect();
+    let missing = check_layer(&seen, recorded).recorded_not_seen;
+    (codes, missing)
+}
+
+impl PackbenchApp {
+    pub(super) fn set_layer(&mut self, source: String, read: LayerRead, from_camera: bool) {
+        self.devices.layer = Some(LayerView {
+            source,
+            frame_size: self.devices.frame_size,
+            read,
+            codes: Vec::new(),
+            missing: Vec::new(),
+            container: None,
+            from_camera,
+        });
+        self.refresh_marks();
+    }
+
+    /// Hands-free packing: the steady camera layer's new codes go to the station as one batch,
+    /// once a container is open in pack mode, no flow or dialog waits for the packer, and the
+    /// station has answered everything before (so that the marks are up to date).
+    pub(super) fn auto_pack_logic(&mut self) {
+        if !self.devices.settings.auto_pack
+            || self.snapshot.user.is_none()
+            || self.snapshot.mode != "pack"
+            || self.snapshot.current.is_empty()
+            || self.waits_for_packer()
+            || !self.station_idle()
+        {
+            return;
+        }
+        let Some(layer) = self.devices.layer.as_ref().filter(|l| l.from_camera) else {
+            return;
+        };
+        let data = self.devices.auto_pack.take(&seen_codes(layer));
+        if !data.is_empty() {
+            self.devices.auto_packed += data.len();
+            self.send(Request::ScanBatch { data });
+        }
+    }
+
+    pub(super) fn refresh_marks(&mut self) {
+        let container = self.snapshot.current.first().map(|c| c.key.clone());
+        let recorded = container
+            .as_deref()
+            .map(|key| recorded_children(&self.snapshot.tree, key))
+            .unwrap_or_default();
+        if let Some(layer) = &mut self.devices.layer {
+            let (codes, missing) = mark_layer(&layer.read, &recorded);
+            layer.codes = codes;
+            layer.missing = missing;
+            layer.container = container;
+        }
+    }
+
+    /// "Pack all seen": every code of the last frame into the station as one batch.
+    pub fn pack_all_seen(&mut self) {
+        let Some(request) = self.devices.layer.as_ref().map(LayerView::batch_request) else {
+            return;
+        };
+        if matches!(&request, Request::ScanBatch { data } if !data.is_empty()) {
+            self.send(request);
+        }
+    }
+
+    /// Turns hands-free packing on or off (a command barcode: no mouse needed); saved with the
+    /// settings and said in the notice line.
+    pub fn toggle_hands_free(&mut self) {
+        let on = !self.devices.settings.auto_pack;
+        self.devices.settings.auto_pack = on;
+        self.devices.auto_pack = AutoPack::new(self.devices.settings.auto_pack_frames);
+        let id = if on {
+            "camera-hands-free-on"
+        } else {
+            "camera-hands-free-off"
+        };
+        self.notice = Some(self.i18n.tr(id));
+    }
+
+    /// "Verify layer": the last frame against the container's recorded contents.
+    pub fn verify_layer(&mut self) {
+        self.refresh_marks();
+        self.devices.check = self.devices.layer.as_ref().map(|layer| {
+            let seen: Vec<String> = layer.codes.iter().map(|c| c.key.clone()).collect();
+            let recorded = layer
+                .container
+                .as_deref()
+                .map(|key| recorded_children(&self.snapshot.tree, key))
+                .unwrap_or_default();
+            check_layer(&seen, &recorded)
+        });
+    }
+}

@@ -1,0 +1,74 @@
+//! Command barcodes (`PBCMD:…`, printed on the sheet of [`super::sheet`]) and the buttons that
+//! do the same: each becomes a station request, a dialog, or a camera action. A packer never
+//! needs the mouse.
+
+use super::app::PackbenchApp;
+use crate::domain::{ReasonCode, Severity};
+use crate::station::Request;
+
+impl PackbenchApp {
+    /// A command barcode (or the same action from a button).
+    pub fn command_barcode(&mut self, command: &str) {
+        let request = match command {
+            "CLOSE" => Request::Close {
+                scan: None,
+                signature: None,
+            },
+            "NEWCASE" => Request::NewContainer {
+                level: "case".to_owned(),
+                sscc: None,
+            },
+            "NEWPALLET" => Request::NewContainer {
+                level: "pallet".to_owned(),
+                sscc: None,
+            },
+            "PACK" | "REMOVE" | "MOVE" | "LOOKUP" => Request::Mode {
+                mode: command.to_ascii_lowercase(),
+            },
+            "UNDO" => Request::Undo { signature: None },
+            "PACKALL" => {
+                self.pack_all_seen();
+                return;
+            }
+            "VERIFYLAYER" => {
+                self.verify_layer();
+                return;
+            }
+            "HANDSFREE" => {
+                self.toggle_hands_free();
+                return;
+            }
+            "CONFIRM" => {
+                if self.flow_confirm() {
+                    return;
+                }
+                self.confirm_move = None;
+                Request::Confirm
+            }
+            "PRINT" => self.print_request(),
+            "REPRINT" => {
+                self.open_reprint(self.labels.last_key());
+                return;
+            }
+            "CANCEL" => {
+                let had_dialog = self.signature.take().is_some()
+                    | self.retire.take().is_some()
+                    | self.flow.take().is_some();
+                self.confirm_move = None;
+                if had_dialog {
+                    return;
+                }
+                Request::Cancel
+            }
+            other => {
+                if let Some(flow) = super::flows::flow_for_command(other) {
+                    self.flow = Some(flow);
+                } else {
+                    self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);
+                }
+                return;
+            }
+        };
+        self.send(request);
+    }
+}
