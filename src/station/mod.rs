@@ -10,6 +10,7 @@
 
 mod admin;
 mod cmd;
+mod containers;
 mod events;
 mod labels;
 mod ops;

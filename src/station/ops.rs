@@ -1,8 +1,8 @@
 //! Closing, removing, unpacking, moving, replacing, relabelling, retiring and undoing.
 
 use super::cmd::{Change, Cmd, Snap};
+use super::containers::{close_container, place};
 use super::events::{PendingEvent, stored_event};
-use super::scan::{close_container, place};
 use super::{Failure, Outcome, Pending, Response, Station};
 use crate::domain::{
     ContainerState, Level, PlacementCheck, ReasonCode, Refusal, UnitView, check_placement,

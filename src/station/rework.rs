@@ -2,9 +2,10 @@
 //! of the supply chain (decommission, destroy, sample, reject).
 
 use super::cmd::Cmd;
+use super::containers::place;
 use super::events::PendingEvent;
 use super::ops::detach;
-use super::scan::{Scanned, not_on_serial_list, place};
+use super::scan::{Scanned, not_on_serial_list};
 use super::{Outcome, Response, Station};
 use crate::domain::{
     ContainerState, Level, ReasonCode, Refusal, RemovalReason, RetireKind, UnitStatus,
