@@ -133,13 +133,12 @@ impl Station {
         };
         let mut nodes: Vec<TreeNode> = Vec::new();
         for start in starts {
+            // Already shown inside an earlier tree (a case put on the pallet). A start that is
+            // not shown has a root that is not shown either: that root's tree would hold it.
             if nodes.iter().any(|n| n.key == start.key) {
                 continue;
             }
             let root = store::ancestors(conn, &start)?.pop().unwrap_or(start);
-            if nodes.iter().any(|n| n.key == root.key) {
-                continue;
-            }
             subtree_rows(conn, &root, &mut nodes)?;
         }
         Ok(TreeSnapshot { nodes })

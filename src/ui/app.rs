@@ -230,11 +230,7 @@ impl PackbenchApp {
 
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
-        !self.in_flight.is_empty()
-            || !self.queue.is_empty()
-            || self.awaiting_snapshot
-            || self.sync.is_saving()
-            || self.devices.is_busy()
+        !self.station_idle() || self.sync.is_saving() || self.devices.is_busy()
     }
 
     /// Switches the language at run time (the user's choice: saved in the settings).

@@ -137,6 +137,7 @@ impl PackbenchApp {
         if !self.devices.settings.auto_pack
             || self.snapshot.user.is_none()
             || self.snapshot.mode != "pack"
+            || !self.devices.auto_pack.is_steady()
             || self.snapshot.current.is_empty()
             || self.waits_for_packer()
             || !self.station_idle()
