@@ -1,7 +1,7 @@
-//! Decoder benchmark over `shared/testdata/images/`: per image the codes found / expected and
+//! Decoder benchmark over `tests/data/images/`: per image the codes found / expected and
 //! the median decode time, totals, and the median over the 1920×1080 case layers — side by
 //! side with zxing-cpp when `PACKBENCH_PEER_PYTHON` names a Python with `zxingcpp` and `PIL`
-//! (see `shared/testdata/PEERS.md`). Run with `cargo bench --bench decode`.
+//! (see `tests/data/images/README.md`). Run with `cargo bench --bench decode`.
 //!
 //! Times exclude loading the PNG for both decoders. `RUNS` (default 5) sets the repetitions.
 //! Run without `--bench` (as `cargo test --all-targets` does) it makes one pass over the
@@ -18,7 +18,7 @@ use std::time::Instant;
 use packbench::devices::decode::{DecodeOptions, decode_image, load_gray};
 use packbench::devices::layer::LayerReader;
 
-const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/images");
+const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/images");
 
 const PEER_SCRIPT: &str = r#"
 import sys, time, glob, os, statistics

@@ -1,0 +1,410 @@
+//! The whole camera path without a webcam: a folder of layer images played as frames, the
+//! worker that keeps only the newest frame, the layer read, and the batch into the station.
+
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use packbench::devices::DeviceError;
+use packbench::devices::camera::{
+    CameraConfig, CameraWorker, FolderFrames, Frame, FrameSource, LayerEvent, Roi, StableLayer,
+    completeness,
+};
+use packbench::devices::decode::load_gray;
+use packbench::devices::layer::LayerReader;
+use packbench::devices::scan::{DeviceEvent, DeviceStatus, EventSink};
+use packbench::station::{Request, Station, system_clock};
+use packbench::store::Store;
+
+const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/images");
+
+/// file → expected raw element strings, from `manifest.tsv`.
+fn manifest() -> HashMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string(Path::new(IMAGES).join("manifest.tsv")).expect("manifest");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let (file, raw) = (column("file"), column("expected_raw"));
+    lines
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let codes = cols[raw]
+                .split(" | ")
+                .map(|s| s.replace("\\x1d", "\u{1d}"))
+                .collect();
+            (cols[file].to_owned(), codes)
+        })
+        .collect()
+}
+
+fn config(name: &str) -> CameraConfig {
+    CameraConfig {
+        name: name.to_owned(),
+        reader: LayerReader::new(Some(24), None),
+        roi: None,
+        decode_interval_ms: 0,
+    }
+}
+
+/// Every message until the decode thread reports that it stopped.
+fn drain(events: &Receiver<DeviceEvent>) -> (Vec<LayerEvent>, Vec<DeviceError>) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let (mut layers, mut errors) = (Vec::new(), Vec::new());
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left).expect("camera messages in time") {
+            DeviceEvent::Layer(layer) => layers.push(layer),
+            DeviceEvent::Error { error, .. } => errors.push(error),
+            DeviceEvent::Status {
+                status: DeviceStatus::Stopped,
+                ..
+            } => return (layers, errors),
+            DeviceEvent::Status { .. } | DeviceEvent::Scan(_) => {}
+        }
+    }
+}
+
+#[test]
+fn a_folder_of_layers_is_read_frame_by_frame() {
+    let expected = manifest();
+    let source = FolderFrames::open(Path::new(IMAGES), "multi_", 0.0).expect("frames");
+    let files: Vec<String> = source
+        .files()
+        .iter()
+        .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 6);
+    let (sink, events) = EventSink::channel();
+    let worker = CameraWorker::spawn(Box::new(source), config("folder"), sink).expect("worker");
+    let (layers, errors) = drain(&events);
+    assert!(errors.is_empty(), "{errors:?}");
+    let stats = worker.stop();
+    assert_eq!(stats.captured, 6);
+    assert_eq!(stats.decoded + stats.dropped, stats.captured, "{stats:?}");
+    assert_eq!(layers.len() as u64, stats.decoded);
+    // The newest frame is never dropped.
+    assert_eq!(layers.last().map(|l| l.frame_id), Some(5));
+    let mut previous_id = None;
+    for layer in &layers {
+        assert!(previous_id < Some(layer.frame_id), "frames in order");
+        previous_id = Some(layer.frame_id);
+        let file = &files[usize::try_from(layer.frame_id).expect("id")];
+        let seen: BTreeSet<String> = layer.read.texts().into_iter().collect();
+        assert_eq!(&seen, &expected[file], "{file}");
+        match layer.batch_request() {
+            Request::ScanBatch { data } => {
+                assert_eq!(data.len(), 24);
+                assert!(data.iter().all(|scan| scan.starts_with("]d2")));
+            }
+            other => panic!("expected a batch, got {other:?}"),
+        }
+    }
+}
+
+/// Frames from memory, all at once: the decoder cannot keep up, so stale frames are dropped.
+struct Burst {
+    image: image::GrayImage,
+    left: u64,
+    next_id: u64,
+}
+
+impl FrameSource for Burst {
+    fn name(&self) -> String {
+        "burst".to_owned()
+    }
+
+    fn next_frame(&mut self) -> Result<Option<Frame>, DeviceError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let id = self.next_id;
+        self.next_id += 1;
+        if id == 3 {
+            // One unreadable frame in the middle: reported, the stream goes on.
+            return Err(DeviceError::FrameUnreadable {
+                camera: "burst".to_owned(),
+                frame: "3".to_owned(),
+                reason: "test".to_owned(),
+            });
+        }
+        Ok(Some(Frame {
+            id,
+            image: self.image.clone(),
+            captured: Instant::now(),
+        }))
+    }
+}
+
+#[test]
+fn stale_frames_are_dropped_not_queued() {
+    let image = load_gray(&Path::new(IMAGES).join("multi_01_grid4x6_1280x960.png")).expect("png");
+    let source = Burst {
+        image,
+        left: 40,
+        next_id: 0,
+    };
+    let (sink, events) = EventSink::channel();
+    let worker = CameraWorker::spawn(Box::new(source), config("burst"), sink).expect("worker");
+    let (layers, errors) = drain(&events);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let stats = worker.stop();
+    assert_eq!(stats.captured, 39);
+    assert!(stats.dropped > 0, "{stats:?}");
+    assert!(layers.len() < 39, "decoded {} of 39", layers.len());
+    assert_eq!(stats.decoded + stats.dropped, stats.captured);
+    assert_eq!(layers.last().map(|l| l.frame_id), Some(39));
+    assert_eq!(layers.last().map(|l| l.dropped_frames), Some(stats.dropped));
+    assert!(layers.iter().all(|l| l.read.codes.len() == 24));
+    // Debounced, the camera staring at one layer gives the station one batch.
+    let mut stable = StableLayer::new(2);
+    let batches: Vec<Vec<String>> = layers
+        .iter()
+        .filter_map(|l| stable.observe(&l.read.texts()))
+        .collect();
+    assert_eq!(batches.len(), usize::from(layers.len() >= 2));
+}
+
+#[test]
+fn a_region_of_interest_limits_the_read_and_keeps_frame_coordinates() {
+    let path = Path::new(IMAGES).join("multi_03_grid4x6_1920x1080.png");
+    let image = load_gray(&path).expect("png");
+    let full = LayerReader::new(Some(24), None).read(&image);
+    assert_eq!(full.codes.len(), 24);
+    // The left half of the frame.
+    let roi = Roi {
+        x: 0,
+        y: 0,
+        width: image.width() / 2,
+        height: image.height(),
+    };
+    let source = Burst {
+        image: image.clone(),
+        left: 1,
+        next_id: 0,
+    };
+    let (sink, events) = EventSink::channel();
+    let mut config = config("roi");
+    config.reader = LayerReader::new(None, None);
+    config.roi = Some(roi);
+    let worker = CameraWorker::spawn(Box::new(source), config, sink).expect("worker");
+    let (layers, _) = drain(&events);
+    worker.stop();
+    let read = &layers[0].read;
+    let inside: Vec<_> = full
+        .codes
+        .iter()
+        .filter(|c| c.corners.iter().all(|(x, _)| *x < roi.width as f32))
+        .collect();
+    assert!(!read.codes.is_empty() && read.codes.len() < 24);
+    assert_eq!(read.codes.len(), inside.len());
+    for code in &read.codes {
+        let twin = full
+            .codes
+            .iter()
+            .find(|c| c.text == code.text)
+            .expect("also in the full read");
+        let (a, b) = (code.centre(), twin.centre());
+        assert!(
+            (a.0 - b.0).abs() < 3.0 && (a.1 - b.1).abs() < 3.0,
+            "{a:?} vs {b:?}"
+        );
+    }
+}
+
+fn request(json: &str) -> Request {
+    serde_json::from_str(json).expect("request")
+}
+
+#[test]
+fn a_layer_read_packs_a_case_and_verifies_completeness() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_dir(dir.path()).expect("store");
+    let mut station = Station::with_clock(store, system_clock()).expect("station");
+    for line in [
+        r#"{"cmd":"init_admin","user":"admin","full_name":"Ada Admin","password":"admin-pass-1"}"#,
+        r#"{"cmd":"login","user":"admin","password":"admin-pass-1"}"#,
+        r#"{"cmd":"add_product","gtin":"05412345432289","name":"Layer demo","company_prefix_length":7}"#,
+        r#"{"cmd":"create_work_order","id":"WO-CAM","gtin":"05412345432289","lot":"D80982","expiry":"331119","levels":[{"level":"case","capacity":30}]}"#,
+        r#"{"cmd":"select_work_order","id":"WO-CAM"}"#,
+        r#"{"cmd":"scan","data":"(00)095060000000000015"}"#,
+    ] {
+        let response = station.execute(request(line));
+        assert!(response.ok, "{line}: {response:?}");
+    }
+
+    let source = FolderFrames::open(Path::new(IMAGES), "multi_03_", 0.0).expect("one layer image");
+    let (sink, events) = EventSink::channel();
+    let worker = CameraWorker::spawn(Box::new(source), config("bench-cam"), sink).expect("worker");
+    let (layers, _) = drain(&events);
+    worker.stop();
+    let event = DeviceEvent::Layer(layers[0].clone());
+    let batch = event.station_request().expect("a layer asks for a batch");
+    let response = station.execute(batch.clone());
+    assert!(response.ok, "{response:?}");
+    let data = response.data.expect("batch data");
+    assert_eq!(data["accepted"].as_u64(), Some(24), "{data}");
+
+    // The same layer again: every pack is already in this case (harmless).
+    let again = station.execute(batch);
+    assert!(again.ok, "{again:?}");
+    let again = again.data.expect("batch data");
+    assert_eq!(again["accepted"].as_u64(), Some(0));
+    let results = again["results"].as_array().expect("results");
+    assert_eq!(results.len(), 24);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["code"].as_str() == Some("ALREADY_IN_THIS_CONTAINER"))
+    );
+
+    // Completeness: the frame against the case's recorded contents.
+    let manifest = station.manifest_of("(00)095060000000000015");
+    let recorded: Vec<String> = manifest.data.expect("manifest")["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["key"].as_str().expect("key").to_owned())
+        .collect();
+    assert_eq!(recorded.len(), 24);
+    let seen: Vec<String> = layers[0]
+        .read
+        .codes
+        .iter()
+        .map(|c| c.scanner_text())
+        .collect();
+    let check = completeness(&seen, &recorded);
+    assert!(check.is_complete(), "{check:?}");
+    assert_eq!(check.seen_recorded.len(), 24);
+    // A frame missing two packs and showing a foreign one.
+    let mut partial = seen[2..].to_vec();
+    partial.push("]d20105412345432289\u{1d}21FOREIGN".to_owned());
+    let check = completeness(&partial, &recorded);
+    assert_eq!(check.seen_recorded.len(), 22);
+    assert_eq!(check.recorded_not_seen.len(), 2);
+    assert_eq!(check.seen_not_recorded, ["(01)05412345432289(21)FOREIGN"]);
+}
+
+/// A camera that delivers `frames` frames and is then unplugged.
+struct Unplugging {
+    image: image::GrayImage,
+    frames: u64,
+    next_id: u64,
+}
+
+impl FrameSource for Unplugging {
+    fn name(&self) -> String {
+        "unplugging".to_owned()
+    }
+
+    fn next_frame(&mut self) -> Result<Option<Frame>, DeviceError> {
+        if self.next_id == self.frames {
+            return Err(DeviceError::CameraUnplugged {
+                camera: "unplugging".to_owned(),
+                reason: "No such device (os error 19)".to_owned(),
+            });
+        }
+        // Paced like a camera, so the decoder sees every frame.
+        std::thread::sleep(Duration::from_millis(5));
+        let id = self.next_id;
+        self.next_id += 1;
+        Ok(Some(Frame {
+            id,
+            image: self.image.clone(),
+            captured: Instant::now(),
+        }))
+    }
+}
+
+#[test]
+fn an_unplugged_camera_is_reopened_with_backoff() {
+    use packbench::devices::camera::{Backoff, Reconnecting};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let image = load_gray(&Path::new(IMAGES).join("multi_01_grid4x6_1280x960.png")).expect("png");
+    // Attempt 1 opens; the camera is unplugged after 2 frames; attempts 2 and 3 find nothing
+    // (cable out); attempt 4 finds it back; after 2 more frames the test source ends for good
+    // (attempt 5 hands over the frame folder, which ends).
+    let attempts = Arc::new(AtomicU32::new(0));
+    let opened_at = Arc::new(Mutex::new(Vec::new()));
+    let opener = {
+        let attempts = Arc::clone(&attempts);
+        let opened_at = Arc::clone(&opened_at);
+        move || -> Result<Box<dyn FrameSource>, DeviceError> {
+            let n = attempts.fetch_add(1, Ordering::SeqCst) + 1;
+            opened_at.lock().expect("lock").push(Instant::now());
+            match n {
+                2 | 3 => Err(DeviceError::NoCamera {
+                    index: 0,
+                    available: 0,
+                }),
+                5 => Ok(Box::new(
+                    FolderFrames::open(Path::new(IMAGES), "multi_01_", 0.0).expect("folder"),
+                )),
+                _ => Ok(Box::new(Unplugging {
+                    image: image.clone(),
+                    frames: 2,
+                    next_id: 0,
+                })),
+            }
+        }
+    };
+    let source = Reconnecting::new("replug", Box::new(opener)).with_backoff(Backoff {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(40),
+    });
+    let (sink, events) = EventSink::channel();
+    let worker = CameraWorker::spawn(Box::new(source), config("replug"), sink).expect("worker");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut log = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left).expect("camera messages in time") {
+            DeviceEvent::Layer(layer) => log.push(format!("frame {}", layer.frame_id)),
+            DeviceEvent::Error { error, .. } => log.push(error.code().to_owned()),
+            DeviceEvent::Status { status, .. } => {
+                log.push(format!("{status:?}"));
+                if status == DeviceStatus::Stopped {
+                    break;
+                }
+            }
+            DeviceEvent::Scan(_) => {}
+        }
+    }
+    let stats = worker.stop();
+    assert_eq!(attempts.load(Ordering::SeqCst), 5);
+    // Frame ids run on across reopenings: 2 + 2 + 1 frames.
+    assert_eq!(stats.captured, 5);
+    let statuses: Vec<&str> = log
+        .iter()
+        .map(String::as_str)
+        .filter(|e| !e.starts_with("frame"))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Open",
+            "CAMERA_UNPLUGGED",
+            "Lost",
+            "NO_CAMERA",
+            "NO_CAMERA",
+            "Open",
+            "CAMERA_UNPLUGGED",
+            "Lost",
+            "Open",
+            "Stopped"
+        ],
+        "{log:?}"
+    );
+    assert!(log.contains(&"frame 4".to_owned()), "{log:?}");
+    // Waits grew after the loss and each failed attempt: 20 ms, then 40 ms, then 40 ms (capped).
+    let at = opened_at.lock().expect("lock").clone();
+    let gap = |i: usize| at[i + 1].duration_since(at[i]);
+    assert!(gap(0) >= Duration::from_millis(20), "{:?}", gap(0));
+    assert!(gap(1) >= Duration::from_millis(40), "{:?}", gap(1));
+    assert!(gap(2) >= Duration::from_millis(40), "{:?}", gap(2));
+}

@@ -1,0 +1,79 @@
+//! A few image snapshots of what is visual (rendered by wgpu; run with `TZ=UTC`): the replace
+//! flow's window over the station screen, and a printer that is off. Refresh with
+//! `UPDATE_SNAPSHOTS=1 TZ=UTC cargo test --test gui_snapshots`; images in `tests/snapshots/`.
+
+
+
+use std::sync::Mutex;
+
+use egui_kittest::{Harness, SnapshotError};
+use crate::harness::gui::{click, first_run, scan, settle, small_harness};
+use packbench::station::Request;
+use packbench::ui::labels_view::PrinterState;
+use packbench::ui::{PackbenchApp, demo};
+
+/// Removes what changes from run to run (the measured scan-to-verdict time).
+fn steady(h: &mut Harness<'static, PackbenchApp>) {
+    h.state_mut().last_scan_to_verdict = None;
+    h.run_steps(3);
+}
+
+/// One render at a time: the software renderer shares the machine's cores.
+static RENDER: Mutex<()> = Mutex::new(());
+
+/// Renders and compares with `tests/snapshots/NAME.png`. A render that timed out (wgpu waits
+/// at most 10 s for the software renderer, which a busy machine can exceed) is tried again; a
+/// mismatch fails at once.
+fn snapshot(h: &mut Harness<'static, PackbenchApp>, name: &str) {
+    let _one = RENDER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for attempt in 1..=3 {
+        match h.try_snapshot(name) {
+            Ok(()) => return,
+            Err(SnapshotError::RenderError { err }) if attempt < 3 => {
+                eprintln!("{name}: render attempt {attempt} failed ({err}); trying again");
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn replace_flow_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = small_harness(dir.path());
+    first_run(&mut h);
+    scan(&mut h, &demo::case_sscc(1));
+    for n in 1..=3 {
+        scan(&mut h, &demo::pack_scan(n));
+    }
+    click(&mut h, "Replace damaged…");
+    scan(&mut h, &demo::pack_scan(2));
+    scan(&mut h, &demo::pack_scan(40));
+    steady(&mut h);
+    snapshot(&mut h, "replace_flow");
+}
+
+#[test]
+fn printer_off_shows_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = small_harness(dir.path());
+    first_run(&mut h);
+    h.state_mut().send(Request::SetSetting {
+        key: "printer".into(),
+        value: "tcp:127.0.0.1:1".into(),
+    });
+    settle(&mut h);
+    scan(&mut h, &demo::case_sscc(1));
+    scan(&mut h, &demo::pack_scan(1));
+    scan(&mut h, "PBCMD:PRINT");
+    let started = std::time::Instant::now();
+    while matches!(h.state().labels.printer, PrinterState::Sending) {
+        assert!(started.elapsed().as_secs() < 30, "no print outcome");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    steady(&mut h);
+    snapshot(&mut h, "printer_off");
+}

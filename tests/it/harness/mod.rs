@@ -1,0 +1,15 @@
+//! The one harness of the integration tests. Every topic starts from the same parts:
+//! - [`station`]: a real station in a temporary data directory, the standard set-up, pallets
+//!   built by JSON lines;
+//! - [`gui`]: the real app on that station in a kittest harness;
+//! - [`qu4rtet`]: the real QU4RTET repository that `scripts/test` starts;
+//! - [`repo`]: repository test doubles on 127.0.0.1 (an EPCIS 2.0 capture server, a fault proxy);
+//! - [`fixtures`]: EPCIS events as the station writes them;
+//! - [`data`]: the files under `tests/data/` and the official validators built from them.
+
+pub mod data;
+pub mod fixtures;
+pub mod gui;
+pub mod qu4rtet;
+pub mod repo;
+pub mod station;

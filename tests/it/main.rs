@@ -1,0 +1,46 @@
+//! packbench's integration tests: one test binary (as ripgrep does), a module per topic, one
+//! shared harness (`harness/`). One binary links egui, wgpu, rxing and SQLite once instead of
+//! once per topic, which keeps the test build short.
+
+// A test binary: an unwrap, expect or panic that fires is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+mod camera_path;
+mod crash;
+mod decode_cli;
+mod decode_images;
+mod devices_gui;
+mod epcis_hash_properties;
+mod epcis_hash_vectors;
+mod epcis_json_schema;
+mod epcis_roundtrip;
+mod epcis_untrusted_input;
+mod epcis_xml_schema;
+mod gs1_cases;
+mod gs1_cli;
+mod gs1_dictionary;
+mod gs1_linters;
+mod gs1_props;
+mod gs1_purity;
+mod gui;
+mod gui_flows;
+mod gui_pseudo;
+mod gui_snapshots;
+mod headless;
+mod import_cli;
+mod label_cli;
+mod labels_print;
+mod labels_render;
+mod packaging;
+mod samples;
+mod scenarios;
+mod serial_pty;
+mod sscc_store;
+mod station_epcis;
+mod store_safety;
+mod sync_epcis20;
+mod sync_pull_products;
+mod sync_pull_serials;
+mod sync_qu4rtet;

@@ -1,0 +1,322 @@
+//! Sync against QU4RTET, a real open-source EPCIS 1.2 pharma repository, started by
+//! `scripts/test` (`scripts/qu4rtet`). Without it the tests fail, unless they are switched off
+//! on purpose (`PACKBENCH_SKIP_QU4RTET=1`, see `harness::qu4rtet`).
+//!
+//! The packaging line commissions the packs (the test plays it); the station then builds a
+//! pallet of cases of packs, syncs, and QU4RTET's own API must show every unit under the right
+//! parent; then remove, unpack and decommission, sync, and check again. A document re-sent
+//! after a lost answer must count as delivered, a real rule failure must not.
+
+use packbench::epcis::{Action, Event, EventKind, document_xml12, event_hash_id};
+use packbench::store::Store;
+use packbench::sync::{
+    Auth, Backoff, DrainOptions, PushOutcome, Qu4rtet, Repository, RepositoryConfig,
+    RepositoryKind, connect, drain,
+};
+use std::path::Path;
+use crate::harness::qu4rtet;
+use crate::harness::station::*;
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn sync_all(dir: &Path, cfg: &RepositoryConfig) -> packbench::sync::DrainReport {
+    let mut store = Store::open_dir(dir).unwrap();
+    let mut repo = connect(cfg).unwrap();
+    let options = DrainOptions {
+        backoff: Backoff {
+            initial_ms: 1,
+            max_ms: 4,
+        },
+        max_events: cfg.batch_events,
+        respect_backoff: false,
+    };
+    drain(&mut store, repo.as_mut(), options, &mut now, &mut |_| {}).unwrap()
+}
+
+/// The line commissions packs (upstream of the bench).
+fn commission(q: &Qu4rtet, epcs: &[String]) {
+    let mut e = Event::new(EventKind::Object, Action::Add, now() - 60_000, "+00:00");
+    e.epcs = epcs.to_vec();
+    e.biz_step = Some("commissioning".into());
+    e.disposition = Some("active".into());
+    e.read_point = Some("urn:epc:id:sgln:9506000.00000.9".into());
+    e.event_id = Some(event_hash_id(&e));
+    let doc = document_xml12(&[e], now());
+    let r = q
+        .http()
+        .send(
+            "POST",
+            "/capture/quartet-capture/?rule=EPCIS&run-immediately=true",
+            &[("Content-Type", "application/xml")],
+            Some(doc.as_bytes()),
+        )
+        .unwrap();
+    assert!(
+        r.status < 300,
+        "commissioning refused: {} {}",
+        r.status,
+        r.body
+    );
+}
+
+/// QU4RTET's entry of an EPC: (id, parent id, decommissioned).
+fn entry(q: &Qu4rtet, epc: &str) -> (String, Option<String>, bool) {
+    let r = q
+        .http()
+        .send(
+            "GET",
+            &format!("/epcis/entries/?search={epc}&format=json"),
+            &[],
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let hit = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["identifier"] == epc)
+        .unwrap_or_else(|| panic!("QU4RTET has no entry for {epc}: {v}"))
+        .clone();
+    (
+        hit["id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| hit["id"].to_string()),
+        hit["parent_id"].as_str().map(str::to_owned),
+        hit["decommissioned"].as_bool().unwrap_or(false),
+    )
+}
+
+#[test]
+fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
+    let Some(cfg) = qu4rtet::config() else { return };
+    let q = Qu4rtet::new(&cfg).unwrap();
+    let tag = unique_tag();
+    let base = 1 + (now() as u64 % 800_000) * 1_000;
+    let packs: Vec<String> = (1..=6).map(|n| pack_epc(&tag, n)).collect();
+    commission(&q, &packs);
+
+    let dir = tempfile::tempdir().unwrap();
+    run_lines(
+        dir.path(),
+        &format!("{SETUP}\n{}", pallet_lines(&tag, base, 1)),
+    );
+    let report = sync_all(dir.path(), &cfg);
+    assert_eq!(report.stopped_by, None);
+    assert_eq!(report.parked_rows, 0, "{report:?}");
+    assert_eq!(counts(dir.path()).0, 0);
+
+    let (case_a, case_b, pallet) = (sscc_epc(base), sscc_epc(base + 1), sscc_epc(base + 1_000));
+    let pallet_id = entry(&q, &pallet).0;
+    let a = entry(&q, &case_a);
+    let b = entry(&q, &case_b);
+    assert_eq!(a.1.as_deref(), Some(pallet_id.as_str()));
+    assert_eq!(b.1.as_deref(), Some(pallet_id.as_str()));
+    for (i, p) in packs.iter().enumerate() {
+        let want = if i < 3 { &a.0 } else { &b.0 };
+        assert_eq!(entry(&q, p).1.as_ref(), Some(want), "parent of {p}");
+    }
+
+    // The same command's document again (as after a lost answer) fails QU4RTET's rules as
+    // "already commissioned"; the client finds its events there: delivered, not a rejection.
+    let store = Store::open_dir(dir.path()).unwrap();
+    let body: String = store
+        .conn()
+        .query_row("SELECT body FROM events ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    drop(store);
+    let last = packbench::epcis::events_from_jsonld(&body).unwrap();
+    let mut repo = Qu4rtet::new(&cfg).unwrap();
+    assert_eq!(
+        repo.push(&last, now()).unwrap(),
+        PushOutcome::AlreadyPresent
+    );
+    // A real rule failure (packing an EPC nobody commissioned) is a rejection.
+    let mut bogus = Event::new(EventKind::Aggregation, Action::Add, now(), "+00:00");
+    bogus.parent_id = Some(pallet.clone());
+    bogus.epcs = vec![pack_epc(&tag, 99)];
+    bogus.biz_step = Some("packing".into());
+    bogus.event_id = Some(event_hash_id(&bogus));
+    assert!(matches!(
+        repo.push(&[bogus], now()).unwrap(),
+        PushOutcome::Rejected { .. }
+    ));
+
+    // Remove one pack, unpack case B, decommission a pack: sync, and prove again.
+    let lines = [
+        r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned(),
+        r#"{"cmd":"select_work_order","id":"WO-1"}"#.to_owned(),
+        format!(r#"{{"cmd":"remove","scan":"{}"}}"#, pack_scan(&tag, 1)),
+        format!(r#"{{"cmd":"unpack","scan":"(00){}"}}"#, sscc(base + 1)),
+        format!(
+            r#"{{"cmd":"retire","scan":"{}","kind":"decommission","reason":"damaged","signature":{{"user":"sup","password":"sup-pass-1"}}}}"#,
+            pack_scan(&tag, 4)
+        ),
+    ];
+    run_lines(dir.path(), &lines.join("\n"));
+    // Through a proxy that lets QU4RTET apply the first document but loses its answer: the
+    // retry must find it there instead of storing a second copy.
+    let proxy = proxy::Proxy::start(&cfg.url);
+    proxy.push_for("POST", &[proxy::Fault::LoseResponse]);
+    let mut via_proxy = cfg.clone();
+    via_proxy.url = proxy.url.clone();
+    let first = sync_all(dir.path(), &via_proxy);
+    assert!(
+        first.stopped_by.is_some(),
+        "the lost answer is an unknown outcome"
+    );
+    let report = sync_all(dir.path(), &via_proxy);
+    assert_eq!(
+        (report.stopped_by.clone(), report.parked_rows),
+        (None, 0),
+        "{report:?}"
+    );
+    assert!(report.already_present_rows >= 1, "{report:?}");
+    assert_eq!(entry(&q, &packs[0]).1, None, "removed pack has no parent");
+    assert_eq!(entry(&q, &packs[1]).1.as_ref(), Some(&a.0));
+    for p in &packs[3..] {
+        assert_eq!(entry(&q, p).1, None, "{p} unpacked");
+    }
+    assert!(entry(&q, &packs[3]).2, "decommissioned");
+    assert_eq!(counts(dir.path()).0, 0);
+    // Exactly once: every local event is in QU4RTET, none twice.
+    for epc in packs.iter().chain([&case_a, &case_b, &pallet]) {
+        let mut list = q.events_of_entry(epc).unwrap();
+        let n = list.len();
+        list.sort();
+        list.dedup();
+        assert_eq!(
+            list.len(),
+            n,
+            "an event of {epc} is stored twice: {:?}",
+            q.events_of_entry(epc).unwrap()
+        );
+    }
+    let store = Store::open_dir(dir.path()).unwrap();
+    let bodies: Vec<String> = {
+        let mut st = store
+            .conn()
+            .prepare("SELECT body FROM events ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let all: Vec<Event> = bodies
+        .iter()
+        .flat_map(|b| packbench::epcis::events_from_jsonld(b).unwrap())
+        .collect();
+    assert!(
+        q.holds_all(&all).unwrap(),
+        "every local event is in QU4RTET"
+    );
+}
+
+/// Creates a sequential serialbox pool (as smoke.py beside up.sh does).
+fn serialbox_pool(q: &Qu4rtet, pool: &str, start: u64) {
+    let post = |path: &str, body: serde_json::Value| {
+        let r = q
+            .http()
+            .send(
+                "POST",
+                path,
+                &[("Content-Type", "application/json")],
+                Some(body.to_string().as_bytes()),
+            )
+            .unwrap();
+        assert!(r.status < 300, "{path}: {} {}", r.status, r.body);
+    };
+    post(
+        "/serialbox/pool-create/",
+        serde_json::json!({"readable_name": pool, "machine_name": pool, "active": true,
+                           "request_threshold": 100_000}),
+    );
+    post(
+        "/serialbox/sequential-region-create/",
+        serde_json::json!({"readable_name": format!("{pool}-r1"), "machine_name": format!("{pool}-r1"),
+                           "active": true, "order": 1, "start": start, "end": start + 999_999,
+                           "state": start, "pool": pool}),
+    );
+}
+
+#[test]
+fn serialbox_ranges_feed_the_label_allocator_and_are_never_reused() {
+    let Some(cfg) = qu4rtet::config() else { return };
+    let q = Qu4rtet::new(&cfg).unwrap();
+    let tag = unique_tag().to_lowercase();
+    let pool = format!("sscc-{tag}");
+    serialbox_pool(&q, &pool, 1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    run_lines(dir.path(), SETUP);
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let first =
+        packbench::sync::allocate_ssccs(q.http(), &mut store, &pool, 3, "9506000", 0, now())
+            .unwrap();
+    let second =
+        packbench::sync::allocate_ssccs(q.http(), &mut store, &pool, 2, "9506000", 0, now())
+            .unwrap();
+    assert_eq!((first.count, second.count, second.remaining), (3, 2, 5));
+    assert_eq!(first.first, sscc(1_000_000));
+    assert_ne!(
+        first.last, second.first,
+        "serialbox never hands a number out twice"
+    );
+    let stock = packbench::labels::alloc::stock(store.conn()).unwrap();
+    assert!(
+        stock
+            .ranges
+            .iter()
+            .all(|r| r.source == "pool" && r.origin.as_deref() == Some(pool.as_str()))
+    );
+    drop(store);
+    // The station prints labels from them like from a local range, until they run out.
+    let mut station = packbench::station::Station::open(dir.path()).unwrap();
+    let mut out = Vec::new();
+    let login = r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}
+{"cmd":"select_work_order","id":"WO-1"}"#;
+    packbench::cli::station::serve(&mut station, &mut login.as_bytes(), &mut out).unwrap();
+    let lines = r#"{"cmd":"print_label"}
+{"cmd":"verify_label","scan":"LAST"}"#;
+    let mut printed = Vec::new();
+    for _ in 0..5 {
+        out.clear();
+        packbench::cli::station::serve(
+            &mut station,
+            &mut lines.lines().next().unwrap().as_bytes(),
+            &mut out,
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["ok"], true, "{v}");
+        let key = v["data"]["key"].as_str().unwrap().to_owned();
+        assert_eq!(
+            v["code"], "SSCC_LOW_STOCK",
+            "5 left is below the default 100"
+        );
+        out.clear();
+        let verify = lines.lines().nth(1).unwrap().replace("LAST", &key);
+        packbench::cli::station::serve(&mut station, &mut verify.as_bytes(), &mut out).unwrap();
+        printed.push(key);
+    }
+    let unique: std::collections::BTreeSet<_> = printed.iter().collect();
+    assert_eq!(unique.len(), 5);
+    out.clear();
+    packbench::cli::station::serve(
+        &mut station,
+        &mut r#"{"cmd":"print_label"}"#.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["code"], "SSCC_EXHAUSTED", "{v}");
+}
