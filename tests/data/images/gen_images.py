@@ -392,9 +392,11 @@ def light_gradient(h, w, strength, angle_deg):
 
 
 def vignette(h, w, strength):
+    """Lens fall-off: brightness drops with the squared distance from the centre, by
+    `strength` at the corners."""
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    r2 = ((x - w / 2) / (w / 2)) ** 2 + ((y - h / 2) / (h / 2)) ** 2
-    return 1.0 - strength * np.clip(r2 / 2.0, 0, 1) * 1.6
+    r2 = ((x - w / 2) ** 2 + (y - h / 2) ** 2) / ((w / 2) ** 2 + (h / 2) ** 2)
+    return 1.0 - strength * r2
 
 
 def jpeg(arr, quality):
