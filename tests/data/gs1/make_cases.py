@@ -884,6 +884,14 @@ class CaseFactory:
         self.gen = Generator(dic, rng)
         self.val = self.gen.val
         self.unassigned = dic.unassigned_ais()
+        self.used = set()  # (kind, detail) already in a case: more variety between cases
+
+    def fresh(self, kind: str, detail) -> bool:
+        """True the first time `detail` is used for `kind`."""
+        if (kind, detail) in self.used:
+            return False
+        self.used.add((kind, detail))
+        return True
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -1204,14 +1212,16 @@ class CaseFactory:
         return self.mutate_value("BAD_TIME", els, i, v[:6] + f"{hour:02d}{minute:02d}" + v[10:],
                                  f"{describe(self.dic, ai)}: {what} {hour if hour > 23 else minute}")
 
-    def cset82_case(self) -> Optional[Case]:
+    def cset82_case(self, bad: Optional[str] = None) -> Optional[Case]:
         ai = self.rng.choice(["10", "21", "21", "240", "400", "90", "22", "7002"])
         els = self.with_ai(ai, self.rng.choice([0, 1]))
         i = [a for a, _ in els].index(ai)
         v = els[i][1]
         if len(v) < 2:
             v += self.gen.text(2)
-        bad = self.rng.choice(NOT_CSET82)
+        bad = bad or self.rng.choice(NOT_CSET82)
+        if not self.fresh("cset82", "non-ASCII" if not bad.isascii() else bad):
+            return None
         at = self.rng.randint(1, len(v) - 1)
         name = {" ": "space"}.get(bad, f"'{bad}'")
         if not bad.isascii():
@@ -1224,10 +1234,14 @@ class CaseFactory:
         els = self.with_ai(ai, 0)
         i = [a for a, _ in els].index(ai)
         v = els[i][1]
+        if not self.fresh("iso3166-ai", ai):
+            return None
         if ai == "4307":
             bad = self.rng.choice(ISO3166_ALPHA2_UNASSIGNED)
             return self.mutate_value("NOT_ISO3166", els, i, bad, f"{describe(self.dic, ai)}: {bad} is not an ISO 3166 alpha-2 code")
-        bad = self.rng.choice([c for c in ISO3166_NUMERIC_UNASSIGNED + ["999"] if ai != "7030" or c != "999"])
+        bad = self.rng.choice([c for c in ISO3166_NUMERIC_UNASSIGNED + ["999"]
+                               if (ai != "7030" or c != "999") and ("iso3166", c) not in self.used])
+        self.used.add(("iso3166", bad))
         if ai == "423" and len(v) >= 6:
             return self.mutate_value("NOT_ISO3166", els, i, v[:3] + bad + v[6:],
                                      f"{describe(self.dic, ai)}: second code {bad} is not an ISO 3166 country")
@@ -1284,6 +1298,8 @@ class CaseFactory:
         if not cands:
             return None
         x, clash = rng.choice(cands)
+        if not self.fresh("exclusive", (self.dic.lookup(x).first, self.dic.lookup(clash[0]).first)):
+            return None
         at = rng.randint(1, len(els))
         new = els[:at] + [(x, self.gen.value(x))] + els[at:]
         note = f"{describe(self.dic, x)} and " + ", ".join(f"({c})" for c in clash) + " are mutually exclusive"
@@ -1295,7 +1311,7 @@ class CaseFactory:
         i = rng.randrange(len(els))
         ai, v = els[i]
         other = self.gen.value(ai)
-        if other == v:
+        if other == v or not self.fresh("dup", ai):
             return None
         new = list(els)
         new.insert(rng.randint(i + 1, len(els)), (ai, other))
@@ -1430,8 +1446,9 @@ class CaseFactory:
             out.append(self.retry(lambda: self.bad_date_case(kind), "BAD_DATE"))
         for _ in range(5):
             out.append(self.retry(self.bad_time_case, "BAD_TIME"))
-        for _ in range(7):
-            out.append(self.retry(self.cset82_case, "CSET82"))
+        # a space and a non-ASCII letter first: the usual real-world offenders
+        for bad in [" ", self.rng.choice([c for c in NOT_CSET82 if not c.isascii()])] + [None] * 5:
+            out.append(self.retry(lambda: self.cset82_case(bad), "CSET82"))
         for _ in range(6):
             out.append(self.retry(self.iso3166_case, "NOT_ISO3166"))
         for _ in range(7):
