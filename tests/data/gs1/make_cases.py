@@ -759,12 +759,12 @@ class Generator:
             return out[:comp.max] if lint("pcenc", out[:comp.max]) is None else words[0][:comp.max]
         return self.text(length, ai)
 
-    def value(self, ai: str, **kw) -> str:
+    def value(self, ai: str) -> str:
         entry = self.dic.lookup(ai)
         for _ in range(200):
             parts = []
             for comp in entry.comps:
-                if comp.optional and (kw.get("no_optional") or self.rng.random() < 0.5):
+                if comp.optional and self.rng.random() < 0.5:
                     break
                 parts.append(self.component(ai, comp))
             value = "".join(parts)
