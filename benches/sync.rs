@@ -14,8 +14,11 @@
     clippy::print_stdout
 )]
 
-#[path = "../tests/sync_common/mod.rs"]
-mod sync_common;
+/// The tests' EPCIS 2.0 capture server (a schema-validating double of the openapi contract).
+// The bench starts the server only; the tests use the rest of it.
+#[allow(dead_code)]
+#[path = "../tests/it/harness/repo/mod.rs"]
+mod repo;
 
 use packbench::epcis::{Action, Event, EventKind, document_jsonld, event_hash_id};
 use packbench::store::{Store, StoredEvent, insert_command, insert_event, insert_outbox};
@@ -26,6 +29,16 @@ use std::path::Path;
 use std::time::Instant;
 
 const EVENTS_PER_COMMAND: usize = 2;
+
+/// A tag that makes this run's serials differ from an earlier run's (QU4RTET keeps them).
+fn unique_tag() -> String {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        / 1000;
+    format!("T{:08}", micros % 100_000_000)
+}
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -105,7 +118,7 @@ fn run(name: &str, config: &RepositoryConfig, events: usize, tag: &str) -> (f64,
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let events = if full { 10_000 } else { 200 };
-    let server = sync_common::server::Server::start(500, Some("bench"));
+    let server = repo::server::Server::start(500, Some("bench"));
     let mut cfg = RepositoryConfig::new(
         RepositoryKind::Epcis20,
         &server.url,
@@ -137,7 +150,7 @@ fn main() {
             q.batch_events = 200;
             q.timeout_ms = 300_000;
             let n = if full { 600 } else { 20 };
-            let tag = sync_common::unique_tag();
+            let tag = unique_tag();
             let (rate, _) = run("QU4RTET (EPCIS 1.2)", &q, n, &tag);
             println!(
                 "sync QU4RTET: a 10,000-event backlog would take about {:.0} s at this rate",

@@ -4,7 +4,7 @@
 //! The library holds everything; the `packbench` binary is a thin command-line wrapper, so
 //! that the CLI, the GUI and the tests drive the same code.
 //!
-//! Layers (see `DESIGN.md` §4):
+//! Layers (see `docs/architecture.md` §3):
 //! - [`gs1`], [`domain`], [`epcis`]: the pure core — no I/O, no GUI, no threads.
 //! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
 //! - [`devices`]: scan sources — serial scanners, cameras and image decoding as one stream of scans.

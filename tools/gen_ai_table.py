@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Generates src/gs1/ai_table.rs from the GS1 Barcode Syntax Dictionary.
 
-Usage (from the repository root, with shared/ beside it):
+Usage (from the repository root):
 
-    python3 tools/gen_ai_table.py ../shared/testdata/gs1/gs1-syntax-dictionary.txt > src/gs1/ai_table.rs
+    python3 tools/gen_ai_table.py tests/data/gs1/gs1-syntax-dictionary.txt > src/gs1/ai_table.rs
     cargo fmt
 
-The dictionary itself (Apache-2.0, GS1 AISBL) is read only here and by the test
-`tests/gs1_dictionary.rs`; it is never copied into this repository. The generated table
-is the project's own Rust data, checked entry by entry against the dictionary by that test.
+The dictionary (Apache-2.0, GS1 AISBL; source and licence in tests/data/gs1/) is test data: it
+is read only here and by the test `tests/it/gs1_dictionary.rs`. The generated table is the
+project's own Rust data, checked entry by entry against the dictionary by that test.
 """
 import re
 import sys

@@ -1,4 +1,4 @@
-//! The command-line surface (`DESIGN.md` §8). `main.rs` only calls [`run`].
+//! The command-line surface (`docs/architecture.md` §11). `main.rs` only calls [`run`].
 
 pub mod build_info;
 pub mod console;

@@ -1,4 +1,4 @@
-//! Scan sources (`DESIGN.md` §7): everything that turns the outside world into scans, delivered
+//! Scan sources (`docs/architecture.md` §10): everything that turns the outside world into scans, delivered
 //! as one stream of [`scan::DeviceEvent`]s, each tagged with its source.
 //!
 //! - [`scan`]: the stream — scans, layer reads, status changes and errors — and its sink.

@@ -1,5 +1,5 @@
 //! The aggregation domain: units, levels, packaging specs, work orders, the rules a scan must pass
-//! (DESIGN.md §3) and the stable reason codes of every refusal.
+//! (`docs/architecture.md` §9) and the stable reason codes of every refusal.
 //!
 //! Pure: no I/O, no clock (times are passed in as milliseconds since the Unix epoch), no threads.
 //!

@@ -1,4 +1,4 @@
-//! The rules a scan must pass (DESIGN.md §3), as pure functions over plain data.
+//! The rules a scan must pass (`docs/architecture.md` §9), as pure functions over plain data.
 
 use super::{ContainerState, Level, ReasonCode, Refusal, UnitView, WorkOrder};
 

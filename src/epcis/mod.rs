@@ -1,7 +1,7 @@
 //! GS1 EPCIS 2.0 event model, its JSON-LD / XML writers, EPCIS 1.2 XML, and CBV 2.0 event hash IDs.
 //! Pure: no I/O, no GUI, no threads.
 //!
-//! The station turns every bench action into [`Event`]s (DESIGN.md §2), sets their `event_id` to
+//! The station turns every bench action into [`Event`]s (`docs/architecture.md` §8), sets their `event_id` to
 //! [`event_hash_id`], and writes them with [`document_jsonld`], [`document_xml`] or
 //! [`document_xml12`].
 //!

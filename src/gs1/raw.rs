@@ -117,20 +117,30 @@ const LIKELY_SWALLOWED: &[&str] = &[
 pub fn swallowed_elements(elements: &[Element]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (index, e) in elements.iter().enumerate() {
-        // Only variable-length text values can swallow data unnoticed.
-        let swallows = ai::lookup(&e.ai).is_some_and(|entry| {
-            entry.fixed_length().is_none()
-                && entry
-                    .components
-                    .last()
-                    .is_some_and(|c| !c.is_fixed() && c.cset != ai::Cset::Numeric)
-        });
+        // Only variable-length text values can swallow data unnoticed, and only in their last
+        // (variable) component: the components before it (e.g. the 13 digits of a GDTI in AI
+        // 253) end where their length says, so a lost GS cannot hide inside them.
+        let Some(entry) = ai::lookup(&e.ai) else {
+            continue;
+        };
+        let swallows = entry.fixed_length().is_none()
+            && entry
+                .components
+                .last()
+                .is_some_and(|c| !c.is_fixed() && c.cset != ai::Cset::Numeric);
         if !swallows {
             continue;
         }
+        let leading: usize = entry
+            .components
+            .iter()
+            .rev()
+            .skip(1)
+            .map(|c| usize::from(c.min_len))
+            .sum();
         let bytes = e.value.as_bytes();
         let mut best: Option<((bool, usize, usize), Vec<Element>)> = None;
-        for start in 1..bytes.len().saturating_sub(2) {
+        for start in leading.max(1)..bytes.len().saturating_sub(2) {
             // Cheap filter first: the tail must start with an AI the message lacks.
             let starts_new_ai = ai::lookup_prefix(&bytes[start..]).is_some_and(|(len, _)| {
                 let tail_ai = &e.value[start..start + len];
@@ -170,6 +180,16 @@ mod tests {
         parse_raw(data)
             .map(|els| els.into_iter().map(|e| (e.ai, e.value)).collect())
             .map_err(|e| e.code())
+    }
+
+    #[test]
+    fn no_swallowed_element_inside_a_fixed_leading_component() {
+        // The GDTI's 13 digits hold "98..." but that is its document type, not a lost GS.
+        let els = parse_raw("25395041983870936B0e7rR2").unwrap();
+        assert!(swallowed_elements(&els).is_empty());
+        // In the variable serial part a lost GS still shows.
+        let els = parse_raw("2539506000134352ABC10LOT42").unwrap();
+        assert_eq!(swallowed_elements(&els), vec![(0, "(10)LOT42".to_owned())]);
     }
 
     #[test]

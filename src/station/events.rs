@@ -1,4 +1,4 @@
-//! Turning station actions into EPCIS 2.0 events (DESIGN.md §2 table).
+//! Turning station actions into EPCIS 2.0 events (`docs/architecture.md` §8 table).
 
 use crate::epcis::{
     Action, BizTransaction, ErrorDeclaration, Event, EventKind, Extension, PersistentDisposition,

@@ -1,4 +1,4 @@
-//! Sync to the repository (DESIGN.md §6): the outbox is pushed in commit order, one document
+//! Sync to the repository (`docs/architecture.md` §7): the outbox is pushed in commit order, one document
 //! per station command or a bounded batch of whole commands, to an EPCIS 2.0 REST repository or
 //! to QU4RTET (EPCIS 1.2 XML); master data and SSCC ranges are pulled.
 //!

@@ -1,4 +1,4 @@
-//! EPCIS 2.0 REST repository (`../shared/testdata/epcis/REST-Bindings/openapi.yaml`):
+//! EPCIS 2.0 REST repository (the EPCIS 2.0 REST bindings, `openapi.yaml` of the GS1 EPCIS standard):
 //! `OPTIONS /capture` for the limits, `POST /capture` (JSON-LD, `GS1-Capture-Error-Behaviour:
 //! rollback`) → `202` + `Location`, then the capture job is polled until it is done. `409`
 //! (an event hash ID already captured) means the document is already there.

@@ -1,83 +1,54 @@
-//! Decoding the shared image corpus (`shared/testdata/images/`, see its README): every code
+//! Decoding our image corpus (`tests/data/images/`, made by its `gen_images.py`; see its README): every code
 //! that `manifest.tsv` lists must be found and nothing else, image by image.
 
 // Test helpers outside #[test] functions fail loudly on broken fixtures, as tests should.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use packbench::devices::decode::{DecodeOptions, Symbology, decode_file};
 use packbench::devices::layer::{LayerReader, check_layer};
 
-const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/images");
+use crate::harness::data::{ImageRow, image_manifest as manifest, images};
 
-/// One manifest row.
-struct Expected {
-    file: String,
-    aim_id: String,
-    raw: BTreeSet<String>,
-}
+/// Files allowed to come out short, with the minimum that must still be found (nothing
+/// unexpected is ever allowed). Both are case layers where the locator, not the reader, falls
+/// short (every missed code decodes when cut out alone); the decoder's issue (#17) is to read
+/// them whole:
+/// - `multi_05` (contrast 0.55, vignette, noise σ 5): noise lifts the typical block's edge
+///   density so that faint packs stay under the "might be a code" cut-off; 17/24 read today.
+/// - `multi_04` (3 px modules, noise σ 7, JPEG 70): a small code merges with its text and
+///   neighbours into one sparse region; 23/24 read today.
+///
+/// zxing-cpp reads both whole and misses `dm_dotted_px8.png`, which we read.
+pub(crate) const KNOWN_HARD: &[(&str, usize)] = &[
+    ("multi_04_grid4x6_1920x1080.png", 22),
+    ("multi_05_grid4x6_1280x960.png", 15),
+];
 
-fn manifest() -> Vec<Expected> {
-    let text = std::fs::read_to_string(Path::new(IMAGES).join("manifest.tsv"))
-        .expect("manifest.tsv is readable");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("column {name}"))
-    };
-    let (file, aim, raw) = (
-        column("file"),
-        column("symbology_id"),
-        column("expected_raw"),
-    );
-    lines
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            Expected {
-                file: cols[file].to_owned(),
-                aim_id: cols[aim].to_owned(),
-                raw: cols[raw]
-                    .split(" | ")
-                    .map(|s| s.replace("\\x1d", "\u{1d}"))
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
-/// Files allowed to come out short, with the minimum that must still be found:
-/// none at present — zxing-cpp misses `dm_dotted_px8.png` (separated dots) and
-/// `cam_20_...` (38° + perspective + low contrast + noise + JPEG), our retries read both.
-/// If a change makes one of those two flaky on a slower machine, list it here with a reason.
-const KNOWN_HARD: &[(&str, usize)] = &[];
-
-fn check(rows: impl Iterator<Item = Expected>) {
+fn check(rows: impl Iterator<Item = ImageRow>) {
     let options = DecodeOptions::default();
     let mut failures = Vec::new();
     for row in rows {
-        let path: PathBuf = Path::new(IMAGES).join(&row.file);
+        let path: PathBuf = images().join(&row.file);
+        let expected = row.raw_set();
         let report = decode_file(&path, &options).expect("image loads");
         let found: BTreeSet<String> = report.codes.iter().map(|c| c.text.clone()).collect();
-        let hits = row.raw.intersection(&found).count();
-        let unexpected: Vec<&String> = found.difference(&row.raw).collect();
+        let hits = expected.intersection(&found).count();
+        let unexpected: Vec<&String> = found.difference(&expected).collect();
         let minimum = KNOWN_HARD
             .iter()
             .find(|(file, _)| *file == row.file)
-            .map_or(row.raw.len(), |(_, min)| *min);
+            .map_or(expected.len(), |(_, min)| *min);
         if hits < minimum || !unexpected.is_empty() {
             failures.push(format!(
                 "{}: found {hits}/{} (need {minimum}), unexpected {unexpected:?}",
                 row.file,
-                row.raw.len()
+                expected.len()
             ));
         }
         for code in &report.codes {
-            if row.raw.contains(&code.text) {
+            if expected.contains(&code.text) {
                 assert_eq!(code.aim_id, row.aim_id, "{}: AIM id", row.file);
                 assert_eq!(code.is_gs1, row.aim_id != "]Q1", "{}: GS1 flag", row.file);
                 assert!(code.corners.len() >= 2, "{}: corners", row.file);
@@ -124,7 +95,7 @@ fn layer_reader_checks_completeness_against_recorded_contents() {
         .into_iter()
         .find(|row| row.file.starts_with("multi_06"))
         .expect("a layer image");
-    let frame = image::open(Path::new(IMAGES).join(&row.file))
+    let frame = image::open(images().join(&row.file))
         .expect("frame loads")
         .into_luma8();
     let read = LayerReader::new(Some(row.raw.len()), None).read(&frame);
@@ -140,7 +111,7 @@ fn layer_reader_checks_completeness_against_recorded_contents() {
     assert_eq!(check.seen_recorded.len(), 23);
     assert_eq!(
         check.seen_not_recorded,
-        vec![row.raw.iter().next().expect("first").clone()]
+        vec![row.raw.first().expect("first").clone()]
     );
     assert_eq!(
         check.recorded_not_seen,

@@ -2,15 +2,13 @@
 //! through the real app (egui_kittest) on a real station worker and SQLite file. Overlay
 //! colours are asserted on the panel's view model, not on pixels.
 
-
-
 use std::path::Path;
 
+use crate::harness::gui::{TALL, app_with, scan as wedge_scan, screen, settle, wait_for};
+use crate::harness::station::trained_station;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use crate::harness::gui::{TALL, app_with, scan as wedge_scan, screen, settle, wait_for};
-use crate::harness::station::trained_station;
 use packbench::devices::camera::CameraChoice;
 use packbench::devices::scan::DeviceStatus;
 use packbench::gs1::scanner::{CALIBRATION_SYMBOL, GsArrival, KeyboardLayout};

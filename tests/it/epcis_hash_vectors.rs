@@ -1,5 +1,5 @@
 //! The CBV 2.0 event hash implementation against the reference test vectors in
-//! `../shared/testdata/epcis-hash/` (from the reference implementation's repository): every
+//! `tests/data/epcis-hash/` (from the reference implementation's repository): every
 //! example document (JSON-LD and XML) must give exactly its `.hashes`, and every
 //! `expected_equal` file (several representations of one event) exactly one hash.
 

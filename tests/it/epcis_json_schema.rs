@@ -1,5 +1,5 @@
 //! Every EPCIS 2.0 JSON-LD document the station writes validates against the official EPCIS 2.0
-//! JSON Schema (`../shared/testdata/epcis/EPCIS-JSON-Schema.json`), and the validator really
+//! JSON Schema (`tests/data/epcis/EPCIS-JSON-Schema.json`), and the validator really
 //! rejects broken documents.
 
 // Test helpers outside `#[test]` functions: a missing fixture must fail the test.

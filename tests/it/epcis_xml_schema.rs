@@ -7,7 +7,6 @@
 
 use crate::harness::fixtures;
 
-
 use packbench::epcis::{document_xml, document_xml12, event_hash_id};
 
 use crate::harness::data::{xmllint, xsd_12, xsd_20};
@@ -62,9 +61,15 @@ fn broken_documents_are_rejected() {
     // An event without its action.
     let no_action = doc20.replacen("<action>ADD</action>", "", 1);
     assert_ne!(no_action, doc20);
-    assert!(xmllint(&no_action, &xsd_20()).is_err(), "2.0 without action");
+    assert!(
+        xmllint(&no_action, &xsd_20()).is_err(),
+        "2.0 without action"
+    );
     let no_action = doc12.replacen("<action>ADD</action>", "", 1);
-    assert!(xmllint(&no_action, &xsd_12()).is_err(), "1.2 without action");
+    assert!(
+        xmllint(&no_action, &xsd_12()).is_err(),
+        "1.2 without action"
+    );
 
     // An unknown action.
     let bad_action = doc20.replacen("<action>ADD</action>", "<action>PACK</action>", 1);

@@ -1,17 +1,10 @@
-//! Runs every case of the shared GS1 test data (`shared/testdata/gs1/cases.tsv` and
+//! Runs every case of our GS1 test data (`tests/data/gs1/cases.tsv` and
 //! `dl_cases.tsv`), read at test time: expected verdict, reason code and canonical form.
-
 
 use packbench::gs1::{Gs1Message, ParseOptions, parse};
 
-const CASES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/gs1/cases.tsv"
-);
-const DL_CASES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/gs1/dl_cases.tsv"
-);
+const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/gs1/cases.tsv");
+const DL_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/gs1/dl_cases.tsv");
 
 /// Rows of a TSV file as maps from column name to value.
 fn rows(path: &str) -> Vec<std::collections::HashMap<String, String>> {

@@ -1,6 +1,5 @@
 //! `packbench parse` end to end: the built binary, its output and exit status.
 
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -1,7 +1,6 @@
 //! Proves that the project's AI table agrees with the GS1 Barcode Syntax Dictionary entry by
 //! entry: same AIs, lengths, character sets, FNC1 flags, linters, requires/excludes rules and
-//! Digital Link keys. The dictionary is read from `shared/` at test time only.
-
+//! Digital Link keys. The dictionary is read from `tests/data/gs1/` at test time only.
 
 use packbench::gs1::ai::{self, AiEntry, Linter};
 use packbench::gs1::ai_table::DICTIONARY_RELEASE;

@@ -1,7 +1,6 @@
 //! Every linter of the Syntax Dictionary has a real implementation: one accepted and one
 //! rejected example each, checked through `linters::lint`.
 
-
 use packbench::gs1::ai::Linter;
 use packbench::gs1::linters::lint;
 

@@ -1,7 +1,6 @@
 //! Property tests: raw <-> bracketed <-> Digital Link round trips, key/EPC round trips, and
 //! parsing never panics. Bounded case counts keep the CI run to a few seconds.
 
-
 use packbench::gs1::linters::check_digit;
 use packbench::gs1::{Element, Gs1Message, ParseOptions, SerialNumber, Sgtin, Sscc, parse};
 use proptest::prelude::*;

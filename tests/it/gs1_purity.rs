@@ -1,6 +1,5 @@
-//! The GS1 core is pure (DESIGN.md §4): no GUI, database, serial, network, file or thread
+//! The GS1 core is pure (`docs/architecture.md` §3): no GUI, database, serial, network, file or thread
 //! code under `src/gs1/`. This test reads the sources and fails on a forbidden import.
-
 
 use std::path::Path;
 

@@ -1,12 +1,10 @@
 //! The workstation GUI driven through egui_kittest: the real app, a real station worker on a
 //! real SQLite file; widgets found by their accessible labels; state asserted on the app.
 
-
-
+use crate::harness::gui::{code, first_run, harness_in as harness, scan, settle, shows, type_into};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use crate::harness::gui::{code, first_run, harness_in as harness, scan, settle, shows, type_into};
 use packbench::ui::{PackbenchApp, demo};
 
 #[test]
@@ -235,7 +233,10 @@ fn closed_cases_start_collapsed_and_a_tap_on_the_row_opens_them() {
     let mut station = packbench::station::Station::open(dir.path()).unwrap();
     let r = demo::half_built_pallet(&mut station);
     assert!(r.ok, "{r:?}");
-    let mut h = crate::harness::gui::screen(crate::harness::gui::app_with(station, "en-US"), crate::harness::gui::BENCH);
+    let mut h = crate::harness::gui::screen(
+        crate::harness::gui::app_with(station, "en-US"),
+        crate::harness::gui::BENCH,
+    );
     settle(&mut h);
     let case1 = demo::case_sscc(1);
     let first_pack = "(01)09506000134352(21)TR00001";

@@ -3,13 +3,11 @@
 //! accessible labels, results asserted on what the station answers (look-ups, its snapshot) and
 //! on the real settings file.
 
-
-
-use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
 use crate::harness::gui::{
     click, code, first_run, harness, harness_with, scan, settle, shows, sign, type_into,
 };
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use packbench::station::Request;
 use packbench::ui::labels_view::PrinterState;
 use packbench::ui::settings::{AppSettings, SettingsFile};

@@ -3,12 +3,10 @@
 //! dialog; any visible label or button without the pseudo markers is text that bypassed the
 //! translations. Data (GS1 keys, numbers, names typed by the user, language names) is allowed.
 
-
-
+use crate::harness::gui::{click, first_run, harness_with, scan, settle, type_into};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use crate::harness::gui::{click, first_run, harness_with, scan, settle, type_into};
 use packbench::ui::app::Screen;
 use packbench::ui::i18n::{I18n, LOCALES, PSEUDO_LOCALE};
 use packbench::ui::settings_view::SettingsSection;

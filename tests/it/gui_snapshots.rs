@@ -2,12 +2,10 @@
 //! flow's window over the station screen, and a printer that is off. Refresh with
 //! `UPDATE_SNAPSHOTS=1 TZ=UTC cargo test --test gui_snapshots`; images in `tests/snapshots/`.
 
-
-
 use std::sync::Mutex;
 
-use egui_kittest::{Harness, SnapshotError};
 use crate::harness::gui::{click, first_run, scan, settle, small_harness};
+use egui_kittest::{Harness, SnapshotError};
 use packbench::station::Request;
 use packbench::ui::labels_view::PrinterState;
 use packbench::ui::{PackbenchApp, demo};

@@ -1,8 +1,6 @@
 //! `packbench import products|work-orders|serials FILE`: real files in a temp dir, a real data
 //! directory set up through the headless station, the real binary.
 
-
-
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,6 @@
 //! GS1-128 data (FNC1 in the right places); a squeezed barcode is reported as narrower than the
 //! GS1 minimum X-dimension.
 
-
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::process::Command;

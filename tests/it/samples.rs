@@ -3,7 +3,6 @@
 //! case from a picture. `PACKBENCH_WRITE_SAMPLES=1 cargo test --test samples` writes them;
 //! otherwise this checks that the committed images decode to exactly the packs they show.
 
-
 use std::collections::BTreeSet;
 use std::path::Path;
 

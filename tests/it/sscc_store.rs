@@ -2,7 +2,6 @@
 //! allocated by the same path, never twice; a database created at schema version 3 (with the old
 //! per-SSCC pool) upgrades without losing or reusing an SSCC; the low-stock threshold.
 
-
 use packbench::gs1::Sscc;
 use packbench::labels::alloc::{self, AllocError, LabelOwner, SsccRange};
 use packbench::store::{MIGRATIONS, Store};

@@ -1,15 +1,15 @@
-//! The EPCIS events the station records for each flow: the DESIGN.md §2 mapping, and every
+//! The EPCIS events the station records for each flow: the `docs/architecture.md` §8 mapping, and every
 //! document exported from a scenario validates against the official JSON Schema (EPCIS 2.0
 //! JSON-LD) and XSDs (EPCIS 2.0 XML, EPCIS 1.2 XML).
 
 // Test helpers outside `#[test]` functions: a failed fixture must fail the test.
 
+use crate::harness::data::{epcis_json_validator, xmllint, xsd_12, xsd_20};
 use packbench::cli::export::{ExportFormat, document, stored_events};
 use packbench::epcis::{Action, Event, EventKind};
 use packbench::station::Station;
 use packbench::store::Store;
 use std::path::Path;
-use crate::harness::data::{epcis_json_validator, xmllint, xsd_12, xsd_20};
 
 const START_MS: i64 = 1_795_600_800_000;
 const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios");

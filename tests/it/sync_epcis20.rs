@@ -3,17 +3,15 @@
 //! After every test the repository holds each local event exactly once (by hash ID and
 //! error-declaration flag) and the outbox is empty.
 
-
-
+use crate::harness::repo::proxy::{Fault, Proxy};
+use crate::harness::repo::server::Server;
+use crate::harness::station::*;
 use packbench::store::Store;
 use packbench::sync::{
     Auth, Backoff, DrainOptions, DrainReport, RepositoryConfig, RepositoryKind, Rest20, SyncWorker,
     connect, drain, outbox_status, query_events, requeue_parked, unit_state,
 };
 use std::path::Path;
-use crate::harness::repo::proxy::{Fault, Proxy};
-use crate::harness::repo::server::Server;
-use crate::harness::station::*;
 
 const TOKEN: &str = "test-bearer-token";
 

@@ -3,15 +3,13 @@
 //! work order's serial list; serials of another lot do not. A QU4RTET repository is refused
 //! plainly (exit 2).
 
-
-
+use crate::harness::repo::server::Server;
+use crate::harness::station::{SETUP, pack_epc, pack_scan, run_lines, sscc};
 use packbench::station::Station;
 use packbench::sync::{Auth, RepositoryConfig, RepositoryKind, Rest20};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
-use crate::harness::repo::server::Server;
-use crate::harness::station::{SETUP, pack_epc, pack_scan, run_lines, sscc};
 
 const BIN: &str = env!("CARGO_BIN_EXE_packbench");
 

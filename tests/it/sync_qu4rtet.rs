@@ -7,15 +7,15 @@
 //! parent; then remove, unpack and decommission, sync, and check again. A document re-sent
 //! after a lost answer must count as delivered, a real rule failure must not.
 
+use crate::harness::qu4rtet;
+use crate::harness::repo::proxy;
+use crate::harness::station::*;
 use packbench::epcis::{Action, Event, EventKind, document_xml12, event_hash_id};
 use packbench::store::Store;
 use packbench::sync::{
-    Auth, Backoff, DrainOptions, PushOutcome, Qu4rtet, Repository, RepositoryConfig,
-    RepositoryKind, connect, drain,
+    Backoff, DrainOptions, PushOutcome, Qu4rtet, Repository, RepositoryConfig, connect, drain,
 };
 use std::path::Path;
-use crate::harness::qu4rtet;
-use crate::harness::station::*;
 
 fn now() -> i64 {
     std::time::SystemTime::now()

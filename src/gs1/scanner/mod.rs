@@ -1,6 +1,6 @@
 //! Scanner profiles: how one configured scanner delivers data, and how to undo it.
 //!
-//! Real scanners do not always send what the symbol holds (`DESIGN.md` §2, keyboard-wedge
+//! Real scanners do not always send what the symbol holds (`docs/architecture.md` §2, keyboard-wedge
 //! reality): the group separator arrives as a real GS, as a substitute (`^]`, `<GS>`, a
 //! configured character) or not at all; a prefix or suffix is added; the AIM symbology
 //! identifier is on or off; a keyboard wedge types through a host keyboard layout that does

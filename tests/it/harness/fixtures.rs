@@ -9,7 +9,6 @@ use proptest::prelude::*;
 /// 2024-05-01T10:00:00.000Z
 pub const T0_MS: i64 = 1_714_557_600_000;
 pub const CASE_SSCC: &str = "urn:epc:id:sscc:4012345.0000000333";
-pub const OTHER_SSCC: &str = "urn:epc:id:sscc:4012345.0000000444";
 pub const STATION_SGLN: &str = "urn:epc:id:sgln:4012345.00001.7";
 pub const SITE_SGLN: &str = "urn:epc:id:sgln:4012345.00001.0";
 pub const WORK_ORDER: &str = "urn:epcglobal:cbv:bt:4012345000009:WO-2024-0042";

@@ -166,11 +166,6 @@ pub fn first_run(h: &mut Harness<'static, PackbenchApp>) {
     settle(h);
 }
 
-/// Text of a message in the app's current language.
-pub fn tr(h: &Harness<'static, PackbenchApp>, id: &str) -> String {
-    h.state().i18n.tr(id)
-}
-
 pub fn sign(h: &mut Harness<'static, PackbenchApp>, reason: &str) {
     assert!(h.state().signature.is_some(), "signature dialog open");
     type_into(h, "Supervisor user name", "admin");

@@ -59,11 +59,6 @@ impl Proxy {
         }
     }
 
-    /// Faults for the next requests of any method.
-    pub fn push(&self, faults: &[Fault]) {
-        self.push_for("", faults);
-    }
-
     /// Faults for the next requests whose method starts with `method`.
     pub fn push_for(&self, method: &'static str, faults: &[Fault]) {
         self.faults

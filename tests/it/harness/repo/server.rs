@@ -5,11 +5,24 @@
 //! rollback of the whole document on any error, and `GET /events`.
 
 use super::http1::{read_request, write_response};
+
+/// The official EPCIS 2.0 JSON Schema (`tests/data/epcis/`), compiled with format checks on.
+pub fn epcis_json_validator() -> jsonschema::Validator {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/epcis/EPCIS-JSON-Schema.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the EPCIS JSON Schema compiles")
+}
 use std::collections::{HashMap, HashSet};
 use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-
 
 #[derive(Default)]
 pub struct State {
@@ -43,7 +56,7 @@ impl Server {
             bearer: bearer.map(str::to_owned),
             ..State::default()
         }));
-        let validator = Arc::new(crate::harness::data::epcis_json_validator());
+        let validator = Arc::new(epcis_json_validator());
         let shared = Arc::clone(&state);
         std::thread::Builder::new()
             .name("epcis2-server".into())
