@@ -25,6 +25,7 @@ fn prefill(dir: &Path, units: u64) {
         let store = Store::open(&path).expect("open");
         let n: i64 = store
             .conn()
+            .raw_sqlite()
             .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
             .expect("count");
         if u64::try_from(n).unwrap_or(0) >= units {
@@ -41,9 +42,11 @@ fn prefill(dir: &Path, units: u64) {
     {
         // Earlier production: closed cases of 20 packs each, all indexed as the station would.
         let mut case = tx
+            .raw_sqlite()
             .prepare("INSERT INTO units (key, epc, level, status, state, child_count, capacity, work_order, published, updated_ms) VALUES (?1, ?2, 'case', 'active', 'closed', 20, 20, 'OLD', 0, 0)")
             .expect("prep");
         let mut pack = tx
+            .raw_sqlite()
             .prepare("INSERT INTO units (key, epc, level, status, gtin, lot, expiry, parent_id, published, work_order, listed, updated_ms) VALUES (?1, ?2, 'pack', 'active', '09506000134352', 'OLD1', '271231', ?3, 1, 'OLD', 1, 0)")
             .expect("prep");
         let mut n = 0u64;
@@ -56,7 +59,7 @@ fn prefill(dir: &Path, units: u64) {
                 format!("urn:epc:id:sscc:9506000.1{case_no:09}")
             ])
             .expect("case");
-            let case_id = tx.last_insert_rowid();
+            let case_id = tx.raw_sqlite().last_insert_rowid();
             n += 1;
             for p in 0..20 {
                 let serial = format!("H{case_no:08}{p:02}");

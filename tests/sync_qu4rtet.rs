@@ -150,6 +150,7 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
     let store = Store::open_dir(dir.path()).unwrap();
     let body: String = store
         .conn()
+        .raw_sqlite()
         .query_row("SELECT body FROM events ORDER BY id LIMIT 1", [], |r| {
             r.get(0)
         })
@@ -226,6 +227,7 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
     let bodies: Vec<String> = {
         let mut st = store
             .conn()
+            .raw_sqlite()
             .prepare("SELECT body FROM events ORDER BY id")
             .unwrap();
         st.query_map([], |r| r.get(0))

@@ -1,8 +1,7 @@
 //! User accounts, roles and log-in with lockout.
 
 use super::password::{hash_password, verify_password};
-use crate::store::StoreError;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::{self, Conn, NewUser, StoreError, Tx};
 use serde::Serialize;
 
 /// Failed attempts after which an account is locked.
@@ -101,20 +100,14 @@ pub enum AuthError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for AuthError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(e))
-    }
-}
-
 /// Number of user accounts.
-pub fn user_count(conn: &Connection) -> Result<i64, AuthError> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+pub fn user_count(conn: &Conn) -> Result<i64, AuthError> {
+    Ok(store::user_count(conn)?)
 }
 
 /// Creates a user. Passwords need at least 8 characters.
 pub fn create_user(
-    conn: &Connection,
+    tx: &Tx<'_>,
     username: &str,
     full_name: &str,
     role: Role,
@@ -140,11 +133,17 @@ pub fn create_user(
         ));
     }
     let hash = hash_password(password).map_err(|e| AuthError::Invalid(e.to_string()))?;
-    let inserted = conn.execute(
-        "INSERT OR IGNORE INTO users (username, full_name, role, password_hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![username, full_name.trim(), role.as_str(), hash, now_ms],
+    let inserted = store::insert_user(
+        tx,
+        &NewUser {
+            username,
+            full_name: full_name.trim(),
+            role: role.as_str(),
+            password_hash: &hash,
+            created_ms: now_ms,
+        },
     )?;
-    if inserted == 0 {
+    if !inserted {
         return Err(AuthError::Exists {
             username: username.to_owned(),
         });
@@ -157,25 +156,16 @@ pub fn create_user(
 }
 
 /// All users.
-pub fn list_users(conn: &Connection) -> Result<Vec<User>, AuthError> {
-    let mut st = conn.prepare("SELECT username, full_name, role FROM users ORDER BY username")?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
+pub fn list_users(conn: &Conn) -> Result<Vec<User>, AuthError> {
     let mut out = Vec::new();
-    for row in rows {
-        let (username, full_name, role) = row?;
-        let role = Role::parse(&role).ok_or(StoreError::BadValue {
+    for row in store::users(conn)? {
+        let role = Role::parse(&row.role).ok_or(StoreError::BadValue {
             what: "users.role",
-            value: role,
+            value: row.role,
         })?;
         out.push(User {
-            username,
-            full_name,
+            username: row.username,
+            full_name: row.full_name,
             role,
         });
     }
@@ -186,28 +176,12 @@ pub fn list_users(conn: &Connection) -> Result<Vec<User>, AuthError> {
 /// [`LOCKOUT_AFTER_FAILURES`]. Writes the failure counter, so call it inside a transaction that
 /// is committed whether or not the check passes.
 pub fn authenticate(
-    conn: &Connection,
+    tx: &Tx<'_>,
     username: &str,
     password: &str,
     now_ms: i64,
 ) -> Result<User, AuthError> {
-    let row = conn
-        .query_row(
-            "SELECT full_name, role, password_hash, failed_attempts, locked_until_ms, active FROM users WHERE username = ?1",
-            [username],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, bool>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((full_name, role, hash, failed, locked_until, active)) = row else {
+    let Some(account) = store::credentials(tx, username)? else {
         // Spend the same time as a real check so user names cannot be probed by timing.
         let _ = verify_password(
             password,
@@ -217,28 +191,25 @@ pub fn authenticate(
             username: username.to_owned(),
         });
     };
-    if locked_until > now_ms {
+    if account.locked_until_ms > now_ms {
         return Err(AuthError::Locked {
             username: username.to_owned(),
-            until_ms: locked_until,
+            until_ms: account.locked_until_ms,
         });
     }
-    if !active {
+    if !account.active {
         return Err(AuthError::Inactive {
             username: username.to_owned(),
         });
     }
-    if !verify_password(password, &hash) {
-        let failed = failed + 1;
+    if !verify_password(password, &account.password_hash) {
+        let failed = account.failed_attempts + 1;
         let lock = if failed >= LOCKOUT_AFTER_FAILURES {
             now_ms + LOCKOUT_MS
         } else {
             0
         };
-        conn.execute(
-            "UPDATE users SET failed_attempts = ?2, locked_until_ms = ?3 WHERE username = ?1",
-            params![username, if lock > 0 { 0 } else { failed }, lock],
-        )?;
+        store::set_failed_attempts(tx, username, if lock > 0 { 0 } else { failed }, lock)?;
         if lock > 0 {
             return Err(AuthError::Locked {
                 username: username.to_owned(),
@@ -249,19 +220,16 @@ pub fn authenticate(
             username: username.to_owned(),
         });
     }
-    if failed > 0 {
-        conn.execute(
-            "UPDATE users SET failed_attempts = 0 WHERE username = ?1",
-            [username],
-        )?;
+    if account.failed_attempts > 0 {
+        store::reset_failed_attempts(tx, username)?;
     }
-    let role = Role::parse(&role).ok_or(StoreError::BadValue {
+    let role = Role::parse(&account.role).ok_or(StoreError::BadValue {
         what: "users.role",
-        value: role,
+        value: account.role,
     })?;
     Ok(User {
         username: username.to_owned(),
-        full_name,
+        full_name: account.full_name,
         role,
     })
 }

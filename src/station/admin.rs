@@ -2,13 +2,13 @@
 
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, Role, User, append_audit, authenticate, create_user, user_count};
-use crate::domain::{Level, PackagingSpec, ReasonCode, Refusal};
+use crate::domain::{Level, PackagingSpec, Product, ReasonCode, Refusal, WorkOrder};
 use crate::gs1::{Gtin, SerialNumber, Sgtin};
-use crate::store::{self, NewUnit};
+use crate::store::{self, NewUnit, Tx};
 use std::str::FromStr;
 
 fn audit(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     now: i64,
     user: &str,
     action: &str,
@@ -171,10 +171,14 @@ impl Station {
             );
         }
         let tx = self.store.begin()?;
-        tx.execute(
-            "INSERT INTO products (gtin, name, company_prefix_len, level) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(gtin) DO UPDATE SET name = excluded.name, company_prefix_len = excluded.company_prefix_len, level = excluded.level",
-            rusqlite::params![gtin.as_str(), name.trim(), gcp_len, level.as_str()],
+        store::upsert_product(
+            &tx,
+            &Product {
+                gtin: gtin.as_str().to_owned(),
+                name: name.trim().to_owned(),
+                company_prefix_len: gcp_len,
+                level,
+            },
         )?;
         audit(
             &tx,
@@ -231,11 +235,15 @@ impl Station {
         }
         let spec = PackagingSpec::new(&spec_levels).map_err(|e| invalid(e.to_string()))?;
         let tx = self.store.begin()?;
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO work_orders (id, gtin, lot, expiry, spec, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![id, gtin.as_str(), lot, expiry, store::format_spec(&spec), now],
-        )?;
-        if inserted == 0 {
+        let order = WorkOrder {
+            id: id.to_owned(),
+            gtin: gtin.as_str().to_owned(),
+            lot: lot.map(str::to_owned),
+            expiry: expiry.map(str::to_owned),
+            spec,
+            has_serial_list: false,
+        };
+        if !store::insert_work_order(&tx, &order, now)? {
             return Err(
                 Refusal::new(ReasonCode::AlreadyExists, format!("work order {id} exists")).into(),
             );
@@ -251,7 +259,7 @@ impl Station {
                 gtin.as_str(),
                 lot.unwrap_or("-"),
                 expiry.unwrap_or("-"),
-                store::format_spec(&spec)
+                store::format_spec(&order.spec)
             )),
         )?;
         tx.commit()?;
@@ -321,10 +329,7 @@ impl Station {
             )?;
             added += 1;
         }
-        tx.execute(
-            "UPDATE work_orders SET has_serial_list = 1 WHERE id = ?1",
-            [work_order],
-        )?;
+        store::set_has_serial_list(&tx, work_order)?;
         audit(
             &tx,
             now,
@@ -442,7 +447,7 @@ impl Station {
         }
         let tx = self.store.begin()?;
         let old = store::setting(&tx, key)?;
-        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        store::set_setting(&tx, key, value)?;
         append_audit(
             &tx,
             &AuditEntry {
@@ -470,8 +475,7 @@ impl Station {
             .into());
         }
         let tx = self.store.begin()?;
-        let n = tx.execute("UPDATE alerts SET acknowledged_by = ?2, acknowledged_ms = ?3 WHERE id = ?1 AND acknowledged_by IS NULL", rusqlite::params![id, user.username, now])?;
-        if n == 0 {
+        if !store::acknowledge_alert(&tx, id, &user.username, now)? {
             return Err(
                 Refusal::new(ReasonCode::InvalidArgument, format!("no open alert {id}")).into(),
             );

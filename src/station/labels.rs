@@ -9,8 +9,7 @@ use crate::gs1::Sscc;
 use crate::labels::alloc::{self, AllocError, LabelOwner, SsccRange};
 use crate::labels::printer::{PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
 use crate::labels::{Content, LabelData, Template, layout, zpl};
-use crate::store::{self, StoreError};
-use rusqlite::{OptionalExtension, params};
+use crate::store::{self, LabelRow, LabelState, NewLabel, StoreError, Tx};
 use std::time::Duration;
 
 impl From<AllocError> for Failure {
@@ -34,7 +33,7 @@ fn iso_date(now_ms: i64) -> String {
 }
 
 fn audit(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     now: i64,
     user: &str,
     action: &str,
@@ -70,15 +69,7 @@ impl Station {
 
     /// The SSCC of the label printed and not yet scanned back, if any.
     fn pending_label(&self) -> Result<Option<String>, Failure> {
-        Ok(self
-            .store
-            .conn()
-            .query_row(
-                "SELECT sscc FROM labels WHERE state = 'printed' ORDER BY printed_ms DESC, id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(store::label_awaiting_scan(self.store.conn())?)
     }
 
     /// Refuses to close a container whose printed label was never scanned back (unless the
@@ -88,12 +79,7 @@ impl Station {
             return Ok(());
         }
         let sscc = container.key.trim_start_matches("(00)");
-        let printed: bool = self.store.conn().query_row(
-            "SELECT EXISTS(SELECT 1 FROM labels WHERE sscc = ?1 AND state = 'printed')",
-            [sscc],
-            |r| r.get(0),
-        )?;
-        if printed {
+        if store::label_printed_unverified(self.store.conn(), sscc)? {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
                 format!("the label (00){sscc} was printed but not scanned back"),
@@ -252,21 +238,16 @@ impl Station {
             let unit = store::unit_by_key(&tx, &key)?.ok_or_else(|| {
                 Refusal::new(ReasonCode::UnknownUnit, format!("{key} is not known"))
             })?;
-            tx.execute(
-                "INSERT INTO labels (sscc, level, work_order, state, username, allocated_ms)
-                 VALUES (?1, ?2, ?3, 'allocated', ?4, ?5) ON CONFLICT(sscc) DO NOTHING",
-                params![
-                    sscc.as_str(),
-                    unit.level.as_str(),
-                    order.id,
-                    user.username,
-                    now
-                ],
-            )?;
-            let id: i64 = tx.query_row(
-                "SELECT id FROM labels WHERE sscc = ?1",
-                [sscc.as_str()],
-                |r| r.get(0),
+            let id = store::ensure_label(
+                &tx,
+                &NewLabel {
+                    sscc: sscc.as_str(),
+                    range_id: None,
+                    level: unit.level.as_str(),
+                    work_order: Some(&order.id),
+                    username: &user.username,
+                    allocated_ms: now,
+                },
             )?;
             (sscc, id, unit.level, unit.child_count, None)
         } else {
@@ -290,10 +271,7 @@ impl Station {
             let capacity = order.spec.capacity(level).unwrap_or(0);
             (a.sscc, a.label_id, level, capacity, Some(a.remaining))
         };
-        tx.execute(
-            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
-            params![label_id, now],
-        )?;
+        store::mark_label_printed(&tx, label_id, now)?;
         audit(
             &tx,
             now,
@@ -326,22 +304,14 @@ impl Station {
         Ok(response.data(payload))
     }
 
-    fn label_row(&self, sscc: &Sscc) -> Result<(i64, String, String), Failure> {
-        self.store
-            .conn()
-            .query_row(
-                "SELECT id, state, level FROM labels WHERE sscc = ?1",
-                [sscc.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    fn label_row(&self, sscc: &Sscc) -> Result<LabelRow, Failure> {
+        store::label_by_sscc(self.store.conn(), sscc.as_str())?.ok_or_else(|| {
+            Refusal::new(
+                ReasonCode::UnknownUnit,
+                format!("no label was printed for (00){}", sscc.as_str()),
             )
-            .optional()?
-            .ok_or_else(|| {
-                Refusal::new(
-                    ReasonCode::UnknownUnit,
-                    format!("no label was printed for (00){}", sscc.as_str()),
-                )
-                .into()
-            })
+            .into()
+        })
     }
 
     /// Prints a label again, with a reason.
@@ -353,8 +323,8 @@ impl Station {
             );
         }
         let sscc = self.sscc_of(scan)?;
-        let (id, state, level) = self.label_row(&sscc)?;
-        if state == "void" {
+        let LabelRow { id, state, level } = self.label_row(&sscc)?;
+        if state == LabelState::Void {
             return Err(Refusal::new(
                 ReasonCode::Inactive,
                 format!("the label (00){} was voided", sscc.as_str()),
@@ -365,10 +335,7 @@ impl Station {
         let unit = store::unit_by_key(self.store.conn(), &key)?;
         // A label already applied and verified needs verifying again: the new copy replaces it.
         let tx = self.store.begin()?;
-        tx.execute(
-            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
-            params![id, now],
-        )?;
+        store::mark_label_printed(&tx, id, now)?;
         audit(
             &tx,
             now,
@@ -412,10 +379,7 @@ impl Station {
         }
         let key = format!("(00){pending}");
         let tx = self.store.begin()?;
-        tx.execute(
-            "UPDATE labels SET state = 'verified', verified_ms = ?2 WHERE sscc = ?1",
-            params![pending, now],
-        )?;
+        store::mark_label_verified(&tx, &pending, now)?;
         audit(&tx, now, &user.username, "verify_label", &key, None)?;
         tx.commit()?;
         Ok(Response::ok().data(serde_json::json!({"verified": key})))
@@ -428,9 +392,9 @@ impl Station {
             return Err(Refusal::new(ReasonCode::InvalidArgument, "voiding needs a reason").into());
         }
         let sscc = self.sscc_of(scan)?;
-        let (id, state, _) = self.label_row(&sscc)?;
+        let LabelRow { id, state, .. } = self.label_row(&sscc)?;
         let key = format!("(00){}", sscc.as_str());
-        if state == "verified" || store::unit_by_key(self.store.conn(), &key)?.is_some() {
+        if state == LabelState::Verified || store::unit_by_key(self.store.conn(), &key)?.is_some() {
             return Err(Refusal::new(
                 ReasonCode::AlreadyExists,
                 format!("{key} is in use; relabel or retire the container instead"),
@@ -438,10 +402,7 @@ impl Station {
             .into());
         }
         let tx = self.store.begin()?;
-        tx.execute(
-            "UPDATE labels SET state = 'void' WHERE id = ?1",
-            params![id],
-        )?;
+        store::void_label(&tx, id)?;
         audit(
             &tx,
             now,
@@ -507,7 +468,7 @@ impl Station {
     /// settings), one pixel per dot: the GUI's preview. Reads only.
     pub fn label_preview(&self, scan: &str) -> Option<image::GrayImage> {
         let sscc = self.sscc_of(scan).ok()?;
-        let (_, _, level) = self.label_row(&sscc).ok()?;
+        let level = self.label_row(&sscc).ok()?.level;
         let level = Level::parse(&level).unwrap_or(Level::Case);
         let key = format!("(00){}", sscc.as_str());
         let unit = store::unit_by_key(self.store.conn(), &key).ok().flatten();

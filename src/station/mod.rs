@@ -21,10 +21,11 @@ mod rework;
 mod scan;
 mod tree;
 
+pub use crate::store::AlertInfo;
 pub use events::PB_NAMESPACE;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
-pub use tree::{AlertInfo, TreeNode, TreeSnapshot};
+pub use tree::{TreeNode, TreeSnapshot};
 
 use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
@@ -89,12 +90,6 @@ pub(crate) enum Failure {
     Refused(#[from] Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for Failure {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(e))
-    }
 }
 
 impl From<AuthError> for Failure {
@@ -203,12 +198,7 @@ impl Station {
             print_pending: 0,
         };
         station.reload()?;
-        let last: Option<i64> =
-            station
-                .store
-                .conn()
-                .query_row("SELECT max(event_time_ms) FROM events", [], |r| r.get(0))?;
-        station.last_time_ms = last.unwrap_or(0);
+        station.last_time_ms = crate::store::last_event_time(station.store.conn())?.unwrap_or(0);
         Ok(station)
     }
 
@@ -234,17 +224,10 @@ impl Station {
 
     fn reload(&mut self) -> Result<(), StoreError> {
         let conn = self.store.conn();
-        let mut products = HashMap::new();
-        {
-            let mut st = conn.prepare("SELECT gtin FROM products")?;
-            let gtins: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            for g in gtins {
-                if let Some(p) = crate::store::load_product(conn, &g)? {
-                    products.insert(g, p);
-                }
-            }
-        }
-        self.products = products;
+        self.products = crate::store::products(conn)?
+            .into_iter()
+            .map(|p| (p.gtin.clone(), p))
+            .collect();
         let get = |k: &str| crate::store::setting(conn, k);
         self.settings.read_point = get("read_point")?;
         self.settings.biz_location = get("biz_location")?;
@@ -500,17 +483,16 @@ impl Station {
             .map_or_else(|| "-".to_owned(), |u| u.username.clone());
         let result = (|| -> Result<i64, StoreError> {
             let tx = self.store.begin()?;
-            tx.execute(
-                "INSERT INTO alerts (time_ms, code, key, detail, username) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![
-                    now,
-                    r.code.as_str(),
-                    r.subject.as_deref().unwrap_or("-"),
-                    r.detail,
-                    username
-                ],
+            let id = crate::store::insert_alert(
+                &tx,
+                &crate::store::NewAlert {
+                    time_ms: now,
+                    code: r.code.as_str(),
+                    key: r.subject.as_deref().unwrap_or("-"),
+                    detail: &r.detail,
+                    username: &username,
+                },
             )?;
-            let id = tx.last_insert_rowid();
             append_audit(
                 &tx,
                 &AuditEntry {

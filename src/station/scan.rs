@@ -8,7 +8,7 @@ use crate::domain::{
     check_expiry, check_placement, check_product,
 };
 use crate::gs1::{Gs1Message, Sgtin, Sscc};
-use crate::store::{self, NewUnit};
+use crate::store::{self, Conn, NewUnit};
 
 /// What a scan identified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,11 +232,7 @@ impl Station {
     }
 
     /// The unit a scan names; UNKNOWN_UNIT if the station has never seen it.
-    pub(crate) fn resolve(
-        &self,
-        conn: &rusqlite::Connection,
-        data: &str,
-    ) -> Result<UnitView, Failure> {
+    pub(crate) fn resolve(&self, conn: &Conn, data: &str) -> Result<UnitView, Failure> {
         let s = self.identify(data)?;
         store::unit_by_key(conn, s.key())?.ok_or_else(|| {
             Refusal::new(
