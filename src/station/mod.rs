@@ -23,6 +23,7 @@ mod tree;
 
 pub use crate::store::AlertInfo;
 pub use events::PB_NAMESPACE;
+pub use labels::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
 pub use tree::{TreeNode, TreeSnapshot};
