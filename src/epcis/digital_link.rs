@@ -16,6 +16,8 @@
 //! assert_eq!(canonical_gs1_uri("urn:uuid:1234"), None);
 //! ```
 
+use crate::gs1::check_digit::with_check_digit;
+
 const CANONICAL_HOST: &str = "https://id.gs1.org";
 
 /// The canonical GS1 Digital Link URI of a GS1 identifier URI, or `None` when `uri` is not one.
@@ -38,17 +40,6 @@ pub fn canonical_gs1_uri(uri: &str) -> Option<String> {
         return digital_link(uri);
     }
     None
-}
-
-/// GS1 mod-10 check digit of a digit string (weights 3, 1, 3, ... from the right).
-pub(crate) fn check_digit(digits: &str) -> char {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    char::from(b'0' + u8::try_from((10 - sum % 10) % 10).unwrap_or(0))
 }
 
 fn all_digits(text: &str) -> bool {
@@ -130,8 +121,7 @@ fn prefix_and_ref(text: &str, total: usize) -> Option<(&str, &str)> {
 /// `<company prefix>.<indicator+item ref>` → GTIN-14 with check digit.
 fn gtin(text: &str) -> Option<String> {
     let (prefix, item) = prefix_and_ref(text, 13)?;
-    let body = format!("{}{prefix}{}", &item[..1], &item[1..]);
-    Some(format!("{body}{}", check_digit(&body)))
+    with_check_digit(&format!("{}{prefix}{}", &item[..1], &item[1..]))
 }
 
 /// `<prefix>.<item>.<tail>` → (GTIN-14, tail).
@@ -149,8 +139,9 @@ fn key_and_tail(text: &str, total: usize) -> Option<(String, &str)> {
     Some((format!("{prefix}{reference}"), &text[second + 1..]))
 }
 
+/// `body` with its check digit; callers pass digits only (checked by [`prefix_and_ref`]).
 fn with_check(body: &str) -> String {
-    format!("{body}{}", check_digit(body))
+    with_check_digit(body).unwrap_or_default()
 }
 
 fn epc_id(rest: &str) -> Option<String> {
@@ -492,13 +483,6 @@ mod tests {
 
     fn dl(uri: &str) -> Option<String> {
         canonical_gs1_uri(uri)
-    }
-
-    #[test]
-    fn check_digits() {
-        assert_eq!(check_digit("0401234511111"), '8');
-        assert_eq!(check_digit("04012345000000111"), '2');
-        assert_eq!(check_digit("401234500005"), '4');
     }
 
     #[test]

@@ -41,6 +41,7 @@
 pub mod ai;
 pub mod ai_table;
 mod bracketed;
+pub mod check_digit;
 pub mod codes;
 mod coupon;
 pub mod digital_link;

@@ -49,8 +49,8 @@ pub fn wrong_product_scan() -> String {
 
 fn sscc(extension: u8, serial_ref: u32) -> String {
     let body = format!("{extension}9506000{serial_ref:09}");
-    let check = crate::gs1::linters::check_digit(body.as_bytes()).map_or('0', char::from);
-    format!("(00){body}{check}")
+    let sscc = crate::gs1::check_digit::with_check_digit(&body).unwrap_or(body);
+    format!("(00){sscc}")
 }
 
 /// The SSCC label of training case `n`.

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{check_gcp_len, epc_escape, require_digits, verify_check_digit, with_check_digit};
+use super::{check_gcp_len, epc_escape, require_digits, with_check_digit};
+use crate::gs1::check_digit::verify_check_digit;
 use crate::gs1::error::Gs1Error;
 use crate::gs1::keys::SerialNumber;
 
@@ -34,7 +35,7 @@ impl Gtin {
                 found: d13.len(),
             });
         }
-        Ok(Gtin(with_check_digit(d13)))
+        Ok(Gtin(with_check_digit("GTIN", d13)?))
     }
 
     /// The GS1 Company Prefix, given its length (6 to 12).
@@ -76,7 +77,7 @@ impl FromStr for Gtin {
             });
         }
         let padded = format!("{s:0>14}");
-        verify_check_digit("01", &padded)?;
+        verify_check_digit("01", padded.as_bytes(), 0)?;
         Ok(Gtin(padded))
     }
 }

@@ -30,8 +30,8 @@ pub use sgtin::Sgtin;
 pub use sscc::Sscc;
 pub use text::{Lot, SerialNumber};
 
+use super::check_digit;
 use super::error::Gs1Error;
-use super::linters::check_digit;
 
 /// Checks that `digits` are all digits; names the key in the error.
 fn require_digits(key: &str, digits: &str) -> Result<(), Gs1Error> {
@@ -45,30 +45,11 @@ fn require_digits(key: &str, digits: &str) -> Result<(), Gs1Error> {
     }
 }
 
-/// Verifies the mod-10 check digit in the last position of `digits` (all ASCII digits).
-fn verify_check_digit(key: &str, digits: &str) -> Result<(), Gs1Error> {
-    let bytes = digits.as_bytes();
-    let Some((&found, body)) = bytes.split_last() else {
-        return Err(Gs1Error::EmptyValue { ai: key.to_owned() });
-    };
-    let expected = check_digit(body).unwrap_or(b'?');
-    if expected == found {
-        Ok(())
-    } else {
-        Err(Gs1Error::CheckDigit {
-            ai: key.to_owned(),
-            position: body.len(),
-            expected: char::from(expected),
-            found: char::from(found),
-        })
-    }
-}
-
-/// Appends the check digit to `body` (all ASCII digits).
-fn with_check_digit(body: &str) -> String {
-    let mut s = body.to_owned();
-    s.push(char::from(check_digit(body.as_bytes()).unwrap_or(b'0')));
-    s
+/// `body` with its GS1 check digit appended; a non-digit in `body` is an error naming `key`.
+fn with_check_digit(key: &str, body: &str) -> Result<String, Gs1Error> {
+    require_digits(key, body)?;
+    // All digits now, so the check digit exists.
+    Ok(check_digit::with_check_digit(body).unwrap_or_default())
 }
 
 /// Validates a GS1 Company Prefix length for an EPC URI.

@@ -39,7 +39,7 @@ impl Sgtin {
             ));
         }
         let gtin_body = format!("{}{gcp}{}", &item[..1], &item[1..]);
-        let gtin: Gtin = with_check_digit(&gtin_body).parse()?;
+        let gtin: Gtin = with_check_digit("GTIN", &gtin_body)?.parse()?;
         let serial: SerialNumber = epc_unescape(serial)
             .ok_or_else(|| bad("malformed percent escape in the serial"))?
             .parse()?;

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{check_gcp_len, epc_parts, require_digits, verify_check_digit, with_check_digit};
+use super::{check_gcp_len, epc_parts, require_digits, with_check_digit};
+use crate::gs1::check_digit::verify_check_digit;
 use crate::gs1::error::Gs1Error;
 
 /// An SSCC: 18 digits (extension digit, company prefix, serial reference, check digit)
@@ -48,9 +49,10 @@ impl Sscc {
                 digits,
             });
         }
-        Ok(Sscc(with_check_digit(&format!(
-            "{extension_digit}{company_prefix}{serial}"
-        ))))
+        Ok(Sscc(with_check_digit(
+            "SSCC",
+            &format!("{extension_digit}{company_prefix}{serial}"),
+        )?))
     }
 
     /// The EPC pure identity URI:
@@ -85,7 +87,7 @@ impl Sscc {
         }
         let body = format!("{}{gcp}{}", &serial[..1], &serial[1..]);
         let gcp_len = u8::try_from(gcp.len()).map_err(|_| bad("company prefix too long"))?;
-        Ok((Sscc(with_check_digit(&body)), gcp_len))
+        Ok((Sscc(with_check_digit("SSCC", &body)?), gcp_len))
     }
 }
 
@@ -102,7 +104,7 @@ impl FromStr for Sscc {
                 found: s.len(),
             });
         }
-        verify_check_digit("00", s)?;
+        verify_check_digit("00", s.as_bytes(), 0)?;
         Ok(Sscc(s.to_owned()))
     }
 }
