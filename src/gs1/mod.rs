@@ -45,6 +45,7 @@ pub mod check_digit;
 pub mod codes;
 mod coupon;
 pub mod digital_link;
+pub mod epc_uri;
 pub mod error;
 pub mod keys;
 pub mod linters;
@@ -55,6 +56,7 @@ pub mod scanner;
 pub mod symbology;
 pub mod validate;
 
+pub use epc_uri::EpcUri;
 pub use error::Gs1Error;
 pub use keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc};
 pub use message::{Element, GS, Gs1Message, Gs1Warning, InputForm};

@@ -381,7 +381,11 @@ impl Station {
         let invalid = |m: String| Failure::Refused(Refusal::new(ReasonCode::InvalidArgument, m));
         match key {
             "read_point" | "biz_location" => {
-                if !value.starts_with("urn:epc:id:sgln:") {
+                use crate::gs1::epc_uri::{EpcScheme, EpcUri, EpcUriForm};
+                let sgln = value
+                    .parse::<EpcUri>()
+                    .is_ok_and(|epc| (epc.form, epc.scheme) == (EpcUriForm::Id, EpcScheme::Sgln));
+                if !sgln {
                     return Err(invalid(format!(
                         "{key} must be an SGLN URI (urn:epc:id:sgln:...), got '{value}'"
                     )));

@@ -51,15 +51,27 @@ impl Gtin {
         serial: &SerialNumber,
         company_prefix_len: u8,
     ) -> Result<String, Gs1Error> {
-        let l = check_gcp_len("GTIN", company_prefix_len)?;
-        let d = &self.0;
         Ok(format!(
-            "urn:epc:id:sgtin:{}.{}{}.{}",
-            &d[1..1 + l],
-            &d[..1],
-            &d[1 + l..13],
+            "urn:epc:id:sgtin:{}.{}",
+            self.epc_class(company_prefix_len)?,
             epc_escape(serial.as_str())
         ))
+    }
+
+    /// The EPC pattern of every SGTIN of this GTIN:
+    /// `urn:epc:idpat:sgtin:{company prefix}.{indicator}{item reference}.*`.
+    pub fn sgtin_epc_pattern(&self, company_prefix_len: u8) -> Result<String, Gs1Error> {
+        Ok(format!(
+            "urn:epc:idpat:sgtin:{}.*",
+            self.epc_class(company_prefix_len)?
+        ))
+    }
+
+    /// `{company prefix}.{indicator}{item reference}`, the GTIN part of its EPC URIs.
+    fn epc_class(&self, company_prefix_len: u8) -> Result<String, Gs1Error> {
+        let l = check_gcp_len("GTIN", company_prefix_len)?;
+        let d = &self.0;
+        Ok(format!("{}.{}{}", &d[1..1 + l], &d[..1], &d[1 + l..13]))
     }
 }
 
@@ -134,6 +146,10 @@ mod tests {
             "urn:epc:id:sgtin:0614141.812345.6789"
         );
         assert_eq!(g.sgtin_epc_uri(&s, 5).unwrap_err().code(), "BAD_GCP_LENGTH");
+        assert_eq!(
+            g.sgtin_epc_pattern(7).unwrap(),
+            "urn:epc:idpat:sgtin:0614141.812345.*"
+        );
         assert_eq!(g.company_prefix(7).unwrap(), "0614141");
     }
 }

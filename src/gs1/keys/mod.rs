@@ -12,6 +12,10 @@
 //! let sscc = Sscc::new("0614141", 1, 234567890).unwrap();
 //! assert_eq!(sscc.as_str(), "106141412345678908");
 //! assert_eq!(sscc.epc_uri(7).unwrap(), "urn:epc:id:sscc:0614141.1234567890");
+//! assert_eq!(
+//!     gtin.sgtin_epc_pattern(7).unwrap(),
+//!     "urn:epc:idpat:sgtin:9506000.013435.*"
+//! );
 //! let (back, gcp_len) = Sgtin::from_epc_uri("urn:epc:id:sgtin:9506000.013435.SN0001").unwrap();
 //! assert_eq!((back.gtin, gcp_len), (gtin, 7));
 //! ```
@@ -79,52 +83,16 @@ fn epc_escape(s: &str) -> String {
     out
 }
 
-/// Reverses [`epc_escape`]; `None` on a malformed escape.
-fn epc_unescape(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Splits an EPC pure identity URI `urn:epc:id:{scheme}:a.b.c` into its parts.
-fn epc_parts<'a>(uri: &'a str, scheme: &str, parts: usize) -> Result<Vec<&'a str>, Gs1Error> {
-    let bad = |detail| Gs1Error::BadEpcUri {
-        uri: uri.to_owned(),
-        detail,
-    };
-    let body = uri
-        .strip_prefix("urn:epc:id:")
-        .and_then(|rest| rest.strip_prefix(scheme))
-        .and_then(|rest| rest.strip_prefix(':'))
-        .ok_or_else(|| bad("wrong URI prefix for this key"))?;
-    let split: Vec<&str> = body.splitn(parts, '.').collect();
-    if split.len() != parts {
-        return Err(bad("wrong number of '.'-separated parts"));
-    }
-    Ok(split)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn epc_escaping_round_trips() {
-        let s = "a/b%c\"d&e<f>g?h";
-        let escaped = epc_escape(s);
-        assert_eq!(escaped, "a%2Fb%25c%22d%26e%3Cf%3Eg%3Fh");
-        assert_eq!(epc_unescape(&escaped).as_deref(), Some(s));
-        assert_eq!(epc_unescape("%2"), None);
+    fn epc_escaping() {
+        assert_eq!(
+            epc_escape("a/b%c\"d&e<f>g?h"),
+            "a%2Fb%25c%22d%26e%3Cf%3Eg%3Fh"
+        );
+        assert_eq!(epc_escape("A!'()*+,-.:;=_z"), "A!'()*+,-.:;=_z");
     }
 }

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{check_gcp_len, epc_parts, require_digits, with_check_digit};
+use super::{check_gcp_len, require_digits, with_check_digit};
 use crate::gs1::check_digit::verify_check_digit;
+use crate::gs1::epc_uri::{EpcScheme, EpcUri, EpcUriForm};
 use crate::gs1::error::Gs1Error;
 
 /// An SSCC: 18 digits (extension digit, company prefix, serial reference, check digit)
@@ -70,24 +71,16 @@ impl Sscc {
 
     /// Parses an EPC pure identity URI back: the SSCC and the company prefix length.
     pub fn from_epc_uri(uri: &str) -> Result<(Sscc, u8), Gs1Error> {
-        let bad = |detail| Gs1Error::BadEpcUri {
-            uri: uri.to_owned(),
-            detail,
-        };
-        let parts = epc_parts(uri, "sscc", 2)?;
-        let (gcp, serial) = (parts[0], parts[1]);
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(gcp) || !all_digits(serial) {
-            return Err(bad("company prefix and serial reference must be digits"));
+        let epc: EpcUri = uri.parse()?;
+        match (epc.form, epc.scheme, epc.elements.as_slice()) {
+            (EpcUriForm::Id, EpcScheme::Sscc, [sscc]) => {
+                Ok((sscc.value.parse()?, epc.company_prefix_len))
+            }
+            _ => Err(Gs1Error::BadEpcUri {
+                uri: uri.to_owned(),
+                detail: "not an SSCC identity (urn:epc:id:sscc:...)",
+            }),
         }
-        if !(6..=12).contains(&gcp.len()) || gcp.len() + serial.len() != 17 {
-            return Err(bad(
-                "company prefix and serial reference must have 17 digits together",
-            ));
-        }
-        let body = format!("{}{gcp}{}", &serial[..1], &serial[1..]);
-        let gcp_len = u8::try_from(gcp.len()).map_err(|_| bad("company prefix too long"))?;
-        Ok((Sscc(with_check_digit("SSCC", &body)?), gcp_len))
     }
 }
 
