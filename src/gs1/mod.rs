@@ -58,6 +58,6 @@ pub mod validate;
 
 pub use epc_uri::EpcUri;
 pub use error::Gs1Error;
-pub use keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc};
+pub use keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc, UnitKey};
 pub use message::{Element, GS, Gs1Message, Gs1Warning, InputForm};
 pub use parse::{ParseOptions, Symbology, parse};

@@ -272,7 +272,7 @@ pub fn allocate(
                 detail: e.to_string(),
             }
         })?;
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let taken: bool = conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM units WHERE key = ?1) OR EXISTS(SELECT 1 FROM labels WHERE sscc = ?2)",
             params![key, sscc.as_str()],

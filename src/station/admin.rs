@@ -292,10 +292,7 @@ impl Station {
             let epc = sgtin
                 .epc_uri(product.company_prefix_len)
                 .map_err(|e| Refusal::new(ReasonCode::InvalidArgument, e.to_string()))?;
-            parsed.push((
-                format!("(01){}(21){}", gtin.as_str(), sgtin.serial.as_str()),
-                epc,
-            ));
+            parsed.push((sgtin.unit_key(), epc));
         }
         let tx = self.store.begin()?;
         let mut added = 0u64;

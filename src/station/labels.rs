@@ -5,7 +5,7 @@
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, append_audit};
 use crate::domain::{Level, ReasonCode, Refusal, UnitView};
-use crate::gs1::Sscc;
+use crate::gs1::{Sscc, UnitKey};
 use crate::labels::alloc::{self, AllocError, LabelOwner, SsccRange};
 use crate::labels::printer::{PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
 use crate::labels::{Content, LabelData, Template, layout, zpl};
@@ -69,8 +69,8 @@ impl Station {
     }
 
     /// The SSCC of the label printed and not yet scanned back, if any.
-    fn pending_label(&self) -> Result<Option<String>, Failure> {
-        Ok(self
+    fn pending_label(&self) -> Result<Option<Sscc>, Failure> {
+        let sscc: Option<String> = self
             .store
             .conn()
             .query_row(
@@ -78,7 +78,9 @@ impl Station {
                 [],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()?;
+        // Written from a valid `Sscc`; a row that no longer reads as one waits for nothing.
+        Ok(sscc.and_then(|s| s.parse().ok()))
     }
 
     /// Refuses to close a container whose printed label was never scanned back (unless the
@@ -87,16 +89,21 @@ impl Station {
         if self.label_setting("label_verify_before_close")?.as_deref() == Some("false") {
             return Ok(());
         }
-        let sscc = container.key.trim_start_matches("(00)");
+        let Ok(UnitKey::Sscc(sscc)) = container.key.parse::<UnitKey>() else {
+            return Ok(());
+        };
         let printed: bool = self.store.conn().query_row(
             "SELECT EXISTS(SELECT 1 FROM labels WHERE sscc = ?1 AND state = 'printed')",
-            [sscc],
+            [sscc.as_str()],
             |r| r.get(0),
         )?;
         if printed {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
-                format!("the label (00){sscc} was printed but not scanned back"),
+                format!(
+                    "the label {} was printed but not scanned back",
+                    sscc.unit_key()
+                ),
             )
             .into());
         }
@@ -219,7 +226,7 @@ impl Station {
         };
         Ok(serde_json::json!({
             "sscc": data.sscc.as_str(),
-            "key": format!("(00){}", data.sscc.as_str()),
+            "key": data.sscc.unit_key(),
             "label_id": label_id,
             "template": template.as_str(),
             "symbols": laid.symbols().iter().map(|s| s.element_string()).collect::<Vec<_>>(),
@@ -240,7 +247,10 @@ impl Station {
         if let Some(sscc) = self.pending_label()? {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
-                format!("scan the label (00){sscc} first (or reprint or void it)"),
+                format!(
+                    "scan the label {} first (or reprint or void it)",
+                    sscc.unit_key()
+                ),
             )
             .into());
         }
@@ -248,7 +258,7 @@ impl Station {
         let scanned = scan.map(|s| self.sscc_of(s)).transpose()?;
         let tx = self.store.begin()?;
         let (sscc, label_id, level, count, remaining) = if let Some(sscc) = scanned {
-            let key = format!("(00){}", sscc.as_str());
+            let key = sscc.unit_key();
             let unit = store::unit_by_key(&tx, &key)?.ok_or_else(|| {
                 Refusal::new(ReasonCode::UnknownUnit, format!("{key} is not known"))
             })?;
@@ -299,7 +309,7 @@ impl Station {
             now,
             &user.username,
             "print_label",
-            &format!("(00){}", sscc.as_str()),
+            &sscc.unit_key(),
             None,
         )?;
         // Committed before the job leaves: a crash after this never reuses the SSCC.
@@ -338,7 +348,7 @@ impl Station {
             .ok_or_else(|| {
                 Refusal::new(
                     ReasonCode::UnknownUnit,
-                    format!("no label was printed for (00){}", sscc.as_str()),
+                    format!("no label was printed for {}", sscc.unit_key()),
                 )
                 .into()
             })
@@ -357,11 +367,11 @@ impl Station {
         if state == "void" {
             return Err(Refusal::new(
                 ReasonCode::Inactive,
-                format!("the label (00){} was voided", sscc.as_str()),
+                format!("the label {} was voided", sscc.unit_key()),
             )
             .into());
         }
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key)?;
         // A label already applied and verified needs verifying again: the new copy replaces it.
         let tx = self.store.begin()?;
@@ -403,18 +413,18 @@ impl Station {
             );
         };
         let scanned = self.sscc_of(scan).ok();
-        if scanned.as_ref().map(Sscc::as_str) != Some(pending.as_str()) {
+        if scanned.as_ref() != Some(&pending) {
             return Err(Refusal::new(
                 ReasonCode::LabelMismatch,
-                format!("expected the label (00){pending}, scanned {scan}"),
+                format!("expected the label {}, scanned {scan}", pending.unit_key()),
             )
             .into());
         }
-        let key = format!("(00){pending}");
+        let key = pending.unit_key();
         let tx = self.store.begin()?;
         tx.execute(
             "UPDATE labels SET state = 'verified', verified_ms = ?2 WHERE sscc = ?1",
-            params![pending, now],
+            params![pending.as_str(), now],
         )?;
         audit(&tx, now, &user.username, "verify_label", &key, None)?;
         tx.commit()?;
@@ -429,7 +439,7 @@ impl Station {
         }
         let sscc = self.sscc_of(scan)?;
         let (id, state, _) = self.label_row(&sscc)?;
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         if state == "verified" || store::unit_by_key(self.store.conn(), &key)?.is_some() {
             return Err(Refusal::new(
                 ReasonCode::AlreadyExists,
@@ -487,7 +497,7 @@ impl Station {
         self.pending_label()
             .ok()
             .flatten()
-            .map(|s| format!("(00){s}"))
+            .map(|sscc| sscc.unit_key())
     }
 
     /// SSCCs left in the label ranges (`None` when the store cannot say).
@@ -509,7 +519,7 @@ impl Station {
         let sscc = self.sscc_of(scan).ok()?;
         let (_, _, level) = self.label_row(&sscc).ok()?;
         let level = Level::parse(&level).unwrap_or(Level::Case);
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key).ok().flatten();
         let count = unit.map_or_else(
             || {

@@ -26,6 +26,7 @@ mod gtin;
 mod sgtin;
 mod sscc;
 mod text;
+mod unit_key;
 
 pub use expiry::Expiry;
 pub use gln::Gln;
@@ -33,6 +34,7 @@ pub use gtin::Gtin;
 pub use sgtin::Sgtin;
 pub use sscc::Sscc;
 pub use text::{Lot, SerialNumber};
+pub use unit_key::UnitKey;
 
 use super::check_digit;
 use super::error::Gs1Error;

@@ -43,6 +43,12 @@ impl Sgtin {
     pub fn hri(&self) -> String {
         format!("(01){}(21){}", self.gtin, self.serial)
     }
+
+    /// The key the station files this item under: `(01)<GTIN>(21)<serial>`, the same text
+    /// as [`Sgtin::hri`] (see [`super::UnitKey`]).
+    pub fn unit_key(&self) -> String {
+        self.hri()
+    }
 }
 
 impl fmt::Display for Sgtin {

@@ -19,6 +19,12 @@ impl Sscc {
         &self.0
     }
 
+    /// The key the station files this logistic unit under: `(00)<SSCC>` (see
+    /// [`super::UnitKey`]).
+    pub fn unit_key(&self) -> String {
+        format!("(00){}", self.0)
+    }
+
     /// The extension digit (first digit).
     pub fn extension_digit(&self) -> u8 {
         self.0.as_bytes().first().map_or(0, |b| b - b'0')
