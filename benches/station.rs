@@ -86,13 +86,8 @@ fn line(s: &str) -> Request {
 
 fn sscc(i: usize) -> String {
     let body = format!("09506000{i:09}");
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(k, b)| u32::from(b - b'0') * if k % 2 == 0 { 3 } else { 1 })
-        .sum();
-    format!("(00){body}{}", (10 - sum % 10) % 10)
+    let sscc = packbench::gs1::check_digit::with_check_digit(&body).expect("digits");
+    format!("(00){sscc}")
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -209,14 +209,13 @@ pub fn allocate(tx: &Tx<'_>, owner: LabelOwner<'_>, now_ms: i64) -> Result<Alloc
             range: format!("{}", range.id),
             detail: e.to_string(),
         })?;
-        let key = format!("(00){}", sscc.as_str());
-        if store::sscc_taken(tx, &key, sscc.as_str())? {
+        if store::sscc_taken(tx, &sscc)? {
             continue;
         }
         let label_id = store::insert_label(
             tx,
             &NewLabel {
-                sscc: sscc.as_str(),
+                sscc: &sscc,
                 range_id: Some(range.id),
                 level: owner.level,
                 work_order: owner.work_order,

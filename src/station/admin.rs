@@ -300,10 +300,7 @@ impl Station {
             let epc = sgtin
                 .epc_uri(product.company_prefix_len)
                 .map_err(|e| Refusal::new(ReasonCode::InvalidArgument, e.to_string()))?;
-            parsed.push((
-                format!("(01){}(21){}", gtin.as_str(), sgtin.serial.as_str()),
-                epc,
-            ));
+            parsed.push((sgtin.unit_key(), epc));
         }
         let tx = self.store.begin()?;
         let mut added = 0u64;
@@ -386,7 +383,11 @@ impl Station {
         let invalid = |m: String| Failure::Refused(Refusal::new(ReasonCode::InvalidArgument, m));
         match key {
             "read_point" | "biz_location" => {
-                if !value.starts_with("urn:epc:id:sgln:") {
+                use crate::gs1::epc_uri::{EpcScheme, EpcUri, EpcUriForm};
+                let sgln = value
+                    .parse::<EpcUri>()
+                    .is_ok_and(|epc| (epc.form, epc.scheme) == (EpcUriForm::Id, EpcScheme::Sgln));
+                if !sgln {
                     return Err(invalid(format!(
                         "{key} must be an SGLN URI (urn:epc:id:sgln:...), got '{value}'"
                     )));

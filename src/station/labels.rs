@@ -5,7 +5,7 @@
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, append_audit};
 use crate::domain::{Level, ReasonCode, Refusal, UnitView};
-use crate::gs1::Sscc;
+use crate::gs1::{Sscc, UnitKey};
 use crate::labels::alloc::{self, AllocError, LabelOwner, SsccRange};
 use crate::labels::printer::{PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
 use crate::labels::{Content, LabelData, Template, layout, zpl};
@@ -77,7 +77,7 @@ impl Station {
     }
 
     /// The SSCC of the label printed and not yet scanned back, if any.
-    fn pending_label(&self) -> Result<Option<String>, Failure> {
+    fn pending_label(&self) -> Result<Option<Sscc>, Failure> {
         Ok(store::label_awaiting_scan(self.store.conn())?)
     }
 
@@ -87,11 +87,16 @@ impl Station {
         if self.label_setting("label_verify_before_close")?.as_deref() == Some("false") {
             return Ok(());
         }
-        let sscc = container.key.trim_start_matches("(00)");
-        if store::label_printed_unverified(self.store.conn(), sscc)? {
+        let Ok(UnitKey::Sscc(sscc)) = container.key.parse::<UnitKey>() else {
+            return Ok(());
+        };
+        if store::label_printed_unverified(self.store.conn(), &sscc)? {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
-                format!("the label (00){sscc} was printed but not scanned back"),
+                format!(
+                    "the label {} was printed but not scanned back",
+                    sscc.unit_key()
+                ),
             )
             .into());
         }
@@ -252,7 +257,7 @@ impl Station {
         };
         Ok(serde_json::json!({
             "sscc": data.sscc.as_str(),
-            "key": format!("(00){}", data.sscc.as_str()),
+            "key": data.sscc.unit_key(),
             "label_id": label_id,
             "template": template.as_str(),
             "symbols": laid.symbols().iter().map(|s| s.element_string()).collect::<Vec<_>>(),
@@ -273,7 +278,10 @@ impl Station {
         if let Some(sscc) = self.pending_label()? {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
-                format!("scan the label (00){sscc} first (or reprint or void it)"),
+                format!(
+                    "scan the label {} first (or reprint or void it)",
+                    sscc.unit_key()
+                ),
             )
             .into());
         }
@@ -281,14 +289,14 @@ impl Station {
         let scanned = scan.map(|s| self.sscc_of(s)).transpose()?;
         let tx = self.store.begin()?;
         let (sscc, label_id, level, count, remaining) = if let Some(sscc) = scanned {
-            let key = format!("(00){}", sscc.as_str());
+            let key = sscc.unit_key();
             let unit = store::unit_by_key(&tx, &key)?.ok_or_else(|| {
                 Refusal::new(ReasonCode::UnknownUnit, format!("{key} is not known"))
             })?;
             let id = store::ensure_label(
                 &tx,
                 &NewLabel {
-                    sscc: sscc.as_str(),
+                    sscc: &sscc,
                     range_id: None,
                     level: unit.level.as_str(),
                     work_order: Some(&order.id),
@@ -324,7 +332,7 @@ impl Station {
             now,
             &user.username,
             "print_label",
-            &format!("(00){}", sscc.as_str()),
+            &sscc.unit_key(),
             None,
         )?;
         // Committed before the job leaves: a crash after this never reuses the SSCC.
@@ -352,10 +360,10 @@ impl Station {
     }
 
     fn label_row(&self, sscc: &Sscc) -> Result<LabelRow, Failure> {
-        store::label_by_sscc(self.store.conn(), sscc.as_str())?.ok_or_else(|| {
+        store::label_by_sscc(self.store.conn(), sscc)?.ok_or_else(|| {
             Refusal::new(
                 ReasonCode::UnknownUnit,
-                format!("no label was printed for (00){}", sscc.as_str()),
+                format!("no label was printed for {}", sscc.unit_key()),
             )
             .into()
         })
@@ -374,11 +382,11 @@ impl Station {
         if state == LabelState::Void {
             return Err(Refusal::new(
                 ReasonCode::Inactive,
-                format!("the label (00){} was voided", sscc.as_str()),
+                format!("the label {} was voided", sscc.unit_key()),
             )
             .into());
         }
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key)?;
         // A label already applied and verified needs verifying again: the new copy replaces it.
         let tx = self.store.begin()?;
@@ -417,14 +425,14 @@ impl Station {
             );
         };
         let scanned = self.sscc_of(scan).ok();
-        if scanned.as_ref().map(Sscc::as_str) != Some(pending.as_str()) {
+        if scanned.as_ref() != Some(&pending) {
             return Err(Refusal::new(
                 ReasonCode::LabelMismatch,
-                format!("expected the label (00){pending}, scanned {scan}"),
+                format!("expected the label {}, scanned {scan}", pending.unit_key()),
             )
             .into());
         }
-        let key = format!("(00){pending}");
+        let key = pending.unit_key();
         let tx = self.store.begin()?;
         store::mark_label_verified(&tx, &pending, now)?;
         audit(&tx, now, &user.username, "verify_label", &key, None)?;
@@ -440,7 +448,7 @@ impl Station {
         }
         let sscc = self.sscc_of(scan)?;
         let LabelRow { id, state, .. } = self.label_row(&sscc)?;
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         if state == LabelState::Verified || store::unit_by_key(self.store.conn(), &key)?.is_some() {
             return Err(Refusal::new(
                 ReasonCode::AlreadyExists,
@@ -495,7 +503,7 @@ impl Station {
         self.pending_label()
             .ok()
             .flatten()
-            .map(|s| format!("(00){s}"))
+            .map(|sscc| sscc.unit_key())
     }
 
     /// SSCCs left in the label ranges (`None` when the store cannot say).
@@ -517,7 +525,7 @@ impl Station {
         let sscc = self.sscc_of(scan).ok()?;
         let level = self.label_row(&sscc).ok()?.level;
         let level = Level::parse(&level).unwrap_or(Level::Case);
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key).ok().flatten();
         let count = unit.map_or_else(
             || {

@@ -164,11 +164,11 @@ impl Station {
         let msg: Gs1Message = crate::gs1::parse(data, &self.parse_options)
             .map_err(|e| Refusal::new(ReasonCode::InvalidScan, format!("{}: {e}", e.code())))?;
         if let Some(sscc) = msg.sscc() {
-            let key = format!("(00){}", sscc.as_str());
+            let key = sscc.unit_key();
             return Ok(Scanned::Sscc { sscc, key });
         }
         if let Some(sgtin) = msg.sgtin() {
-            let key = format!("(01){}(21){}", sgtin.gtin.as_str(), sgtin.serial.as_str());
+            let key = sgtin.unit_key();
             return Ok(Scanned::Sgtin {
                 lot: msg.lot().map(|l| l.as_str().to_owned()),
                 expiry: msg.expiry().map(|e| e.as_yymmdd().to_owned()),

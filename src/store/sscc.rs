@@ -4,6 +4,7 @@
 //! command's transaction.
 
 use super::{Conn, StoreError, Tx};
+use crate::gs1::Sscc;
 use rusqlite::{OptionalExtension, params};
 
 /// A range to add, in stored form.
@@ -109,8 +110,8 @@ pub struct LabelRow {
 /// A label row to add (state `allocated`).
 #[derive(Debug, Clone, Copy)]
 pub struct NewLabel<'a> {
-    /// The SSCC (18 digits).
-    pub sscc: &'a str,
+    /// The SSCC.
+    pub sscc: &'a Sscc,
     /// The range it came from (`None` for a container that already had its SSCC).
     pub range_id: Option<i64>,
     /// Container level.
@@ -227,14 +228,14 @@ pub fn advance_range(tx: &Tx<'_>, range_id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Whether an SSCC is in use already: a unit with that key, or a label with that SSCC.
-pub fn sscc_taken(conn: &Conn, key: &str, sscc: &str) -> Result<bool, StoreError> {
+/// Whether an SSCC is in use already: a unit with its key, or a label with that SSCC.
+pub fn sscc_taken(conn: &Conn, sscc: &Sscc) -> Result<bool, StoreError> {
     Ok(conn
         .sql()
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM units WHERE key = ?1) OR EXISTS(SELECT 1 FROM labels WHERE sscc = ?2)",
         )?
-        .query_row(params![key, sscc], |r| r.get(0))?)
+        .query_row(params![sscc.unit_key(), sscc.as_str()], |r| r.get(0))?)
 }
 
 /// Adds a label row (state `allocated`); returns its id.
@@ -245,7 +246,7 @@ pub fn insert_label(tx: &Tx<'_>, label: &NewLabel<'_>) -> Result<i64, StoreError
              VALUES (?1, ?2, ?3, ?4, 'allocated', ?5, ?6)",
         )?
         .execute(params![
-            label.sscc,
+            label.sscc.as_str(),
             label.range_id,
             label.level,
             label.work_order,
@@ -263,7 +264,7 @@ pub fn ensure_label(tx: &Tx<'_>, label: &NewLabel<'_>) -> Result<i64, StoreError
              VALUES (?1, ?2, ?3, ?4, 'allocated', ?5, ?6) ON CONFLICT(sscc) DO NOTHING",
         )?
         .execute(params![
-            label.sscc,
+            label.sscc.as_str(),
             label.range_id,
             label.level,
             label.work_order,
@@ -273,15 +274,15 @@ pub fn ensure_label(tx: &Tx<'_>, label: &NewLabel<'_>) -> Result<i64, StoreError
     Ok(tx
         .sql()
         .prepare_cached("SELECT id FROM labels WHERE sscc = ?1")?
-        .query_row([label.sscc], |r| r.get(0))?)
+        .query_row([label.sscc.as_str()], |r| r.get(0))?)
 }
 
 /// The label row of an SSCC, if one was allocated.
-pub fn label_by_sscc(conn: &Conn, sscc: &str) -> Result<Option<LabelRow>, StoreError> {
+pub fn label_by_sscc(conn: &Conn, sscc: &Sscc) -> Result<Option<LabelRow>, StoreError> {
     let row: Option<(i64, String, String)> = conn
         .sql()
         .prepare_cached("SELECT id, state, level FROM labels WHERE sscc = ?1")?
-        .query_row([sscc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([sscc.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((id, state, level)) = row else {
         return Ok(None);
@@ -294,24 +295,26 @@ pub fn label_by_sscc(conn: &Conn, sscc: &str) -> Result<Option<LabelRow>, StoreE
 }
 
 /// The SSCC of the label printed last and not yet scanned back, if any.
-pub fn label_awaiting_scan(conn: &Conn) -> Result<Option<String>, StoreError> {
-    Ok(conn
+pub fn label_awaiting_scan(conn: &Conn) -> Result<Option<Sscc>, StoreError> {
+    let sscc: Option<String> = conn
         .sql()
         .prepare_cached(
             "SELECT sscc FROM labels WHERE state = 'printed' ORDER BY printed_ms DESC, id DESC LIMIT 1",
         )?
         .query_row([], |r| r.get(0))
-        .optional()?)
+        .optional()?;
+    // Written from a valid `Sscc`; a row that no longer reads as one waits for nothing.
+    Ok(sscc.and_then(|s| s.parse().ok()))
 }
 
 /// Whether the label of an SSCC was printed and not yet scanned back.
-pub fn label_printed_unverified(conn: &Conn, sscc: &str) -> Result<bool, StoreError> {
+pub fn label_printed_unverified(conn: &Conn, sscc: &Sscc) -> Result<bool, StoreError> {
     Ok(conn
         .sql()
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM labels WHERE sscc = ?1 AND state = 'printed')",
         )?
-        .query_row([sscc], |r| r.get(0))?)
+        .query_row([sscc.as_str()], |r| r.get(0))?)
 }
 
 /// Records a print (or reprint) of a label: it waits to be scanned back again.
@@ -325,10 +328,10 @@ pub fn mark_label_printed(tx: &Tx<'_>, label_id: i64, now_ms: i64) -> Result<(),
 }
 
 /// Records that the label of an SSCC was scanned back.
-pub fn mark_label_verified(tx: &Tx<'_>, sscc: &str, now_ms: i64) -> Result<(), StoreError> {
+pub fn mark_label_verified(tx: &Tx<'_>, sscc: &Sscc, now_ms: i64) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached("UPDATE labels SET state = 'verified', verified_ms = ?2 WHERE sscc = ?1")?
-        .execute(params![sscc, now_ms])?;
+        .execute(params![sscc.as_str(), now_ms])?;
     Ok(())
 }
 
