@@ -15,6 +15,7 @@ mod events;
 mod labels;
 mod ops;
 mod query;
+mod ranges;
 mod request;
 mod response;
 mod rework;
@@ -23,7 +24,7 @@ mod tree;
 
 pub use crate::store::AlertInfo;
 pub use events::PB_NAMESPACE;
-pub use labels::AddedSsccRange;
+pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
 pub use tree::{TreeNode, TreeSnapshot};
