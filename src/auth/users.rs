@@ -2,18 +2,32 @@
 
 use super::password::{hash_password, verify_password};
 use crate::store::{self, Conn, NewUser, StoreError, Tx};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Failed attempts after which an account is locked.
 pub const LOCKOUT_AFTER_FAILURES: u32 = 5;
 /// How long a lockout lasts.
 pub const LOCKOUT_MS: i64 = 15 * 60 * 1000;
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What a user may do. Written as `packer`, `supervisor`, `administrator` in the database
+/// and the automation protocol; [`std::str::FromStr`] also takes `admin`.
+///
+/// ```
+/// use packbench::auth::Role;
+/// assert_eq!("supervisor".parse::<Role>(), Ok(Role::Supervisor));
+/// assert_eq!(Role::Administrator.to_string(), "administrator");
+/// assert_eq!(
+///     "king".parse::<Role>().unwrap_err().to_string(),
+///     "unknown role 'king' (expected packer, supervisor or administrator)"
+/// );
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Role {
     /// Scans, packs, unpacks, moves.
+    #[default]
     Packer,
     /// Everything a packer does, plus signing short cases, decommissions, rejects, overrides.
     Supervisor,
@@ -22,6 +36,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, least rights first.
+    pub const ALL: [Role; 3] = [Self::Packer, Self::Supervisor, Self::Administrator];
+
     /// Stable name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,14 +48,10 @@ impl Role {
         }
     }
 
-    /// Parses the stable name.
+    /// The role of a stable name, `None` for any other text (the [`std::str::FromStr`]
+    /// error names it).
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "packer" => Some(Self::Packer),
-            "supervisor" => Some(Self::Supervisor),
-            "administrator" | "admin" => Some(Self::Administrator),
-            _ => None,
-        }
+        s.parse().ok()
     }
 
     /// Whether this role may sign supervisor approvals.
@@ -49,6 +62,50 @@ impl Role {
     /// Whether this role may administer users, products, orders and settings.
     pub fn can_administer(self) -> bool {
         self == Self::Administrator
+    }
+}
+
+/// A role name that is none of the three.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role '{input}' (expected packer, supervisor or administrator)")]
+pub struct UnknownRole {
+    /// The text given.
+    pub input: String,
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Self::Administrator),
+            _ => Self::ALL
+                .into_iter()
+                .find(|role| role.as_str() == s)
+                .ok_or_else(|| UnknownRole {
+                    input: s.to_owned(),
+                }),
+        }
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Role> for &'static str {
+    fn from(role: Role) -> Self {
+        role.as_str()
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -111,17 +111,11 @@ impl Station {
         &mut self,
         username: &str,
         full_name: &str,
-        role: &str,
+        role: Role,
         password: &str,
         now: i64,
     ) -> Outcome {
         let admin = self.require_admin()?;
-        let role = Role::parse(role).ok_or_else(|| {
-            Refusal::new(
-                ReasonCode::InvalidArgument,
-                format!("unknown role '{role}'"),
-            )
-        })?;
         let tx = self.store.begin()?;
         let user = create_user(&tx, username, full_name, role, password, now)?;
         audit(

@@ -48,10 +48,25 @@ pub fn system_clock() -> Clock {
     })
 }
 
-/// What a scan does in the current mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a scan does in the current mode. Written as `pack`, `remove`, `move`, `lookup` in the
+/// automation protocol and the view models.
+///
+/// ```
+/// use packbench::station::Mode;
+/// assert_eq!("lookup".parse::<Mode>(), Ok(Mode::Lookup));
+/// assert_eq!(Mode::Remove.to_string(), "remove");
+/// assert_eq!(
+///     "fly".parse::<Mode>().unwrap_err().to_string(),
+///     "unknown mode 'fly' (expected pack, remove, move or lookup)"
+/// );
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Mode {
     /// Pack the scanned unit into the current container (or open/select a container).
+    #[default]
     Pack,
     /// Take the scanned unit out of its container.
     Remove,
@@ -62,6 +77,9 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 4] = [Self::Pack, Self::Remove, Self::Move, Self::Lookup];
+
     /// Stable name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,11 +89,46 @@ impl Mode {
             Self::Lookup => "lookup",
         }
     }
+}
 
-    fn parse(s: &str) -> Option<Self> {
-        [Self::Pack, Self::Remove, Self::Move, Self::Lookup]
+/// A mode name that is none of the four.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown mode '{input}' (expected pack, remove, move or lookup)")]
+pub struct UnknownMode {
+    /// The text given.
+    pub input: String,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = UnknownMode;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
+            .ok_or_else(|| UnknownMode {
+                input: s.to_owned(),
+            })
+    }
+}
+
+impl TryFrom<String> for Mode {
+    type Error = UnknownMode;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Mode> for &'static str {
+    fn from(mode: Mode) -> Self {
+        mode.as_str()
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -299,7 +352,7 @@ impl Station {
                 full_name,
                 role,
                 password,
-            } => self.create_user(&user, &full_name, &role, &password, now),
+            } => self.create_user(&user, &full_name, role, &password, now),
             Request::AddProduct {
                 gtin,
                 name,
@@ -328,13 +381,8 @@ impl Station {
             Request::ScanBatch { data } => self.scan_batch(&data, now),
             Request::Mode { mode } => {
                 self.require_user()?;
-                self.session.mode = Mode::parse(&mode).ok_or_else(|| {
-                    Refusal::new(
-                        ReasonCode::InvalidArgument,
-                        format!("unknown mode '{mode}'"),
-                    )
-                })?;
-                Ok(Response::ok().data(serde_json::json!({"mode": self.session.mode.as_str()})))
+                self.session.mode = mode;
+                Ok(Response::ok().data(serde_json::json!({"mode": mode.as_str()})))
             }
             Request::NewContainer { level, sscc } => {
                 self.new_container(&level, sscc.as_deref(), now)
