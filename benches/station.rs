@@ -25,6 +25,7 @@ fn prefill(dir: &Path, units: u64) {
         let store = Store::open(&path).expect("open");
         let n: i64 = store
             .conn()
+            .raw_sqlite()
             .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
             .expect("count");
         if u64::try_from(n).unwrap_or(0) >= units {
@@ -41,9 +42,11 @@ fn prefill(dir: &Path, units: u64) {
     {
         // Earlier production: closed cases of 20 packs each, all indexed as the station would.
         let mut case = tx
+            .raw_sqlite()
             .prepare("INSERT INTO units (key, epc, level, status, state, child_count, capacity, work_order, published, updated_ms) VALUES (?1, ?2, 'case', 'active', 'closed', 20, 20, 'OLD', 0, 0)")
             .expect("prep");
         let mut pack = tx
+            .raw_sqlite()
             .prepare("INSERT INTO units (key, epc, level, status, gtin, lot, expiry, parent_id, published, work_order, listed, updated_ms) VALUES (?1, ?2, 'pack', 'active', '09506000134352', 'OLD1', '271231', ?3, 1, 'OLD', 1, 0)")
             .expect("prep");
         let mut n = 0u64;
@@ -56,7 +59,7 @@ fn prefill(dir: &Path, units: u64) {
                 format!("urn:epc:id:sscc:9506000.1{case_no:09}")
             ])
             .expect("case");
-            let case_id = tx.last_insert_rowid();
+            let case_id = tx.raw_sqlite().last_insert_rowid();
             n += 1;
             for p in 0..20 {
                 let serial = format!("H{case_no:08}{p:02}");
@@ -83,13 +86,8 @@ fn line(s: &str) -> Request {
 
 fn sscc(i: usize) -> String {
     let body = format!("09506000{i:09}");
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(k, b)| u32::from(b - b'0') * if k % 2 == 0 { 3 } else { 1 })
-        .sum();
-    format!("(00){body}{}", (10 - sum % 10) % 10)
+    let sscc = packbench::gs1::check_digit::with_check_digit(&body).expect("digits");
+    format!("(00){sscc}")
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

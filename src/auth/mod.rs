@@ -9,6 +9,7 @@ mod users;
 
 pub use audit::{AuditBreak, AuditEntry, append as append_audit, verify as verify_audit};
 pub use password::{hash_password, verify_password};
+pub use users::UnknownRole;
 pub use users::{
     AuthError, LOCKOUT_AFTER_FAILURES, LOCKOUT_MS, Role, User, authenticate, create_user,
     list_users, user_count,

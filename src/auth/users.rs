@@ -1,20 +1,33 @@
 //! User accounts, roles and log-in with lockout.
 
 use super::password::{hash_password, verify_password};
-use crate::store::StoreError;
-use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use crate::store::{self, Conn, NewUser, StoreError, Tx};
+use serde::{Deserialize, Serialize};
 
 /// Failed attempts after which an account is locked.
 pub const LOCKOUT_AFTER_FAILURES: u32 = 5;
 /// How long a lockout lasts.
 pub const LOCKOUT_MS: i64 = 15 * 60 * 1000;
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What a user may do. Written as `packer`, `supervisor`, `administrator` in the database
+/// and the automation protocol; [`std::str::FromStr`] also takes `admin`.
+///
+/// ```
+/// use packbench::auth::Role;
+/// assert_eq!("supervisor".parse::<Role>(), Ok(Role::Supervisor));
+/// assert_eq!(Role::Administrator.to_string(), "administrator");
+/// assert_eq!(
+///     "king".parse::<Role>().unwrap_err().to_string(),
+///     "unknown role 'king' (expected packer, supervisor or administrator)"
+/// );
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Role {
     /// Scans, packs, unpacks, moves.
+    #[default]
     Packer,
     /// Everything a packer does, plus signing short cases, decommissions, rejects, overrides.
     Supervisor,
@@ -23,6 +36,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, least rights first.
+    pub const ALL: [Role; 3] = [Self::Packer, Self::Supervisor, Self::Administrator];
+
     /// Stable name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,14 +48,10 @@ impl Role {
         }
     }
 
-    /// Parses the stable name.
+    /// The role of a stable name, `None` for any other text (the [`std::str::FromStr`]
+    /// error names it).
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "packer" => Some(Self::Packer),
-            "supervisor" => Some(Self::Supervisor),
-            "administrator" | "admin" => Some(Self::Administrator),
-            _ => None,
-        }
+        s.parse().ok()
     }
 
     /// Whether this role may sign supervisor approvals.
@@ -50,6 +62,50 @@ impl Role {
     /// Whether this role may administer users, products, orders and settings.
     pub fn can_administer(self) -> bool {
         self == Self::Administrator
+    }
+}
+
+/// A role name that is none of the three.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role '{input}' (expected packer, supervisor or administrator)")]
+pub struct UnknownRole {
+    /// The text given.
+    pub input: String,
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Self::Administrator),
+            _ => Self::ALL
+                .into_iter()
+                .find(|role| role.as_str() == s)
+                .ok_or_else(|| UnknownRole {
+                    input: s.to_owned(),
+                }),
+        }
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Role> for &'static str {
+    fn from(role: Role) -> Self {
+        role.as_str()
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -101,20 +157,14 @@ pub enum AuthError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for AuthError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(e))
-    }
-}
-
 /// Number of user accounts.
-pub fn user_count(conn: &Connection) -> Result<i64, AuthError> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+pub fn user_count(conn: &Conn) -> Result<i64, AuthError> {
+    Ok(store::user_count(conn)?)
 }
 
 /// Creates a user. Passwords need at least 8 characters.
 pub fn create_user(
-    conn: &Connection,
+    tx: &Tx<'_>,
     username: &str,
     full_name: &str,
     role: Role,
@@ -140,11 +190,17 @@ pub fn create_user(
         ));
     }
     let hash = hash_password(password).map_err(|e| AuthError::Invalid(e.to_string()))?;
-    let inserted = conn.execute(
-        "INSERT OR IGNORE INTO users (username, full_name, role, password_hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![username, full_name.trim(), role.as_str(), hash, now_ms],
+    let inserted = store::insert_user(
+        tx,
+        &NewUser {
+            username,
+            full_name: full_name.trim(),
+            role: role.as_str(),
+            password_hash: &hash,
+            created_ms: now_ms,
+        },
     )?;
-    if inserted == 0 {
+    if !inserted {
         return Err(AuthError::Exists {
             username: username.to_owned(),
         });
@@ -157,25 +213,16 @@ pub fn create_user(
 }
 
 /// All users.
-pub fn list_users(conn: &Connection) -> Result<Vec<User>, AuthError> {
-    let mut st = conn.prepare("SELECT username, full_name, role FROM users ORDER BY username")?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
+pub fn list_users(conn: &Conn) -> Result<Vec<User>, AuthError> {
     let mut out = Vec::new();
-    for row in rows {
-        let (username, full_name, role) = row?;
-        let role = Role::parse(&role).ok_or(StoreError::BadValue {
+    for row in store::users(conn)? {
+        let role = Role::parse(&row.role).ok_or(StoreError::BadValue {
             what: "users.role",
-            value: role,
+            value: row.role,
         })?;
         out.push(User {
-            username,
-            full_name,
+            username: row.username,
+            full_name: row.full_name,
             role,
         });
     }
@@ -186,28 +233,12 @@ pub fn list_users(conn: &Connection) -> Result<Vec<User>, AuthError> {
 /// [`LOCKOUT_AFTER_FAILURES`]. Writes the failure counter, so call it inside a transaction that
 /// is committed whether or not the check passes.
 pub fn authenticate(
-    conn: &Connection,
+    tx: &Tx<'_>,
     username: &str,
     password: &str,
     now_ms: i64,
 ) -> Result<User, AuthError> {
-    let row = conn
-        .query_row(
-            "SELECT full_name, role, password_hash, failed_attempts, locked_until_ms, active FROM users WHERE username = ?1",
-            [username],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, bool>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((full_name, role, hash, failed, locked_until, active)) = row else {
+    let Some(account) = store::credentials(tx, username)? else {
         // Spend the same time as a real check so user names cannot be probed by timing.
         let _ = verify_password(
             password,
@@ -217,28 +248,25 @@ pub fn authenticate(
             username: username.to_owned(),
         });
     };
-    if locked_until > now_ms {
+    if account.locked_until_ms > now_ms {
         return Err(AuthError::Locked {
             username: username.to_owned(),
-            until_ms: locked_until,
+            until_ms: account.locked_until_ms,
         });
     }
-    if !active {
+    if !account.active {
         return Err(AuthError::Inactive {
             username: username.to_owned(),
         });
     }
-    if !verify_password(password, &hash) {
-        let failed = failed + 1;
+    if !verify_password(password, &account.password_hash) {
+        let failed = account.failed_attempts + 1;
         let lock = if failed >= LOCKOUT_AFTER_FAILURES {
             now_ms + LOCKOUT_MS
         } else {
             0
         };
-        conn.execute(
-            "UPDATE users SET failed_attempts = ?2, locked_until_ms = ?3 WHERE username = ?1",
-            params![username, if lock > 0 { 0 } else { failed }, lock],
-        )?;
+        store::set_failed_attempts(tx, username, if lock > 0 { 0 } else { failed }, lock)?;
         if lock > 0 {
             return Err(AuthError::Locked {
                 username: username.to_owned(),
@@ -249,19 +277,16 @@ pub fn authenticate(
             username: username.to_owned(),
         });
     }
-    if failed > 0 {
-        conn.execute(
-            "UPDATE users SET failed_attempts = 0 WHERE username = ?1",
-            [username],
-        )?;
+    if account.failed_attempts > 0 {
+        store::reset_failed_attempts(tx, username)?;
     }
-    let role = Role::parse(&role).ok_or(StoreError::BadValue {
+    let role = Role::parse(&account.role).ok_or(StoreError::BadValue {
         what: "users.role",
-        value: role,
+        value: account.role,
     })?;
     Ok(User {
         username: username.to_owned(),
-        full_name,
+        full_name: account.full_name,
         role,
     })
 }

@@ -26,12 +26,7 @@ pub fn parse_since(text: &str) -> Result<i64, String> {
 
 /// All stored events since a time (errors declarations included), in commit order.
 pub fn stored_events(store: &Store, since_ms: i64) -> Result<Vec<Event>, StoreError> {
-    let mut st = store
-        .conn()
-        .prepare("SELECT body FROM events WHERE event_time_ms >= ?1 ORDER BY id")?;
-    let bodies: Vec<String> = st
-        .query_map([since_ms], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let bodies = crate::store::event_bodies_since(store.conn(), since_ms)?;
     let mut out = Vec::with_capacity(bodies.len());
     for body in bodies {
         let mut evs = events_from_jsonld(&body).map_err(|e| StoreError::BadValue {

@@ -4,8 +4,9 @@
 //! Malformed JSON, unknown commands, over-long lines and invalid UTF-8 get an error line and the
 //! session goes on. Every answer is flushed before the next line is read.
 
+use crate::auth::Role;
 use crate::domain::ReasonCode;
-use crate::station::{Request, Response, Station};
+use crate::station::{Mode, Request, Response, Station};
 use std::io::{BufRead, Write};
 
 /// Longest accepted input line (bytes, without the newline).
@@ -84,6 +85,12 @@ pub fn parse_request(line: &[u8]) -> Result<Request, Box<Response>> {
             Some("expected a JSON object with a string field \"cmd\"".to_owned()),
         )));
     };
+    if let Some(detail) = unknown_name(&cmd, &value) {
+        return Err(Box::new(Response::with_code(
+            ReasonCode::InvalidArgument,
+            Some(detail),
+        )));
+    }
     serde_json::from_value::<Request>(value).map_err(|e| {
         let msg = e.to_string();
         Box::new(if msg.contains("unknown variant") {
@@ -95,6 +102,17 @@ pub fn parse_request(line: &[u8]) -> Result<Request, Box<Response>> {
             Response::with_code(ReasonCode::BadRequest, Some(format!("{cmd}: {msg}")))
         })
     })
+}
+
+/// The error naming an unknown scan mode or role in a request. The station has always refused
+/// those as INVALID_ARGUMENT (a value it does not know), not as a malformed request.
+fn unknown_name(cmd: &str, value: &serde_json::Value) -> Option<String> {
+    let text = |field: &str| value.get(field).and_then(serde_json::Value::as_str);
+    match cmd {
+        "mode" => text("mode")?.parse::<Mode>().err().map(|e| e.to_string()),
+        "create_user" => text("role")?.parse::<Role>().err().map(|e| e.to_string()),
+        _ => None,
+    }
 }
 
 /// The answer to one input line (`None` for a blank line).
@@ -182,6 +200,44 @@ mod tests {
         assert_eq!(
             parse_request(br#"[1]"#).unwrap_err().code,
             ReasonCode::BadRequest
+        );
+    }
+
+    #[test]
+    fn modes_and_roles_are_typed_at_the_edge() {
+        assert_eq!(
+            parse_request(br#"{"cmd":"mode","mode":"remove"}"#).unwrap(),
+            Request::Mode { mode: Mode::Remove }
+        );
+        let refused = parse_request(br#"{"cmd":"mode","mode":"fly"}"#).unwrap_err();
+        assert_eq!(refused.code, ReasonCode::InvalidArgument);
+        assert_eq!(
+            refused.detail.as_deref(),
+            Some("unknown mode 'fly' (expected pack, remove, move or lookup)")
+        );
+        assert_eq!(
+            parse_request(br#"{"cmd":"mode","mode":7}"#)
+                .unwrap_err()
+                .code,
+            ReasonCode::BadRequest
+        );
+        let user = |role: &str| {
+            format!(
+                r#"{{"cmd":"create_user","user":"u","full_name":"U","role":"{role}","password":"p"}}"#
+            )
+        };
+        assert!(matches!(
+            parse_request(user("admin").as_bytes()),
+            Ok(Request::CreateUser {
+                role: Role::Administrator,
+                ..
+            })
+        ));
+        let refused = parse_request(user("king").as_bytes()).unwrap_err();
+        assert_eq!(refused.code, ReasonCode::InvalidArgument);
+        assert_eq!(
+            refused.detail.as_deref(),
+            Some("unknown role 'king' (expected packer, supervisor or administrator)")
         );
     }
 }

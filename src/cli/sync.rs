@@ -422,14 +422,17 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
             .as_deref()
             .ok_or("--allocate-ssccs needs --company-prefix")?;
         let q = crate::sync::Qu4rtet::new(&config).map_err(|e| e.to_string())?;
+        // The range goes through the station's command, like a range added by hand.
+        let mut station =
+            crate::station::Station::with_clock(store, crate::station::system_clock())
+                .map_err(|e| e.to_string())?;
         let added = crate::sync::allocate_ssccs(
             q.http(),
-            &mut store,
+            &mut station,
             pool,
             count,
             prefix,
             args.extension_digit,
-            now_ms(),
         )
         .map_err(|e| e.to_string())?;
         println!(

@@ -2,6 +2,7 @@
 //! them: EPC URIs (`urn:epc:id:sgtin:...`), EPC class URIs (`urn:epc:class:lgtin:...`), EPC ID
 //! pattern URIs (`urn:epc:idpat:sgtin:...:*`) and GS1 Digital Link URIs on any host all become
 //! `https://id.gs1.org/<AI>/<key>...`, at the finest identification level, without query string.
+//! EPC URIs are read by [`crate::gs1::epc_uri`], the one EPC URI parser.
 //!
 //! ```
 //! use packbench::epcis::canonical_gs1_uri;
@@ -16,6 +17,9 @@
 //! assert_eq!(canonical_gs1_uri("urn:uuid:1234"), None);
 //! ```
 
+use crate::gs1::epc_uri::EpcUri;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 const CANONICAL_HOST: &str = "https://id.gs1.org";
 
 /// The canonical GS1 Digital Link URI of a GS1 identifier URI, or `None` when `uri` is not one.
@@ -23,16 +27,8 @@ pub fn canonical_gs1_uri(uri: &str) -> Option<String> {
     if !uri.contains('.') {
         return None;
     }
-    if let Some(rest) = uri.strip_prefix("urn:epc:id:") {
-        return epc_id(rest);
-    }
-    if let Some(rest) = uri.strip_prefix("urn:epc:class:lgtin:") {
-        let (gtin, lot) = gtin_and_tail(rest)?;
-        return (component_len(lot, false)? <= 20)
-            .then(|| format!("{CANONICAL_HOST}/01/{gtin}/10/{}", dl_escape(lot)));
-    }
-    if let Some(rest) = uri.strip_prefix("urn:epc:idpat:") {
-        return epc_pattern(rest);
+    if uri.starts_with("urn:epc:") {
+        return uri.parse::<EpcUri>().ok().map(|epc| epc_digital_link(&epc));
     }
     if uri.starts_with("http://") || uri.starts_with("https://") {
         return digital_link(uri);
@@ -40,289 +36,30 @@ pub fn canonical_gs1_uri(uri: &str) -> Option<String> {
     None
 }
 
-/// GS1 mod-10 check digit of a digit string (weights 3, 1, 3, ... from the right).
-pub(crate) fn check_digit(digits: &str) -> char {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    char::from(b'0' + u8::try_from((10 - sum % 10) % 10).unwrap_or(0))
-}
-
 fn all_digits(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Characters GS1 Digital Link wants percent-encoded that EPC URIs may carry literally.
-fn dl_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '!' => out.push_str("%21"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '*' => out.push_str("%2A"),
-            '+' => out.push_str("%2B"),
-            ',' => out.push_str("%2C"),
-            ':' => out.push_str("%3A"),
-            _ => out.push(c),
-        }
+/// Characters a value keeps in a canonical Digital Link path segment (as the CBV 2.0 reference
+/// implementation writes them): letters, digits and `'-.;=_`; any other is `%XX`.
+const DL_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'\'')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'_');
+
+/// `https://id.gs1.org/<AI>/<value>/...` of the element strings an EPC URI stands for.
+fn epc_digital_link(epc: &EpcUri) -> String {
+    let mut uri = CANONICAL_HOST.to_owned();
+    for element in &epc.elements {
+        uri.push('/');
+        uri.push_str(&element.ai);
+        uri.push('/');
+        uri.extend(utf8_percent_encode(&element.value, DL_VALUE));
     }
-    out
-}
-
-/// Number of characters of an EPC URI component (a `%XX` escape counts as one), or `None` when
-/// it holds a character EPC URIs do not allow. `cpi` selects the narrower CPI character set.
-fn component_len(text: &str, cpi: bool) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut count = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = *bytes.get(i + 1)?;
-            let lo = (*bytes.get(i + 2)?).to_ascii_uppercase();
-            let ok = if cpi {
-                matches!((hi, lo), (b'2', b'3' | b'D' | b'F') | (b'3', b'0'..=b'9') | (b'4', b'1'..=b'9' | b'A'..=b'F') | (b'5', b'0'..=b'9' | b'A'))
-            } else {
-                matches!(
-                    (hi, lo),
-                    (b'2', b'1' | b'2' | b'5'..=b'9' | b'A'..=b'F')
-                        | (b'3', b'0'..=b'9' | b'A'..=b'F')
-                        | (b'4', b'1'..=b'9' | b'A'..=b'F')
-                        | (b'5', b'0'..=b'9' | b'A' | b'F')
-                        | (b'6', b'1'..=b'9' | b'A'..=b'F')
-                        | (b'7', b'0'..=b'9' | b'A')
-                )
-            };
-            if !ok {
-                return None;
-            }
-            i += 3;
-        } else {
-            let c = bytes[i];
-            let ok = if cpi {
-                c.is_ascii_digit() || c.is_ascii_uppercase() || c == b'-'
-            } else {
-                c.is_ascii_alphanumeric() || b"!')(*+,.:;=_-".contains(&c)
-            };
-            if !ok {
-                return None;
-            }
-            i += 1;
-        }
-        count += 1;
-    }
-    Some(count)
-}
-
-/// Splits `<company prefix>.<digits>` where the two together have `total` digits.
-fn prefix_and_ref(text: &str, total: usize) -> Option<(&str, &str)> {
-    let (prefix, reference) = text.split_once('.')?;
-    ((6..=12).contains(&prefix.len())
-        && all_digits(prefix)
-        && all_digits(reference)
-        && prefix.len() + reference.len() == total)
-        .then_some((prefix, reference))
-}
-
-/// `<company prefix>.<indicator+item ref>` → GTIN-14 with check digit.
-fn gtin(text: &str) -> Option<String> {
-    let (prefix, item) = prefix_and_ref(text, 13)?;
-    let body = format!("{}{prefix}{}", &item[..1], &item[1..]);
-    Some(format!("{body}{}", check_digit(&body)))
-}
-
-/// `<prefix>.<item>.<tail>` → (GTIN-14, tail).
-fn gtin_and_tail(text: &str) -> Option<(String, &str)> {
-    let first = text.find('.')?;
-    let second = first + 1 + text[first + 1..].find('.')?;
-    Some((gtin(&text[..second])?, &text[second + 1..]))
-}
-
-/// `<prefix>.<ref>` (total `total` digits, the ref may be empty) followed by `.<tail>`.
-fn key_and_tail(text: &str, total: usize) -> Option<(String, &str)> {
-    let first = text.find('.')?;
-    let second = first + 1 + text[first + 1..].find('.')?;
-    let (prefix, reference) = prefix_and_ref(&text[..second], total)?;
-    Some((format!("{prefix}{reference}"), &text[second + 1..]))
-}
-
-fn with_check(body: &str) -> String {
-    format!("{body}{}", check_digit(body))
-}
-
-fn epc_id(rest: &str) -> Option<String> {
-    let (scheme, body) = rest.split_once(':')?;
-    let host = CANONICAL_HOST;
-    match scheme {
-        "sgtin" => {
-            let (gtin, serial) = gtin_and_tail(body)?;
-            let len = component_len(serial, false)?;
-            ((1..=20).contains(&len)).then(|| format!("{host}/01/{gtin}/21/{}", dl_escape(serial)))
-        }
-        "sscc" => {
-            let (prefix, serial_ref) = prefix_and_ref(body, 17)?;
-            let raw = format!("{}{prefix}{}", &serial_ref[..1], &serial_ref[1..]);
-            Some(format!("{host}/00/{}", with_check(&raw)))
-        }
-        "sgln" => {
-            let (gln, extension) = key_and_tail(body, 12)?;
-            let len = component_len(extension, false)?;
-            if !(1..=20).contains(&len) {
-                return None;
-            }
-            let gln = with_check(&gln);
-            Some(if extension == "0" {
-                format!("{host}/414/{gln}")
-            } else {
-                format!("{host}/414/{gln}/254/{}", dl_escape(extension))
-            })
-        }
-        "grai" => {
-            let (key, serial) = key_and_tail(body, 12)?;
-            let len = component_len(serial, false)?;
-            ((1..=16).contains(&len)).then(|| {
-                format!(
-                    "{host}/8003/{}{}",
-                    with_check(&format!("0{key}")),
-                    dl_escape(serial)
-                )
-            })
-        }
-        "giai" => {
-            let (prefix, asset) = body.split_once('.')?;
-            let len = component_len(asset, false)?;
-            ((6..=12).contains(&prefix.len())
-                && all_digits(prefix)
-                && (1..=30 - prefix.len()).contains(&len))
-            .then(|| format!("{host}/8004/{prefix}{}", dl_escape(asset)))
-        }
-        "gsrn" | "gsrnp" => {
-            let (prefix, reference) = prefix_and_ref(body, 17)?;
-            let ai = if scheme == "gsrn" { "8018" } else { "8017" };
-            Some(format!(
-                "{host}/{ai}/{}",
-                with_check(&format!("{prefix}{reference}"))
-            ))
-        }
-        "gdti" => {
-            let (key, serial) = key_and_tail(body, 12)?;
-            let len = component_len(serial, false)?;
-            (len <= 19).then(|| format!("{host}/253/{}{}", with_check(&key), dl_escape(serial)))
-        }
-        "cpi" => {
-            let first = body.find('.')?;
-            let last = body.rfind('.')?;
-            let (prefix, reference, serial) = (
-                &body[..first],
-                body.get(first + 1..last)?,
-                &body[last + 1..],
-            );
-            let len = component_len(reference, true)?;
-            ((6..=12).contains(&prefix.len())
-                && all_digits(prefix)
-                && (1..=30 - prefix.len()).contains(&len)
-                && (1..=12).contains(&serial.len())
-                && all_digits(serial))
-            .then(|| {
-                format!(
-                    "{host}/8010/{}/8011/{serial}",
-                    dl_escape(&format!("{prefix}{reference}"))
-                )
-            })
-        }
-        "sgcn" => {
-            let (key, serial) = key_and_tail(body, 12)?;
-            ((1..=12).contains(&serial.len()) && all_digits(serial))
-                .then(|| format!("{host}/255/{}{serial}", with_check(&key)))
-        }
-        "ginc" => {
-            let (prefix, reference) = body.split_once('.')?;
-            let len = component_len(reference, false)?;
-            ((6..=12).contains(&prefix.len())
-                && all_digits(prefix)
-                && (1..=30 - prefix.len()).contains(&len))
-            .then(|| format!("{host}/401/{prefix}{}", dl_escape(reference)))
-        }
-        "gsin" => {
-            let (prefix, reference) = prefix_and_ref(body, 16)?;
-            Some(format!(
-                "{host}/402/{}",
-                with_check(&format!("{prefix}{reference}"))
-            ))
-        }
-        "itip" => {
-            let parts: Vec<&str> = body.splitn(5, '.').collect();
-            let [prefix, item, piece, total, serial] = parts.as_slice() else {
-                return None;
-            };
-            let gtin = gtin(&format!("{prefix}.{item}"))?;
-            let len = component_len(serial, false)?;
-            (piece.len() == 2
-                && total.len() == 2
-                && all_digits(piece)
-                && all_digits(total)
-                && (1..=20).contains(&len))
-            .then(|| format!("{host}/8006/{gtin}{piece}{total}/21/{}", dl_escape(serial)))
-        }
-        "upui" => {
-            let (gtin, tpx) = gtin_and_tail(body)?;
-            let len = component_len(tpx, false)?;
-            ((1..=28).contains(&len)).then(|| format!("{host}/01/{gtin}/235/{}", dl_escape(tpx)))
-        }
-        "pgln" => {
-            let (prefix, reference) = prefix_and_ref(body, 12)?;
-            Some(format!(
-                "{host}/417/{}",
-                with_check(&format!("{prefix}{reference}"))
-            ))
-        }
-        _ => None,
-    }
-}
-
-fn epc_pattern(rest: &str) -> Option<String> {
-    let (scheme, body) = rest.split_once(':')?;
-    let body = body.strip_suffix(".*")?;
-    let host = CANONICAL_HOST;
-    match scheme {
-        "sgtin" | "upui" => Some(format!("{host}/01/{}", gtin(body)?)),
-        "grai" => {
-            let (prefix, reference) = prefix_and_ref(body, 12)?;
-            Some(format!(
-                "{host}/8003/{}",
-                with_check(&format!("0{prefix}{reference}"))
-            ))
-        }
-        "gdti" | "sgcn" => {
-            let (prefix, reference) = prefix_and_ref(body, 12)?;
-            let ai = if scheme == "gdti" { "253" } else { "255" };
-            Some(format!(
-                "{host}/{ai}/{}",
-                with_check(&format!("{prefix}{reference}"))
-            ))
-        }
-        "cpi" => {
-            let (prefix, reference) = body.split_once('.')?;
-            let len = component_len(reference, true)?;
-            ((6..=12).contains(&prefix.len())
-                && all_digits(prefix)
-                && (1..=30 - prefix.len()).contains(&len))
-            .then(|| format!("{host}/8010/{}", dl_escape(&format!("{prefix}{reference}"))))
-        }
-        "itip" => {
-            let parts: Vec<&str> = body.splitn(4, '.').collect();
-            let [prefix, item, piece, total] = parts.as_slice() else {
-                return None;
-            };
-            let gtin = gtin(&format!("{prefix}.{item}"))?;
-            (piece.len() == 2 && total.len() == 2 && all_digits(piece) && all_digits(total))
-                .then(|| format!("{host}/8006/{gtin}{piece}{total}"))
-        }
-        _ => None,
-    }
+    uri
 }
 
 /// Primary keys (AI and short name) a GS1 Digital Link URI may start its path with.
@@ -492,13 +229,6 @@ mod tests {
 
     fn dl(uri: &str) -> Option<String> {
         canonical_gs1_uri(uri)
-    }
-
-    #[test]
-    fn check_digits() {
-        assert_eq!(check_digit("0401234511111"), '8');
-        assert_eq!(check_digit("04012345000000111"), '2');
-        assert_eq!(check_digit("401234500005"), '4');
     }
 
     #[test]

@@ -369,6 +369,14 @@ pub enum Gs1Error {
         /// What is wrong.
         detail: &'static str,
     },
+    /// Text that is not a unit key (`(00)<SSCC>` or `(01)<GTIN>(21)<serial>`).
+    #[error("unit key {key:?}: {detail}")]
+    BadUnitKey {
+        /// The text given.
+        key: String,
+        /// What is wrong.
+        detail: &'static str,
+    },
 }
 
 impl Gs1Error {
@@ -416,6 +424,7 @@ impl Gs1Error {
             Gs1Error::BadCompanyPrefixLength { .. } => "BAD_GCP_LENGTH",
             Gs1Error::SerialReferenceTooLarge { .. } => "SERIAL_REFERENCE_TOO_LARGE",
             Gs1Error::BadEpcUri { .. } => "BAD_EPC_URI",
+            Gs1Error::BadUnitKey { .. } => "BAD_UNIT_KEY",
         }
     }
 

@@ -10,8 +10,13 @@
 //! ```
 
 use super::ai::Linter;
+use super::check_digit::verify_check_digit;
 use super::codes::{ISO3166_ALPHA2, ISO3166_NUMERIC, ISO4217_NUMERIC, PACKAGE_TYPES};
 use super::error::Gs1Error;
+
+/// The GS1 mod-10 check digit, re-exported from [`super::check_digit`] where it lives, for the
+/// callers that know it as a linter.
+pub use super::check_digit::check_digit;
 
 /// Reference year for the GS1 sliding century window of two-digit years (General
 /// Specifications 7.12). The pure core has no clock; the window only matters for leap years
@@ -42,22 +47,6 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
         2 => 28,
         _ => 0,
     }
-}
-
-/// The GS1 mod-10 check digit (as an ASCII digit) of `digits` (the data without the check
-/// digit); `None` if a byte is not a digit.
-pub fn check_digit(digits: &[u8]) -> Option<u8> {
-    let mut sum = 0u32;
-    // Weights 3,1,3,1,... from the right.
-    for (i, &b) in digits.iter().rev().enumerate() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        let weight = if i % 2 == 0 { 3 } else { 1 };
-        sum += weight * u32::from(b - b'0');
-    }
-    let check = (10 - sum % 10) % 10;
-    Some(b'0' + u8::try_from(check).unwrap_or(0))
 }
 
 /// Whether a YYMMDD date is valid; `day_zero_allowed` for the `yymmd0` rule.
@@ -308,21 +297,11 @@ pub fn lint(linter: Linter, ai: &str, data: &[u8], offset: usize) -> Result<(), 
 }
 
 fn csum(cx: &Ctx<'_>) -> Result<(), Gs1Error> {
-    let Some((&found, body)) = cx.data.split_last() else {
+    if cx.data.is_empty() {
         return Err(cx.bad_value(0, "too short for a check digit"));
-    };
-    cx.all_digits()?;
-    let expected = check_digit(body).unwrap_or(b'?');
-    if expected == found {
-        Ok(())
-    } else {
-        Err(Gs1Error::CheckDigit {
-            ai: cx.ai.to_owned(),
-            position: cx.offset + body.len(),
-            expected: char::from(expected),
-            found: char::from(found),
-        })
     }
+    cx.all_digits()?;
+    verify_check_digit(cx.ai, cx.data, cx.offset)
 }
 
 const CSET82_ORDER: &[u8] =

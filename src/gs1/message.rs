@@ -4,7 +4,7 @@
 use super::ai;
 use super::digital_link;
 use super::error::Gs1Error;
-use super::keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc};
+use super::keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc, UnitKey};
 use super::symbology::Symbology;
 use super::validate;
 
@@ -177,6 +177,15 @@ impl Gs1Message {
             gtin: self.gtin()?,
             serial: self.serial()?,
         })
+    }
+
+    /// The key of the unit this message identifies (see [`UnitKey`]): its SSCC when it has
+    /// one (a logistic label may also carry the GTIN of its contents), else GTIN + serial;
+    /// `None` without either.
+    pub fn unit_key(&self) -> Option<UnitKey> {
+        self.sscc()
+            .map(UnitKey::Sscc)
+            .or_else(|| self.sgtin().map(UnitKey::Sgtin))
     }
 
     /// The ship-to GLN, AI (410).

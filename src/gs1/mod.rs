@@ -41,9 +41,11 @@
 pub mod ai;
 pub mod ai_table;
 mod bracketed;
+pub mod check_digit;
 pub mod codes;
 mod coupon;
 pub mod digital_link;
+pub mod epc_uri;
 pub mod error;
 pub mod keys;
 pub mod linters;
@@ -54,7 +56,8 @@ pub mod scanner;
 pub mod symbology;
 pub mod validate;
 
+pub use epc_uri::EpcUri;
 pub use error::Gs1Error;
-pub use keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc};
+pub use keys::{Expiry, Gln, Gtin, Lot, SerialNumber, Sgtin, Sscc, UnitKey};
 pub use message::{Element, GS, Gs1Message, Gs1Warning, InputForm};
 pub use parse::{ParseOptions, Symbology, parse};

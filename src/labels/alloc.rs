@@ -11,8 +11,8 @@
 //! a last line of defence; SSCCs already known as units (pre-printed labels) are skipped.
 
 use crate::gs1::Sscc;
-use crate::store::StoreError;
-use rusqlite::{Connection, OptionalExtension, params};
+pub use crate::store::RangeStock;
+use crate::store::{self, Conn, NewLabel, NewRange, StoreError, Tx};
 
 /// A range of serial references to allocate SSCCs from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,30 +36,6 @@ pub const LOW_STOCK_SETTING: &str = "sscc_low_stock";
 
 /// The low-stock threshold when the setting is absent.
 pub const DEFAULT_LOW_STOCK: u64 = 100;
-
-/// One range's state, for the administrator.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RangeStock {
-    /// Range id.
-    pub id: i64,
-    /// GS1 company prefix as configured (pool ranges migrated from the old per-SSCC pool use
-    /// a 7-digit split of the same digits).
-    pub company_prefix: String,
-    /// Extension digit.
-    pub extension_digit: u8,
-    /// First serial reference.
-    pub first: u64,
-    /// Last serial reference.
-    pub last: u64,
-    /// Next serial reference to hand out.
-    pub next: u64,
-    /// `local` or `pool`.
-    pub source: String,
-    /// The repository pool, for `pool` ranges.
-    pub origin: Option<String>,
-    /// Serial references left.
-    pub remaining: u64,
-}
 
 /// SSCCs left, for status displays and the low-stock warning.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -102,12 +78,6 @@ pub enum AllocError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for AllocError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(e))
-    }
-}
-
 /// One SSCC handed out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
@@ -137,7 +107,7 @@ fn to_i64(v: u64, range: &SsccRange) -> Result<i64, AllocError> {
 }
 
 /// Adds a range (inside the caller's transaction); returns its id.
-pub fn add_range(conn: &Connection, range: &SsccRange, now_ms: i64) -> Result<i64, AllocError> {
+pub fn add_range(tx: &Tx<'_>, range: &SsccRange, now_ms: i64) -> Result<i64, AllocError> {
     let bad = |detail: String| AllocError::BadRange {
         range: range.to_string(),
         detail,
@@ -159,69 +129,48 @@ pub fn add_range(conn: &Connection, range: &SsccRange, now_ms: i64) -> Result<i6
             .map_err(|e| bad(e.to_string()))?;
     }
     let (first, last) = (to_i64(range.first, range)?, to_i64(range.last, range)?);
-    let overlap: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM sscc_ranges WHERE company_prefix = ?1 AND extension_digit = ?2
-             AND first_serial <= ?4 AND last_serial >= ?3 LIMIT 1",
-            params![range.company_prefix, range.extension_digit, first, last],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let overlap = store::overlapping_range(
+        tx,
+        &range.company_prefix,
+        range.extension_digit,
+        first,
+        last,
+    )?;
     if let Some(existing) = overlap {
         return Err(AllocError::Overlap {
             range: range.to_string(),
             existing,
         });
     }
-    conn.execute(
-        "INSERT INTO sscc_ranges (company_prefix, extension_digit, first_serial, last_serial, next_serial, source, created_ms, origin)
-         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6, ?7)",
-        params![range.company_prefix, range.extension_digit, first, last, range.source, now_ms, range.origin],
-    )?;
-    Ok(conn.last_insert_rowid())
+    Ok(store::insert_range(
+        tx,
+        &NewRange {
+            company_prefix: &range.company_prefix,
+            extension_digit: range.extension_digit,
+            first,
+            last,
+            source: &range.source,
+            origin: range.origin.as_deref(),
+            created_ms: now_ms,
+        },
+    )?)
 }
 
 /// SSCCs left in all ranges.
-pub fn remaining(conn: &Connection) -> Result<u64, AllocError> {
-    let n: i64 = conn.query_row(
-        "SELECT coalesce(sum(last_serial - next_serial + 1), 0) FROM sscc_ranges WHERE next_serial <= last_serial",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(u64::try_from(n).unwrap_or(0))
+pub fn remaining(conn: &Conn) -> Result<u64, AllocError> {
+    Ok(store::ssccs_remaining(conn)?)
 }
 
 /// The low-stock threshold (setting [`LOW_STOCK_SETTING`], default [`DEFAULT_LOW_STOCK`]).
-pub fn low_stock_threshold(conn: &Connection) -> Result<u64, AllocError> {
-    Ok(crate::store::setting(conn, LOW_STOCK_SETTING)?
+pub fn low_stock_threshold(conn: &Conn) -> Result<u64, AllocError> {
+    Ok(store::setting(conn, LOW_STOCK_SETTING)?
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(DEFAULT_LOW_STOCK))
 }
 
 /// SSCCs left, the threshold, and every range.
-pub fn stock(conn: &Connection) -> Result<SsccStock, AllocError> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, company_prefix, extension_digit, first_serial, last_serial, next_serial, source, origin
-         FROM sscc_ranges ORDER BY id",
-    )?;
-    let ranges: Vec<RangeStock> = st
-        .query_map([], |r| {
-            let first: i64 = r.get(3)?;
-            let last: i64 = r.get(4)?;
-            let next: i64 = r.get(5)?;
-            Ok(RangeStock {
-                id: r.get(0)?,
-                company_prefix: r.get(1)?,
-                extension_digit: r.get(2)?,
-                first: u64::try_from(first).unwrap_or(0),
-                last: u64::try_from(last).unwrap_or(0),
-                next: u64::try_from(next).unwrap_or(0),
-                source: r.get(6)?,
-                origin: r.get(7)?,
-                remaining: u64::try_from(last - next + 1).unwrap_or(0),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+pub fn stock(conn: &Conn) -> Result<SsccStock, AllocError> {
+    let ranges = store::ranges(conn)?;
     let remaining = ranges.iter().map(|r| r.remaining).sum();
     let low_stock_threshold = low_stock_threshold(conn)?;
     Ok(SsccStock {
@@ -245,59 +194,39 @@ pub struct LabelOwner<'a> {
 
 /// Allocates the next free SSCC (oldest range first) and records it as `allocated`. Call inside
 /// the write transaction that uses it.
-pub fn allocate(
-    conn: &Connection,
-    owner: LabelOwner<'_>,
-    now_ms: i64,
-) -> Result<Allocation, AllocError> {
+pub fn allocate(tx: &Tx<'_>, owner: LabelOwner<'_>, now_ms: i64) -> Result<Allocation, AllocError> {
     loop {
-        let row: Option<(i64, String, u8, i64)> = conn
-            .query_row(
-                "SELECT id, company_prefix, extension_digit, next_serial FROM sscc_ranges
-                 WHERE next_serial <= last_serial ORDER BY id LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((range_id, prefix, ext, serial)) = row else {
+        let Some(range) = store::oldest_open_range(tx)? else {
             return Err(AllocError::Exhausted);
         };
-        conn.execute(
-            "UPDATE sscc_ranges SET next_serial = next_serial + 1 WHERE id = ?1",
-            params![range_id],
-        )?;
-        let sscc = Sscc::new(&prefix, ext, u64::try_from(serial).unwrap_or(0)).map_err(|e| {
-            AllocError::BadRange {
-                range: format!("{range_id}"),
-                detail: e.to_string(),
-            }
+        store::advance_range(tx, range.id)?;
+        let sscc = Sscc::new(
+            &range.company_prefix,
+            range.extension_digit,
+            range.next_serial,
+        )
+        .map_err(|e| AllocError::BadRange {
+            range: format!("{}", range.id),
+            detail: e.to_string(),
         })?;
-        let key = format!("(00){}", sscc.as_str());
-        let taken: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM units WHERE key = ?1) OR EXISTS(SELECT 1 FROM labels WHERE sscc = ?2)",
-            params![key, sscc.as_str()],
-            |r| r.get(0),
-        )?;
-        if taken {
+        if store::sscc_taken(tx, &sscc)? {
             continue;
         }
-        conn.execute(
-            "INSERT INTO labels (sscc, range_id, level, work_order, state, username, allocated_ms)
-             VALUES (?1, ?2, ?3, ?4, 'allocated', ?5, ?6)",
-            params![
-                sscc.as_str(),
-                range_id,
-                owner.level,
-                owner.work_order,
-                owner.username,
-                now_ms
-            ],
+        let label_id = store::insert_label(
+            tx,
+            &NewLabel {
+                sscc: &sscc,
+                range_id: Some(range.id),
+                level: owner.level,
+                work_order: owner.work_order,
+                username: owner.username,
+                allocated_ms: now_ms,
+            },
         )?;
-        let label_id = conn.last_insert_rowid();
         return Ok(Allocation {
             sscc,
             label_id,
-            remaining: remaining(conn)?,
+            remaining: remaining(tx)?,
         });
     }
 }

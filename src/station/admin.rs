@@ -2,13 +2,13 @@
 
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, Role, User, append_audit, authenticate, create_user, user_count};
-use crate::domain::{Level, PackagingSpec, ReasonCode, Refusal};
+use crate::domain::{Level, PackagingSpec, Product, ReasonCode, Refusal, WorkOrder};
 use crate::gs1::{Gtin, SerialNumber, Sgtin};
-use crate::store::{self, NewUnit};
+use crate::store::{self, NewUnit, Tx};
 use std::str::FromStr;
 
 fn audit(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     now: i64,
     user: &str,
     action: &str,
@@ -111,17 +111,11 @@ impl Station {
         &mut self,
         username: &str,
         full_name: &str,
-        role: &str,
+        role: Role,
         password: &str,
         now: i64,
     ) -> Outcome {
         let admin = self.require_admin()?;
-        let role = Role::parse(role).ok_or_else(|| {
-            Refusal::new(
-                ReasonCode::InvalidArgument,
-                format!("unknown role '{role}'"),
-            )
-        })?;
         let tx = self.store.begin()?;
         let user = create_user(&tx, username, full_name, role, password, now)?;
         audit(
@@ -171,10 +165,14 @@ impl Station {
             );
         }
         let tx = self.store.begin()?;
-        tx.execute(
-            "INSERT INTO products (gtin, name, company_prefix_len, level) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(gtin) DO UPDATE SET name = excluded.name, company_prefix_len = excluded.company_prefix_len, level = excluded.level",
-            rusqlite::params![gtin.as_str(), name.trim(), gcp_len, level.as_str()],
+        store::upsert_product(
+            &tx,
+            &Product {
+                gtin: gtin.as_str().to_owned(),
+                name: name.trim().to_owned(),
+                company_prefix_len: gcp_len,
+                level,
+            },
         )?;
         audit(
             &tx,
@@ -231,11 +229,15 @@ impl Station {
         }
         let spec = PackagingSpec::new(&spec_levels).map_err(|e| invalid(e.to_string()))?;
         let tx = self.store.begin()?;
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO work_orders (id, gtin, lot, expiry, spec, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![id, gtin.as_str(), lot, expiry, store::format_spec(&spec), now],
-        )?;
-        if inserted == 0 {
+        let order = WorkOrder {
+            id: id.to_owned(),
+            gtin: gtin.as_str().to_owned(),
+            lot: lot.map(str::to_owned),
+            expiry: expiry.map(str::to_owned),
+            spec,
+            has_serial_list: false,
+        };
+        if !store::insert_work_order(&tx, &order, now)? {
             return Err(
                 Refusal::new(ReasonCode::AlreadyExists, format!("work order {id} exists")).into(),
             );
@@ -251,7 +253,7 @@ impl Station {
                 gtin.as_str(),
                 lot.unwrap_or("-"),
                 expiry.unwrap_or("-"),
-                store::format_spec(&spec)
+                store::format_spec(&order.spec)
             )),
         )?;
         tx.commit()?;
@@ -292,10 +294,7 @@ impl Station {
             let epc = sgtin
                 .epc_uri(product.company_prefix_len)
                 .map_err(|e| Refusal::new(ReasonCode::InvalidArgument, e.to_string()))?;
-            parsed.push((
-                format!("(01){}(21){}", gtin.as_str(), sgtin.serial.as_str()),
-                epc,
-            ));
+            parsed.push((sgtin.unit_key(), epc));
         }
         let tx = self.store.begin()?;
         let mut added = 0u64;
@@ -321,10 +320,7 @@ impl Station {
             )?;
             added += 1;
         }
-        tx.execute(
-            "UPDATE work_orders SET has_serial_list = 1 WHERE id = ?1",
-            [work_order],
-        )?;
+        store::set_has_serial_list(&tx, work_order)?;
         audit(
             &tx,
             now,
@@ -381,7 +377,11 @@ impl Station {
         let invalid = |m: String| Failure::Refused(Refusal::new(ReasonCode::InvalidArgument, m));
         match key {
             "read_point" | "biz_location" => {
-                if !value.starts_with("urn:epc:id:sgln:") {
+                use crate::gs1::epc_uri::{EpcScheme, EpcUri, EpcUriForm};
+                let sgln = value
+                    .parse::<EpcUri>()
+                    .is_ok_and(|epc| (epc.form, epc.scheme) == (EpcUriForm::Id, EpcScheme::Sgln));
+                if !sgln {
                     return Err(invalid(format!(
                         "{key} must be an SGLN URI (urn:epc:id:sgln:...), got '{value}'"
                     )));
@@ -442,7 +442,7 @@ impl Station {
         }
         let tx = self.store.begin()?;
         let old = store::setting(&tx, key)?;
-        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        store::set_setting(&tx, key, value)?;
         append_audit(
             &tx,
             &AuditEntry {
@@ -470,8 +470,7 @@ impl Station {
             .into());
         }
         let tx = self.store.begin()?;
-        let n = tx.execute("UPDATE alerts SET acknowledged_by = ?2, acknowledged_ms = ?3 WHERE id = ?1 AND acknowledged_by IS NULL", rusqlite::params![id, user.username, now])?;
-        if n == 0 {
+        if !store::acknowledge_alert(&tx, id, &user.username, now)? {
             return Err(
                 Refusal::new(ReasonCode::InvalidArgument, format!("no open alert {id}")).into(),
             );

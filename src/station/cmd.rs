@@ -5,7 +5,8 @@ use super::events::{EventContext, PendingEvent};
 use crate::auth::{AuditEntry, User, append_audit};
 use crate::domain::{ContainerState, UnitStatus, UnitView};
 use crate::store::{
-    self, NewUnit, StoreError, StoredEvent, insert_command, insert_outbox, unit_by_id, update_unit,
+    self, Conn, NewSignature, NewUnit, StoreError, StoredEvent, Tx, insert_command, insert_outbox,
+    unit_by_id, update_unit,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -73,9 +74,9 @@ pub(crate) struct Signed {
     pub reason: Option<String>,
 }
 
-/// The command in progress.
+/// The command in progress: its store transaction and what it changed so far.
 pub(crate) struct Cmd<'a> {
-    pub tx: rusqlite::Transaction<'a>,
+    pub tx: Tx<'a>,
     pub now: i64,
     changes: Vec<Change>,
     index: HashMap<i64, usize>,
@@ -83,7 +84,7 @@ pub(crate) struct Cmd<'a> {
 }
 
 impl<'a> Cmd<'a> {
-    pub(crate) fn new(tx: rusqlite::Transaction<'a>, now: i64) -> Self {
+    pub(crate) fn new(tx: Tx<'a>, now: i64) -> Self {
         Self {
             tx,
             now,
@@ -142,9 +143,7 @@ impl<'a> Cmd<'a> {
 
     /// Deletes a unit this transaction found unused (undo of its creation).
     pub(crate) fn delete(&mut self, u: &UnitView) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached("DELETE FROM units WHERE id = ?1")?
-            .execute([u.id])?;
+        store::delete_unit(&self.tx, u.id)?;
         self.changes.push(Change {
             id: u.id,
             key: u.key.clone(),
@@ -193,21 +192,17 @@ impl<'a> Cmd<'a> {
         }
         let signature_id = match signed {
             None => None,
-            Some(s) => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO signatures (username, full_name, meaning, reason, time_ms, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )?
-                    .execute(rusqlite::params![
-                        s.signer.username,
-                        s.signer.full_name,
-                        s.meaning,
-                        s.reason,
-                        self.now,
-                        command_id
-                    ])?;
-                Some(self.tx.last_insert_rowid())
-            }
+            Some(s) => Some(store::insert_signature(
+                &self.tx,
+                &NewSignature {
+                    username: &s.signer.username,
+                    full_name: &s.signer.full_name,
+                    meaning: &s.meaning,
+                    reason: s.reason.as_deref(),
+                    time_ms: self.now,
+                    command_id,
+                },
+            )?),
         };
         let mut last_time = self.now;
         let signature_text = signed.map(|s| {
@@ -257,7 +252,7 @@ impl<'a> Cmd<'a> {
 
 /// Old and new values of every changed unit, with parents named by key, as JSON.
 fn audit_values(
-    conn: &rusqlite::Connection,
+    conn: &Conn,
     changes: &[Change],
 ) -> Result<(Option<String>, Option<String>), StoreError> {
     if changes.is_empty() {

@@ -7,13 +7,13 @@ use super::scan::Scanned;
 use super::{Failure, Outcome, Response};
 use crate::domain::{ContainerState, Level, ReasonCode, Refusal, UnitView};
 use crate::epcis::Action;
-use crate::store::{self, NewUnit};
+use crate::store::{self, Conn, NewUnit};
 
 impl super::Session {
     /// The current open container of a level (refused if there is none).
     pub(crate) fn current_container(
         &mut self,
-        conn: &rusqlite::Connection,
+        conn: &Conn,
         level: Level,
     ) -> Result<UnitView, Failure> {
         if let Some(&id) = self.current.get(&level) {

@@ -1,31 +1,17 @@
-//! SSCC label commands: ranges, print (allocate + render + send to the printer worker), reprint
-//! and void with a reason (audited), and scan-to-verify (a printed label must be scanned back
-//! before its container can be closed, so a label never applied cannot enter the data).
+//! SSCC label commands: print (allocate + render + send to the printer worker), reprint and
+//! void with a reason (audited), and scan-to-verify (a printed label must be scanned back
+//! before its container can be closed, so a label never applied cannot enter the data). The
+//! SSCC ranges labels are allocated from are in `ranges.rs`.
 
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, append_audit};
 use crate::domain::{Level, ReasonCode, Refusal, UnitView};
-use crate::gs1::Sscc;
-use crate::labels::alloc::{self, AllocError, LabelOwner, SsccRange};
+use crate::gs1::{Sscc, UnitKey};
+use crate::labels::alloc::{self, LabelOwner};
 use crate::labels::printer::{PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
 use crate::labels::{Content, LabelData, Template, layout, zpl};
-use crate::store::{self, StoreError};
-use rusqlite::{OptionalExtension, params};
+use crate::store::{self, LabelRow, LabelState, NewLabel, StoreError, Tx};
 use std::time::Duration;
-
-impl From<AllocError> for Failure {
-    fn from(e: AllocError) -> Self {
-        match e {
-            AllocError::Store(s) => Self::Store(s),
-            AllocError::Exhausted => {
-                Self::Refused(Refusal::new(ReasonCode::SsccExhausted, e.to_string()))
-            }
-            AllocError::BadRange { .. } | AllocError::Overlap { .. } => {
-                Self::Refused(Refusal::new(ReasonCode::InvalidArgument, e.to_string()))
-            }
-        }
-    }
-}
 
 fn iso_date(now_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
@@ -34,7 +20,7 @@ fn iso_date(now_ms: i64) -> String {
 }
 
 fn audit(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     now: i64,
     user: &str,
     action: &str,
@@ -69,16 +55,8 @@ impl Station {
     }
 
     /// The SSCC of the label printed and not yet scanned back, if any.
-    fn pending_label(&self) -> Result<Option<String>, Failure> {
-        Ok(self
-            .store
-            .conn()
-            .query_row(
-                "SELECT sscc FROM labels WHERE state = 'printed' ORDER BY printed_ms DESC, id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+    fn pending_label(&self) -> Result<Option<Sscc>, Failure> {
+        Ok(store::label_awaiting_scan(self.store.conn())?)
     }
 
     /// Refuses to close a container whose printed label was never scanned back (unless the
@@ -87,16 +65,16 @@ impl Station {
         if self.label_setting("label_verify_before_close")?.as_deref() == Some("false") {
             return Ok(());
         }
-        let sscc = container.key.trim_start_matches("(00)");
-        let printed: bool = self.store.conn().query_row(
-            "SELECT EXISTS(SELECT 1 FROM labels WHERE sscc = ?1 AND state = 'printed')",
-            [sscc],
-            |r| r.get(0),
-        )?;
-        if printed {
+        let Ok(UnitKey::Sscc(sscc)) = container.key.parse::<UnitKey>() else {
+            return Ok(());
+        };
+        if store::label_printed_unverified(self.store.conn(), &sscc)? {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
-                format!("the label (00){sscc} was printed but not scanned back"),
+                format!(
+                    "the label {} was printed but not scanned back",
+                    sscc.unit_key()
+                ),
             )
             .into());
         }
@@ -112,40 +90,6 @@ impl Station {
             return Ok(());
         }
         self.verify_label(data, now).map(|_| ())
-    }
-
-    /// Adds an SSCC range.
-    pub(crate) fn add_sscc_range(
-        &mut self,
-        company_prefix: &str,
-        extension_digit: u8,
-        first: u64,
-        last: u64,
-        source: Option<&str>,
-        now: i64,
-    ) -> Outcome {
-        let admin = self.require_admin()?;
-        let range = SsccRange {
-            company_prefix: company_prefix.to_owned(),
-            extension_digit,
-            first,
-            last,
-            source: source.unwrap_or("local").to_owned(),
-            origin: None,
-        };
-        let tx = self.store.begin()?;
-        let id = alloc::add_range(&tx, &range, now)?;
-        audit(
-            &tx,
-            now,
-            &admin.username,
-            "add_sscc_range",
-            &range.to_string(),
-            None,
-        )?;
-        let remaining = alloc::remaining(&tx)?;
-        tx.commit()?;
-        Ok(Response::ok().data(serde_json::json!({"range_id": id, "remaining": remaining})))
     }
 
     fn label_data(&self, sscc: &Sscc, level: Level, count: u32, now: i64) -> LabelData {
@@ -219,7 +163,7 @@ impl Station {
         };
         Ok(serde_json::json!({
             "sscc": data.sscc.as_str(),
-            "key": format!("(00){}", data.sscc.as_str()),
+            "key": data.sscc.unit_key(),
             "label_id": label_id,
             "template": template.as_str(),
             "symbols": laid.symbols().iter().map(|s| s.element_string()).collect::<Vec<_>>(),
@@ -240,7 +184,10 @@ impl Station {
         if let Some(sscc) = self.pending_label()? {
             return Err(Refusal::new(
                 ReasonCode::LabelNotVerified,
-                format!("scan the label (00){sscc} first (or reprint or void it)"),
+                format!(
+                    "scan the label {} first (or reprint or void it)",
+                    sscc.unit_key()
+                ),
             )
             .into());
         }
@@ -248,25 +195,20 @@ impl Station {
         let scanned = scan.map(|s| self.sscc_of(s)).transpose()?;
         let tx = self.store.begin()?;
         let (sscc, label_id, level, count, remaining) = if let Some(sscc) = scanned {
-            let key = format!("(00){}", sscc.as_str());
+            let key = sscc.unit_key();
             let unit = store::unit_by_key(&tx, &key)?.ok_or_else(|| {
                 Refusal::new(ReasonCode::UnknownUnit, format!("{key} is not known"))
             })?;
-            tx.execute(
-                "INSERT INTO labels (sscc, level, work_order, state, username, allocated_ms)
-                 VALUES (?1, ?2, ?3, 'allocated', ?4, ?5) ON CONFLICT(sscc) DO NOTHING",
-                params![
-                    sscc.as_str(),
-                    unit.level.as_str(),
-                    order.id,
-                    user.username,
-                    now
-                ],
-            )?;
-            let id: i64 = tx.query_row(
-                "SELECT id FROM labels WHERE sscc = ?1",
-                [sscc.as_str()],
-                |r| r.get(0),
+            let id = store::ensure_label(
+                &tx,
+                &NewLabel {
+                    sscc: &sscc,
+                    range_id: None,
+                    level: unit.level.as_str(),
+                    work_order: Some(&order.id),
+                    username: &user.username,
+                    allocated_ms: now,
+                },
             )?;
             (sscc, id, unit.level, unit.child_count, None)
         } else {
@@ -290,16 +232,13 @@ impl Station {
             let capacity = order.spec.capacity(level).unwrap_or(0);
             (a.sscc, a.label_id, level, capacity, Some(a.remaining))
         };
-        tx.execute(
-            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
-            params![label_id, now],
-        )?;
+        store::mark_label_printed(&tx, label_id, now)?;
         audit(
             &tx,
             now,
             &user.username,
             "print_label",
-            &format!("(00){}", sscc.as_str()),
+            &sscc.unit_key(),
             None,
         )?;
         // Committed before the job leaves: a crash after this never reuses the SSCC.
@@ -326,22 +265,14 @@ impl Station {
         Ok(response.data(payload))
     }
 
-    fn label_row(&self, sscc: &Sscc) -> Result<(i64, String, String), Failure> {
-        self.store
-            .conn()
-            .query_row(
-                "SELECT id, state, level FROM labels WHERE sscc = ?1",
-                [sscc.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    fn label_row(&self, sscc: &Sscc) -> Result<LabelRow, Failure> {
+        store::label_by_sscc(self.store.conn(), sscc)?.ok_or_else(|| {
+            Refusal::new(
+                ReasonCode::UnknownUnit,
+                format!("no label was printed for {}", sscc.unit_key()),
             )
-            .optional()?
-            .ok_or_else(|| {
-                Refusal::new(
-                    ReasonCode::UnknownUnit,
-                    format!("no label was printed for (00){}", sscc.as_str()),
-                )
-                .into()
-            })
+            .into()
+        })
     }
 
     /// Prints a label again, with a reason.
@@ -353,22 +284,19 @@ impl Station {
             );
         }
         let sscc = self.sscc_of(scan)?;
-        let (id, state, level) = self.label_row(&sscc)?;
-        if state == "void" {
+        let LabelRow { id, state, level } = self.label_row(&sscc)?;
+        if state == LabelState::Void {
             return Err(Refusal::new(
                 ReasonCode::Inactive,
-                format!("the label (00){} was voided", sscc.as_str()),
+                format!("the label {} was voided", sscc.unit_key()),
             )
             .into());
         }
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key)?;
         // A label already applied and verified needs verifying again: the new copy replaces it.
         let tx = self.store.begin()?;
-        tx.execute(
-            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
-            params![id, now],
-        )?;
+        store::mark_label_printed(&tx, id, now)?;
         audit(
             &tx,
             now,
@@ -403,19 +331,16 @@ impl Station {
             );
         };
         let scanned = self.sscc_of(scan).ok();
-        if scanned.as_ref().map(Sscc::as_str) != Some(pending.as_str()) {
+        if scanned.as_ref() != Some(&pending) {
             return Err(Refusal::new(
                 ReasonCode::LabelMismatch,
-                format!("expected the label (00){pending}, scanned {scan}"),
+                format!("expected the label {}, scanned {scan}", pending.unit_key()),
             )
             .into());
         }
-        let key = format!("(00){pending}");
+        let key = pending.unit_key();
         let tx = self.store.begin()?;
-        tx.execute(
-            "UPDATE labels SET state = 'verified', verified_ms = ?2 WHERE sscc = ?1",
-            params![pending, now],
-        )?;
+        store::mark_label_verified(&tx, &pending, now)?;
         audit(&tx, now, &user.username, "verify_label", &key, None)?;
         tx.commit()?;
         Ok(Response::ok().data(serde_json::json!({"verified": key})))
@@ -428,9 +353,9 @@ impl Station {
             return Err(Refusal::new(ReasonCode::InvalidArgument, "voiding needs a reason").into());
         }
         let sscc = self.sscc_of(scan)?;
-        let (id, state, _) = self.label_row(&sscc)?;
-        let key = format!("(00){}", sscc.as_str());
-        if state == "verified" || store::unit_by_key(self.store.conn(), &key)?.is_some() {
+        let LabelRow { id, state, .. } = self.label_row(&sscc)?;
+        let key = sscc.unit_key();
+        if state == LabelState::Verified || store::unit_by_key(self.store.conn(), &key)?.is_some() {
             return Err(Refusal::new(
                 ReasonCode::AlreadyExists,
                 format!("{key} is in use; relabel or retire the container instead"),
@@ -438,10 +363,7 @@ impl Station {
             .into());
         }
         let tx = self.store.begin()?;
-        tx.execute(
-            "UPDATE labels SET state = 'void' WHERE id = ?1",
-            params![id],
-        )?;
+        store::void_label(&tx, id)?;
         audit(
             &tx,
             now,
@@ -487,29 +409,16 @@ impl Station {
         self.pending_label()
             .ok()
             .flatten()
-            .map(|s| format!("(00){s}"))
-    }
-
-    /// SSCCs left in the label ranges (`None` when the store cannot say).
-    pub fn sscc_remaining(&self) -> Option<u64> {
-        alloc::remaining(self.store.conn()).ok()
-    }
-
-    /// The SSCCs left when they are below the `sscc_low_stock` setting (default 100), from
-    /// the one SSCC store ([`alloc::stock`]). No range at all is not "low": labels are then
-    /// scanned from pre-printed rolls.
-    pub fn sscc_low_stock(&self) -> Option<u64> {
-        let stock = alloc::stock(self.store.conn()).ok()?;
-        (!stock.ranges.is_empty() && stock.low).then_some(stock.remaining)
+            .map(|sscc| sscc.unit_key())
     }
 
     /// The label of a printed SSCC rendered as the printer gets it (template and dpi of the
     /// settings), one pixel per dot: the GUI's preview. Reads only.
     pub fn label_preview(&self, scan: &str) -> Option<image::GrayImage> {
         let sscc = self.sscc_of(scan).ok()?;
-        let (_, _, level) = self.label_row(&sscc).ok()?;
+        let level = self.label_row(&sscc).ok()?.level;
         let level = Level::parse(&level).unwrap_or(Level::Case);
-        let key = format!("(00){}", sscc.as_str());
+        let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key).ok().flatten();
         let count = unit.map_or_else(
             || {

@@ -15,16 +15,19 @@ mod events;
 mod labels;
 mod ops;
 mod query;
+mod ranges;
 mod request;
 mod response;
 mod rework;
 mod scan;
 mod tree;
 
+pub use crate::store::AlertInfo;
 pub use events::PB_NAMESPACE;
+pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
-pub use tree::{AlertInfo, TreeNode, TreeSnapshot};
+pub use tree::{TreeNode, TreeSnapshot};
 
 use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
@@ -45,10 +48,25 @@ pub fn system_clock() -> Clock {
     })
 }
 
-/// What a scan does in the current mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a scan does in the current mode. Written as `pack`, `remove`, `move`, `lookup` in the
+/// automation protocol and the view models.
+///
+/// ```
+/// use packbench::station::Mode;
+/// assert_eq!("lookup".parse::<Mode>(), Ok(Mode::Lookup));
+/// assert_eq!(Mode::Remove.to_string(), "remove");
+/// assert_eq!(
+///     "fly".parse::<Mode>().unwrap_err().to_string(),
+///     "unknown mode 'fly' (expected pack, remove, move or lookup)"
+/// );
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Mode {
     /// Pack the scanned unit into the current container (or open/select a container).
+    #[default]
     Pack,
     /// Take the scanned unit out of its container.
     Remove,
@@ -59,6 +77,9 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 4] = [Self::Pack, Self::Remove, Self::Move, Self::Lookup];
+
     /// Stable name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -68,11 +89,46 @@ impl Mode {
             Self::Lookup => "lookup",
         }
     }
+}
 
-    fn parse(s: &str) -> Option<Self> {
-        [Self::Pack, Self::Remove, Self::Move, Self::Lookup]
+/// A mode name that is none of the four.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown mode '{input}' (expected pack, remove, move or lookup)")]
+pub struct UnknownMode {
+    /// The text given.
+    pub input: String,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = UnknownMode;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
+            .ok_or_else(|| UnknownMode {
+                input: s.to_owned(),
+            })
+    }
+}
+
+impl TryFrom<String> for Mode {
+    type Error = UnknownMode;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Mode> for &'static str {
+    fn from(mode: Mode) -> Self {
+        mode.as_str()
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -89,12 +145,6 @@ pub(crate) enum Failure {
     Refused(#[from] Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for Failure {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(e))
-    }
 }
 
 impl From<AuthError> for Failure {
@@ -203,12 +253,7 @@ impl Station {
             print_pending: 0,
         };
         station.reload()?;
-        let last: Option<i64> =
-            station
-                .store
-                .conn()
-                .query_row("SELECT max(event_time_ms) FROM events", [], |r| r.get(0))?;
-        station.last_time_ms = last.unwrap_or(0);
+        station.last_time_ms = crate::store::last_event_time(station.store.conn())?.unwrap_or(0);
         Ok(station)
     }
 
@@ -234,17 +279,10 @@ impl Station {
 
     fn reload(&mut self) -> Result<(), StoreError> {
         let conn = self.store.conn();
-        let mut products = HashMap::new();
-        {
-            let mut st = conn.prepare("SELECT gtin FROM products")?;
-            let gtins: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            for g in gtins {
-                if let Some(p) = crate::store::load_product(conn, &g)? {
-                    products.insert(g, p);
-                }
-            }
-        }
-        self.products = products;
+        self.products = crate::store::products(conn)?
+            .into_iter()
+            .map(|p| (p.gtin.clone(), p))
+            .collect();
         let get = |k: &str| crate::store::setting(conn, k);
         self.settings.read_point = get("read_point")?;
         self.settings.biz_location = get("biz_location")?;
@@ -314,7 +352,7 @@ impl Station {
                 full_name,
                 role,
                 password,
-            } => self.create_user(&user, &full_name, &role, &password, now),
+            } => self.create_user(&user, &full_name, role, &password, now),
             Request::AddProduct {
                 gtin,
                 name,
@@ -343,13 +381,8 @@ impl Station {
             Request::ScanBatch { data } => self.scan_batch(&data, now),
             Request::Mode { mode } => {
                 self.require_user()?;
-                self.session.mode = Mode::parse(&mode).ok_or_else(|| {
-                    Refusal::new(
-                        ReasonCode::InvalidArgument,
-                        format!("unknown mode '{mode}'"),
-                    )
-                })?;
-                Ok(Response::ok().data(serde_json::json!({"mode": self.session.mode.as_str()})))
+                self.session.mode = mode;
+                Ok(Response::ok().data(serde_json::json!({"mode": mode.as_str()})))
             }
             Request::NewContainer { level, sscc } => {
                 self.new_container(&level, sscc.as_deref(), now)
@@ -500,17 +533,16 @@ impl Station {
             .map_or_else(|| "-".to_owned(), |u| u.username.clone());
         let result = (|| -> Result<i64, StoreError> {
             let tx = self.store.begin()?;
-            tx.execute(
-                "INSERT INTO alerts (time_ms, code, key, detail, username) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![
-                    now,
-                    r.code.as_str(),
-                    r.subject.as_deref().unwrap_or("-"),
-                    r.detail,
-                    username
-                ],
+            let id = crate::store::insert_alert(
+                &tx,
+                &crate::store::NewAlert {
+                    time_ms: now,
+                    code: r.code.as_str(),
+                    key: r.subject.as_deref().unwrap_or("-"),
+                    detail: &r.detail,
+                    username: &username,
+                },
             )?;
-            let id = tx.last_insert_rowid();
             append_audit(
                 &tx,
                 &AuditEntry {

@@ -25,58 +25,37 @@ impl Station {
             .map(UnitInfo::from)
             .collect();
         let mut history: Vec<(i64, Value)> = Vec::new();
-        {
-            let mut st = conn.prepare_cached(
-                "SELECT e.event_time_ms, e.body, e.correction, c.kind, c.username,
-                        (SELECT s.full_name || ' (' || s.username || '): ' || s.meaning FROM signatures s WHERE s.command_id = c.id)
-                 FROM event_epcs x JOIN events e ON e.id = x.event_id JOIN commands c ON c.id = e.command_id
-                 WHERE x.epc = ?1 ORDER BY e.id",
-            )?;
-            let mut rows = st.query([&unit.epc])?;
-            while let Some(r) = rows.next()? {
-                let time: i64 = r.get(0)?;
-                let body: String = r.get(1)?;
-                let correction: bool = r.get(2)?;
-                let ev = super::events::stored_event(&body);
-                history.push((
-                    time,
-                    json!({
-                        "time_ms": time,
-                        "source": "event",
-                        "command": r.get::<_, String>(3)?,
-                        "user": r.get::<_, String>(4)?,
-                        "signature": r.get::<_, Option<String>>(5)?,
-                        "event_type": ev.as_ref().map(|e| format!("{:?}", e.kind)),
-                        "action": ev.as_ref().map(|e| format!("{:?}", e.action).to_uppercase()),
-                        "biz_step": ev.as_ref().and_then(|e| e.biz_step.clone()),
-                        "disposition": ev.as_ref().and_then(|e| e.disposition.clone()),
-                        "parent": ev.as_ref().and_then(|e| e.parent_id.clone()),
-                        "error_declaration": correction,
-                    }),
-                ));
-            }
+        for e in store::epc_history(conn, &unit.epc)? {
+            let ev = super::events::stored_event(&e.body);
+            history.push((
+                e.time_ms,
+                json!({
+                    "time_ms": e.time_ms,
+                    "source": "event",
+                    "command": e.command,
+                    "user": e.username,
+                    "signature": e.signature,
+                    "event_type": ev.as_ref().map(|e| format!("{:?}", e.kind)),
+                    "action": ev.as_ref().map(|e| format!("{:?}", e.action).to_uppercase()),
+                    "biz_step": ev.as_ref().and_then(|e| e.biz_step.clone()),
+                    "disposition": ev.as_ref().and_then(|e| e.disposition.clone()),
+                    "parent": ev.as_ref().and_then(|e| e.parent_id.clone()),
+                    "error_declaration": e.correction,
+                }),
+            ));
         }
-        {
-            let mut st = conn.prepare_cached(
-                "SELECT a.time_ms, a.username, a.action, a.reason,
-                        (SELECT s.full_name || ' (' || s.username || '): ' || s.meaning FROM signatures s WHERE s.id = a.signature_id)
-                 FROM audit a WHERE a.target = ?1 ORDER BY a.seq",
-            )?;
-            let mut rows = st.query([&unit.key])?;
-            while let Some(r) = rows.next()? {
-                let time: i64 = r.get(0)?;
-                history.push((
-                    time,
-                    json!({
-                        "time_ms": time,
-                        "source": "audit",
-                        "user": r.get::<_, String>(1)?,
-                        "command": r.get::<_, String>(2)?,
-                        "reason": r.get::<_, Option<String>>(3)?,
-                        "signature": r.get::<_, Option<String>>(4)?,
-                    }),
-                ));
-            }
+        for a in store::target_history(conn, &unit.key)? {
+            history.push((
+                a.time_ms,
+                json!({
+                    "time_ms": a.time_ms,
+                    "source": "audit",
+                    "user": a.username,
+                    "command": a.action,
+                    "reason": a.reason,
+                    "signature": a.signature,
+                }),
+            ));
         }
         history.sort_by_key(|(t, _)| *t);
         let mut r = Response::ok().unit(&unit);
@@ -148,11 +127,7 @@ impl Station {
     pub(crate) fn status(&self) -> Outcome {
         let conn = self.store.conn();
         let (queued, sent, parked) = store::outbox_counts(conn)?;
-        let open_alerts: i64 = conn.query_row(
-            "SELECT count(*) FROM alerts WHERE acknowledged_by IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        let open_alerts = store::open_alert_count(conn)?;
         let ssccs = crate::labels::alloc::stock(conn).map_err(super::Failure::from)?;
         let mut current = serde_json::Map::new();
         for (level, id) in &self.session.current {

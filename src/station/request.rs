@@ -1,5 +1,7 @@
 //! The commands a station executes (the automation protocol's `cmd` values).
 
+use super::Mode;
+use crate::auth::Role;
 use serde::Deserialize;
 
 /// A supervisor's electronic signature given with a command (21 CFR Part 11: user id + password,
@@ -55,7 +57,7 @@ pub enum Request {
         /// Printed name.
         full_name: String,
         /// `packer`, `supervisor` or `administrator`.
-        role: String,
+        role: Role,
         /// Password (8+ characters).
         password: String,
     },
@@ -120,7 +122,7 @@ pub enum Request {
     /// Switches the scan mode: `pack`, `remove`, `move`, `lookup`.
     Mode {
         /// The mode.
-        mode: String,
+        mode: Mode,
     },
     /// The next new SSCC opens a container of this level (`case`, `pallet`, `container`).
     NewContainer {

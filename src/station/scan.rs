@@ -8,7 +8,7 @@ use crate::domain::{
     check_expiry, check_placement, check_product,
 };
 use crate::gs1::{Gs1Message, Sgtin, Sscc};
-use crate::store::{self, NewUnit};
+use crate::store::{self, Conn, NewUnit};
 
 /// What a scan identified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,11 +164,11 @@ impl Station {
         let msg: Gs1Message = crate::gs1::parse(data, &self.parse_options)
             .map_err(|e| Refusal::new(ReasonCode::InvalidScan, format!("{}: {e}", e.code())))?;
         if let Some(sscc) = msg.sscc() {
-            let key = format!("(00){}", sscc.as_str());
+            let key = sscc.unit_key();
             return Ok(Scanned::Sscc { sscc, key });
         }
         if let Some(sgtin) = msg.sgtin() {
-            let key = format!("(01){}(21){}", sgtin.gtin.as_str(), sgtin.serial.as_str());
+            let key = sgtin.unit_key();
             return Ok(Scanned::Sgtin {
                 lot: msg.lot().map(|l| l.as_str().to_owned()),
                 expiry: msg.expiry().map(|e| e.as_yymmdd().to_owned()),
@@ -232,11 +232,7 @@ impl Station {
     }
 
     /// The unit a scan names; UNKNOWN_UNIT if the station has never seen it.
-    pub(crate) fn resolve(
-        &self,
-        conn: &rusqlite::Connection,
-        data: &str,
-    ) -> Result<UnitView, Failure> {
+    pub(crate) fn resolve(&self, conn: &Conn, data: &str) -> Result<UnitView, Failure> {
         let s = self.identify(data)?;
         store::unit_by_key(conn, s.key())?.ok_or_else(|| {
             Refusal::new(

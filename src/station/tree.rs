@@ -3,7 +3,7 @@
 
 use super::{ContainerInfo, Failure, Outcome, Response, Station};
 use crate::domain::{ReasonCode, UnitView};
-use crate::store;
+use crate::store::{self, AlertInfo, Conn};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -35,19 +35,6 @@ pub struct TreeSnapshot {
     pub nodes: Vec<TreeNode>,
 }
 
-/// An open counterfeit alert.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AlertInfo {
-    /// Alert id (for `acknowledge_alert`).
-    pub id: i64,
-    /// Reason code string, e.g. `UNKNOWN_SERIAL`.
-    pub code: String,
-    /// What was scanned.
-    pub detail: String,
-    /// When (Unix ms).
-    pub time_ms: i64,
-}
-
 fn node(u: &UnitView, depth: u16) -> TreeNode {
     TreeNode {
         key: u.key.clone(),
@@ -62,11 +49,7 @@ fn node(u: &UnitView, depth: u16) -> TreeNode {
 }
 
 /// Appends the rows of `root`'s subtree in pre-order (root at depth 0).
-fn subtree_rows(
-    conn: &rusqlite::Connection,
-    root: &UnitView,
-    nodes: &mut Vec<TreeNode>,
-) -> Result<(), Failure> {
+fn subtree_rows(conn: &Conn, root: &UnitView, nodes: &mut Vec<TreeNode>) -> Result<(), Failure> {
     let all = store::subtree(conn, root.id)?;
     let mut kids: HashMap<i64, Vec<usize>> = HashMap::new();
     for (i, u) in all.iter().enumerate() {
@@ -158,21 +141,7 @@ impl Station {
 
     /// The counterfeit alerts nobody has acknowledged yet, oldest first.
     pub fn open_alerts(&self) -> Result<Vec<AlertInfo>, Box<Response>> {
-        let run = || -> Result<Vec<AlertInfo>, rusqlite::Error> {
-            let mut st = self.store.conn().prepare_cached(
-                "SELECT id, code, detail, time_ms FROM alerts WHERE acknowledged_by IS NULL ORDER BY id",
-            )?;
-            let rows = st.query_map([], |r| {
-                Ok(AlertInfo {
-                    id: r.get(0)?,
-                    code: r.get(1)?,
-                    detail: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    time_ms: r.get(3)?,
-                })
-            })?;
-            rows.collect()
-        };
-        run().map_err(|e| {
+        store::open_alerts(self.store.conn()).map_err(|e| {
             Box::new(Response::with_code(
                 ReasonCode::StorageError,
                 Some(e.to_string()),
@@ -182,28 +151,18 @@ impl Station {
 
     /// The ids of all work orders, sorted.
     pub fn work_order_ids(&self) -> Vec<String> {
-        let run = || -> Result<Vec<String>, rusqlite::Error> {
-            let mut st = self
-                .store
-                .conn()
-                .prepare_cached("SELECT id FROM work_orders ORDER BY id")?;
-            let rows = st.query_map([], |r| r.get(0))?;
-            rows.collect()
-        };
-        run().unwrap_or_default()
+        store::work_order_ids(self.store.conn()).unwrap_or_default()
     }
 
     /// All users as (user name, printed name, role), sorted by user name.
     pub fn users(&self) -> Vec<(String, String, String)> {
-        let run = || -> Result<Vec<(String, String, String)>, rusqlite::Error> {
-            let mut st = self
-                .store
-                .conn()
-                .prepare_cached("SELECT username, full_name, role FROM users ORDER BY username")?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect()
-        };
-        run().unwrap_or_default()
+        store::users(self.store.conn())
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|u| (u.username, u.full_name, u.role))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The name of a product.

@@ -1,22 +1,90 @@
-//! SQLite persistence: schema and versioned migrations, opening with safety checks, and the
-//! queries of the station.
+//! SQLite persistence: the one owner of the database. Schema and versioned migrations, opening
+//! with safety checks, and typed queries by topic; no SQL and no SQLite type lives outside this
+//! module (`tests/layering.rs` checks).
 //!
-//! Every station command runs in one `BEGIN IMMEDIATE` transaction that writes the new state, the
-//! EPCIS events, the outbox row and the audit record together; with `journal_mode=WAL` and
-//! `synchronous=FULL` a committed transaction survives a crash or power cut.
+//! Reads take a [`Conn`] ([`Store::conn`]); writes take a [`Tx`] ([`Store::begin`]), which
+//! dereferences to its `Conn`. Every station command runs in one `BEGIN IMMEDIATE` transaction
+//! that writes the new state, the EPCIS events, the outbox row, the signature and the audit
+//! record together; with `journal_mode=WAL` and `synchronous=FULL` a committed transaction
+//! survives a crash or power cut.
 //!
 //! A file that is not a packbench database, is corrupt, or comes from a newer version is refused
 //! with a clear error and never modified.
+//!
+//! ```
+//! use packbench::store::{Store, set_setting, setting};
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut store = Store::open_dir(dir.path()).unwrap();
+//! let tx = store.begin().unwrap();
+//! set_setting(&tx, "time_zone_offset", "+01:00").unwrap();
+//! tx.commit().unwrap();
+//! assert_eq!(setting(store.conn(), "time_zone_offset").unwrap().as_deref(), Some("+01:00"));
+//! ```
 
+mod alerts;
+mod audit;
+mod catalog;
+mod commands;
+mod conn;
+mod events;
 mod open;
-mod queries;
+mod outbox;
 mod schema;
+mod sscc;
+mod units;
+mod users;
 
-pub use open::{DB_FILE_NAME, Store, StoreError};
-pub use queries::{
-    CommandRecord, NewUnit, StoredEvent, ancestors, children, command_events, format_spec,
-    insert_command, insert_event, insert_outbox, insert_unit, last_undoable_command, load_product,
-    load_work_order, mark_undone, open_containers, outbox_counts, parse_spec, setting, subtree,
-    unit_by_id, unit_by_key, update_unit,
+pub use alerts::{
+    AlertInfo, NewAlert, acknowledge_alert, insert_alert, open_alert_count, open_alerts,
+};
+pub use audit::{
+    AuditEntry, AuditRecord, TargetAudit, audit_head, insert_audit_record, last_audit_link,
+    target_history, visit_audit_records,
+};
+pub use catalog::{
+    format_spec, insert_work_order, load_product, load_work_order, parse_spec, products,
+    set_has_serial_list, set_setting, setting, upsert_product, work_order_ids,
+};
+pub use commands::{
+    CommandRecord, NewSignature, insert_command, insert_signature, last_undoable_command,
+    mark_undone,
+};
+pub use conn::{Conn, Tx};
+pub use events::{
+    EpcEvent, StoredEvent, command_epcs, command_events, epc_history, event_bodies_since,
+    insert_event, last_event_time,
+};
+pub use open::{DB_FILE_NAME, SqliteError, Store, StoreError};
+pub use outbox::{
+    ParkedRow, QueuedRow, count_attempt, insert_outbox, mark_failed, mark_sent, outbox_counts,
+    park_row, parked_command_ids, parked_count, parked_epcs, parked_rows, queue_head,
+    queued_events, queued_rows, requeue_row,
 };
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
+pub use sscc::{
+    LabelRow, LabelState, NewLabel, NewRange, OpenRange, RangeStock, advance_range, ensure_label,
+    insert_label, insert_range, label_awaiting_scan, label_by_sscc, label_printed_unverified,
+    mark_label_printed, mark_label_verified, oldest_open_range, overlapping_range, ranges,
+    sscc_taken, ssccs_remaining, void_label,
+};
+pub use units::{
+    NewUnit, ancestors, children, delete_unit, insert_unit, open_containers, subtree, unit_by_id,
+    unit_by_key, update_unit,
+};
+pub use users::{
+    Credentials, NewUser, UserRow, credentials, insert_user, reset_failed_attempts,
+    set_failed_attempts, user_count, users,
+};
+
+/// A column value that does not parse (e.g. an unknown status string), as the error a row
+/// mapping returns.
+fn bad_column(what: &'static str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        Box::new(StoreError::BadValue {
+            what,
+            value: value.to_owned(),
+        }),
+    )
+}

@@ -1,5 +1,6 @@
 //! Opening (and creating) the database file safely.
 
+use super::conn::{Conn, Tx};
 use super::schema::{APPLICATION_ID, MIGRATIONS, current_version};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -52,7 +53,7 @@ pub enum StoreError {
     },
     /// Any other SQLite failure.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(SqliteError),
     /// Stored data that does not parse (e.g. an unknown status string).
     #[error("database holds an invalid value in {what}: {value}")]
     BadValue {
@@ -71,10 +72,23 @@ pub enum StoreError {
     },
 }
 
-/// The open local database.
+/// An SQLite failure, as SQLite reported it. Opaque on purpose: code outside the store never
+/// depends on the SQLite binding.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct SqliteError(rusqlite::Error);
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Sqlite(SqliteError(e))
+    }
+}
+
+/// The open local database: the one owner of the SQLite file. Everything else reads and writes
+/// it through the typed queries of [`crate::store`].
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
 }
 
@@ -99,7 +113,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
-        let conn = Connection::open_with_flags(path, flags)?;
+        let mut conn = Connection::open_with_flags(path, flags)?;
         if exists {
             check_existing(&conn, path)?;
         }
@@ -116,39 +130,11 @@ impl Store {
         conn.execute_batch(
             "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
         )?;
-        let mut store = Self {
-            conn,
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Conn::new(conn),
             path: path.to_path_buf(),
-        };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: i32 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version >= current_version() {
-            return Ok(());
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-        for (i, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(version).unwrap_or(0))
-        {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(
-                None,
-                "user_version",
-                i32::try_from(i + 1).unwrap_or(i32::MAX),
-            )?;
-        }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
-        Ok(())
+        })
     }
 
     /// The database file.
@@ -156,18 +142,40 @@ impl Store {
         &self.path
     }
 
-    /// The connection (for queries outside a command transaction).
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for reads outside a command transaction (look-ups, status, exports).
+    pub fn conn(&self) -> &Conn {
         &self.conn
     }
 
     /// Starts the write transaction of one command (`BEGIN IMMEDIATE`: the write lock is taken at
     /// once, so a second writer waits instead of failing half-way).
-    pub fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    pub fn begin(&mut self) -> Result<Tx<'_>, StoreError> {
+        Tx::begin(&self.conn)
     }
+}
+
+/// Brings the schema to the current version, all migrations in one exclusive transaction.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version >= current_version() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(version).unwrap_or(0))
+    {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(
+            None,
+            "user_version",
+            i32::try_from(i + 1).unwrap_or(i32::MAX),
+        )?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(())
 }
 
 fn check_existing(conn: &Connection, path: &Path) -> Result<(), StoreError> {
@@ -179,7 +187,7 @@ fn check_existing(conn: &Connection, path: &Path) -> Result<(), StoreError> {
             path: path.to_path_buf(),
             detail: e.to_string(),
         },
-        _ => StoreError::Sqlite(e),
+        _ => StoreError::from(e),
     };
     let app_id: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))

@@ -54,12 +54,6 @@ impl From<crate::store::StoreError> for SyncError {
     }
 }
 
-impl From<rusqlite::Error> for SyncError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.to_string())
-    }
-}
-
 /// At most `max` characters of a server message, on one line.
 pub(crate) fn shorten(text: &str, max: usize) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

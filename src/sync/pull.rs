@@ -1,7 +1,9 @@
 //! Pulling from the repository: products from QU4RTET's master data, SSCC serial ranges from
-//! its serialbox pools. A serialbox range becomes one `sscc_ranges` row (source `pool`), so the
-//! label allocator hands its SSCCs out exactly like a local range (one store, one allocation
-//! path, never reused) and the bench can label cases offline.
+//! its serialbox pools. A serialbox range is added through the station's SSCC range command
+//! (the one an administrator uses for a range added by hand: same checks, same overlap test,
+//! same audit record) as one `sscc_ranges` row (source `pool`), so the label allocator hands
+//! its SSCCs out exactly like a local range (one store, one allocation path, never reused) and
+//! the bench can label cases offline.
 //!
 //! An allocation whose answer is lost wastes that range on the server (serialbox never hands a
 //! number out twice); it never produces a duplicate SSCC, which is what matters.
@@ -9,8 +11,8 @@
 use super::error::{SyncError, shorten};
 use super::http::Http;
 use crate::gs1::Sscc;
-use crate::labels::alloc::{self, AllocError, SsccRange};
-use crate::store::Store;
+use crate::labels::alloc::{AllocError, SsccRange};
+use crate::station::Station;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Largest range taken in one allocation.
@@ -57,15 +59,15 @@ fn alloc_error(e: AllocError) -> SyncError {
 
 /// Allocates `count` serial references from a serialbox pool and adds them as one SSCC range
 /// (company prefix + extension digit + serial reference, check digits computed) that the label
-/// allocator hands out.
+/// allocator hands out. The range goes through the station's range command
+/// ([`Station::add_pool_sscc_range`]), recorded under [`super::outbox::SYNC_AUDIT_USER`].
 pub fn allocate_ssccs(
     http: &Http,
-    store: &mut Store,
+    station: &mut Station,
     pool: &str,
     count: u64,
     company_prefix: &str,
     extension_digit: u8,
-    now_ms: i64,
 ) -> Result<PoolAllocation, SyncError> {
     if count == 0 || count > MAX_ALLOCATION {
         return Err(SyncError::Config {
@@ -117,41 +119,25 @@ pub fn allocate_ssccs(
         })
     };
     let (first_sscc, last_sscc) = (sscc_of(first)?, sscc_of(last)?);
-    let tx = store.begin()?;
-    let range_id = alloc::add_range(
-        &tx,
-        &SsccRange {
-            company_prefix: company_prefix.to_owned(),
-            extension_digit,
-            first,
-            last,
-            source: "pool".to_owned(),
-            origin: Some(pool.to_owned()),
-        },
-        now_ms,
-    )
-    .map_err(alloc_error)?;
-    crate::auth::append_audit(
-        &tx,
-        &crate::auth::AuditEntry {
-            time_ms: now_ms,
-            username: super::outbox::SYNC_AUDIT_USER.to_owned(),
-            action: "add_sscc_range".to_owned(),
-            target: Some(format!(
-                "{company_prefix}/{extension_digit}/{first}..{last}"
-            )),
-            new_value: Some(format!("pool {pool}")),
-            ..crate::auth::AuditEntry::default()
-        },
-    )?;
-    let remaining = alloc::remaining(&tx).map_err(alloc_error)?;
-    tx.commit()?;
+    let added = station
+        .add_pool_sscc_range(
+            &SsccRange {
+                company_prefix: company_prefix.to_owned(),
+                extension_digit,
+                first,
+                last,
+                source: "pool".to_owned(),
+                origin: Some(pool.to_owned()),
+            },
+            super::outbox::SYNC_AUDIT_USER,
+        )
+        .map_err(alloc_error)?;
     Ok(PoolAllocation {
-        range_id,
+        range_id: added.range_id,
         count: last - first + 1,
         first: first_sscc.as_str().to_owned(),
         last: last_sscc.as_str().to_owned(),
-        remaining,
+        remaining: added.remaining,
     })
 }
 

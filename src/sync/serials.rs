@@ -18,8 +18,7 @@
 //! assert_eq!(found.serials, vec!["A/1".to_owned()]);
 //! ```
 
-use crate::gs1::{Gs1Error, Gtin};
-use percent_encoding::percent_decode_str;
+use crate::gs1::{Gs1Error, Gtin, Sgtin};
 use serde_json::Value;
 
 /// ILMD keys of the lot number (compact JSON-LD, bare, expanded).
@@ -40,27 +39,13 @@ pub struct CommissionedSerials {
 
 /// The EPC pattern of every SGTIN of `gtin`: `urn:epc:idpat:sgtin:{prefix}.{indicator}{item}.*`.
 pub fn sgtin_pattern(gtin: &Gtin, company_prefix_len: u8) -> Result<String, Gs1Error> {
-    let prefix = gtin.company_prefix(company_prefix_len)?;
-    let d = gtin.as_str();
-    let item = &d[1 + prefix.len()..13];
-    Ok(format!("urn:epc:idpat:sgtin:{prefix}.{}{item}.*", &d[..1]))
+    gtin.sgtin_epc_pattern(company_prefix_len)
 }
 
 /// The serial of an SGTIN EPC URI when it is one of `gtin`'s (percent-escapes decoded).
 pub fn sgtin_serial(epc: &str, gtin: &Gtin) -> Option<String> {
-    let rest = epc.strip_prefix("urn:epc:id:sgtin:")?;
-    let mut parts = rest.splitn(3, '.');
-    let (prefix, item, serial) = (parts.next()?, parts.next()?, parts.next()?);
-    let indicator = item.get(..1)?;
-    let digits = format!("{indicator}{prefix}{}", item.get(1..)?);
-    let epc_gtin = Gtin::from_digits_without_check(&digits).ok()?;
-    if &epc_gtin != gtin || serial.is_empty() {
-        return None;
-    }
-    percent_decode_str(serial)
-        .decode_utf8()
-        .ok()
-        .map(|s| s.into_owned())
+    let (sgtin, _) = Sgtin::from_epc_uri(epc).ok()?;
+    (&sgtin.gtin == gtin).then(|| sgtin.serial.as_str().to_owned())
 }
 
 /// The lot number in an event's ILMD.

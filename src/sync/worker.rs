@@ -180,7 +180,7 @@ fn push_rows(
 /// row of the document that was sent (`sent`) counts an attempt, so that its outcome is known
 /// to be uncertain.
 fn fail_head(
-    store: &Store,
+    store: &mut Store,
     report: &mut DrainReport,
     error: &SyncError,
     sent: &[i64],
@@ -195,11 +195,11 @@ fn fail_head(
         .copied()
         .filter(|&id| Some(id) != head_id)
         .collect();
-    outbox::mark_uncertain(store.conn(), &others)?;
+    outbox::mark_uncertain(store, &others)?;
     if let Some(head) = &head {
         let delay = i64::try_from(backoff.delay_ms(head.attempts + 1)).unwrap_or(i64::MAX);
         outbox::mark_failed(
-            store.conn(),
+            store,
             head.command_id,
             &message,
             now().saturating_add(delay),

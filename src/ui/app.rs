@@ -5,6 +5,7 @@ use super::i18n::I18n;
 use super::tree_view::TreeState;
 use super::wedge::{WedgeAssembler, WedgeProfile};
 use super::worker::{Snapshot, WorkerCommand, WorkerHandle, WorkerMessage};
+use crate::auth::Role;
 use crate::domain::{ReasonCode, RemovalReason, RetireKind, Severity};
 use crate::station::{Request, Response, SignatureInput};
 use std::time::{Duration, Instant};
@@ -84,7 +85,7 @@ pub struct Forms {
     /// Manual scan entry.
     pub manual_scan: String,
     /// New user: name, printed name, role, password.
-    pub new_user: (String, String, String, String),
+    pub new_user: (String, String, Role, String),
     /// Setting being edited: read point SGLN.
     pub read_point: String,
     /// Setting being edited: printer target (filled from the station on first show).

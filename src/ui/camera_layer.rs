@@ -6,7 +6,7 @@ use super::app::PackbenchApp;
 use super::auto_pack::{AutoPack, SeenCode};
 use crate::devices::camera::unit_key;
 use crate::devices::layer::{LayerRead, check_layer};
-use crate::station::{Request, TreeSnapshot};
+use crate::station::{Mode, Request, TreeSnapshot};
 
 /// How a code in the frame relates to the container being filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +136,7 @@ impl PackbenchApp {
     pub(super) fn auto_pack_logic(&mut self) {
         if !self.devices.settings.auto_pack
             || self.snapshot.user.is_none()
-            || self.snapshot.mode != "pack"
+            || self.snapshot.mode != Mode::Pack
             || !self.devices.auto_pack.is_steady()
             || self.snapshot.current.is_empty()
             || self.waits_for_packer()

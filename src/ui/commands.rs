@@ -4,7 +4,18 @@
 
 use super::app::PackbenchApp;
 use crate::domain::{ReasonCode, Severity};
-use crate::station::Request;
+use crate::station::{Mode, Request};
+
+/// The scan mode a command barcode switches to (`PACK`, `REMOVE`, `MOVE`, `LOOKUP`).
+pub(super) fn command_mode(command: &str) -> Option<Mode> {
+    match command {
+        "PACK" => Some(Mode::Pack),
+        "REMOVE" => Some(Mode::Remove),
+        "MOVE" => Some(Mode::Move),
+        "LOOKUP" => Some(Mode::Lookup),
+        _ => None,
+    }
+}
 
 impl PackbenchApp {
     /// A command barcode (or the same action from a button).
@@ -21,9 +32,6 @@ impl PackbenchApp {
             "NEWPALLET" => Request::NewContainer {
                 level: "pallet".to_owned(),
                 sscc: None,
-            },
-            "PACK" | "REMOVE" | "MOVE" | "LOOKUP" => Request::Mode {
-                mode: command.to_ascii_lowercase(),
             },
             "UNDO" => Request::Undo { signature: None },
             "PACKALL" => {
@@ -61,7 +69,9 @@ impl PackbenchApp {
                 Request::Cancel
             }
             other => {
-                if let Some(flow) = super::flows::flow_for_command(other) {
+                if let Some(mode) = command_mode(other) {
+                    self.send(Request::Mode { mode });
+                } else if let Some(flow) = super::flows::flow_for_command(other) {
                     self.flow = Some(flow);
                 } else {
                     self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);

@@ -48,9 +48,11 @@ pub fn wrong_product_scan() -> String {
 }
 
 fn sscc(extension: u8, serial_ref: u32) -> String {
-    let body = format!("{extension}9506000{serial_ref:09}");
-    let check = crate::gs1::linters::check_digit(body.as_bytes()).map_or('0', char::from);
-    format!("(00){body}{check}")
+    // The demo prefix (7 digits) leaves 9 digits of serial reference.
+    let serial_ref = u64::from(serial_ref % 1_000_000_000);
+    crate::gs1::Sscc::new("9506000", extension, serial_ref)
+        .map(|sscc| sscc.unit_key())
+        .unwrap_or_default()
 }
 
 /// The SSCC label of training case `n`.

@@ -4,6 +4,7 @@
 use super::app::{PackbenchApp, Screen};
 use super::demo;
 use super::i18n::LOCALES;
+use crate::auth::Role;
 use crate::domain::{RemovalReason, RetireKind};
 use crate::station::Request;
 
@@ -87,7 +88,7 @@ impl PackbenchApp {
                     .snapshot
                     .user
                     .as_ref()
-                    .is_some_and(|u| u.role == "administrator");
+                    .is_some_and(|u| u.role.can_administer());
                 if admin
                     && ui
                         .selectable_label(self.screen == Screen::Users, self.i18n.tr("nav-users"))
@@ -321,16 +322,13 @@ impl PackbenchApp {
         let (mut u, mut n, mut r, mut p) = std::mem::take(&mut self.forms.new_user);
         labelled_text(ui, &self.i18n.tr("login-user"), &mut u, false);
         labelled_text(ui, &self.i18n.tr("first-run-name"), &mut n, false);
-        if r.is_empty() {
-            r = "packer".to_owned();
-        }
         ui.horizontal(|ui| {
-            for role in ["packer", "supervisor", "administrator"] {
+            for role in Role::ALL {
                 if ui
                     .selectable_label(r == role, self.i18n.tr(&format!("role-{role}")))
                     .clicked()
                 {
-                    r = role.to_owned();
+                    r = role;
                 }
             }
         });
@@ -339,7 +337,7 @@ impl PackbenchApp {
             self.send(Request::CreateUser {
                 user: u.trim().to_owned(),
                 full_name: n.trim().to_owned(),
-                role: r.clone(),
+                role: r,
                 password: p.clone(),
             });
             p.clear();

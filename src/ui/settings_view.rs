@@ -215,7 +215,7 @@ impl PackbenchApp {
         self.snapshot
             .user
             .as_ref()
-            .is_some_and(|u| u.role == "administrator")
+            .is_some_and(|u| u.role.can_administer())
     }
 
     fn station_settings_ui(&mut self, ui: &mut egui::Ui) {

@@ -215,7 +215,7 @@ impl PackbenchApp {
     fn actions_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             for (cmd, id) in super::sheet::COMMANDS {
-                let selected = cmd.eq_ignore_ascii_case(&self.snapshot.mode);
+                let selected = super::commands::command_mode(cmd) == Some(self.snapshot.mode);
                 if ui
                     .add(
                         egui::Button::new(self.i18n.tr(id))

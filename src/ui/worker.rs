@@ -3,8 +3,9 @@
 //! worker publishes a fresh [`Snapshot`] (the view model) and wakes the UI.
 
 use super::demo;
+use crate::auth::Role;
 use crate::domain::ReasonCode;
-use crate::station::{AlertInfo, ContainerInfo, Request, Response, Station, TreeSnapshot};
+use crate::station::{AlertInfo, ContainerInfo, Mode, Request, Response, Station, TreeSnapshot};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Wakes the UI (in the app: `ctx.request_repaint()`).
@@ -43,8 +44,8 @@ pub struct UserView {
     pub username: String,
     /// Printed name.
     pub full_name: String,
-    /// Role (`packer`, `supervisor`, `administrator`).
-    pub role: &'static str,
+    /// Role.
+    pub role: Role,
 }
 
 /// The selected work order, for display.
@@ -75,8 +76,8 @@ pub struct Snapshot {
     pub work_order: Option<WorkOrderView>,
     /// All work orders.
     pub work_orders: Vec<String>,
-    /// Scan mode (`pack`, `remove`, `move`, `lookup`).
-    pub mode: String,
+    /// Scan mode.
+    pub mode: Mode,
     /// Containers being filled, lowest level first.
     pub current: Vec<ContainerInfo>,
     /// The live tree.
@@ -232,7 +233,7 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
     let user = station.user().map(|u| UserView {
         username: u.username.clone(),
         full_name: u.full_name.clone(),
-        role: u.role.as_str(),
+        role: u.role,
     });
     let work_order = station.work_order().map(|w| WorkOrderView {
         id: w.id.clone(),
@@ -258,7 +259,7 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         user,
         work_order,
         work_orders: station.work_order_ids(),
-        mode: station.mode().as_str().to_owned(),
+        mode: station.mode(),
         current,
         tree,
         alerts: station.open_alerts().unwrap_or_default(),

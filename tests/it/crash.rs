@@ -142,7 +142,7 @@ fn kill_nine_loses_no_acknowledged_scan() {
     );
 
     let store = packbench::store::Store::open_dir(dir.path()).unwrap();
-    let conn = store.conn();
+    let conn = store.conn().raw_sqlite();
     for (pack, case) in &acknowledged {
         let parent: Option<String> = conn
             .query_row(
@@ -179,7 +179,7 @@ fn kill_nine_loses_no_acknowledged_scan() {
         .query_row("SELECT count(DISTINCT command_id) FROM events WHERE command_id NOT IN (SELECT command_id FROM outbox)", [], |r| r.get(0))
         .unwrap();
     assert_eq!(events_without_outbox, 0);
-    let audit = packbench::auth::verify_audit(conn).unwrap();
+    let audit = packbench::auth::verify_audit(store.conn()).unwrap();
     assert!(audit.is_ok(), "{audit:?}");
     println!(
         "crash test: {kills} kills, {} acknowledged pack scans all durable",

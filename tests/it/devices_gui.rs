@@ -395,7 +395,7 @@ fn hands_free_packs_a_steady_camera_layer_once() {
 
     // A case opened in remove mode: hands-free does nothing outside pack mode.
     wedge_scan(&mut h, "PBCMD:REMOVE");
-    assert_eq!(h.state().snapshot.mode, "remove");
+    assert_eq!(h.state().snapshot.mode.as_str(), "remove");
     h.state_mut().send(Request::NewContainer {
         level: "case".into(),
         sscc: Some(demo::case_sscc(1)),

@@ -30,7 +30,7 @@ fn packer_flows_end_to_end() {
     h.get_by_role_and_label(Role::Button, "Log in").click();
     settle(&mut h);
     assert_eq!(
-        h.state().snapshot.user.as_ref().map(|u| u.role),
+        h.state().snapshot.user.as_ref().map(|u| u.role.as_str()),
         Some("administrator")
     );
     if h.state().snapshot.work_order.is_none() {
@@ -99,7 +99,7 @@ fn packer_flows_end_to_end() {
     scan(&mut h, &demo::pack_scan(21));
     scan(&mut h, &demo::pack_scan(22));
     scan(&mut h, "PBCMD:REMOVE");
-    assert_eq!(h.state().snapshot.mode, "remove");
+    assert_eq!(h.state().snapshot.mode.as_str(), "remove");
     scan(&mut h, &demo::pack_scan(21));
     assert_eq!(code(&h), Some("OK"));
 

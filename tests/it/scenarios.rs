@@ -71,6 +71,7 @@ fn check_invariants(dir: &Path) {
     assert!(verdict.is_ok(), "audit chain broken: {verdict:?}");
     let dupes: i64 = store
         .conn()
+        .raw_sqlite()
         .query_row(
             "SELECT count(*) FROM (SELECT hash_id FROM events GROUP BY hash_id, correction HAVING count(*) > 1)",
             [],
@@ -80,6 +81,7 @@ fn check_invariants(dir: &Path) {
     assert_eq!(dupes, 0, "duplicate event hash IDs");
     let unbalanced: i64 = store
         .conn()
+        .raw_sqlite()
         .query_row(
             "SELECT count(*) FROM units c WHERE c.child_count != (SELECT count(*) FROM units k WHERE k.parent_id = c.id)",
             [],

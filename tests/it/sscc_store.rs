@@ -79,11 +79,13 @@ fn a_version_3_pool_upgrades_into_ranges_and_nothing_is_reused() {
     let mut store = Store::open(&path).unwrap();
     let version: i32 = store
         .conn()
+        .raw_sqlite()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, packbench::store::current_version());
     let gone: bool = store
         .conn()
+        .raw_sqlite()
         .query_row(
             "SELECT NOT EXISTS(SELECT 1 FROM sqlite_master WHERE name = 'sscc_pool')",
             [],
@@ -203,6 +205,7 @@ fn low_stock_follows_the_configured_threshold() {
     );
     store
         .conn()
+        .raw_sqlite()
         .execute(
             "INSERT INTO settings (key, value) VALUES (?1, '20')",
             [alloc::LOW_STOCK_SETTING],

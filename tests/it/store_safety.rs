@@ -60,7 +60,7 @@ fn corrupt_pages_are_refused_and_untouched() {
     let path = dir.path().join("packbench.sqlite");
     {
         let store = Store::open(&path).unwrap();
-        let c = store.conn();
+        let c = store.conn().raw_sqlite();
         c.execute_batch("BEGIN").unwrap();
         for i in 0..3000 {
             c.execute(
@@ -98,16 +98,19 @@ fn reopen_keeps_data_and_schema_version() {
     let store = Store::open(&path).unwrap();
     let v: i32 = store
         .conn()
+        .raw_sqlite()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(v, packbench::store::current_version());
     let mode: String = store
         .conn()
+        .raw_sqlite()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
     let sync: i64 = store
         .conn()
+        .raw_sqlite()
         .query_row("PRAGMA synchronous", [], |r| r.get(0))
         .unwrap();
     assert_eq!(sync, 2, "synchronous=FULL");

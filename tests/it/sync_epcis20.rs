@@ -288,6 +288,7 @@ fn a_rejected_command_is_parked_and_other_containers_keep_flowing() {
     // administrator's reason; the chain still verifies.
     let audit: Vec<(String, String, Option<String>, Option<String>)> = store
         .conn()
+        .raw_sqlite()
         .prepare("SELECT username, action, target, reason FROM audit WHERE action LIKE 'sync_%' ORDER BY seq")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -427,6 +428,7 @@ fn stored_bodies_are_spliced_into_valid_capture_documents() {
     let store = Store::open_dir(dir.path()).unwrap();
     let stored: Vec<serde_json::Value> = store
         .conn()
+        .raw_sqlite()
         .prepare("SELECT body FROM events ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get::<_, String>(0))
@@ -532,6 +534,7 @@ fn cli_status_lists_parked_retry_parked_is_audited_and_pull_asks_the_repository(
     let store = Store::open_dir(dir.path()).unwrap();
     let actions: Vec<String> = store
         .conn()
+        .raw_sqlite()
         .prepare(
             "SELECT action || ':' || username FROM audit WHERE action LIKE 'sync_%' ORDER BY seq",
         )

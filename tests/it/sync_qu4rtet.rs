@@ -129,6 +129,7 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
     let store = Store::open_dir(dir.path()).unwrap();
     let body: String = store
         .conn()
+        .raw_sqlite()
         .query_row("SELECT body FROM events ORDER BY id LIMIT 1", [], |r| {
             r.get(0)
         })
@@ -205,6 +206,7 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
     let bodies: Vec<String> = {
         let mut st = store
             .conn()
+            .raw_sqlite()
             .prepare("SELECT body FROM events ORDER BY id")
             .unwrap();
         st.query_map([], |r| r.get(0))
@@ -258,27 +260,25 @@ fn serialbox_ranges_feed_the_label_allocator_and_are_never_reused() {
     serialbox_pool(&q, &pool, 1_000_000);
     let dir = tempfile::tempdir().unwrap();
     run_lines(dir.path(), SETUP);
-    let mut store = Store::open_dir(dir.path()).unwrap();
+    let mut station = packbench::station::Station::open(dir.path()).unwrap();
     let first =
-        packbench::sync::allocate_ssccs(q.http(), &mut store, &pool, 3, "9506000", 0, now())
-            .unwrap();
+        packbench::sync::allocate_ssccs(q.http(), &mut station, &pool, 3, "9506000", 0).unwrap();
     let second =
-        packbench::sync::allocate_ssccs(q.http(), &mut store, &pool, 2, "9506000", 0, now())
-            .unwrap();
+        packbench::sync::allocate_ssccs(q.http(), &mut station, &pool, 2, "9506000", 0).unwrap();
     assert_eq!((first.count, second.count, second.remaining), (3, 2, 5));
     assert_eq!(first.first, sscc(1_000_000));
     assert_ne!(
         first.last, second.first,
         "serialbox never hands a number out twice"
     );
-    let stock = packbench::labels::alloc::stock(store.conn()).unwrap();
+    let stock = packbench::labels::alloc::stock(station.store().conn()).unwrap();
     assert!(
         stock
             .ranges
             .iter()
             .all(|r| r.source == "pool" && r.origin.as_deref() == Some(pool.as_str()))
     );
-    drop(store);
+    drop(station);
     // The station prints labels from them like from a local range, until they run out.
     let mut station = packbench::station::Station::open(dir.path()).unwrap();
     let mut out = Vec::new();

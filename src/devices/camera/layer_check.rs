@@ -19,15 +19,7 @@ use crate::gs1::{ParseOptions, parse};
 /// `None` for anything else (not GS1, no serial, invalid).
 pub fn unit_key(scan: &str) -> Option<String> {
     let message = parse(scan, &ParseOptions::default()).ok()?;
-    if let Some(sscc) = message.sscc() {
-        return Some(format!("(00){}", sscc.as_str()));
-    }
-    let sgtin = message.sgtin()?;
-    Some(format!(
-        "(01){}(21){}",
-        sgtin.gtin.as_str(),
-        sgtin.serial.as_str()
-    ))
+    message.unit_key().map(|key| key.to_string())
 }
 
 /// Compares the codes seen in a frame (scanner texts, with or without AIM) with a container's

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{check_gcp_len, epc_escape, require_digits, verify_check_digit};
+use super::{check_gcp_len, epc_escape, require_digits};
+use crate::gs1::check_digit::verify_check_digit;
 use crate::gs1::error::Gs1Error;
 
 /// A GLN: 13 digits with a valid check digit.
@@ -48,7 +49,7 @@ impl FromStr for Gln {
                 found: s.len(),
             });
         }
-        verify_check_digit("GLN", s)?;
+        verify_check_digit("GLN", s.as_bytes(), 0)?;
         Ok(Gln(s.to_owned()))
     }
 }

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{check_gcp_len, epc_escape, require_digits, verify_check_digit, with_check_digit};
+use super::{check_gcp_len, epc_escape, require_digits, with_check_digit};
+use crate::gs1::check_digit::verify_check_digit;
 use crate::gs1::error::Gs1Error;
 use crate::gs1::keys::SerialNumber;
 
@@ -34,7 +35,7 @@ impl Gtin {
                 found: d13.len(),
             });
         }
-        Ok(Gtin(with_check_digit(d13)))
+        Ok(Gtin(with_check_digit("GTIN", d13)?))
     }
 
     /// The GS1 Company Prefix, given its length (6 to 12).
@@ -50,15 +51,27 @@ impl Gtin {
         serial: &SerialNumber,
         company_prefix_len: u8,
     ) -> Result<String, Gs1Error> {
-        let l = check_gcp_len("GTIN", company_prefix_len)?;
-        let d = &self.0;
         Ok(format!(
-            "urn:epc:id:sgtin:{}.{}{}.{}",
-            &d[1..1 + l],
-            &d[..1],
-            &d[1 + l..13],
+            "urn:epc:id:sgtin:{}.{}",
+            self.epc_class(company_prefix_len)?,
             epc_escape(serial.as_str())
         ))
+    }
+
+    /// The EPC pattern of every SGTIN of this GTIN:
+    /// `urn:epc:idpat:sgtin:{company prefix}.{indicator}{item reference}.*`.
+    pub fn sgtin_epc_pattern(&self, company_prefix_len: u8) -> Result<String, Gs1Error> {
+        Ok(format!(
+            "urn:epc:idpat:sgtin:{}.*",
+            self.epc_class(company_prefix_len)?
+        ))
+    }
+
+    /// `{company prefix}.{indicator}{item reference}`, the GTIN part of its EPC URIs.
+    fn epc_class(&self, company_prefix_len: u8) -> Result<String, Gs1Error> {
+        let l = check_gcp_len("GTIN", company_prefix_len)?;
+        let d = &self.0;
+        Ok(format!("{}.{}{}", &d[1..1 + l], &d[..1], &d[1 + l..13]))
     }
 }
 
@@ -76,7 +89,7 @@ impl FromStr for Gtin {
             });
         }
         let padded = format!("{s:0>14}");
-        verify_check_digit("01", &padded)?;
+        verify_check_digit("01", padded.as_bytes(), 0)?;
         Ok(Gtin(padded))
     }
 }
@@ -133,6 +146,10 @@ mod tests {
             "urn:epc:id:sgtin:0614141.812345.6789"
         );
         assert_eq!(g.sgtin_epc_uri(&s, 5).unwrap_err().code(), "BAD_GCP_LENGTH");
+        assert_eq!(
+            g.sgtin_epc_pattern(7).unwrap(),
+            "urn:epc:idpat:sgtin:0614141.812345.*"
+        );
         assert_eq!(g.company_prefix(7).unwrap(), "0614141");
     }
 }

@@ -12,6 +12,10 @@
 //! let sscc = Sscc::new("0614141", 1, 234567890).unwrap();
 //! assert_eq!(sscc.as_str(), "106141412345678908");
 //! assert_eq!(sscc.epc_uri(7).unwrap(), "urn:epc:id:sscc:0614141.1234567890");
+//! assert_eq!(
+//!     gtin.sgtin_epc_pattern(7).unwrap(),
+//!     "urn:epc:idpat:sgtin:9506000.013435.*"
+//! );
 //! let (back, gcp_len) = Sgtin::from_epc_uri("urn:epc:id:sgtin:9506000.013435.SN0001").unwrap();
 //! assert_eq!((back.gtin, gcp_len), (gtin, 7));
 //! ```
@@ -22,6 +26,7 @@ mod gtin;
 mod sgtin;
 mod sscc;
 mod text;
+mod unit_key;
 
 pub use expiry::Expiry;
 pub use gln::Gln;
@@ -29,9 +34,10 @@ pub use gtin::Gtin;
 pub use sgtin::Sgtin;
 pub use sscc::Sscc;
 pub use text::{Lot, SerialNumber};
+pub use unit_key::UnitKey;
 
+use super::check_digit;
 use super::error::Gs1Error;
-use super::linters::check_digit;
 
 /// Checks that `digits` are all digits; names the key in the error.
 fn require_digits(key: &str, digits: &str) -> Result<(), Gs1Error> {
@@ -45,30 +51,11 @@ fn require_digits(key: &str, digits: &str) -> Result<(), Gs1Error> {
     }
 }
 
-/// Verifies the mod-10 check digit in the last position of `digits` (all ASCII digits).
-fn verify_check_digit(key: &str, digits: &str) -> Result<(), Gs1Error> {
-    let bytes = digits.as_bytes();
-    let Some((&found, body)) = bytes.split_last() else {
-        return Err(Gs1Error::EmptyValue { ai: key.to_owned() });
-    };
-    let expected = check_digit(body).unwrap_or(b'?');
-    if expected == found {
-        Ok(())
-    } else {
-        Err(Gs1Error::CheckDigit {
-            ai: key.to_owned(),
-            position: body.len(),
-            expected: char::from(expected),
-            found: char::from(found),
-        })
-    }
-}
-
-/// Appends the check digit to `body` (all ASCII digits).
-fn with_check_digit(body: &str) -> String {
-    let mut s = body.to_owned();
-    s.push(char::from(check_digit(body.as_bytes()).unwrap_or(b'0')));
-    s
+/// `body` with its GS1 check digit appended; a non-digit in `body` is an error naming `key`.
+fn with_check_digit(key: &str, body: &str) -> Result<String, Gs1Error> {
+    require_digits(key, body)?;
+    // All digits now, so the check digit exists.
+    Ok(check_digit::with_check_digit(body).unwrap_or_default())
 }
 
 /// Validates a GS1 Company Prefix length for an EPC URI.
@@ -98,52 +85,16 @@ fn epc_escape(s: &str) -> String {
     out
 }
 
-/// Reverses [`epc_escape`]; `None` on a malformed escape.
-fn epc_unescape(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Splits an EPC pure identity URI `urn:epc:id:{scheme}:a.b.c` into its parts.
-fn epc_parts<'a>(uri: &'a str, scheme: &str, parts: usize) -> Result<Vec<&'a str>, Gs1Error> {
-    let bad = |detail| Gs1Error::BadEpcUri {
-        uri: uri.to_owned(),
-        detail,
-    };
-    let body = uri
-        .strip_prefix("urn:epc:id:")
-        .and_then(|rest| rest.strip_prefix(scheme))
-        .and_then(|rest| rest.strip_prefix(':'))
-        .ok_or_else(|| bad("wrong URI prefix for this key"))?;
-    let split: Vec<&str> = body.splitn(parts, '.').collect();
-    if split.len() != parts {
-        return Err(bad("wrong number of '.'-separated parts"));
-    }
-    Ok(split)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn epc_escaping_round_trips() {
-        let s = "a/b%c\"d&e<f>g?h";
-        let escaped = epc_escape(s);
-        assert_eq!(escaped, "a%2Fb%25c%22d%26e%3Cf%3Eg%3Fh");
-        assert_eq!(epc_unescape(&escaped).as_deref(), Some(s));
-        assert_eq!(epc_unescape("%2"), None);
+    fn epc_escaping() {
+        assert_eq!(
+            epc_escape("a/b%c\"d&e<f>g?h"),
+            "a%2Fb%25c%22d%26e%3Cf%3Eg%3Fh"
+        );
+        assert_eq!(epc_escape("A!'()*+,-.:;=_z"), "A!'()*+,-.:;=_z");
     }
 }

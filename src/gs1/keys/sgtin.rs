@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{epc_parts, epc_unescape, with_check_digit};
+use crate::gs1::epc_uri::{EpcScheme, EpcUri, EpcUriForm};
 use crate::gs1::error::Gs1Error;
 use crate::gs1::keys::{Gtin, SerialNumber};
 
@@ -23,33 +23,31 @@ impl Sgtin {
 
     /// Parses an EPC pure identity URI back: the SGTIN and the company prefix length.
     pub fn from_epc_uri(uri: &str) -> Result<(Sgtin, u8), Gs1Error> {
-        let bad = |detail| Gs1Error::BadEpcUri {
-            uri: uri.to_owned(),
-            detail,
-        };
-        let parts = epc_parts(uri, "sgtin", 3)?;
-        let (gcp, item, serial) = (parts[0], parts[1], parts[2]);
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(gcp) || !all_digits(item) {
-            return Err(bad("company prefix and item reference must be digits"));
+        let epc: EpcUri = uri.parse()?;
+        match (epc.form, epc.scheme, epc.elements.as_slice()) {
+            (EpcUriForm::Id, EpcScheme::Sgtin, [gtin, serial]) => {
+                let sgtin = Sgtin {
+                    gtin: gtin.value.parse()?,
+                    serial: serial.value.parse()?,
+                };
+                Ok((sgtin, epc.company_prefix_len))
+            }
+            _ => Err(Gs1Error::BadEpcUri {
+                uri: uri.to_owned(),
+                detail: "not an SGTIN identity (urn:epc:id:sgtin:...)",
+            }),
         }
-        if !(6..=12).contains(&gcp.len()) || gcp.len() + item.len() != 13 {
-            return Err(bad(
-                "company prefix and item reference must have 13 digits together",
-            ));
-        }
-        let gtin_body = format!("{}{gcp}{}", &item[..1], &item[1..]);
-        let gtin: Gtin = with_check_digit(&gtin_body).parse()?;
-        let serial: SerialNumber = epc_unescape(serial)
-            .ok_or_else(|| bad("malformed percent escape in the serial"))?
-            .parse()?;
-        let gcp_len = u8::try_from(gcp.len()).map_err(|_| bad("company prefix too long"))?;
-        Ok((Sgtin { gtin, serial }, gcp_len))
     }
 
     /// The element strings in bracketed form, `(01)...(21)...`.
     pub fn hri(&self) -> String {
         format!("(01){}(21){}", self.gtin, self.serial)
+    }
+
+    /// The key the station files this item under: `(01)<GTIN>(21)<serial>`, the same text
+    /// as [`Sgtin::hri`] (see [`super::UnitKey`]).
+    pub fn unit_key(&self) -> String {
+        self.hri()
     }
 }
 
@@ -82,7 +80,13 @@ mod tests {
             Sgtin::from_epc_uri("urn:epc:id:sgtin:9506000.013435.A B")
                 .unwrap_err()
                 .code(),
-            "CSET82"
+            "BAD_EPC_URI"
+        );
+        assert_eq!(
+            Sgtin::from_epc_uri("urn:epc:id:sscc:0614141.1234567890")
+                .unwrap_err()
+                .code(),
+            "BAD_EPC_URI"
         );
     }
 }

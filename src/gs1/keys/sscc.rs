@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{check_gcp_len, epc_parts, require_digits, verify_check_digit, with_check_digit};
+use super::{check_gcp_len, require_digits, with_check_digit};
+use crate::gs1::check_digit::verify_check_digit;
+use crate::gs1::epc_uri::{EpcScheme, EpcUri, EpcUriForm};
 use crate::gs1::error::Gs1Error;
 
 /// An SSCC: 18 digits (extension digit, company prefix, serial reference, check digit)
@@ -15,6 +17,12 @@ impl Sscc {
     /// The 18 digits.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The key the station files this logistic unit under: `(00)<SSCC>` (see
+    /// [`super::UnitKey`]).
+    pub fn unit_key(&self) -> String {
+        format!("(00){}", self.0)
     }
 
     /// The extension digit (first digit).
@@ -48,9 +56,10 @@ impl Sscc {
                 digits,
             });
         }
-        Ok(Sscc(with_check_digit(&format!(
-            "{extension_digit}{company_prefix}{serial}"
-        ))))
+        Ok(Sscc(with_check_digit(
+            "SSCC",
+            &format!("{extension_digit}{company_prefix}{serial}"),
+        )?))
     }
 
     /// The EPC pure identity URI:
@@ -68,24 +77,16 @@ impl Sscc {
 
     /// Parses an EPC pure identity URI back: the SSCC and the company prefix length.
     pub fn from_epc_uri(uri: &str) -> Result<(Sscc, u8), Gs1Error> {
-        let bad = |detail| Gs1Error::BadEpcUri {
-            uri: uri.to_owned(),
-            detail,
-        };
-        let parts = epc_parts(uri, "sscc", 2)?;
-        let (gcp, serial) = (parts[0], parts[1]);
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(gcp) || !all_digits(serial) {
-            return Err(bad("company prefix and serial reference must be digits"));
+        let epc: EpcUri = uri.parse()?;
+        match (epc.form, epc.scheme, epc.elements.as_slice()) {
+            (EpcUriForm::Id, EpcScheme::Sscc, [sscc]) => {
+                Ok((sscc.value.parse()?, epc.company_prefix_len))
+            }
+            _ => Err(Gs1Error::BadEpcUri {
+                uri: uri.to_owned(),
+                detail: "not an SSCC identity (urn:epc:id:sscc:...)",
+            }),
         }
-        if !(6..=12).contains(&gcp.len()) || gcp.len() + serial.len() != 17 {
-            return Err(bad(
-                "company prefix and serial reference must have 17 digits together",
-            ));
-        }
-        let body = format!("{}{gcp}{}", &serial[..1], &serial[1..]);
-        let gcp_len = u8::try_from(gcp.len()).map_err(|_| bad("company prefix too long"))?;
-        Ok((Sscc(with_check_digit(&body)), gcp_len))
     }
 }
 
@@ -102,7 +103,7 @@ impl FromStr for Sscc {
                 found: s.len(),
             });
         }
-        verify_check_digit("00", s)?;
+        verify_check_digit("00", s.as_bytes(), 0)?;
         Ok(Sscc(s.to_owned()))
     }
 }

@@ -98,6 +98,7 @@ pub fn local_event_keys(dir: &Path) -> Vec<(String, bool)> {
     let store = Store::open_dir(dir).unwrap();
     let mut st = store
         .conn()
+        .raw_sqlite()
         .prepare("SELECT hash_id, correction FROM events ORDER BY id")
         .unwrap();
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -1,0 +1,114 @@
+//! EPCIS events as stored: one JSON-LD body per event with its hash ID, indexed by every EPC it
+//! names; the history of an EPC; events for export.
+
+use super::{Conn, StoreError, Tx};
+use rusqlite::params;
+
+/// An EPCIS event to store.
+#[derive(Debug, Clone)]
+pub struct StoredEvent<'a> {
+    /// The command that produced it.
+    pub command_id: i64,
+    /// Position within the command.
+    pub seq: u32,
+    /// CBV 2.0 hash ID.
+    pub hash_id: &'a str,
+    /// Whether this is an error declaration (a correction of an earlier event with the same hash).
+    pub correction: bool,
+    /// Event time.
+    pub event_time_ms: i64,
+    /// The event as a JSON-LD object.
+    pub body: &'a str,
+    /// Every EPC it names (parent, children, epcList), for look-up history.
+    pub epcs: &'a [String],
+}
+
+/// Stores one EPCIS event of a command, with its EPC index rows.
+pub fn insert_event(tx: &Tx<'_>, e: &StoredEvent<'_>) -> Result<i64, StoreError> {
+    let conn = tx.sql();
+    conn.prepare_cached(
+        "INSERT INTO events (command_id, seq, hash_id, correction, event_time_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![e.command_id, e.seq, e.hash_id, e.correction, e.event_time_ms, e.body])?;
+    let id = conn.last_insert_rowid();
+    let mut st =
+        conn.prepare_cached("INSERT OR IGNORE INTO event_epcs (epc, event_id) VALUES (?1, ?2)")?;
+    for epc in e.epcs {
+        st.execute(params![epc, id])?;
+    }
+    Ok(id)
+}
+
+/// The stored events of a command (bodies), in order.
+pub fn command_events(conn: &Conn, command_id: i64) -> Result<Vec<String>, StoreError> {
+    let mut st = conn
+        .sql()
+        .prepare_cached("SELECT body FROM events WHERE command_id = ?1 ORDER BY seq")?;
+    let rows = st.query_map([command_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The time of the newest stored event (a station's clock never goes back behind it).
+pub fn last_event_time(conn: &Conn) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .sql()
+        .prepare_cached("SELECT max(event_time_ms) FROM events")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The bodies of all events stored at or after a time (error declarations included), in
+/// commit order.
+pub fn event_bodies_since(conn: &Conn, since_ms: i64) -> Result<Vec<String>, StoreError> {
+    let mut st = conn
+        .sql()
+        .prepare_cached("SELECT body FROM events WHERE event_time_ms >= ?1 ORDER BY id")?;
+    let rows = st.query_map([since_ms], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One event in the history of an EPC, with the command that produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpcEvent {
+    /// Event time.
+    pub time_ms: i64,
+    /// The event as stored (JSON-LD).
+    pub body: String,
+    /// Whether it is an error declaration.
+    pub correction: bool,
+    /// The command kind (`pack`, `close`, ...).
+    pub command: String,
+    /// Who gave the command.
+    pub username: String,
+    /// The supervisor signature of the command, as `Full Name (user): meaning`.
+    pub signature: Option<String>,
+}
+
+/// Every event naming an EPC, in the order they were stored.
+pub fn epc_history(conn: &Conn, epc: &str) -> Result<Vec<EpcEvent>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT e.event_time_ms, e.body, e.correction, c.kind, c.username,
+                (SELECT s.full_name || ' (' || s.username || '): ' || s.meaning FROM signatures s WHERE s.command_id = c.id)
+         FROM event_epcs x JOIN events e ON e.id = x.event_id JOIN commands c ON c.id = e.command_id
+         WHERE x.epc = ?1 ORDER BY e.id",
+    )?;
+    let rows = st.query_map([epc], |r| {
+        Ok(EpcEvent {
+            time_ms: r.get(0)?,
+            body: r.get(1)?,
+            correction: r.get(2)?,
+            command: r.get(3)?,
+            username: r.get(4)?,
+            signature: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The distinct EPCs named by the events of a command.
+pub fn command_epcs(conn: &Conn, command_id: i64) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT DISTINCT x.epc FROM events e JOIN event_epcs x ON x.event_id = e.id WHERE e.command_id = ?1",
+    )?;
+    let rows = st.query_map([command_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,187 @@
+//! The outbox: one row per station command whose events wait for the repository (`queued`),
+//! were delivered (`sent`) or were rejected and wait for the administrator (`parked`).
+//!
+//! The station queues a row in the command's own transaction ([`insert_outbox`]); the sync
+//! worker reads the queue and records what happened to each row (see `sync::outbox` for the
+//! batching and parking policy built on these queries).
+
+use super::{Conn, StoreError, Tx};
+use rusqlite::{OptionalExtension, params};
+
+/// Queues a command's events for the repository.
+pub fn insert_outbox(tx: &Tx<'_>, command_id: i64, now_ms: i64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("INSERT INTO outbox (command_id, created_ms) VALUES (?1, ?2)")?
+        .execute(params![command_id, now_ms])?;
+    Ok(())
+}
+
+/// Outbox row counts: (queued, sent, parked).
+pub fn outbox_counts(conn: &Conn) -> Result<(i64, i64, i64), StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT coalesce(sum(state = 'queued'), 0), coalesce(sum(state = 'sent'), 0), coalesce(sum(state = 'parked'), 0) FROM outbox",
+    )?;
+    Ok(st.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+}
+
+/// A queued row's delivery bookkeeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueuedRow {
+    /// The station command (outbox key).
+    pub command_id: i64,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+    /// Earliest time of the next attempt (backoff).
+    pub next_attempt_ms: i64,
+}
+
+/// Queued rows in commit order, at most `limit`.
+pub fn queued_rows(conn: &Conn, limit: i64) -> Result<Vec<QueuedRow>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT command_id, attempts, next_attempt_ms FROM outbox WHERE state = 'queued' ORDER BY command_id LIMIT ?1",
+    )?;
+    let rows = st.query_map([limit], |r| {
+        Ok(QueuedRow {
+            command_id: r.get(0)?,
+            attempts: r.get(1)?,
+            next_attempt_ms: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Events in queued rows.
+pub fn queued_events(conn: &Conn) -> Result<i64, StoreError> {
+    Ok(conn
+        .sql()
+        .prepare_cached(
+            "SELECT count(*) FROM events e JOIN outbox o ON o.command_id = e.command_id WHERE o.state = 'queued'",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The oldest queued row's failed attempts and last error, if a row is queued.
+pub fn queue_head(conn: &Conn) -> Result<Option<(i64, Option<String>)>, StoreError> {
+    Ok(conn
+        .sql()
+        .prepare_cached(
+            "SELECT attempts, last_error FROM outbox WHERE state = 'queued' ORDER BY command_id LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Number of parked rows.
+pub fn parked_count(conn: &Conn) -> Result<i64, StoreError> {
+    Ok(conn
+        .sql()
+        .prepare_cached("SELECT count(*) FROM outbox WHERE state = 'parked'")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The distinct EPCs named by the events of parked rows.
+pub fn parked_epcs(conn: &Conn) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT DISTINCT x.epc FROM outbox o JOIN events e ON e.command_id = o.command_id
+         JOIN event_epcs x ON x.event_id = e.id WHERE o.state = 'parked'",
+    )?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The parked rows (all, or only `command_id`), in commit order.
+pub fn parked_command_ids(conn: &Conn, command_id: Option<i64>) -> Result<Vec<i64>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT command_id FROM outbox WHERE state = 'parked' AND (?1 IS NULL OR command_id = ?1) ORDER BY command_id",
+    )?;
+    let rows = st.query_map([command_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A parked row, for the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParkedRow {
+    /// The station command.
+    pub command_id: i64,
+    /// Its kind (`scan`, `unpack`, ...).
+    pub kind: String,
+    /// Who did it.
+    pub username: String,
+    /// When it was committed (ms).
+    pub time_ms: i64,
+    /// The repository's message.
+    pub error: String,
+}
+
+/// The parked rows with their commands, in commit order.
+pub fn parked_rows(conn: &Conn) -> Result<Vec<ParkedRow>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT o.command_id, c.kind, c.username, c.time_ms, coalesce(o.last_error, '')
+         FROM outbox o JOIN commands c ON c.id = o.command_id WHERE o.state = 'parked' ORDER BY o.command_id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(ParkedRow {
+            command_id: r.get(0)?,
+            kind: r.get(1)?,
+            username: r.get(2)?,
+            time_ms: r.get(3)?,
+            error: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks a queued row delivered (a row no longer queued is left alone).
+pub fn mark_sent(tx: &Tx<'_>, command_id: i64, now_ms: i64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'sent', sent_ms = ?2, last_error = NULL WHERE command_id = ?1 AND state = 'queued'",
+        )?
+        .execute(params![command_id, now_ms])?;
+    Ok(())
+}
+
+/// Records a failed attempt of a row, its error and when to try again.
+pub fn mark_failed(
+    tx: &Tx<'_>,
+    command_id: i64,
+    error: &str,
+    next_attempt_ms: i64,
+) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_ms = ?3 WHERE command_id = ?1",
+        )?
+        .execute(params![command_id, error, next_attempt_ms])?;
+    Ok(())
+}
+
+/// Counts one more attempt of a row (its document got no answer: the outcome is unknown).
+pub fn count_attempt(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE command_id = ?1")?
+        .execute([command_id])?;
+    Ok(())
+}
+
+/// Parks a queued row with the repository's message. `false` when the row was not queued
+/// (then nothing changed).
+pub fn park_row(tx: &Tx<'_>, command_id: i64, message: &str) -> Result<bool, StoreError> {
+    let n = tx
+        .sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?2 WHERE command_id = ?1 AND state = 'queued'",
+        )?
+        .execute(params![command_id, message])?;
+    Ok(n > 0)
+}
+
+/// Puts a row back in the queue, due now.
+pub fn requeue_row(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE command_id = ?1",
+        )?
+        .execute([command_id])?;
+    Ok(())
+}
