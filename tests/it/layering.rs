@@ -1,4 +1,4 @@
-//! The layers of DESIGN.md §4, checked on the sources (like `gs1_purity.rs`, which it extends):
+//! The layers of `docs/architecture.md` §3, checked on the sources:
 //!
 //! - `store/` owns the database: no `rusqlite` and no SQL statement anywhere else under `src/`,
 //!   and nobody else reaches for the raw connection the store keeps for tests
@@ -11,12 +11,9 @@
 //! given times as milliseconds instead of reading a clock. A hit is a layering fault to fix by
 //! moving the code, not a word to allow here. Grouped imports (`use std::{fs, io}`) count too.
 
-// Test helpers outside #[test] functions may panic: a failed read is a failed test.
-#![allow(clippy::expect_used, clippy::panic)]
-
 use std::path::{Path, PathBuf};
 
-/// Forbidden in the pure core (the list of `gs1_purity.rs`, with any `SystemTime`).
+/// Forbidden in the pure core (with any `SystemTime`).
 const IMPURE: &[&str] = &[
     "egui",
     "eframe",
