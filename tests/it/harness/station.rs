@@ -253,6 +253,12 @@ impl Headless {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
     }
+
+    /// Kills the child (SIGKILL) without warning and reaps it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
 }
 
 impl Drop for Headless {
