@@ -26,10 +26,13 @@ pub(crate) const KNOWN_HARD: &[(&str, usize)] = &[
     ("multi_05_grid4x6_1280x960.png", 15),
 ];
 
-fn check(rows: impl Iterator<Item = ImageRow>) {
+/// Decodes every picture of `rows` against the manifest; returns the files checked.
+fn check(rows: impl Iterator<Item = ImageRow>) -> Vec<String> {
     let options = DecodeOptions::default();
     let mut failures = Vec::new();
+    let mut checked = Vec::new();
     for row in rows {
+        checked.push(row.file.clone());
         let path: PathBuf = images().join(&row.file);
         let expected = row.raw_set();
         let report = decode_file(&path, &options).expect("image loads");
@@ -62,31 +65,63 @@ fn check(rows: impl Iterator<Item = ImageRow>) {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    checked
+}
+
+/// The files of each group that were checked, against the corpus it must cover: at least
+/// `minimum` files starting with `prefix` (`exactly`: that many). A filter that matched
+/// nothing, or a manifest that lost a group, fails here instead of passing on fewer pictures.
+fn assert_covered(checked: &[String], groups: &[(&str, usize, bool)]) {
+    for &(prefix, minimum, exactly) in groups {
+        let n = checked.iter().filter(|f| f.starts_with(prefix)).count();
+        if exactly {
+            assert_eq!(n, minimum, "{prefix}* pictures checked: {checked:?}");
+        } else {
+            assert!(
+                n >= minimum,
+                "only {n} {prefix}* pictures checked (at least {minimum})"
+            );
+        }
+    }
 }
 
 #[test]
 fn single_symbols_on_plain_ground() {
-    check(manifest().into_iter().filter(|row| {
+    let checked = check(manifest().into_iter().filter(|row| {
         row.file.starts_with("dm_") || row.file.starts_with("gs1") || row.file.starts_with("qr_")
     }));
+    assert_covered(
+        &checked,
+        &[
+            ("dm_sq_", 16, false),
+            ("dm_rect_", 6, false),
+            ("dm_inverted_", 1, false),
+            ("dm_dotted_", 1, false),
+            ("gs1128_", 6, false),
+            ("gs1qr_", 4, false),
+            ("qr_", 2, false),
+        ],
+    );
 }
 
 #[test]
 fn camera_shots_of_single_symbols() {
-    check(
+    let checked = check(
         manifest()
             .into_iter()
             .filter(|row| row.file.starts_with("cam_")),
     );
+    assert_covered(&checked, &[("cam_", 20, false)]);
 }
 
 #[test]
 fn case_layers_of_24_packs() {
-    check(
+    let checked = check(
         manifest()
             .into_iter()
             .filter(|row| row.file.starts_with("multi_")),
     );
+    assert_covered(&checked, &[("multi_", 6, true)]);
 }
 
 #[test]

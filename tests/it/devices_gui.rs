@@ -3,9 +3,10 @@
 //! colours are asserted on the panel's view model, not on pixels.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::harness::gui::{TALL, app_with, scan as wedge_scan, screen, settle, wait_for};
-use crate::harness::station::trained_station;
+use crate::harness::station::{DEADLINE, trained_station};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -355,6 +356,40 @@ fn a_calibrated_keyboard_layout_is_undone_on_every_wedge_scan_and_after_a_restar
     assert_eq!(h.state().snapshot.current.first().map(|c| c.count), Some(2));
 }
 
+/// Steps until the camera has delivered a further full steady window (as many newly decoded
+/// frames as hands-free needs, the layer steady at the end), so that what the test then
+/// asserts was exposed to it. Fails when the frames stop coming: a test that waited for
+/// nothing must not pass.
+fn new_steady_frames(h: &mut Harness<'static, PackbenchApp>, when: &str) {
+    let read = |h: &Harness<'static, PackbenchApp>| {
+        h.state()
+            .devices
+            .layer
+            .as_ref()
+            .filter(|l| l.from_camera)
+            .map(|l| l.read.clone())
+    };
+    let window = h.state().devices.settings.auto_pack_frames;
+    let mut last = read(h);
+    let mut new = 0;
+    let deadline = Instant::now() + DEADLINE;
+    while new < window || !h.state().devices.auto_pack.is_steady() {
+        assert!(
+            Instant::now() < deadline,
+            "{when}: {new} new steady camera frames within {DEADLINE:?}, {window} needed"
+        );
+        h.step();
+        // Each read differs from the one before (its decode time at least); marks recomputed
+        // for a new container do not count.
+        let now = read(h);
+        if now.is_some() && now != last {
+            new += 1;
+            last = now;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn hands_free_packs_a_steady_camera_layer_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -402,10 +437,7 @@ fn hands_free_packs_a_steady_camera_layer_once() {
     });
     settle(&mut h);
     assert_eq!(h.state().snapshot.current.len(), 1);
-    let seen = h.state().devices.layer.clone();
-    wait_for(&mut h, "new frames", |app| {
-        app.devices.layer != seen && app.devices.auto_pack.is_steady()
-    });
+    new_steady_frames(&mut h, "with the case open in remove mode");
     assert_eq!(h.state().devices.auto_packed, 0);
 
     // Back in pack mode the layer goes in without a button; the unknown serial raises its alert.
@@ -421,14 +453,7 @@ fn hands_free_packs_a_steady_camera_layer_once() {
     );
 
     // The same layer stays under the camera: nothing is sent again, the alert is raised once.
-    let layers_before = h.state().devices.layer.clone();
-    for _ in 0..200 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        if h.state().devices.layer != layers_before && h.state().devices.auto_pack.is_steady() {
-            break;
-        }
-    }
+    new_steady_frames(&mut h, "after the hands-free batch");
     h.run_steps(5);
     assert_eq!(h.state().devices.auto_packed, 19);
     assert_eq!(h.state().snapshot.alerts.len(), 1);

@@ -4,14 +4,17 @@
 
 // Test helpers outside `#[test]` functions: a failed fixture must fail the test.
 
+use crate::harness::station::{DEADLINE, Headless};
 use packbench::labels::alloc::{self, LabelOwner, SsccRange};
-use packbench::labels::printer::{PrintError, PrintPolicy, PrinterTarget, PrinterWorker};
+use packbench::labels::printer::{PrintError, PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
 use packbench::station::{Request, Station};
 use packbench::store::Store;
 use std::collections::HashSet;
 use std::io::Read as _;
 use std::net::TcpListener;
-use std::time::Duration;
+
+/// [`DEADLINE`] for `print_status`'s `wait_ms` (it answers as soon as the jobs are done).
+const DEADLINE_MS: u64 = DEADLINE.as_millis() as u64;
 
 fn setup(station: &mut Station, printer: Option<&str>) {
     let lines = [
@@ -39,13 +42,14 @@ fn setup(station: &mut Station, printer: Option<&str>) {
 fn zpl_job_reaches_a_tcp_printer_with_gs1_128_fnc1() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let receiver = std::thread::Builder::new()
+    let (job_tx, job_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
         .name("fake-printer".to_owned())
         .spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
             let mut job = String::new();
             s.read_to_string(&mut job).unwrap();
-            job
+            let _ = job_tx.send(job);
         })
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +62,9 @@ fn zpl_job_reaches_a_tcp_printer_with_gs1_128_fnc1() {
     assert!(r.ok, "{r:?}");
     let data = r.data.unwrap();
     let sscc = data["sscc"].as_str().unwrap().to_owned();
-    let job = receiver.join().unwrap();
+    let job = job_rx
+        .recv_timeout(DEADLINE)
+        .expect("the printer received the job");
     assert!(job.starts_with("^XA") && job.trim_end().ends_with("^XZ"));
     // Every ^BC field: the data behind ^FD, with start C + FNC1 first.
     let barcodes: Vec<&str> = job
@@ -79,7 +85,7 @@ fn zpl_job_reaches_a_tcp_printer_with_gs1_128_fnc1() {
     assert!(all.contains(">;>810>6LOT42"), "{all}");
     // The worker reports the job as printed.
     let status = station.execute(Request::PrintStatus {
-        wait_ms: Some(5000),
+        wait_ms: Some(DEADLINE_MS),
     });
     assert_eq!(status.data.unwrap()["jobs"][0]["ok"], true);
 }
@@ -98,21 +104,63 @@ fn an_unreachable_printer_is_a_clear_error_not_a_hang() {
         retry_delay_ms: 50,
     };
     let worker = PrinterWorker::start(PrinterTarget::Tcp(addr.to_string()), policy).unwrap();
-    let started = std::time::Instant::now();
-    worker
-        .submit(packbench::labels::printer::PrintJob {
-            id: 1,
-            sscc: "095060000000000015".to_owned(),
-            data: b"^XA^XZ".to_vec(),
-        })
-        .unwrap();
-    // Submitting never blocks; the outcome arrives after the retries.
-    assert!(started.elapsed() < Duration::from_millis(200));
-    let outcome = worker.wait(Duration::from_secs(10)).unwrap();
+    worker.submit(job(b"^XA^XZ")).unwrap();
+    let outcome = worker.wait(DEADLINE).expect("an outcome after the retries");
     assert!(
         matches!(outcome.result, Err(PrintError::Unreachable { .. })),
         "{outcome:?}"
     );
+}
+
+fn job(data: &[u8]) -> PrintJob {
+    PrintJob {
+        id: 1,
+        sscc: "095060000000000015".to_owned(),
+        data: data.to_vec(),
+    }
+}
+
+/// Submitting a job never waits for the printer. The printer here is a FIFO that nobody
+/// reads yet, so the worker cannot even open it: the submit returns all the same and no
+/// outcome exists until the printer takes the job. No clock is involved.
+#[cfg(unix)]
+#[test]
+fn submitting_never_waits_for_the_printer() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("lp0");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let worker =
+        PrinterWorker::start(PrinterTarget::Path(fifo.clone()), PrintPolicy::default()).unwrap();
+    // Submitted on another thread, so that a submit that waited would fail the test, not hang it.
+    let (submitted_tx, submitted) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("submit".to_owned())
+        .spawn(move || {
+            let result = worker.submit(job(b"^XA^FDfifo^FS^XZ"));
+            let _ = submitted_tx.send((result, worker));
+        })
+        .unwrap();
+    let (result, worker) = submitted
+        .recv_timeout(DEADLINE)
+        .expect("submit returned while the printer was not ready");
+    result.unwrap();
+    assert!(
+        worker.drain().is_empty(),
+        "an outcome before the job was taken"
+    );
+    // The printer takes the job (opening the FIFO lets the worker's open through).
+    let mut taken = Vec::new();
+    std::fs::File::open(&fifo)
+        .unwrap()
+        .read_to_end(&mut taken)
+        .unwrap();
+    assert_eq!(taken, b"^XA^FDfifo^FS^XZ");
+    let outcome = worker.wait(DEADLINE).expect("the outcome");
+    assert_eq!(outcome.result, Ok(1));
 }
 
 #[test]
@@ -127,7 +175,7 @@ fn file_printer_receives_the_job() {
     });
     assert!(r.ok);
     let status = station.execute(Request::PrintStatus {
-        wait_ms: Some(5000),
+        wait_ms: Some(DEADLINE_MS),
     });
     assert_eq!(status.data.unwrap()["jobs"][0]["ok"], true);
     let job = std::fs::read_to_string(&path).unwrap();
@@ -200,31 +248,15 @@ fn concurrent_allocations_on_one_file_never_duplicate() {
 
 #[test]
 fn a_crash_between_allocation_and_print_never_reuses_the_sscc() {
-    use std::io::{BufRead as _, BufReader, Write as _};
-    use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     {
         let mut station = Station::open(dir.path()).unwrap();
         setup(&mut station, None);
     }
-    let bin = env!("CARGO_BIN_EXE_packbench");
     let mut seen = HashSet::new();
     for round in 0..5 {
-        let mut child = Command::new(bin)
-            .args(["station", "--headless", "--data-dir"])
-            .arg(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut answer = |line: &str| {
-            writeln!(stdin, "{line}").unwrap();
-            let mut s = String::new();
-            out.read_line(&mut s).unwrap();
-            serde_json::from_str::<serde_json::Value>(&s).unwrap()
-        };
+        let mut child = Headless::start(dir.path());
+        let mut answer = |line: &str| child.ask(line);
         answer(r#"{"cmd":"login","user":"admin","password":"admin-pass-1"}"#);
         answer(r#"{"cmd":"select_work_order","id":"WO-1"}"#);
         if round > 0 {
@@ -242,8 +274,7 @@ fn a_crash_between_allocation_and_print_never_reuses_the_sscc() {
         let sscc = r["data"]["sscc"].as_str().unwrap().to_owned();
         assert!(seen.insert(sscc.clone()), "SSCC {sscc} handed out twice");
         // Killed after the allocation committed, before the label was scanned back.
-        child.kill().unwrap();
-        child.wait().unwrap();
+        child.kill();
     }
     assert_eq!(seen.len(), 5);
 }

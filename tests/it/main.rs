@@ -39,6 +39,7 @@ mod scenarios;
 mod serial_pty;
 mod sscc_store;
 mod station_epcis;
+mod storage_error;
 mod store_safety;
 mod sync_epcis20;
 mod sync_pull_products;

@@ -14,7 +14,7 @@ use packbench::gs1::scanner::{GsArrival, ScannerProfile};
 use packbench::station::Request;
 use serialport::{SerialPort, TTYPort};
 
-const TIMEOUT: Duration = Duration::from_secs(10);
+use crate::harness::station::{DEADLINE, Headless, headless_command};
 
 /// A pty pair: (master the test writes to, slave kept open, slave path).
 fn pty() -> (TTYPort, TTYPort, PathBuf) {
@@ -23,10 +23,13 @@ fn pty() -> (TTYPort, TTYPort, PathBuf) {
     (master, slave, path)
 }
 
-fn config(port: &Path) -> ScannerConfig {
-    let mut config = ScannerConfig::new("bench-1", &port.display().to_string());
+/// A scanner `name` on `port` whose partial lines never time out during a test: a line the
+/// test writes in parts is never mistaken for one without a terminator, however the writes
+/// are scheduled. (The idle timeout itself has its own test.)
+fn config(port: &Path, name: &str) -> ScannerConfig {
+    let mut config = ScannerConfig::new(name, &port.display().to_string());
     config.serial.max_line_bytes = 64;
-    config.serial.idle_timeout_ms = 200;
+    config.serial.idle_timeout_ms = 600_000;
     config.serial.reopen_min_ms = 20;
     config.serial.reopen_max_ms = 200;
     config
@@ -34,7 +37,7 @@ fn config(port: &Path) -> ScannerConfig {
 
 /// The next message that is not a status change.
 fn next(events: &Receiver<DeviceEvent>) -> DeviceEvent {
-    let deadline = Instant::now() + TIMEOUT;
+    let deadline = Instant::now() + DEADLINE;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match events.recv_timeout(left).expect("a device message in time") {
@@ -44,16 +47,22 @@ fn next(events: &Receiver<DeviceEvent>) -> DeviceEvent {
     }
 }
 
-fn next_scan(events: &Receiver<DeviceEvent>) -> String {
+fn next_scan_from(events: &Receiver<DeviceEvent>, scanner: &str) -> String {
     match next(events) {
         DeviceEvent::Scan(scan) => {
             assert!(
-                matches!(scan.source, ScanSource::Serial { ref name, .. } if name == "bench-1")
+                matches!(scan.source, ScanSource::Serial { ref name, .. } if name == scanner),
+                "{:?}",
+                scan.source
             );
             scan.data
         }
         other => panic!("expected a scan, got {other:?}"),
     }
+}
+
+fn next_scan(events: &Receiver<DeviceEvent>) -> String {
+    next_scan_from(events, "bench-1")
 }
 
 fn next_error(events: &Receiver<DeviceEvent>) -> DeviceError {
@@ -64,7 +73,7 @@ fn next_error(events: &Receiver<DeviceEvent>) -> DeviceError {
 }
 
 fn wait_status(events: &Receiver<DeviceEvent>, wanted: DeviceStatus) -> Vec<DeviceEvent> {
-    let deadline = Instant::now() + TIMEOUT;
+    let deadline = Instant::now() + DEADLINE;
     let mut others = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -81,27 +90,96 @@ fn write(master: &mut TTYPort, bytes: &[u8]) {
     master.flush().expect("flush the pty");
 }
 
+/// Bytes the worker thread of scanner `name` has read from its port so far (its `rchar` in
+/// `/proc`): how the test sees that the worker took part of a line off the wire.
+#[cfg(target_os = "linux")]
+fn bytes_read_by(name: &str) -> u64 {
+    // A thread's comm is its name cut to 15 bytes.
+    let comm: String = format!("serial:{name}").chars().take(15).collect();
+    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task") {
+        let task = task.expect("a task").path();
+        if std::fs::read_to_string(task.join("comm")).is_ok_and(|c| c.trim_end() == comm) {
+            let io = std::fs::read_to_string(task.join("io")).expect("the task's io counters");
+            return io
+                .lines()
+                .find_map(|l| l.strip_prefix("rchar:"))
+                .expect("rchar")
+                .trim()
+                .parse()
+                .expect("a number");
+        }
+    }
+    panic!("no thread {comm}");
+}
+
+/// Writes one part of a line and returns once the worker has read it, after checking that
+/// nothing was delivered for it: the next part then reaches the worker in a later read.
+#[cfg(target_os = "linux")]
+fn write_part(master: &mut TTYPort, scanner: &str, part: &[u8], events: &Receiver<DeviceEvent>) {
+    let before = bytes_read_by(scanner);
+    write(master, part);
+    let deadline = Instant::now() + DEADLINE;
+    while bytes_read_by(scanner) < before + part.len() as u64 {
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not read {} bytes within {DEADLINE:?}",
+            part.len()
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // (A delivery racing this check would still come before the whole line's scan, which
+    // the caller then awaits.)
+    if let Ok(early) = events.try_recv() {
+        panic!("delivered before the line was complete: {early:?}");
+    }
+}
+
 const SCAN: &str = "]d201095060001343521727123110LOT42\u{1d}21SN0001";
 
+/// A line written in parts (split inside the GS1 data and inside CR LF), each part sent only
+/// after the worker has read the one before and delivered nothing for it: one scan.
+#[cfg(target_os = "linux")]
 #[test]
-fn lines_split_writes_garbage_and_missing_terminators() {
+fn a_line_split_across_reads_is_one_scan() {
+    for (name, terminator) in [("split-1", Terminator::CrLf), ("split-2", Terminator::Any)] {
+        let (mut master, _slave, path) = pty();
+        let mut config = config(&path, name);
+        config.serial.terminator = terminator.clone();
+        let (sink, events) = EventSink::channel();
+        let worker = SerialWorker::spawn(config, sink).expect("worker starts");
+        wait_status(&events, DeviceStatus::Open);
+
+        // A whole line with GS and an AIM prefix.
+        write(&mut master, format!("{SCAN}\r\n").as_bytes());
+        assert_eq!(next_scan_from(&events, name), SCAN, "{terminator:?}");
+
+        write_part(&mut master, name, &SCAN.as_bytes()[..10], &events);
+        write_part(&mut master, name, &SCAN.as_bytes()[10..], &events);
+        if terminator == Terminator::CrLf {
+            // CR alone does not end a CR LF line.
+            write_part(&mut master, name, b"\r", &events);
+            write(&mut master, b"\n");
+        } else {
+            // CR ends the line; the LF after it is an empty line, skipped (the next message
+            // is the next line's scan).
+            write(&mut master, b"\r");
+            assert_eq!(next_scan_from(&events, name), SCAN, "{terminator:?}");
+            write_part(&mut master, name, b"\n", &events);
+            write(&mut master, b"(00)095060000000000015\r");
+            assert_eq!(next_scan_from(&events, name), "(00)095060000000000015");
+            write(&mut master, format!("{SCAN}\r").as_bytes());
+        }
+        assert_eq!(next_scan_from(&events, name), SCAN, "{terminator:?}");
+        worker.stop();
+    }
+}
+
+#[test]
+fn garbage_invalid_utf8_and_over_long_lines_are_errors_and_the_stream_goes_on() {
     let (mut master, _slave, path) = pty();
     let (sink, events) = EventSink::channel();
-    let worker = SerialWorker::spawn(config(&path), sink).expect("worker starts");
+    let worker = SerialWorker::spawn(config(&path, "bench-1"), sink).expect("worker starts");
     wait_status(&events, DeviceStatus::Open);
-
-    // A whole line with GS and an AIM prefix.
-    write(&mut master, format!("{SCAN}\r\n").as_bytes());
-    assert_eq!(next_scan(&events), SCAN);
-
-    // The same line in three writes, split inside the GS1 data and inside CR LF.
-    write(&mut master, &SCAN.as_bytes()[..10]);
-    std::thread::sleep(Duration::from_millis(30));
-    write(&mut master, &SCAN.as_bytes()[10..]);
-    write(&mut master, b"\r");
-    std::thread::sleep(Duration::from_millis(30));
-    write(&mut master, b"\n");
-    assert_eq!(next_scan(&events), SCAN);
 
     // Garbage, invalid UTF-8 and an over-long line: each a clear error, the stream goes on.
     write(&mut master, b"\x00\x13\x7f\r\n");
@@ -122,18 +200,6 @@ fn lines_split_writes_garbage_and_missing_terminators() {
     write(&mut master, b"(00)095060000000000015\n");
     assert_eq!(next_scan(&events), "(00)095060000000000015");
 
-    // A scanner that never sends a terminator: reported after the idle time.
-    write(&mut master, b"0109506000134352");
-    match next_error(&events) {
-        DeviceError::NoTerminator { partial, idle_ms } => {
-            assert_eq!(partial, "0109506000134352");
-            assert_eq!(idle_ms, 200);
-        }
-        other => panic!("expected NoTerminator, got {other:?}"),
-    }
-    write(&mut master, format!("{SCAN}\n").as_bytes());
-    assert_eq!(next_scan(&events), SCAN);
-
     worker.stop();
     let rest: Vec<DeviceEvent> = events.try_iter().collect();
     assert!(
@@ -148,10 +214,41 @@ fn lines_split_writes_garbage_and_missing_terminators() {
     );
 }
 
+/// A scanner that never sends a terminator: its partial line is reported once nothing came for
+/// the idle time. The test waits for the report itself; the only timing it asserts is the
+/// lower bound, which no machine speed can break.
+#[test]
+fn a_line_without_terminator_is_reported_after_the_idle_time() {
+    let (mut master, _slave, path) = pty();
+    let mut config = config(&path, "bench-1");
+    config.serial.idle_timeout_ms = 200;
+    let (sink, events) = EventSink::channel();
+    let worker = SerialWorker::spawn(config, sink).expect("worker starts");
+    wait_status(&events, DeviceStatus::Open);
+    let written = Instant::now();
+    write(&mut master, b"0109506000134352");
+    match next_error(&events) {
+        DeviceError::NoTerminator { partial, idle_ms } => {
+            assert_eq!(partial, "0109506000134352");
+            assert_eq!(idle_ms, 200);
+            assert!(
+                written.elapsed() >= Duration::from_millis(200),
+                "reported after {:?}",
+                written.elapsed()
+            );
+        }
+        other => panic!("expected NoTerminator, got {other:?}"),
+    }
+    // The next line is whole again.
+    write(&mut master, format!("{SCAN}\n").as_bytes());
+    assert_eq!(next_scan(&events), SCAN);
+    worker.stop();
+}
+
 #[test]
 fn the_profile_is_applied_and_scans_become_station_requests() {
     let (mut master, _slave, path) = pty();
-    let mut config = config(&path);
+    let mut config = config(&path, "bench-1");
     config.serial.terminator = Terminator::Custom(vec![0x03]);
     config.profile = ScannerProfile {
         gs: GsArrival::Substitute("^]".to_owned()),
@@ -194,7 +291,7 @@ fn a_port_pulled_and_plugged_back_is_reopened() {
     std::os::unix::fs::symlink(&path, &link).expect("symlink");
 
     let (sink, events) = EventSink::channel();
-    let worker = SerialWorker::spawn(config(&link), sink).expect("worker starts");
+    let worker = SerialWorker::spawn(config(&link, "bench-1"), sink).expect("worker starts");
     wait_status(&events, DeviceStatus::Open);
     write(&mut master, b"(00)095060000000000015\n");
     assert_eq!(next_scan(&events), "(00)095060000000000015");
@@ -231,8 +328,11 @@ fn a_port_pulled_and_plugged_back_is_reopened() {
 #[test]
 fn an_absent_port_is_reported_once_and_the_worker_stops_on_request() {
     let (sink, events) = EventSink::channel();
-    let worker = SerialWorker::spawn(config(Path::new("/dev/packbench-no-such-port")), sink)
-        .expect("worker starts");
+    let worker = SerialWorker::spawn(
+        config(Path::new("/dev/packbench-no-such-port"), "bench-1"),
+        sink,
+    )
+    .expect("worker starts");
     match next(&events) {
         DeviceEvent::Error {
             error: DeviceError::PortOpen { port, .. },
@@ -259,51 +359,27 @@ fn an_absent_port_is_reported_once_and_the_worker_stops_on_request() {
 /// station commands next to the JSON lines on stdin, answered with their source.
 #[test]
 fn the_headless_station_takes_scans_from_a_serial_port() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut master, _slave, path) = pty();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_packbench"))
-        .args(["station", "--headless", "--data-dir"])
-        .arg(dir.path())
+    let mut command = headless_command(dir.path());
+    command
         .arg("--serial")
-        .arg(format!("{}:9600", path.display()))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, lines) = std::sync::mpsc::channel::<serde_json::Value>();
-    std::thread::Builder::new()
-        .name("stdout".into())
-        .spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                let value = serde_json::from_str(&line).expect("a JSON line");
-                if tx.send(value).is_err() {
-                    return;
-                }
-            }
-        })
-        .expect("thread");
-    let next = || lines.recv_timeout(TIMEOUT).expect("an answer in time");
+        .arg(format!("{}:9600", path.display()));
+    let mut station = Headless::spawn(command);
     let setup = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/scenarios/_setup.jsonl"
     ))
     .expect("setup");
-    stdin.write_all(setup.as_bytes()).expect("setup lines");
-    stdin
-        .write_all(b"{\"cmd\":\"scan\",\"data\":\"(00)095060000000000015\"}\n")
-        .expect("case");
+    for line in setup.lines().filter(|l| !l.trim().is_empty()) {
+        station.send(line);
+    }
+    station.send(r#"{"cmd":"scan","data":"(00)095060000000000015"}"#);
     let expected = setup.lines().filter(|l| !l.trim().is_empty()).count() + 1;
     let mut answers = 0;
     let mut open = false;
     while answers < expected || !open {
-        let v = next();
+        let v = station.next();
         if v["status"] == "open" {
             assert!(
                 v["device"].as_str().is_some_and(|d| d.contains("serial-1")),
@@ -322,7 +398,7 @@ fn the_headless_station_takes_scans_from_a_serial_port() {
     master
         .write_all(b"]d201095060001343691727123110LOT42\x1d21SN0002\r")
         .expect("write");
-    let first = next();
+    let first = station.next();
     assert_eq!(first["code"], "OK", "{first}");
     assert!(
         first["source"]
@@ -330,13 +406,11 @@ fn the_headless_station_takes_scans_from_a_serial_port() {
             .is_some_and(|s| s.contains("serial-1")),
         "{first}"
     );
-    let second = next();
+    let second = station.next();
     assert_eq!(second["code"], "WRONG_PRODUCT", "{second}");
     // Stdin still works meanwhile, and ending it ends the session.
-    stdin.write_all(b"{\"cmd\":\"status\"}\n").expect("status");
-    let status = next();
+    let status = station.ask(r#"{"cmd":"status"}"#);
     assert_eq!(status["ok"], true, "{status}");
-    drop(stdin);
-    let exit = child.wait().expect("exit");
+    let exit = station.finish();
     assert!(exit.success(), "{exit:?}");
 }

@@ -15,7 +15,13 @@ use std::path::Path;
 
 const TOKEN: &str = "test-bearer-token";
 
-fn config(url: &str, timeout_ms: u64) -> RepositoryConfig {
+/// The client's timeout: far above what any answer of the test server takes, however busy the
+/// machine. The fault that makes the client time out is a proxy that never answers (it
+/// holds the connection until the client gives up), so no test depends on the server being
+/// fast or on the client giving up soon.
+const CLIENT_TIMEOUT_MS: u64 = 10_000;
+
+fn config(url: &str) -> RepositoryConfig {
     let mut c = RepositoryConfig::new(
         RepositoryKind::Epcis20,
         url,
@@ -23,7 +29,7 @@ fn config(url: &str, timeout_ms: u64) -> RepositoryConfig {
             token: TOKEN.into(),
         },
     );
-    c.timeout_ms = timeout_ms;
+    c.timeout_ms = CLIENT_TIMEOUT_MS;
     c.batch_events = 50;
     c
 }
@@ -57,6 +63,22 @@ fn drain_once(dir: &Path, cfg: &RepositoryConfig) -> DrainReport {
         &mut |_| {},
     )
     .unwrap()
+}
+
+/// Polls `done` (which also says where things stand) until it holds; fails after [`DEADLINE`].
+fn wait_until(what: &str, mut done: impl FnMut() -> (bool, String)) {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    loop {
+        let (ok, state) = done();
+        if ok {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {what} within {DEADLINE:?}: {state}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
 /// Drains until the outbox has nothing queued (bounded).
@@ -120,7 +142,7 @@ fn pallets_with_a_correction_sync_exactly_once_in_valid_documents() {
         "the undo recorded a correction"
     );
     let (queued, _, _) = counts(dir.path());
-    let report = drain_once(dir.path(), &config(&server.url, 5_000));
+    let report = drain_once(dir.path(), &config(&server.url));
     assert_eq!(report.stopped_by, None);
     assert_eq!(report.delivered_rows as i64, queued);
     assert_eq!(report.delivered_events, local.len());
@@ -130,10 +152,7 @@ fn pallets_with_a_correction_sync_exactly_once_in_valid_documents() {
     let corrections = server.keys().iter().filter(|(_, c)| *c).count();
     assert_eq!(corrections, local.iter().filter(|(_, c)| *c).count());
     // A second drain has nothing to do.
-    assert_eq!(
-        drain_once(dir.path(), &config(&server.url, 5_000)).documents,
-        0
-    );
+    assert_eq!(drain_once(dir.path(), &config(&server.url)).documents, 0);
 }
 
 #[test]
@@ -141,7 +160,7 @@ fn faults_lose_nothing_and_duplicate_nothing() {
     let server = Server::start(1_000, Some(TOKEN));
     let proxy = Proxy::start(&server.url);
     let dir = station_with_pallets("B", 4);
-    let mut cfg = config(&proxy.url, 400);
+    let mut cfg = config(&proxy.url);
     cfg.batch_events = 8;
     // OPTIONS, then POSTs and job polls: each fault hits the next request.
     proxy.push_for("OPTIONS", &[Fault::Drop]);
@@ -194,7 +213,7 @@ fn repository_down_at_start_keeps_everything_queued_then_delivers() {
     let proxy = Proxy::start(&server.url);
     *proxy.down.lock().unwrap() = true;
     let dir = station_with_pallets("C", 1);
-    let cfg = config(&proxy.url, 400);
+    let cfg = config(&proxy.url);
     let before = counts(dir.path());
     let report = drain_once(dir.path(), &cfg);
     assert!(report.stopped_by.is_some());
@@ -211,7 +230,7 @@ fn repository_down_at_start_keeps_everything_queued_then_delivers() {
 fn wrong_credentials_are_retried_not_parked() {
     let server = Server::start(1_000, Some(TOKEN));
     let dir = station_with_pallets("D", 1);
-    let mut cfg = config(&server.url, 2_000);
+    let mut cfg = config(&server.url);
     cfg.auth = Auth::Bearer {
         token: "wrong".into(),
     };
@@ -222,7 +241,7 @@ fn wrong_credentials_are_retried_not_parked() {
         0,
         "nothing parked for an auth problem"
     );
-    drain_until_empty(dir.path(), &config(&server.url, 2_000));
+    drain_until_empty(dir.path(), &config(&server.url));
     assert_exactly_once(dir.path(), &server);
 }
 
@@ -237,7 +256,7 @@ fn a_rejected_command_is_parked_and_other_containers_keep_flowing() {
         .unwrap()
         .refuse_epcs
         .insert(pack_epc("E", 2));
-    let cfg = config(&server.url, 2_000);
+    let cfg = config(&server.url);
     let report = drain_once(dir.path(), &cfg);
     assert_eq!(report.parked_rows, 1);
     let st = outbox_status(Store::open_dir(dir.path()).unwrap().conn()).unwrap();
@@ -331,37 +350,30 @@ fn worker_thread_restarted_mid_sync_delivers_exactly_once() {
     let server = Server::start(1_000, Some(TOKEN));
     let proxy = Proxy::start(&server.url);
     let dir = station_with_pallets("F", 5);
-    let mut cfg = config(&proxy.url, 500);
+    let mut cfg = config(&proxy.url);
     cfg.batch_events = 3;
     cfg.backoff_initial_ms = 5;
     cfg.backoff_max_ms = 20;
     proxy.push_for("POST", &[Fault::LoseResponse]);
     let total = counts(dir.path()).0;
     let worker = SyncWorker::start(dir.path(), cfg.clone(), 5).unwrap();
-    let mut polls = 0;
-    while counts(dir.path()).1 < total / 3 {
-        polls += 1;
-        assert!(
-            polls < 4_000,
-            "worker made no progress: {:?}",
-            worker.status()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    wait_until("a third of the outbox sent", || {
+        (
+            counts(dir.path()).1 >= total / 3,
+            format!("{:?}", worker.status()),
+        )
+    });
     worker.stop();
     // The station restarts: a new worker on a new connection, with one more lost answer.
     proxy.push_for("POST", &[Fault::LoseResponse]);
     let worker = SyncWorker::start(dir.path(), cfg, 5).unwrap();
-    polls = 0;
-    loop {
+    wait_until("the outbox drained", || {
         let status = worker.status();
-        if status.outbox.queued == 0 && status.outbox.sent == total {
-            break;
-        }
-        polls += 1;
-        assert!(polls < 4_000, "not drained: {status:?}");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+        (
+            status.outbox.queued == 0 && status.outbox.sent == total,
+            format!("{status:?}"),
+        )
+    });
     worker.stop();
     assert_exactly_once(dir.path(), &server);
 }
@@ -370,7 +382,7 @@ fn worker_thread_restarted_mid_sync_delivers_exactly_once() {
 fn unit_state_is_pulled_with_get_events_across_pages() {
     let server = Server::start(1_000, Some(TOKEN));
     let dir = station_with_pallets("G", 2);
-    let cfg = config(&server.url, 5_000);
+    let cfg = config(&server.url);
     drain_until_empty(dir.path(), &cfg);
     let repo = Rest20::new(&cfg).unwrap();
 
@@ -421,7 +433,7 @@ fn stored_bodies_are_spliced_into_valid_capture_documents() {
     // and the events arrive byte-for-byte as stored (same eventIDs, same order).
     let server = Server::start(7, Some(TOKEN));
     let dir = station_with_pallets("H", 2);
-    let report = drain_once(dir.path(), &config(&server.url, 5_000));
+    let report = drain_once(dir.path(), &config(&server.url));
     assert_eq!(report.stopped_by, None);
     assert!(report.documents >= 2, "{report:?}");
     assert_exactly_once(dir.path(), &server);

@@ -1,6 +1,7 @@
 //! The GUI topics' part of the harness: the real app on a real station worker in a kittest
 //! harness, and the steps a packer takes (scan through the wedge, type, click, sign).
 
+use super::station::DEADLINE;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -78,13 +79,14 @@ pub fn harness(dir: &Path) -> Harness<'static, PackbenchApp> {
 }
 
 /// Steps until `done` holds and nothing is in flight (the worker and the decode threads run
-/// meanwhile).
+/// meanwhile); fails after [`DEADLINE`].
 pub fn wait_for(
     h: &mut Harness<'static, PackbenchApp>,
     what: &str,
     done: impl Fn(&PackbenchApp) -> bool,
 ) {
-    for _ in 0..3000 {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while std::time::Instant::now() < deadline {
         h.step();
         if done(h.state()) && !h.state().is_busy() {
             h.run_steps(2);
@@ -92,13 +94,15 @@ pub fn wait_for(
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    panic!("timed out waiting for {what}");
+    panic!("no {what} within {DEADLINE:?}");
 }
 
-/// Steps until the worker has answered everything and published its snapshot.
+/// Steps until the worker has answered everything and published its snapshot; fails after
+/// [`DEADLINE`].
 pub fn settle(h: &mut Harness<'static, PackbenchApp>) {
     let mut quiet = 0;
-    for _ in 0..3000 {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while std::time::Instant::now() < deadline {
         h.step();
         if h.state().is_ready() && !h.state().is_busy() {
             quiet += 1;
@@ -110,7 +114,7 @@ pub fn settle(h: &mut Harness<'static, PackbenchApp>) {
         }
         std::thread::sleep(std::time::Duration::from_millis(3));
     }
-    panic!("the app did not settle");
+    panic!("the app did not settle within {DEADLINE:?}");
 }
 
 /// A scanner burst through the keyboard wedge: one key event per character and Enter.

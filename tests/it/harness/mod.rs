@@ -1,6 +1,6 @@
 //! The one harness of the integration tests. Every topic starts from the same parts:
 //! - [`station`]: a real station in a temporary data directory, the standard set-up, pallets
-//!   built by JSON lines;
+//!   built by JSON lines, and the real binary as a live headless child ([`station::Headless`]);
 //! - [`gui`]: the real app on that station in a kittest harness;
 //! - [`qu4rtet`]: the real QU4RTET repository that `scripts/test` starts;
 //! - [`repo`]: repository test doubles on 127.0.0.1 (an EPCIS 2.0 capture server, a fault proxy);

@@ -1,6 +1,6 @@
 //! A real station in a temporary data directory, driven as automation drives it: the set-up
 //! every topic starts from (users, a product, a work order), pack and SSCC keys, pallets built
-//! by JSON lines, and what the database then holds.
+//! by JSON lines, what the database then holds, and the real binary as a live headless child.
 
 use packbench::gs1::Sscc;
 use packbench::station::Station;
@@ -118,4 +118,156 @@ pub fn unique_tag() -> String {
         .unwrap()
         .as_nanos();
     format!("T{:08}", (t / 1000) % 100_000_000)
+}
+
+/// The packbench binary.
+pub const BIN: &str = env!("CARGO_BIN_EXE_packbench");
+
+/// How long the tests wait for one answer, one exit or one event. It only bounds a hang: a
+/// test waits for the thing itself and never depends on it coming sooner.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `packbench station --headless --data-dir DIR`, not yet started.
+pub fn headless_command(dir: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(BIN);
+    command
+        .args(["station", "--headless", "--data-dir"])
+        .arg(dir);
+    command
+}
+
+/// A live headless station (a child process): JSON lines in, each answer awaited with
+/// [`DEADLINE`]. Its stderr is kept for failure messages; dropping it kills the child.
+pub struct Headless {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    lines: std::sync::mpsc::Receiver<serde_json::Value>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Headless {
+    /// Starts a station on `dir`.
+    pub fn start(dir: &Path) -> Self {
+        Self::spawn(headless_command(dir))
+    }
+
+    /// Starts `command` (a headless station, possibly behind a wrapper) with piped stdio.
+    pub fn spawn(mut command: std::process::Command) -> Self {
+        use std::io::{BufRead, Read};
+        use std::process::Stdio;
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("headless-stdout".into())
+            .spawn(move || {
+                for line in std::io::BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { return };
+                    let value = serde_json::from_str(&line)
+                        .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+                    if tx.send(value).is_err() {
+                        return;
+                    }
+                }
+            })
+            .unwrap();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let keep = std::sync::Arc::clone(&stderr);
+        std::thread::Builder::new()
+            .name("headless-stderr".into())
+            .spawn(move || {
+                let mut text = String::new();
+                let _ = err.read_to_string(&mut text);
+                keep.lock().unwrap().push_str(&text);
+            })
+            .unwrap();
+        Self {
+            stdin: child.stdin.take(),
+            child,
+            lines,
+            stderr,
+        }
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends one line (a newline is added).
+    pub fn send(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .and_then(|()| stdin.flush())
+            .unwrap_or_else(|e| panic!("the station stopped reading ({e}): {}", self.stderr()));
+    }
+
+    /// The next line the station writes (an answer, or a device status line).
+    pub fn next(&self) -> serde_json::Value {
+        self.lines.recv_timeout(DEADLINE).unwrap_or_else(|e| {
+            panic!(
+                "no line from the station within {DEADLINE:?} ({e}); stderr: {}",
+                self.stderr()
+            )
+        })
+    }
+
+    /// Sends one command and waits for its answer.
+    pub fn ask(&mut self, line: &str) -> serde_json::Value {
+        self.send(line);
+        self.next()
+    }
+
+    /// Sends lines that must all be answered `ok`.
+    pub fn ok_lines(&mut self, lines: &str) {
+        for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+            let answer = self.ask(line);
+            assert_eq!(answer["ok"], true, "{line} refused: {answer}");
+        }
+    }
+
+    /// What the child wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Ends the input and waits for the child to exit.
+    pub fn finish(mut self) -> std::process::ExitStatus {
+        drop(self.stdin.take());
+        let deadline = std::time::Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the station did not exit within {DEADLINE:?} after the end of its input"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Kills the child (SIGKILL) without warning and reaps it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        // A test that failed half-way leaves no station running.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }

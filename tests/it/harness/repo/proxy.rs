@@ -1,7 +1,7 @@
 //! A fault-injecting HTTP proxy on 127.0.0.1. Each request takes the next fault from a queue
 //! (none left = pass through). Faults: close the connection without answering, answer a status
-//! without forwarding, stall without answering (the client times out), or forward the request
-//! (so the server applies it) and then drop the response.
+//! without forwarding, stall without ever answering (until the client gives up), or forward
+//! the request (so the server applies it) and then drop the response.
 
 use super::http1::{read_request, write_response};
 use std::collections::VecDeque;
@@ -117,10 +117,12 @@ fn handle(
                 );
             }
             Some(Fault::Stall) => {
-                // Hold the connection without answering until the client gives up.
-                let _ = writer.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut buf = [0u8; 1];
-                let _ = reader.get_mut().read(&mut buf);
+                // Never answer: hold the connection until the client gives up and closes it
+                // (its timeout is the thing under test, so the proxy has none of its own; the
+                // long read timeout only ends a thread whose client never gives up).
+                let _ = writer.set_read_timeout(Some(Duration::from_secs(600)));
+                let mut buf = [0u8; 64];
+                while matches!(reader.get_mut().read(&mut buf), Ok(n) if n > 0) {}
             }
             Some(Fault::LoseResponse) => {
                 let _ = forward(&req.raw, upstream);
