@@ -26,6 +26,7 @@
 
 mod digital_link;
 mod error;
+mod facts;
 mod hash;
 mod jsonld;
 mod model;
@@ -39,6 +40,9 @@ mod xml12;
 
 pub use digital_link::canonical_gs1_uri;
 pub use error::EpcisError;
+pub use facts::{
+    DeclaredError, EventFacts, FactAction, FactKind, FactStatus, Hierarchy, UnitFacts, replay,
+};
 pub use hash::{
     event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_jsonld, hash_ids_from_xml,
     prehashes_from_jsonld, prehashes_from_xml,

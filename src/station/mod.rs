@@ -13,6 +13,7 @@ mod cmd;
 mod containers;
 mod events;
 mod labels;
+mod link;
 mod ops;
 mod query;
 mod ranges;
@@ -24,6 +25,7 @@ mod tree;
 
 pub use crate::store::AlertInfo;
 pub use events::PB_NAMESPACE;
+pub use link::{LinkError, RepositoryLink};
 pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
@@ -218,6 +220,8 @@ pub struct Station {
     printer: Option<(String, crate::labels::printer::PrinterWorker)>,
     /// Print jobs submitted and not yet reported.
     print_pending: usize,
+    /// The site repository, when one is configured (adoption, stale checks, corrections).
+    link: Option<Box<dyn RepositoryLink>>,
 }
 
 impl Station {
@@ -251,10 +255,16 @@ impl Station {
             parse_options: crate::gs1::ParseOptions::default(),
             printer: None,
             print_pending: 0,
+            link: None,
         };
         station.reload()?;
         station.last_time_ms = crate::store::last_event_time(station.store.conn())?.unwrap_or(0);
         Ok(station)
+    }
+
+    /// Connects the station to the site repository (or disconnects it with `None`).
+    pub fn set_repository_link(&mut self, link: Option<Box<dyn RepositoryLink>>) {
+        self.link = link;
     }
 
     /// The store (read-only use: exports, tests).
