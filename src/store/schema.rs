@@ -210,6 +210,25 @@ INSERT OR IGNORE INTO labels (sscc, level, state, username, allocated_ms)
 SELECT sscc, 'case', 'void', 'migration', used_ms FROM sscc_pool WHERE used_ms IS NOT NULL;
 DROP TABLE sscc_pool;
 ",
+    // 5: hierarchies taken in from the site repository or an EPCIS file (issue 13). A unit
+    // with an `adoptions` row came from elsewhere (`origin` 'repository' or 'file'; units
+    // without one were made here); `known_events` holds the IDs of every event the station
+    // adopted from, so that an event the repository has and the station does not know is
+    // a change made elsewhere (the stale check).
+    r"
+CREATE TABLE adoptions (
+    unit_id       INTEGER PRIMARY KEY REFERENCES units(id),
+    origin        TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    adopted_ms    INTEGER NOT NULL,
+    refreshed_ms  INTEGER NOT NULL,
+    last_event_ms INTEGER,
+    event_ids     TEXT NOT NULL
+);
+CREATE TABLE known_events (
+    event_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+",
 ];
 
 /// The schema version this build writes.
