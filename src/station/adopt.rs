@@ -110,6 +110,25 @@ impl Station {
         };
         let source = link.describe();
         let mut events = link.hierarchy_events(epc).map_err(|e| unreachable(&e))?;
+        let mut epc = epc.to_owned();
+        if events.is_empty()
+            && let Ok((sscc, len)) = Sscc::from_epc_uri(&epc)
+        {
+            // The company prefix length of an SSCC is a guess when no setting or product
+            // tells it: ask for the other splittings of the same SSCC too.
+            for other in (6..=12).filter(|l| *l != len) {
+                let Ok(alt) = sscc.epc_uri(other) else {
+                    continue;
+                };
+                let found = link.hierarchy_events(&alt).map_err(|e| unreachable(&e))?;
+                if !found.is_empty() {
+                    events = found;
+                    epc = alt;
+                    break;
+                }
+            }
+        }
+        let epc = epc.as_str();
         let mut h = replay(&events);
         if !h.units.contains_key(epc) {
             return Err(Refusal::new(
