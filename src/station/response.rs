@@ -100,6 +100,9 @@ impl Response {
                     | ReasonCode::AlreadyInThisContainer
                     | ReasonCode::ExpirySoon
                     | ReasonCode::SsccLowStock
+                    | ReasonCode::VerifyExtra
+                    | ReasonCode::VerifyForeign
+                    | ReasonCode::VerifyWrongLot
             ),
             code,
             severity: code.severity(),

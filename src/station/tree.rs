@@ -26,6 +26,10 @@ pub struct TreeNode {
     pub state: Option<&'static str>,
     /// Number of rows below this one that belong to its subtree.
     pub descendants: u32,
+    /// How the row stands in a contents check (`seen`, `missing`, `extra`, `foreign`,
+    /// `wrong_lot`); `None` outside a check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<&'static str>,
 }
 
 /// A whole container tree, root first.
@@ -45,6 +49,7 @@ fn node(u: &UnitView, depth: u16) -> TreeNode {
         capacity: u.capacity,
         state: u.state.map(|s| s.as_str()),
         descendants: 0,
+        mark: None,
     }
 }
 
