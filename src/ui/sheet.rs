@@ -1,6 +1,6 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
 //! container, new case, new pallet, remove mode, move mode, undo, confirm, cancel, print and
-//! reprint label, replace, relabel, unpack, decommission, camera pack-all / verify-layer /
+//! reprint label, replace, relabel, unpack, decommission, verify contents, camera pack-all / verify-layer /
 //! hands-free on-off), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
 //! rectangles, captions use the PDF's built-in Helvetica), which needs no font or PDF crate.
@@ -27,6 +27,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("RELABEL", "cmd-relabel"),
     ("UNPACK", "cmd-unpack"),
     ("RETIRE", "cmd-retire"),
+    ("VERIFY", "cmd-verify"),
 ];
 
 /// Camera commands: on the sheet (a packer at the camera needs no mouse), not among the station
