@@ -77,6 +77,14 @@ impl PackbenchApp {
             if ui.button(self.i18n.tr("tree-collapse-all")).clicked() {
                 self.tree.collapse_all(&self.snapshot.tree);
             }
+            // The contents check of the container being filled or of one scanned next.
+            if self.snapshot.verify.is_none() && self.snapshot.user.is_some() {
+                for (cmd, id) in super::sheet::TREE_COMMANDS {
+                    if ui.button(self.i18n.tr(id)).clicked() {
+                        self.command_barcode(cmd);
+                    }
+                }
+            }
         });
         ui.horizontal(|ui| {
             let label = ui.label(self.i18n.tr("tree-search"));
