@@ -442,6 +442,12 @@ fn reconcile_a_closed_case_with_one_missing_one_extra_and_one_of_another_lot() {
         commission(&Qu4rtet::new(cfg).unwrap(), &all_packs);
         let report = sync_all(dir.path(), cfg);
         assert_eq!(report.parked_rows, 0, "{report:?}");
+        // There, the pack that will be found missing is in the case, the extra one loose.
+        let q = Qu4rtet::new(cfg).unwrap();
+        let case_id = entry(&q, &sscc_epc(&case.sscc(0))).0;
+        let missing = entry(&q, &epc_of(&case.serials[case.missing]));
+        assert_eq!(missing.1, Some(case_id));
+        assert_eq!(entry(&q, &epc_of(&case.extra)).1, None);
     }
     let before = children(&st, &case.sscc(0));
     assert_eq!(before.len(), case.n as usize);
@@ -735,4 +741,111 @@ fn foreign_units_move_only_when_the_packer_confirms_it() {
     assert_eq!(d["set_aside"], serde_json::json!([key_of("FB1")]));
     assert_eq!(d["removed"].as_array().unwrap().len(), 3);
     assert_eq!(station_parent(&st, &key_of("FB1")), Some(sscc_epc(b)));
+}
+
+/// The training case being filled: packs 1..=4 packed, pack 4 taken out again (loose).
+pub(crate) fn gui_case(h: &mut egui_kittest::Harness<'static, packbench::ui::PackbenchApp>) {
+    use crate::harness::gui::{first_run, scan, settle};
+    use packbench::ui::demo;
+    first_run(h);
+    scan(h, &demo::case_sscc(1));
+    for n in 1..=4 {
+        scan(h, &demo::pack_scan(n));
+    }
+    h.state_mut().send(Request::Remove {
+        scan: demo::pack_scan(4),
+    });
+    settle(h);
+}
+
+/// A pack of the training product from another batch (the station has never seen it).
+pub(crate) fn gui_other_lot_scan() -> String {
+    format!(
+        "(01){}(17){}(10)OTHER9(21)TR00900",
+        packbench::ui::demo::GTIN,
+        packbench::ui::demo::EXPIRY
+    )
+}
+
+#[test]
+fn the_station_screen_checks_a_case_live_and_confirms_with_a_signature() {
+    use crate::harness::gui::{click, code, harness, scan, shows, sign};
+    use packbench::ui::demo;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    gui_case(&mut h);
+
+    // The action proposes the case being filled; Confirm starts the check.
+    click(&mut h, "Verify contents…");
+    assert!(shows(&h, "Check, then confirm."));
+    assert!(shows(&h, &demo::case_sscc(1)));
+    click(&mut h, "Confirm");
+    let v = h.state().snapshot.verify.clone().expect("a check runs");
+    assert_eq!(v.container, demo::case_sscc(1));
+    assert_eq!(v.counts.expected, 3);
+    assert!(shows(&h, "Contents check"));
+    assert!(shows(&h, "Missing 3"));
+
+    // Scans are recorded, never packed; the tree marks every row.
+    scan(&mut h, &demo::pack_scan(1));
+    assert_eq!(code(&h), Some("OK"));
+    scan(&mut h, &demo::pack_scan(2));
+    scan(&mut h, &demo::pack_scan(4));
+    assert_eq!(code(&h), Some("VERIFY_EXTRA"));
+    scan(&mut h, &gui_other_lot_scan());
+    assert_eq!(code(&h), Some("VERIFY_WRONG_LOT"));
+    let marks: Vec<(String, Option<&str>)> = h
+        .state()
+        .snapshot
+        .tree
+        .nodes
+        .iter()
+        .map(|n| (n.key.clone(), n.mark))
+        .collect();
+    let key = |n: u32| format!("(01){}(21)TR{n:05}", demo::GTIN);
+    assert_eq!(
+        marks,
+        vec![
+            (demo::case_sscc(1), None),
+            (key(1), Some("seen")),
+            (key(2), Some("seen")),
+            (key(3), Some("missing")),
+            (key(4), Some("extra")),
+            (key(900), Some("wrong_lot")),
+        ]
+    );
+    for text in [
+        "Seen 2",
+        "Missing 1",
+        "Extra 1",
+        "Wrong batch 1",
+        "Expected 3",
+    ] {
+        assert!(shows(&h, text), "{text}");
+    }
+    assert_eq!(h.state().snapshot.current[0].count, 3, "nothing was packed");
+
+    // Confirm asks for the supervisor's signature, then corrects the record.
+    click(&mut h, "Confirm check…");
+    assert_eq!(code(&h), Some("SIGNATURE_REQUIRED"));
+    assert!(shows(
+        &h,
+        "I approve this contents check and its corrections."
+    ));
+    sign(&mut h, "spot check");
+    assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
+    assert!(h.state().snapshot.verify.is_none());
+    let tree: Vec<String> = h.state().snapshot.tree.nodes[1..]
+        .iter()
+        .map(|n| n.key.clone())
+        .collect();
+    assert_eq!(tree, vec![key(1), key(2), key(4)]);
+
+    // By command barcodes only: start on a scanned container, then cancel.
+    scan(&mut h, "PBCMD:VERIFY");
+    scan(&mut h, &demo::case_sscc(1));
+    assert!(h.state().snapshot.verify.is_some(), "the scan starts it");
+    scan(&mut h, "PBCMD:CANCEL");
+    assert!(h.state().snapshot.verify.is_none());
+    assert_eq!(code(&h), Some("OK"));
 }
