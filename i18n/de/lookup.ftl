@@ -29,3 +29,4 @@ history-print-label = Etikett gedruckt
 history-reprint-label = Etikett nachgedruckt
 history-verify-label = Etikett geprüft
 history-void-label = Etikett ungültig gemacht
+history-verify-contents = Inhalt geprüft

@@ -49,3 +49,7 @@ reason-sscc-exhausted = Keine SSCC mehr in den Etikettenbereichen: Bereich hinzu
 reason-sscc-low-stock = Erledigt. Nur noch wenige SSCC übrig: bald einen neuen Bereich hinzufügen oder abrufen.
 reason-label-not-verified = Vor dem Schließen das gedruckte Etikett scannen.
 reason-label-mismatch = Das ist nicht das gerade gedruckte Etikett.
+reason-verify-extra = Erfasst: nicht im Datensatz dieses Behälters. Wird beim Bestätigen hinzugefügt.
+reason-verify-foreign = Erfasst: diese Einheit ist in einem anderen Behälter verbucht.
+reason-verify-wrong-lot = Erfasst: andere Charge oder anderes Produkt. Herausnehmen: wird nicht hinzugefügt.
+reason-not-verifying = Es läuft keine Inhaltsprüfung.

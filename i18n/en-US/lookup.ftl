@@ -29,3 +29,4 @@ history-print-label = Label printed
 history-reprint-label = Label reprinted
 history-verify-label = Label verified
 history-void-label = Label voided
+history-verify-contents = Contents checked

@@ -49,3 +49,7 @@ reason-sscc-exhausted = No SSCC left in the label ranges: add a range.
 reason-sscc-low-stock = Done. Few SSCCs are left: add or pull a new range soon.
 reason-label-not-verified = Scan the printed label before closing this container.
 reason-label-mismatch = This is not the label that was just printed.
+reason-verify-extra = Recorded: not in this container's record. It will be added on confirm.
+reason-verify-foreign = Recorded: this unit is recorded in another container.
+reason-verify-wrong-lot = Recorded: another batch or product. Take it out: it will not be added.
+reason-not-verifying = No contents check is in progress.

@@ -29,3 +29,4 @@ history-print-label = Etiqueta impresa
 history-reprint-label = Etiqueta reimpresa
 history-verify-label = Etiqueta verificada
 history-void-label = Etiqueta anulada
+history-verify-contents = Contenido verificado

@@ -49,3 +49,7 @@ reason-sscc-exhausted = No quedan SSCC en los rangos de etiquetas: añada un ran
 reason-sscc-low-stock = Hecho. Quedan pocos SSCC: añada u obtenga pronto un nuevo rango.
 reason-label-not-verified = Escanee la etiqueta impresa antes de cerrar este contenedor.
 reason-label-mismatch = Esta no es la etiqueta que se acaba de imprimir.
+reason-verify-extra = Registrado: no figura en este contenedor. Se añadirá al confirmar.
+reason-verify-foreign = Registrado: esta unidad figura en otro contenedor.
+reason-verify-wrong-lot = Registrado: otro lote u otro producto. Retírelo: no se añadirá.
+reason-not-verifying = No hay ninguna verificación de contenido en curso.

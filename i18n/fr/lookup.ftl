@@ -29,3 +29,4 @@ history-print-label = Étiquette imprimée
 history-reprint-label = Étiquette réimprimée
 history-verify-label = Étiquette vérifiée
 history-void-label = Étiquette annulée
+history-verify-contents = Contenu contrôlé

@@ -49,3 +49,7 @@ reason-sscc-exhausted = Plus aucun SSCC dans les plages d'étiquettes : ajoutez 
 reason-sscc-low-stock = Fait. Il reste peu de SSCC : ajoutez ou récupérez bientôt une nouvelle plage.
 reason-label-not-verified = Scannez l'étiquette imprimée avant de fermer ce contenant.
 reason-label-mismatch = Ce n'est pas l'étiquette qui vient d'être imprimée.
+reason-verify-extra = Enregistré : absent des données de ce contenant. Il sera ajouté à la confirmation.
+reason-verify-foreign = Enregistré : cette unité est enregistrée dans un autre contenant.
+reason-verify-wrong-lot = Enregistré : autre lot ou autre produit. Retirez-le : il ne sera pas ajouté.
+reason-not-verifying = Aucun contrôle du contenu n'est en cours.

@@ -29,3 +29,4 @@ history-print-label = In nhãn
 history-reprint-label = In lại nhãn
 history-verify-label = Xác minh nhãn
 history-void-label = Hủy nhãn
+history-verify-contents = Đã kiểm tra nội dung

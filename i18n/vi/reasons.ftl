@@ -49,3 +49,7 @@ reason-sscc-exhausted = Đã hết SSCC trong các dải nhãn: hãy thêm một
 reason-sscc-low-stock = Đã xong. Chỉ còn ít SSCC: hãy sớm thêm hoặc tải về một dải mới.
 reason-label-not-verified = Hãy quét nhãn đã in trước khi đóng thùng này.
 reason-label-mismatch = Đây không phải nhãn vừa được in.
+reason-verify-extra = Đã ghi nhận: không có trong dữ liệu của thùng này. Sẽ được thêm khi xác nhận.
+reason-verify-foreign = Đã ghi nhận: đơn vị này thuộc một thùng khác trong dữ liệu.
+reason-verify-wrong-lot = Đã ghi nhận: lô hoặc sản phẩm khác. Hãy lấy ra: sẽ không được thêm.
+reason-not-verifying = Không có lần kiểm tra nội dung nào đang diễn ra.

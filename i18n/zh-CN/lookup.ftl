@@ -29,3 +29,4 @@ history-print-label = 标签已打印
 history-reprint-label = 标签已重新打印
 history-verify-label = 标签已核对
 history-void-label = 标签已作废
+history-verify-contents = 已核对内容

@@ -49,3 +49,7 @@ reason-sscc-exhausted = 标签范围内已无可用 SSCC：请添加范围。
 reason-sscc-low-stock = 已完成。剩余 SSCC 不多：请尽快添加或拉取新的范围。
 reason-label-not-verified = 关闭此容器前请扫描已打印的标签。
 reason-label-mismatch = 这不是刚刚打印的标签。
+reason-verify-extra = 已记录：不在此容器的记录中。确认时将加入。
+reason-verify-foreign = 已记录：此单元记录在另一个容器中。
+reason-verify-wrong-lot = 已记录：其他批号或产品。请取出：不会加入。
+reason-not-verifying = 没有正在进行的内容核对。

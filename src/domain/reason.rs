@@ -140,6 +140,15 @@ reason_codes! {
     LabelNotVerified = "LABEL_NOT_VERIFIED", Refused, "Scan the printed label first.";
     /// The scan is not the label that was just printed.
     LabelMismatch = "LABEL_MISMATCH", Refused, "This is not the label just printed.";
+    /// A contents check recorded a unit the container's record does not hold (it is loose):
+    /// it joins the container on confirm.
+    VerifyExtra = "VERIFY_EXTRA", Warning, "Recorded: not in this container's record. It will be added on confirm.";
+    /// A contents check recorded a unit that the record has in another container.
+    VerifyForeign = "VERIFY_FOREIGN", Warning, "Recorded: this unit is recorded in another container.";
+    /// A contents check recorded a pack of another batch or product than the container's.
+    VerifyWrongLot = "VERIFY_WRONG_LOT", Warning, "Recorded: another batch or product. Take it out: it will not be added.";
+    /// Status, confirm or cancel of a contents check while none is in progress.
+    NotVerifying = "NOT_VERIFYING", Refused, "No contents check is in progress.";
     /// The request is malformed (automation protocol).
     BadRequest = "BAD_REQUEST", Refused, "Malformed request.";
     /// The request names an unknown command (automation protocol).

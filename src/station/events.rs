@@ -35,6 +35,10 @@ pub(crate) enum PendingEvent {
         biz_step: &'static str,
         disposition: Option<&'static str>,
         persistent_set: Vec<&'static str>,
+        /// Persistent dispositions this event unsets.
+        persistent_unset: Vec<&'static str>,
+        /// Further `pb:` extension fields (name, value), e.g. the findings of a contents check.
+        fields: Vec<(&'static str, String)>,
         /// Carry the command's reason and signature in `pb:` extension fields.
         with_reason: bool,
     },
@@ -66,6 +70,8 @@ impl PendingEvent {
             biz_step,
             disposition,
             persistent_set: Vec::new(),
+            persistent_unset: Vec::new(),
+            fields: Vec::new(),
             with_reason: false,
         }
     }
@@ -86,6 +92,8 @@ impl PendingEvent {
             biz_step,
             disposition,
             persistent_set: Vec::new(),
+            persistent_unset: Vec::new(),
+            fields: Vec::new(),
             with_reason: false,
         }
     }
@@ -100,6 +108,30 @@ impl PendingEvent {
             biz_step: "inspecting",
             disposition: None,
             persistent_set: vec!["completeness_verified"],
+            persistent_unset: Vec::new(),
+            fields: Vec::new(),
+            with_reason: false,
+        }
+    }
+
+    /// An inspection of a container (ObjectEvent OBSERVE, bizStep `inspecting`) that sets and
+    /// unsets persistent dispositions and carries `pb:` fields (a contents check, §8).
+    pub(crate) fn inspection(
+        container_epc: &str,
+        set: Vec<&'static str>,
+        unset: Vec<&'static str>,
+        fields: Vec<(&'static str, String)>,
+    ) -> Self {
+        Self::New {
+            kind: EventKind::Object,
+            action: Action::Observe,
+            parent: None,
+            epcs: vec![container_epc.to_owned()],
+            biz_step: "inspecting",
+            disposition: None,
+            persistent_set: set,
+            persistent_unset: unset,
+            fields,
             with_reason: false,
         }
     }
@@ -139,9 +171,19 @@ impl PendingEvent {
                 biz_step,
                 disposition,
                 persistent_set,
+                persistent_unset,
+                fields,
                 with_reason,
             } => {
                 let mut extensions = Vec::new();
+                for (name, value) in fields {
+                    extensions.push(Extension {
+                        namespace_uri: PB_NAMESPACE.to_owned(),
+                        prefix: "pb".to_owned(),
+                        name: (*name).to_owned(),
+                        value: value.clone(),
+                    });
+                }
                 if *with_reason {
                     for (name, value) in [("reason", reason), ("signature", signature)] {
                         if let Some(value) = value {
@@ -164,11 +206,11 @@ impl PendingEvent {
                     epcs: epcs.clone(),
                     biz_step: Some((*biz_step).to_owned()),
                     disposition: disposition.map(str::to_owned),
-                    persistent_disposition: (!persistent_set.is_empty()).then(|| {
-                        PersistentDisposition {
-                            set: persistent_set.iter().map(|s| (*s).to_owned()).collect(),
-                            unset: Vec::new(),
-                        }
+                    persistent_disposition: (!persistent_set.is_empty()
+                        || !persistent_unset.is_empty())
+                    .then(|| PersistentDisposition {
+                        set: persistent_set.iter().map(|s| (*s).to_owned()).collect(),
+                        unset: persistent_unset.iter().map(|s| (*s).to_owned()).collect(),
                     }),
                     read_point: ctx.read_point.clone(),
                     biz_location: ctx.biz_location.clone(),
