@@ -12,6 +12,7 @@ origin-repository = Aus dem Repository
 origin-file = Aus einer EPCIS-Datei
 lookup-adopted-at = Übernommen
 lookup-refreshed-at = Aktualisiert
+lookup-refresh = Erneut aus dem Repository übernehmen
 lookup-history = Verlauf
 lookup-show-tree = Im Baum zeigen
 lookup-export-manifest = Packliste exportieren…

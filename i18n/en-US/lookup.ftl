@@ -12,6 +12,7 @@ origin-repository = From the repository
 origin-file = From an EPCIS file
 lookup-adopted-at = Taken in
 lookup-refreshed-at = Refreshed
+lookup-refresh = Take in again from the repository
 lookup-history = History
 lookup-show-tree = Show in tree
 lookup-export-manifest = Export manifest…

@@ -12,6 +12,7 @@ origin-repository = Del repositorio
 origin-file = De un archivo EPCIS
 lookup-adopted-at = Incorporado
 lookup-refreshed-at = Actualizado
+lookup-refresh = Volver a incorporar desde el repositorio
 lookup-history = Historial
 lookup-show-tree = Ver en el árbol
 lookup-export-manifest = Exportar manifiesto…

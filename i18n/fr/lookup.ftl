@@ -12,6 +12,7 @@ origin-repository = Du référentiel
 origin-file = D'un fichier EPCIS
 lookup-adopted-at = Repris le
 lookup-refreshed-at = Actualisé le
+lookup-refresh = Reprendre depuis le référentiel
 lookup-history = Historique
 lookup-show-tree = Voir dans l'arborescence
 lookup-export-manifest = Exporter le manifeste…

@@ -177,6 +177,8 @@ impl VerifyView {
             state: self.state,
             descendants: u32::try_from(self.items.len()).unwrap_or(u32::MAX),
             mark: None,
+            origin: None,
+            adopted_ms: None,
         });
         let child_level = child_level_name(self.level);
         for item in &self.items {
@@ -190,6 +192,8 @@ impl VerifyView {
                 state: None,
                 descendants: 0,
                 mark: Some(item.class.as_str()),
+                origin: None,
+                adopted_ms: None,
             });
         }
         TreeSnapshot { nodes }

@@ -19,7 +19,6 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("REMOVE", "cmd-remove-mode"),
     ("MOVE", "cmd-move-mode"),
     ("LOOKUP", "cmd-lookup-mode"),
-    ("RECEIVE", "cmd-receive-mode"),
     ("UNDO", "cmd-undo"),
     ("CONFIRM", "cmd-confirm"),
     ("CANCEL", "cmd-cancel"),
@@ -35,6 +34,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
 /// sits with the live tree it marks.
 pub const TREE_COMMANDS: &[(&str, &str)] = &[("VERIFY", "cmd-verify")];
 
+/// Taking hierarchies in from the repository: on the sheet, and on the Look-up screen.
+pub const LOOKUP_COMMANDS: &[(&str, &str)] = &[("RECEIVE", "cmd-receive-mode")];
+
 /// Camera commands: on the sheet (a packer at the camera needs no mouse), not among the station
 /// screen's buttons (the camera panel has its own).
 pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
@@ -45,7 +47,11 @@ pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
 
 /// Every command printed on the sheet, in sheet order.
 pub fn sheet_commands() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    COMMANDS.iter().chain(TREE_COMMANDS).chain(CAMERA_COMMANDS)
+    COMMANDS
+        .iter()
+        .chain(TREE_COMMANDS)
+        .chain(LOOKUP_COMMANDS)
+        .chain(CAMERA_COMMANDS)
 }
 
 /// The modules (true = bar) of a Code 128 barcode, quiet zones included.
