@@ -299,7 +299,10 @@ pub fn replay(events: &[EventFacts]) -> Hierarchy {
         if e.error_declaration.is_some() {
             continue;
         }
-        if e.event_id.as_deref().is_some_and(|id| declared.contains(id)) {
+        if e.event_id
+            .as_deref()
+            .is_some_and(|id| declared.contains(id))
+        {
             h.declared_erroneous += 1;
             continue;
         }
