@@ -122,6 +122,16 @@ reason_codes! {
     NothingToUndo = "NOTHING_TO_UNDO", Refused, "Nothing to undo.";
     /// The last action cannot be undone any more (something changed since).
     UndoConflict = "UNDO_CONFLICT", Refused, "The last action can no longer be undone.";
+    /// The site repository could not be asked (offline, unreachable, or none configured).
+    RepositoryUnreachable = "REPOSITORY_UNREACHABLE", Refused, "The repository cannot be reached: nothing was taken in.";
+    /// The repository knows nothing of the scanned unit.
+    NotInRepository = "NOT_IN_REPOSITORY", Refused, "The repository does not know this unit.";
+    /// The station has changes to the unit the repository has not received: sync first.
+    UnsentChanges = "UNSENT_CHANGES", Refused, "This unit has changes not yet sent to the repository: sync first.";
+    /// Another bench changed the hierarchy in the repository since this station took it in.
+    StaleHierarchy = "STALE_HIERARCHY", Refused, "The repository has newer changes to this hierarchy: refresh first.";
+    /// Done, but the repository could not be asked whether another bench changed the hierarchy.
+    UnverifiedOffline = "UNVERIFIED_OFFLINE", Warning, "Done offline: the repository could not be checked for newer changes.";
     /// Every SSCC range is used up (add a range or pull one from the repository).
     SsccExhausted = "SSCC_EXHAUSTED", Refused, "No SSCC left: add an SSCC range.";
     /// Done, but few SSCCs are left (below the `sscc_low_stock` setting): add or pull a range.

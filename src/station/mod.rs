@@ -9,6 +9,7 @@
 //! The GUI runs a `Station` on its own thread behind a channel; the CLI and tests call it directly.
 
 mod admin;
+mod adopt;
 mod cmd;
 mod containers;
 mod events;
@@ -24,6 +25,7 @@ mod scan;
 mod tree;
 
 pub use crate::store::AlertInfo;
+pub use adopt::Origin;
 pub use events::PB_NAMESPACE;
 pub use link::{LinkError, RepositoryLink};
 pub use ranges::AddedSsccRange;
@@ -50,8 +52,8 @@ pub fn system_clock() -> Clock {
     })
 }
 
-/// What a scan does in the current mode. Written as `pack`, `remove`, `move`, `lookup` in the
-/// automation protocol and the view models.
+/// What a scan does in the current mode. Written as `pack`, `remove`, `move`, `lookup`,
+/// `receive` in the automation protocol and the view models.
 ///
 /// ```
 /// use packbench::station::Mode;
@@ -59,7 +61,7 @@ pub fn system_clock() -> Clock {
 /// assert_eq!(Mode::Remove.to_string(), "remove");
 /// assert_eq!(
 ///     "fly".parse::<Mode>().unwrap_err().to_string(),
-///     "unknown mode 'fly' (expected pack, remove, move or lookup)"
+///     "unknown mode 'fly' (expected pack, remove, move, lookup or receive)"
 /// );
 /// ```
 #[derive(
@@ -76,11 +78,19 @@ pub enum Mode {
     Move,
     /// Show the scanned unit.
     Lookup,
+    /// Take the scanned unit's whole hierarchy in from the site repository (or refresh it).
+    Receive,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 4] = [Self::Pack, Self::Remove, Self::Move, Self::Lookup];
+    pub const ALL: [Mode; 5] = [
+        Self::Pack,
+        Self::Remove,
+        Self::Move,
+        Self::Lookup,
+        Self::Receive,
+    ];
 
     /// Stable name.
     pub fn as_str(self) -> &'static str {
@@ -89,13 +99,14 @@ impl Mode {
             Self::Remove => "remove",
             Self::Move => "move",
             Self::Lookup => "lookup",
+            Self::Receive => "receive",
         }
     }
 }
 
 /// A mode name that is none of the four.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown mode '{input}' (expected pack, remove, move or lookup)")]
+#[error("unknown mode '{input}' (expected pack, remove, move, lookup or receive)")]
 pub struct UnknownMode {
     /// The text given.
     pub input: String,
@@ -349,6 +360,15 @@ impl Station {
     }
 
     fn dispatch(&mut self, req: Request, now: i64) -> Outcome {
+        let offline = self.before_rework(&req, now)?;
+        let answer = self.handle(req, now)?;
+        Ok(match offline {
+            Some(detail) => answer.offline(&detail),
+            None => answer,
+        })
+    }
+
+    fn handle(&mut self, req: Request, now: i64) -> Outcome {
         match req {
             Request::InitAdmin {
                 user,
@@ -470,6 +490,7 @@ impl Station {
             Request::VoidLabel { scan, reason } => self.void_label(&scan, &reason, now),
             Request::PrintStatus { wait_ms } => Ok(self.print_status(wait_ms.unwrap_or(0))),
             Request::Tree { scan } => self.tree_request(scan.as_deref()),
+            Request::Adopt { scan } => self.adopt_request(&scan, now),
         }
     }
 

@@ -58,6 +58,17 @@ impl Station {
             ));
         }
         history.sort_by_key(|(t, _)| *t);
+        let origin = match store::adoption_of(conn, unit.id)? {
+            Some(a) => json!({
+                "origin": a.origin,
+                "source": a.source,
+                "adopted_ms": a.adopted_ms,
+                "refreshed_ms": a.refreshed_ms,
+                "last_event_ms": a.last_event_ms,
+                "event_ids": serde_json::from_str::<Value>(&a.event_ids).unwrap_or(Value::Null),
+            }),
+            None => json!({"origin": "local"}),
+        };
         let mut r = Response::ok().unit(&unit);
         if unit.is_container() {
             r = r.container(&unit);
@@ -68,6 +79,7 @@ impl Station {
             "top": parents.last().map_or(unit.key.clone(), |p| p.key.clone()),
             "children": children,
             "children_total": kids.len(),
+            "origin": origin,
             "history": history.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
         })))
     }

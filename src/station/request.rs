@@ -277,6 +277,13 @@ pub enum Request {
     },
     /// Station status: user, work order, mode, open containers, outbox counts, open alerts.
     Status,
+    /// Takes the unit's whole hierarchy (from the top of it down) in from the site repository,
+    /// or takes it in again (refresh): `NOT_IN_REPOSITORY`, `REPOSITORY_UNREACHABLE`,
+    /// `UNSENT_CHANGES` when the station has changes the repository has not received.
+    Adopt {
+        /// Any unit of the hierarchy.
+        scan: String,
+    },
     /// The tree (pre-order rows) of the topmost container above `scan`, or above the container
     /// being filled when `scan` is absent.
     Tree {

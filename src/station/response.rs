@@ -86,6 +86,26 @@ pub struct Response {
 }
 
 impl Response {
+    /// Marks a success done without the repository's stale check (offline): a plain `OK`
+    /// becomes the amber `UNVERIFIED_OFFLINE`; another code keeps its meaning and the detail
+    /// says so.
+    pub fn offline(mut self, why: &str) -> Self {
+        if !self.ok {
+            return self;
+        }
+        let note = format!("not checked against the repository: {why}");
+        if self.code == ReasonCode::Ok {
+            self.code = ReasonCode::UnverifiedOffline;
+            self.severity = ReasonCode::UnverifiedOffline.severity();
+            self.message = ReasonCode::UnverifiedOffline.message().to_owned();
+        }
+        self.detail = Some(match self.detail.take() {
+            Some(d) => format!("{d}; {note}"),
+            None => note,
+        });
+        self
+    }
+
     /// A plain success.
     pub fn ok() -> Self {
         Self::with_code(ReasonCode::Ok, None)
@@ -100,6 +120,7 @@ impl Response {
                     | ReasonCode::AlreadyInThisContainer
                     | ReasonCode::ExpirySoon
                     | ReasonCode::SsccLowStock
+                    | ReasonCode::UnverifiedOffline
             ),
             code,
             severity: code.severity(),

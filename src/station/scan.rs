@@ -251,6 +251,7 @@ impl Station {
             Mode::Remove => self.remove(data, now),
             Mode::Move => self.move_request(data, None, false, now),
             Mode::Pack => self.pack_scan(data, now),
+            Mode::Receive => self.adopt_request(data, now),
         }
     }
 

@@ -26,6 +26,13 @@ pub struct TreeNode {
     pub state: Option<&'static str>,
     /// Number of rows below this one that belong to its subtree.
     pub descendants: u32,
+    /// Where a container came from when it was taken in from elsewhere (`repository`,
+    /// `file`); `None` for one made at this station (and for packs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// When it was taken in (UTC ms), with `origin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adopted_ms: Option<i64>,
 }
 
 /// A whole container tree, root first.
@@ -35,8 +42,13 @@ pub struct TreeSnapshot {
     pub nodes: Vec<TreeNode>,
 }
 
-fn node(u: &UnitView, depth: u16) -> TreeNode {
-    TreeNode {
+fn node(conn: &Conn, u: &UnitView, depth: u16) -> Result<TreeNode, Failure> {
+    let adoption = if u.is_container() {
+        store::adoption_of(conn, u.id)?
+    } else {
+        None
+    };
+    Ok(TreeNode {
         key: u.key.clone(),
         level: u.level.as_str(),
         status: u.status.as_str(),
@@ -45,7 +57,9 @@ fn node(u: &UnitView, depth: u16) -> TreeNode {
         capacity: u.capacity,
         state: u.state.map(|s| s.as_str()),
         descendants: 0,
-    }
+        adopted_ms: adoption.as_ref().map(|a| a.refreshed_ms),
+        origin: adoption.map(|a| a.origin),
+    })
 }
 
 /// Appends the rows of `root`'s subtree in pre-order (root at depth 0).
@@ -58,7 +72,7 @@ fn subtree_rows(conn: &Conn, root: &UnitView, nodes: &mut Vec<TreeNode>) -> Resu
         }
     }
     let first = nodes.len();
-    nodes.push(node(root, 0));
+    nodes.push(node(conn, root, 0)?);
     // Iterative pre-order walk; `stack` holds (unit id, depth, next child) whose subtree is
     // pending, `open_rows` the rows whose descendant count is still to be set.
     let mut stack: Vec<(i64, u16, usize)> = vec![(root.id, 0, 0)];
@@ -69,7 +83,7 @@ fn subtree_rows(conn: &Conn, root: &UnitView, nodes: &mut Vec<TreeNode>) -> Resu
             stack.push((id, depth, next + 1));
             let u = &all[child];
             open_rows.push(nodes.len());
-            nodes.push(node(u, depth + 1));
+            nodes.push(node(conn, u, depth + 1)?);
             stack.push((u.id, depth + 1, 0));
         } else if let Some(row) = open_rows.pop() {
             let below = nodes.len() - row - 1;

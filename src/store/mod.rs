@@ -21,6 +21,7 @@
 //! assert_eq!(setting(store.conn(), "time_zone_offset").unwrap().as_deref(), Some("+01:00"));
 //! ```
 
+mod adoptions;
 mod alerts;
 mod audit;
 mod catalog;
@@ -34,6 +35,9 @@ mod sscc;
 mod units;
 mod users;
 
+pub use adoptions::{
+    Adoption, add_known_events, adoption_of, event_known, has_unsent_events, upsert_adoption,
+};
 pub use alerts::{
     AlertInfo, NewAlert, acknowledge_alert, insert_alert, open_alert_count, open_alerts,
 };

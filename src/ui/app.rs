@@ -399,6 +399,23 @@ impl PackbenchApp {
                 self.lookup = response.data.clone();
                 self.screen = Screen::Lookup;
             }
+            // A hierarchy taken in (receive mode, or a rework scan of a unit from elsewhere):
+            // the live tree shows it.
+            Request::Adopt { .. } | Request::Scan { .. }
+                if response.ok
+                    && response
+                        .data
+                        .as_ref()
+                        .is_some_and(|d| d.get("tops").is_some()) =>
+            {
+                let top = response
+                    .data
+                    .as_ref()
+                    .and_then(|d| d["tops"][0].as_str())
+                    .map(str::to_owned);
+                self.focus_tree(top);
+                self.screen = Screen::Station;
+            }
             Request::PrintStatus { .. } => {
                 // A background poll: only a failed job speaks up (in the label panel).
                 self.on_label_answer(request, response);

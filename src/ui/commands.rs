@@ -6,13 +6,14 @@ use super::app::PackbenchApp;
 use crate::domain::{ReasonCode, Severity};
 use crate::station::{Mode, Request};
 
-/// The scan mode a command barcode switches to (`PACK`, `REMOVE`, `MOVE`, `LOOKUP`).
+/// The scan mode a command barcode switches to (`PACK`, `REMOVE`, `MOVE`, `LOOKUP`, `RECEIVE`).
 pub(super) fn command_mode(command: &str) -> Option<Mode> {
     match command {
         "PACK" => Some(Mode::Pack),
         "REMOVE" => Some(Mode::Remove),
         "MOVE" => Some(Mode::Move),
         "LOOKUP" => Some(Mode::Lookup),
+        "RECEIVE" => Some(Mode::Receive),
         _ => None,
     }
 }

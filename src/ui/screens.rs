@@ -261,6 +261,35 @@ impl PackbenchApp {
                 ui.label(self.i18n.tr("lookup-children"));
                 ui.label(data["children_total"].to_string());
                 ui.end_row();
+                // Where the unit came from: made here, or taken in from the repository or a
+                // file, and when.
+                let origin = &data["origin"];
+                let kind = origin["origin"].as_str().unwrap_or("local");
+                ui.label(self.i18n.tr("lookup-origin"));
+                ui.vertical(|ui| {
+                    ui.label(self.i18n.tr(&format!("origin-{kind}")));
+                    if let Some(source) = origin["source"].as_str() {
+                        ui.monospace(source);
+                    }
+                    if let Some(t) = origin["adopted_ms"].as_i64() {
+                        ui.label(format!(
+                            "{} {}",
+                            self.i18n.tr("lookup-adopted-at"),
+                            utc_time(t)
+                        ));
+                    }
+                    if let Some(t) = origin["refreshed_ms"]
+                        .as_i64()
+                        .filter(|t| Some(*t) != origin["adopted_ms"].as_i64())
+                    {
+                        ui.label(format!(
+                            "{} {}",
+                            self.i18n.tr("lookup-refreshed-at"),
+                            utc_time(t)
+                        ));
+                    }
+                });
+                ui.end_row();
             });
         ui.horizontal(|ui| {
             if ui.button(self.i18n.tr("lookup-show-tree")).clicked() {
@@ -283,15 +312,7 @@ impl PackbenchApp {
                     .show(ui, |ui| {
                         for h in data["history"].as_array().into_iter().flatten() {
                             let t = h["time_ms"].as_i64().unwrap_or_default();
-                            let time = time::OffsetDateTime::from_unix_timestamp_nanos(
-                                i128::from(t) * 1_000_000,
-                            )
-                            .map(|d| {
-                                d.format(&time::format_description::well_known::Rfc3339)
-                                    .unwrap_or_default()
-                            })
-                            .unwrap_or_default();
-                            ui.monospace(time);
+                            ui.monospace(utc_time(t));
                             ui.label(h["user"].as_str().unwrap_or_default());
                             // Known commands in words; any other is a technical code.
                             let command = h["command"].as_str().unwrap_or_default();
@@ -369,6 +390,7 @@ impl PackbenchApp {
 
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         self.flow_ui(ctx);
+        self.parked_ui(ctx);
         if let Some(mut dialog) = self.signature.take() {
             let mut sign = false;
             let mut cancel = false;
@@ -495,4 +517,14 @@ impl PackbenchApp {
             }
         }
     }
+}
+
+/// A UTC time in RFC 3339 (empty when out of range).
+pub(crate) fn utc_time(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
 }

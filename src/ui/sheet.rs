@@ -1,5 +1,5 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
-//! container, new case, new pallet, remove mode, move mode, undo, confirm, cancel, print and
+//! container, new case, new pallet, remove mode, move mode, look-up and receive modes, undo, confirm, cancel, print and
 //! reprint label, replace, relabel, unpack, decommission, camera pack-all / verify-layer /
 //! hands-free on-off), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
@@ -18,6 +18,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("REMOVE", "cmd-remove-mode"),
     ("MOVE", "cmd-move-mode"),
     ("LOOKUP", "cmd-lookup-mode"),
+    ("RECEIVE", "cmd-receive-mode"),
     ("UNDO", "cmd-undo"),
     ("CONFIRM", "cmd-confirm"),
     ("CANCEL", "cmd-cancel"),

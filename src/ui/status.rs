@@ -57,6 +57,8 @@ pub struct SyncPanel {
     pub error: Option<String>,
     last_queued: i64,
     saving: Option<std::sync::mpsc::Receiver<SaveOutcome>>,
+    /// The list of commands the repository refused (parked) is open.
+    pub show_parked: bool,
 }
 
 /// What the repository-settings thread did.
@@ -389,6 +391,20 @@ impl PackbenchApp {
                     .text(format!("{}/{}", p.done_events, p.total_events)),
             );
         }
+        if o.parked > 0 {
+            // Commands the repository refused (e.g. another bench changed the hierarchy
+            // first): never applied silently, listed for the supervisor.
+            let red = super::station_view::severity_colors(Severity::Refused).0;
+            let caption = self
+                .i18n
+                .tr_args("status-sync-parked", &[("count", o.parked.into())]);
+            if ui
+                .add(egui::Button::new(egui::RichText::new(caption).color(red)))
+                .clicked()
+            {
+                self.sync.show_parked = !self.sync.show_parked;
+            }
+        }
         let error = status.last_error.clone().or_else(|| o.last_error.clone());
         if let Some(e) = error {
             let red = super::station_view::severity_colors(Severity::Refused).0;
@@ -396,6 +412,46 @@ impl PackbenchApp {
                 .on_hover_text(e);
         } else if status.online {
             ui.label(self.i18n.tr("status-sync-online"));
+        }
+    }
+
+    /// The commands the repository refused, with its message, for the supervisor.
+    pub(crate) fn parked_ui(&mut self, ctx: &egui::Context) {
+        if !self.sync.show_parked {
+            return;
+        }
+        let rows = self
+            .sync
+            .status
+            .as_ref()
+            .map(|s| s.outbox.parked_rows.clone())
+            .unwrap_or_default();
+        let mut open = true;
+        egui::Window::new(self.i18n.tr("parked-title"))
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(760.0)
+            .show(ctx, |ui| {
+                ui.label(self.i18n.tr("parked-help"));
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("parked-rows")
+                            .striped(true)
+                            .num_columns(4)
+                            .show(ui, |ui| {
+                                for r in &rows {
+                                    ui.monospace(super::screens::utc_time(r.time_ms));
+                                    ui.label(&r.username);
+                                    ui.label(format!("{} #{}", r.kind, r.command_id));
+                                    ui.label(&r.error);
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
+        if !open {
+            self.sync.show_parked = false;
         }
     }
 

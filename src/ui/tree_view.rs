@@ -210,6 +210,20 @@ fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I
         if n.status != "active" {
             ui.label(i18n.tr(&format!("status-{}", n.status)));
         }
+        if let Some(origin) = &n.origin {
+            let label = ui.label(
+                egui::RichText::new(i18n.tr(&format!("origin-{origin}")))
+                    .italics()
+                    .color(egui::Color32::from_rgb(40, 90, 160)),
+            );
+            if let Some(t) = n.adopted_ms {
+                label.on_hover_text(format!(
+                    "{} {}",
+                    i18n.tr("lookup-refreshed-at"),
+                    super::screens::utc_time(t)
+                ));
+            }
+        }
     });
     if let Some(left) = button_right {
         let mut rect = row.response.rect;

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod adopt;
 mod camera_path;
 mod crash;
 mod decode_cli;

@@ -165,7 +165,8 @@ fn every_reason_code_is_exercised() {
     // - STORAGE_ERROR needs a failing disk: the real binary under a file-size limit and on a
     //   database it may not write;
     // - CONTAINER_FULL cannot be reached through the protocol because a container closes itself
-    //   at capacity: the rule is unit-tested in domain::rules.
+    //   at capacity: the rule is unit-tested in domain::rules;
+    // - the repository's answers need a repository: tests/it/adopt.rs.
     let elsewhere = [
         (
             "STORAGE_ERROR",
@@ -176,6 +177,23 @@ fn every_reason_code_is_exercised() {
             "CONTAINER_FULL",
             "src/domain/rules.rs",
             "ReasonCode::ContainerFull",
+        ),
+        // The repository's answers need a repository (the EPCIS 2.0 test server and QU4RTET).
+        (
+            "NOT_IN_REPOSITORY",
+            "tests/it/adopt.rs",
+            "\"NOT_IN_REPOSITORY\"",
+        ),
+        ("UNSENT_CHANGES", "tests/it/adopt.rs", "\"UNSENT_CHANGES\""),
+        (
+            "STALE_HIERARCHY",
+            "tests/it/adopt.rs",
+            "\"STALE_HIERARCHY\"",
+        ),
+        (
+            "UNVERIFIED_OFFLINE",
+            "tests/it/adopt.rs",
+            "\"UNVERIFIED_OFFLINE\"",
         ),
     ];
     for (code, file, needle) in elsewhere {

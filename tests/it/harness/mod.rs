@@ -5,7 +5,8 @@
 //! - [`qu4rtet`]: the real QU4RTET repository that `scripts/test` starts;
 //! - [`repo`]: repository test doubles on 127.0.0.1 (an EPCIS 2.0 capture server, a fault proxy);
 //! - [`fixtures`]: EPCIS events as the station writes them;
-//! - [`data`]: the files under `tests/data/` and the official validators built from them.
+//! - [`data`]: the files under `tests/data/` and the official validators built from them;
+//! - [`truth`]: what a repository itself says about a unit (QU4RTET's ledger, EPCIS 2.0 replay).
 
 pub mod data;
 pub mod fixtures;
@@ -13,3 +14,4 @@ pub mod gui;
 pub mod qu4rtet;
 pub mod repo;
 pub mod station;
+pub mod truth;
