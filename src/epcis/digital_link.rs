@@ -111,7 +111,7 @@ fn leading_digits(text: &str) -> usize {
 }
 
 /// Whether the path (after the scheme and host) holds `/<key>/dddd<more>` before any `?`/`#`.
-fn looks_like_digital_link(uri: &str) -> bool {
+pub(crate) fn looks_like_digital_link(uri: &str) -> bool {
     let head = uri.split(['?', '#']).next().unwrap_or_default();
     let segments: Vec<&str> = head.split('/').collect();
     segments.windows(2).skip(1).any(|pair| {

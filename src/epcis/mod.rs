@@ -27,6 +27,7 @@
 mod digital_link;
 mod error;
 mod facts;
+mod facts_read;
 mod hash;
 mod jsonld;
 mod model;
@@ -42,6 +43,10 @@ pub use digital_link::canonical_gs1_uri;
 pub use error::EpcisError;
 pub use facts::{
     DeclaredError, EventFacts, FactAction, FactKind, FactStatus, Hierarchy, UnitFacts, replay,
+};
+pub use facts_read::{
+    EpcisFlavor, FactsDocument, FactsError, facts_from_document, facts_from_jsonld, facts_from_xml,
+    read_document, read_jsonld, read_xml,
 };
 pub use hash::{
     event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_jsonld, hash_ids_from_xml,

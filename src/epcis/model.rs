@@ -307,7 +307,7 @@ fn check_uri(field: &'static str, value: &str) -> Result<(), EpcisError> {
 }
 
 /// `scheme:rest` with an RFC 3986 scheme and no whitespace or control characters.
-fn is_absolute_uri(value: &str) -> bool {
+pub(crate) fn is_absolute_uri(value: &str) -> bool {
     let Some((scheme, rest)) = value.split_once(':') else {
         return false;
     };

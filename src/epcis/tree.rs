@@ -274,7 +274,11 @@ fn expand_tree(node: &mut Node) {
 /// hash trees, in document order. Fields named in a document-level `ignoreFields` element are
 /// left out.
 pub(crate) fn event_nodes_from_xml(doc: &str) -> Result<Vec<Node>, EpcisError> {
-    let root = parse_xml(doc)?;
+    event_nodes_of_root(&parse_xml(doc)?)
+}
+
+/// As [`event_nodes_from_xml`], for a document already parsed into its root element.
+pub(crate) fn event_nodes_of_root(root: &Element) -> Result<Vec<Node>, EpcisError> {
     let ignored: Vec<String> = root
         .children
         .iter()

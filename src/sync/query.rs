@@ -88,8 +88,9 @@ pub fn next_link(header: &str) -> Option<String> {
     })
 }
 
-/// Runs `GET /events` with `params` and hands every page's (URL, body) to `page`.
-fn for_each_page(
+/// Runs `GET /events` with `params` and hands every page's (URL, body) to `page`; returns the
+/// pages read.
+pub(super) fn for_each_page(
     http: &Http,
     params: &[(&str, &str)],
     per_page: usize,
@@ -102,7 +103,9 @@ fn for_each_page(
         path.push('=');
         path.push_str(&utf8_percent_encode(value, QUERY_VALUE).to_string());
     }
-    let mut next = Some(path);
+    // The first page is relative to the base URL (which may have a path, `https://host/api`);
+    // the server's `next` links are resolved as it wrote them.
+    let mut next = Some(http.url(&path));
     let mut pages = 0;
     while let Some(path) = next.take() {
         if pages >= MAX_PAGES {

@@ -35,6 +35,7 @@ mod labels_print;
 mod labels_render;
 mod layering;
 mod packaging;
+mod repo_link;
 mod samples;
 mod scenarios;
 mod serial_pty;
