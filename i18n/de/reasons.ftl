@@ -36,6 +36,7 @@ reason-confirm-required = Zuerst bestätigen oder abbrechen.
 reason-nothing-to-confirm = Nichts zu bestätigen.
 reason-nothing-to-undo = Nichts rückgängig zu machen.
 reason-undo-conflict = Die letzte Aktion kann nicht mehr rückgängig gemacht werden.
+reason-undo-not-possible = Das Repository hat diese Aktion verbucht; dort lässt sie sich nicht rückgängig machen.
 reason-bad-request = Fehlerhafte Anfrage.
 reason-unknown-command = Unbekannter Befehl.
 reason-invalid-argument = Ungültiger Wert.

@@ -36,6 +36,7 @@ reason-confirm-required = Confirm or cancel first.
 reason-nothing-to-confirm = Nothing to confirm.
 reason-nothing-to-undo = Nothing to undo.
 reason-undo-conflict = The last action can no longer be undone.
+reason-undo-not-possible = The repository has recorded this action; it cannot be reversed there.
 reason-bad-request = Malformed request.
 reason-unknown-command = Unknown command.
 reason-invalid-argument = Invalid value.

@@ -36,6 +36,7 @@ reason-confirm-required = Confirme o cancele primero.
 reason-nothing-to-confirm = Nada que confirmar.
 reason-nothing-to-undo = Nada que deshacer.
 reason-undo-conflict = La última acción ya no se puede deshacer.
+reason-undo-not-possible = El repositorio ya registró esta acción; allí no se puede revertir.
 reason-bad-request = Solicitud mal formada.
 reason-unknown-command = Comando desconocido.
 reason-invalid-argument = Valor no válido.

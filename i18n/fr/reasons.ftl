@@ -36,6 +36,7 @@ reason-confirm-required = Confirmez ou annulez d'abord.
 reason-nothing-to-confirm = Rien à confirmer.
 reason-nothing-to-undo = Rien à annuler.
 reason-undo-conflict = La dernière action ne peut plus être annulée.
+reason-undo-not-possible = Le référentiel a enregistré cette action ; elle ne peut pas y être annulée.
 reason-bad-request = Requête mal formée.
 reason-unknown-command = Commande inconnue.
 reason-invalid-argument = Valeur non valide.

@@ -36,6 +36,7 @@ reason-confirm-required = Hãy xác nhận hoặc hủy trước.
 reason-nothing-to-confirm = Không có gì để xác nhận.
 reason-nothing-to-undo = Không có gì để hoàn tác.
 reason-undo-conflict = Không thể hoàn tác thao tác cuối nữa.
+reason-undo-not-possible = Kho dữ liệu đã ghi nhận thao tác này; không thể đảo ngược ở đó.
 reason-bad-request = Yêu cầu không hợp lệ.
 reason-unknown-command = Lệnh không xác định.
 reason-invalid-argument = Giá trị không hợp lệ.

@@ -36,6 +36,7 @@ reason-confirm-required = 请先确认或取消。
 reason-nothing-to-confirm = 没有需要确认的内容。
 reason-nothing-to-undo = 没有可撤销的操作。
 reason-undo-conflict = 上一个操作已无法撤销。
+reason-undo-not-possible = 存储库已记录此操作，无法在存储库中撤销。
 reason-bad-request = 请求格式错误。
 reason-unknown-command = 未知命令。
 reason-invalid-argument = 无效值。

@@ -122,6 +122,9 @@ reason_codes! {
     NothingToUndo = "NOTHING_TO_UNDO", Refused, "Nothing to undo.";
     /// The last action cannot be undone any more (something changed since).
     UndoConflict = "UNDO_CONFLICT", Refused, "The last action can no longer be undone.";
+    /// The last action retired units, the repository may already have recorded that, and it
+    /// does not honour error declarations: no event can reverse it there.
+    UndoNotPossible = "UNDO_NOT_POSSIBLE", Refused, "The repository has recorded this action; it cannot be reversed there.";
     /// Every SSCC range is used up (add a range or pull one from the repository).
     SsccExhausted = "SSCC_EXHAUSTED", Refused, "No SSCC left: add an SSCC range.";
     /// Done, but few SSCCs are left (below the `sscc_low_stock` setting): add or pull a range.
