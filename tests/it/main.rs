@@ -45,3 +45,4 @@ mod sync_epcis20;
 mod sync_pull_products;
 mod sync_pull_serials;
 mod sync_qu4rtet;
+mod undo_repository;

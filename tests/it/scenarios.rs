@@ -165,7 +165,9 @@ fn every_reason_code_is_exercised() {
     // - STORAGE_ERROR needs a failing disk: the real binary under a file-size limit and on a
     //   database it may not write;
     // - CONTAINER_FULL cannot be reached through the protocol because a container closes itself
-    //   at capacity: the rule is unit-tested in domain::rules.
+    //   at capacity: the rule is unit-tested in domain::rules;
+    // - UNDO_NOT_POSSIBLE needs a repository that has recorded a retirement and does not honour
+    //   error declarations: the real QU4RTET.
     let elsewhere = [
         (
             "STORAGE_ERROR",
@@ -176,6 +178,11 @@ fn every_reason_code_is_exercised() {
             "CONTAINER_FULL",
             "src/domain/rules.rs",
             "ReasonCode::ContainerFull",
+        ),
+        (
+            "UNDO_NOT_POSSIBLE",
+            "tests/it/undo_repository.rs",
+            "\"UNDO_NOT_POSSIBLE\"",
         ),
     ];
     for (code, file, needle) in elsewhere {
