@@ -41,6 +41,7 @@ reason-not-in-repository = Das Repository kennt diese Einheit nicht.
 reason-unsent-changes = Diese Einheit hat Änderungen, die noch nicht an das Repository gesendet wurden: zuerst synchronisieren.
 reason-stale-hierarchy = Das Repository hat neuere Änderungen an dieser Hierarchie: zuerst aktualisieren.
 reason-unverified-offline = Offline erledigt: Das Repository konnte nicht auf neuere Änderungen geprüft werden.
+reason-undo-not-possible = Das Repository hat diese Aktion verbucht; dort lässt sie sich nicht rückgängig machen.
 reason-bad-request = Fehlerhafte Anfrage.
 reason-unknown-command = Unbekannter Befehl.
 reason-invalid-argument = Ungültiger Wert.

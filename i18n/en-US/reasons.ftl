@@ -41,6 +41,7 @@ reason-not-in-repository = The repository does not know this unit.
 reason-unsent-changes = This unit has changes not yet sent to the repository: sync first.
 reason-stale-hierarchy = The repository has newer changes to this hierarchy: refresh first.
 reason-unverified-offline = Done offline: the repository could not be checked for newer changes.
+reason-undo-not-possible = The repository has recorded this action; it cannot be reversed there.
 reason-bad-request = Malformed request.
 reason-unknown-command = Unknown command.
 reason-invalid-argument = Invalid value.

@@ -41,6 +41,7 @@ reason-not-in-repository = El repositorio no conoce esta unidad.
 reason-unsent-changes = Esta unidad tiene cambios aún no enviados al repositorio: sincronice primero.
 reason-stale-hierarchy = El repositorio tiene cambios más recientes en esta jerarquía: actualice primero.
 reason-unverified-offline = Hecho sin conexión: no se pudo comprobar si el repositorio tiene cambios más recientes.
+reason-undo-not-possible = El repositorio ya registró esta acción; allí no se puede revertir.
 reason-bad-request = Solicitud mal formada.
 reason-unknown-command = Comando desconocido.
 reason-invalid-argument = Valor no válido.

@@ -41,6 +41,7 @@ reason-not-in-repository = Le référentiel ne connaît pas cette unité.
 reason-unsent-changes = Cette unité a des modifications pas encore envoyées au référentiel : synchronisez d'abord.
 reason-stale-hierarchy = Le référentiel a des modifications plus récentes de cette hiérarchie : actualisez d'abord.
 reason-unverified-offline = Fait hors ligne : le référentiel n'a pas pu être vérifié pour des modifications plus récentes.
+reason-undo-not-possible = Le référentiel a enregistré cette action ; elle ne peut pas y être annulée.
 reason-bad-request = Requête mal formée.
 reason-unknown-command = Commande inconnue.
 reason-invalid-argument = Valeur non valide.

@@ -41,6 +41,7 @@ reason-not-in-repository = Kho dữ liệu không biết đơn vị này.
 reason-unsent-changes = Đơn vị này có thay đổi chưa gửi lên kho dữ liệu: hãy đồng bộ trước.
 reason-stale-hierarchy = Kho dữ liệu có thay đổi mới hơn cho cấu trúc này: hãy làm mới trước.
 reason-unverified-offline = Đã làm ngoại tuyến: chưa kiểm tra được kho dữ liệu có thay đổi mới hơn không.
+reason-undo-not-possible = Kho dữ liệu đã ghi nhận thao tác này; không thể đảo ngược ở đó.
 reason-bad-request = Yêu cầu không hợp lệ.
 reason-unknown-command = Lệnh không xác định.
 reason-invalid-argument = Giá trị không hợp lệ.

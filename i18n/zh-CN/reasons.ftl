@@ -41,6 +41,7 @@ reason-not-in-repository = 存储库中没有此单元。
 reason-unsent-changes = 此单元有尚未发送到存储库的更改：请先同步。
 reason-stale-hierarchy = 存储库中此层级有更新的更改：请先刷新。
 reason-unverified-offline = 已离线完成：无法检查存储库是否有更新的更改。
+reason-undo-not-possible = 存储库已记录此操作，无法在存储库中撤销。
 reason-bad-request = 请求格式错误。
 reason-unknown-command = 未知命令。
 reason-invalid-argument = 无效值。

@@ -132,6 +132,9 @@ reason_codes! {
     StaleHierarchy = "STALE_HIERARCHY", Refused, "The repository has newer changes to this hierarchy: refresh first.";
     /// Done, but the repository could not be asked whether another bench changed the hierarchy.
     UnverifiedOffline = "UNVERIFIED_OFFLINE", Warning, "Done offline: the repository could not be checked for newer changes.";
+    /// The last action retired units, the repository may already have recorded that, and it
+    /// does not honour error declarations: no event can reverse it there.
+    UndoNotPossible = "UNDO_NOT_POSSIBLE", Refused, "The repository has recorded this action; it cannot be reversed there.";
     /// Every SSCC range is used up (add a range or pull one from the repository).
     SsccExhausted = "SSCC_EXHAUSTED", Refused, "No SSCC left: add an SSCC range.";
     /// Done, but few SSCCs are left (below the `sscc_low_stock` setting): add or pull a range.

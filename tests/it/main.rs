@@ -48,3 +48,4 @@ mod sync_pull_products;
 mod sync_pull_serials;
 mod sync_qu4rtet;
 mod verify_contents;
+mod undo_repository;
