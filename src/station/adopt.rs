@@ -520,6 +520,12 @@ impl Station {
             },
             _ => return Ok(None),
         };
+        // Per EPC, since when an event the station does not know counts as a change made
+        // elsewhere: always for a unit taken in from elsewhere (every event about it then was
+        // read and is known); for a unit made here, after the first event the station wrote
+        // about it (what the line recorded before is its history, not a change); a unit the
+        // station never published has nothing to be stale against.
+        let mut since: HashMap<String, Option<i64>> = HashMap::new();
         let mut epcs: Vec<String> = Vec::new();
         for data in scans {
             let Ok(scanned) = self.identify(data) else {
@@ -539,10 +545,20 @@ impl Station {
                 }
             };
             if changes {
-                for a in store::ancestors(self.store.conn(), &unit)? {
-                    epcs.push(a.epc);
+                let mut chain = store::ancestors(self.store.conn(), &unit)?;
+                chain.push(unit);
+                for u in chain {
+                    let conn = self.store.conn();
+                    let threshold = if store::adoption_of(conn, u.id)?.is_some() {
+                        Some(None)
+                    } else {
+                        store::first_local_event_ms(conn, &u.epc)?.map(Some)
+                    };
+                    if let Some(t) = threshold {
+                        since.insert(u.epc.clone(), t);
+                        epcs.push(u.epc);
+                    }
                 }
-                epcs.push(unit.epc);
             }
         }
         if epcs.is_empty() {
@@ -558,14 +574,17 @@ impl Station {
             Err(e) => return Ok(Some(e.to_string())),
         };
         for e in &events {
+            let Some(named) = e.all_epcs().find(|x| {
+                since
+                    .get(*x)
+                    .is_some_and(|t| t.is_none_or(|t| e.event_time_ms > t))
+            }) else {
+                continue;
+            };
             if let Some(id) = &e.event_id
                 && !store::event_known(self.store.conn(), id)?
             {
-                let named = e
-                    .all_epcs()
-                    .find(|x| epcs.iter().any(|k| k == x))
-                    .unwrap_or_default()
-                    .to_owned();
+                let named = named.to_owned();
                 return Err(Refusal::new(
                     ReasonCode::StaleHierarchy,
                     format!(

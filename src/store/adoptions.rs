@@ -99,3 +99,12 @@ pub fn has_unsent_events(conn: &Conn, epc: &str) -> Result<bool, StoreError> {
     )?;
     Ok(st.query_row([epc], |r| r.get(0))?)
 }
+
+/// The time of the first event this station wrote that names an EPC (`None`: it wrote none).
+pub fn first_local_event_ms(conn: &Conn, epc: &str) -> Result<Option<i64>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT min(e.event_time_ms) FROM event_epcs x JOIN events e ON e.id = x.event_id
+         WHERE x.epc = ?1",
+    )?;
+    Ok(st.query_row([epc], |r| r.get(0))?)
+}

@@ -36,7 +36,8 @@ mod units;
 mod users;
 
 pub use adoptions::{
-    Adoption, add_known_events, adoption_of, event_known, has_unsent_events, upsert_adoption,
+    Adoption, add_known_events, adoption_of, event_known, first_local_event_ms, has_unsent_events,
+    upsert_adoption,
 };
 pub use alerts::{
     AlertInfo, NewAlert, acknowledge_alert, insert_alert, open_alert_count, open_alerts,

@@ -203,7 +203,12 @@ fn sync_once(dir: &Path, repo: &Repo) {
 fn sync_status(dir: &Path, repo: &Repo) -> Value {
     let (code, out) = packbench(dir, &["sync", "status"], &repo.token);
     assert_eq!(code, 0, "{out}");
-    serde_json::from_str(out.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
+    let start = out.find('{').unwrap();
+    serde_json::Deserializer::from_str(&out[start..])
+        .into_iter::<Value>()
+        .next()
+        .unwrap()
+        .unwrap()
 }
 
 /// A bench: the standard set-up, the packer logged in with the work order selected.

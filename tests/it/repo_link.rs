@@ -158,12 +158,23 @@ impl Pallet {
     }
 
     /// Remove pack (0,0); remove pack (1,1) and undo that; decommission pack (2,3).
+    /// Two removals (the second is undone below, once it reached the repository: an undo
+    /// before the sync would withdraw both rows and send nothing).
     fn rework_lines(&self) -> String {
         [
             r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned(),
             r#"{"cmd":"select_work_order","id":"WO-L"}"#.to_owned(),
             format!(r#"{{"cmd":"remove","scan":"{}"}}"#, self.scan(0, 0)),
             format!(r#"{{"cmd":"remove","scan":"{}"}}"#, self.scan(1, 1)),
+        ]
+        .join("\n")
+    }
+
+    /// The second removal undone, then a decommissioning.
+    fn undo_lines(&self) -> String {
+        [
+            r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned(),
+            r#"{"cmd":"select_work_order","id":"WO-L"}"#.to_owned(),
             r#"{"cmd":"undo"}"#.to_owned(),
             format!(
                 r#"{{"cmd":"retire","scan":"{}","kind":"decommission","reason":"damaged","signature":{{"user":"sup","password":"sup-pass-1"}}}}"#,
@@ -363,6 +374,8 @@ fn epcis20_pallet_comes_back_whole_with_lot_and_corrections() {
     // A removal (DELETE), a removal undone (error declaration), a decommissioning.
     run_lines(dir.path(), &pallet.rework_lines());
     sync_all(dir.path(), &cfg);
+    run_lines(dir.path(), &pallet.undo_lines());
+    sync_all(dir.path(), &cfg);
     let h = take_in(link.as_ref(), &pallet.pallet());
     let removed = &h.units[&pallet.pack(0, 0)];
     assert_eq!(removed.parent, None, "the DELETE is applied");
@@ -534,6 +547,8 @@ fn qu4rtet_pallet_comes_back_as_qu4rtet_holds_it() {
     // Remove, remove and undo, decommission: whatever QU4RTET made of them (it applies the
     // undo's error declaration as one more DELETE), the replay equals QU4RTET's own entries.
     run_lines(dir.path(), &pallet.rework_lines());
+    sync_all(dir.path(), &cfg);
+    run_lines(dir.path(), &pallet.undo_lines());
     sync_all(dir.path(), &cfg);
     let h = take_in(link.as_ref(), &pallet.pallet());
     let mut ids = std::collections::HashMap::new();

@@ -15,8 +15,8 @@
 use crate::harness::qu4rtet;
 use crate::harness::repo::server::Server;
 use crate::harness::station::*;
-use packbench::epcis::{Action, Event, EventFacts, EventKind, event_hash_id};
-use packbench::station::{LinkError, RepositoryLink, Station};
+use packbench::epcis::{Action, Event, EventKind, event_hash_id};
+use packbench::station::Station;
 use packbench::store::Store;
 use packbench::sync::{
     Auth, Backoff, DrainOptions, DrainReport, Qu4rtet, RepositoryConfig, RepositoryKind, Rest20,
@@ -31,34 +31,6 @@ fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
-}
-
-/// The station's link as far as undo uses it: whether the configured repository honours error
-/// declarations, from its kind (`RepositoryKind::honours_error_declarations`, which the sync
-/// worker's filter uses as well). Adoption is not part of these tests, so the link does not
-/// answer adoption queries.
-struct KindLink(RepositoryKind);
-
-impl RepositoryLink for KindLink {
-    fn describe(&self) -> String {
-        format!("{:?}", self.0)
-    }
-
-    fn hierarchy_events(&self, _epc: &str) -> Result<Vec<EventFacts>, LinkError> {
-        Err(LinkError::Unreachable(
-            "adoption is not part of the undo tests".into(),
-        ))
-    }
-
-    fn events_naming(&self, _epcs: &[String]) -> Result<Vec<EventFacts>, LinkError> {
-        Err(LinkError::Unreachable(
-            "adoption is not part of the undo tests".into(),
-        ))
-    }
-
-    fn honours_error_declarations(&self) -> bool {
-        self.0.honours_error_declarations()
-    }
 }
 
 /// The repository of one run.
@@ -242,7 +214,7 @@ impl Bench {
         let repo = Repo::start(kind)?;
         let dir = tempfile::tempdir().unwrap();
         let mut station = Station::open(dir.path()).unwrap();
-        station.set_repository_link(Some(Box::new(KindLink(kind))));
+        station.set_repository_link(Some(packbench::sync::link_for(repo.config()).unwrap()));
         let tag = format!(
             "{}{}",
             unique_tag(),
