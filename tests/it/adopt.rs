@@ -311,7 +311,9 @@ fn pallet_at_a(repo: &Repo, tag: &str, base: u64) -> tempfile::TempDir {
     a_dir
 }
 
-fn two_benches(repo: &Repo) {
+/// `each`: bench B syncs after every command (as the GUI's worker does); otherwise once, at
+/// the end of its work.
+fn two_benches(repo: &Repo, each: bool) {
     let seed = seed();
     let tag = format!("B{:07}", seed % 10_000_000);
     let base = 100_000 + (seed / 7) % 800_000_000;
@@ -339,7 +341,9 @@ fn two_benches(repo: &Repo) {
     hb.ok_lines(r#"{"cmd":"mode","mode":"remove"}"#);
     let r = scan(&mut hb, &pack_scan(&tag, 1));
     expect(&r, "OK", "remove a pack of a pallet built at A");
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
     let look = hb.ask(&json!({"cmd":"lookup","scan": pack_scan(&tag, 2)}).to_string());
     assert_eq!(look["data"]["origin"]["origin"], "repository", "{look}");
     assert_eq!(
@@ -368,35 +372,46 @@ fn two_benches(repo: &Repo) {
         "OK",
         "new pallet",
     );
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
     let mv = hb.ask(
         &json!({"cmd":"move","scan": format!("(00){}", sscc(base + 1)), "confirm": true})
             .to_string(),
     );
     expect(&mv, "OK", "move case 2 to the new pallet");
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
     let rp = hb.ask(&format!(
         r#"{{"cmd":"replace","damaged":"{}","replacement":"{}","signature":{SIGN}}}"#,
         pack_scan(&tag, 2),
         pack_scan(&tag, 7)
     ));
     expect(&rp, "OK", "replace");
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
     let rt = hb.ask(&format!(
         r#"{{"cmd":"retire","scan":"{}","kind":"decommission","reason":"damaged","signature":{SIGN}}}"#,
         pack_scan(&tag, 5)
     ));
     expect(&rt, "OK", "decommission");
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
 
-    // B undoes a pack scan that had closed a case (its events were already sent).
+    // B undoes a pack scan that had closed a case (its events were already sent when syncing
+    // after every command; otherwise both rows are withdrawn).
     hb.ok_lines(r#"{"cmd":"new_container","level":"case"}"#);
     expect(
         &scan(&mut hb, &format!("(00){}", sscc(base + 4))),
         "OK",
         "case 3",
     );
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
     expect(
         &scan(&mut hb, &pack_scan(&tag, 1)),
         "OK",
@@ -409,9 +424,15 @@ fn two_benches(repo: &Repo) {
     );
     let full = scan(&mut hb, &pack_scan(&tag, 9));
     assert_eq!(full["closed"], true, "the third pack closes case 3: {full}");
-    sync_once(b, repo);
+    if each {
+        sync_once(b, repo);
+    }
     let undo = hb.ask(r#"{"cmd":"undo"}"#);
     expect(&undo, "OK", "undo of the scan that closed case 3");
+    if each {
+        sync_once(b, repo);
+    }
+
     sync_once(b, repo);
 
     // A's copy is stale now: a change to the pallet is refused until A takes it in again.
@@ -479,13 +500,24 @@ fn two_benches(repo: &Repo) {
 
 #[test]
 fn two_benches_on_an_epcis20_repository() {
-    two_benches(&epcis20());
+    two_benches(&epcis20(), true);
+}
+
+#[test]
+fn two_benches_on_an_epcis20_repository_syncing_once() {
+    two_benches(&epcis20(), false);
 }
 
 #[test]
 fn two_benches_on_qu4rtet() {
     let Some(repo) = quartet() else { return };
-    two_benches(&repo);
+    two_benches(&repo, true);
+}
+
+#[test]
+fn two_benches_on_qu4rtet_syncing_once() {
+    let Some(repo) = quartet() else { return };
+    two_benches(&repo, false);
 }
 
 /// The packer at bench B takes the pallet in through the GUI (Look-up screen → Receive mode →
