@@ -30,6 +30,7 @@ mod gui_pseudo;
 mod gui_snapshots;
 mod headless;
 mod import_cli;
+mod import_epcis;
 mod label_cli;
 mod labels_print;
 mod labels_render;
