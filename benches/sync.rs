@@ -21,7 +21,9 @@
 mod repo;
 
 use packbench::epcis::{Action, Event, EventKind, document_jsonld, event_hash_id};
-use packbench::store::{Store, StoredEvent, insert_command, insert_event, insert_outbox};
+use packbench::store::{
+    EventRole, Store, StoredEvent, insert_command, insert_event, insert_outbox,
+};
 use packbench::sync::{
     Auth, Backoff, DrainOptions, RepositoryConfig, RepositoryKind, connect, drain,
 };
@@ -73,7 +75,7 @@ fn backlog(dir: &Path, events: usize, tag: &str) {
                     command_id: cmd,
                     seq: seq as u32,
                     hash_id: &hash,
-                    correction: false,
+                    role: EventRole::Event,
                     event_time_ms: t,
                     body: &body,
                     epcs: &[epc],

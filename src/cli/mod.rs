@@ -235,8 +235,9 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
                 .map(|(n, arg)| station_serial::serial_arg(arg, n + 1))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| e.to_string())?;
-            let mut station =
-                crate::station::Station::open(&data_dir(cli)?).map_err(|e| e.to_string())?;
+            let dir = data_dir(cli)?;
+            let mut station = crate::station::Station::open(&dir).map_err(|e| e.to_string())?;
+            crate::sync::connect_repository(&mut station, &dir);
             let mut output = std::io::stdout().lock();
             if scanners.is_empty() {
                 let stdin = std::io::stdin();

@@ -456,7 +456,7 @@ pub fn run(dir: &Path, args: &SyncArgs) -> Result<u8, String> {
         let status = outbox_status(store.conn()).map_err(|e| e.to_string())?;
         println!(
             "{}",
-            serde_json::json!({"report": report, "queued": status.queued, "sent": status.sent, "parked": status.parked, "held": status.held})
+            serde_json::json!({"report": report, "queued": status.queued, "sent": status.sent, "parked": status.parked, "held": status.held, "withdrawn": status.withdrawn})
         );
         if once {
             return Ok(if status.queued == 0 && status.parked == 0 {

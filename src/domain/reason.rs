@@ -132,6 +132,9 @@ reason_codes! {
     StaleHierarchy = "STALE_HIERARCHY", Refused, "The repository has newer changes to this hierarchy: refresh first.";
     /// Done, but the repository could not be asked whether another bench changed the hierarchy.
     UnverifiedOffline = "UNVERIFIED_OFFLINE", Warning, "Done offline: the repository could not be checked for newer changes.";
+    /// The last action retired units, the repository may already have recorded that, and it
+    /// does not honour error declarations: no event can reverse it there.
+    UndoNotPossible = "UNDO_NOT_POSSIBLE", Refused, "The repository has recorded this action; it cannot be reversed there.";
     /// Every SSCC range is used up (add a range or pull one from the repository).
     SsccExhausted = "SSCC_EXHAUSTED", Refused, "No SSCC left: add an SSCC range.";
     /// Done, but few SSCCs are left (below the `sscc_low_stock` setting): add or pull a range.
@@ -140,6 +143,15 @@ reason_codes! {
     LabelNotVerified = "LABEL_NOT_VERIFIED", Refused, "Scan the printed label first.";
     /// The scan is not the label that was just printed.
     LabelMismatch = "LABEL_MISMATCH", Refused, "This is not the label just printed.";
+    /// A contents check recorded a unit the container's record does not hold (it is loose):
+    /// it joins the container on confirm.
+    VerifyExtra = "VERIFY_EXTRA", Warning, "Recorded: not in this container's record. It will be added on confirm.";
+    /// A contents check recorded a unit that the record has in another container.
+    VerifyForeign = "VERIFY_FOREIGN", Warning, "Recorded: this unit is recorded in another container.";
+    /// A contents check recorded a pack of another batch or product than the container's.
+    VerifyWrongLot = "VERIFY_WRONG_LOT", Warning, "Recorded: another batch or product. Take it out: it will not be added.";
+    /// Status, confirm or cancel of a contents check while none is in progress.
+    NotVerifying = "NOT_VERIFYING", Refused, "No contents check is in progress.";
     /// The request is malformed (automation protocol).
     BadRequest = "BAD_REQUEST", Refused, "Malformed request.";
     /// The request names an unknown command (automation protocol).

@@ -137,13 +137,19 @@ impl Station {
             )
             .into());
         }
-        let top = h.top_of(epc).to_owned();
-        if top != epc {
+        // Up to the top: each read may show a parent further up (a case's events name the
+        // pallet it is on); read from there until the top stays the same.
+        let mut asked: HashSet<String> = HashSet::from([epc.to_owned()]);
+        let mut top = h.top_of(epc).to_owned();
+        for _ in 0..8 {
+            if !asked.insert(top.clone()) {
+                break;
+            }
             let more = link.hierarchy_events(&top).map_err(|e| unreachable(&e))?;
             merge_events(&mut events, more);
             h = replay(&events);
+            top = h.top_of(epc).to_owned();
         }
-        let top = h.top_of(epc).to_owned();
         // Published units the station has below that top which the repository now places
         // elsewhere (moved, retired, unpacked at another bench): read theirs too, so that a
         // refresh follows them to where they are.
@@ -169,7 +175,17 @@ impl Station {
                 }
             }
         }
-        self.adopt_hierarchy(user, &h, &events, &tops, Origin::Repository, &source, now)
+        // The baseline of the stale check: every event the repository now holds about these
+        // units, as the check itself will ask for them.
+        let named: Vec<String> = tops
+            .iter()
+            .flat_map(|t| h.subtree(t))
+            .map(|u| u.epc.clone())
+            .collect();
+        let baseline = link.events_naming(&named).map_err(|e| unreachable(&e))?;
+        let mut known = events.clone();
+        merge_events(&mut known, baseline);
+        self.adopt_hierarchy(user, &h, &known, &tops, Origin::Repository, &source, now)
     }
 
     /// Adopts every hierarchy the events describe (an EPCIS file).

@@ -81,6 +81,9 @@ pub(crate) struct Cmd<'a> {
     changes: Vec<Change>,
     index: HashMap<i64, usize>,
     events: Vec<PendingEvent>,
+    /// An undo that withdraws: the undone command whose outbox row never left (see
+    /// [`Cmd::withdraw`]).
+    withdraws: Option<i64>,
 }
 
 impl<'a> Cmd<'a> {
@@ -91,6 +94,7 @@ impl<'a> Cmd<'a> {
             changes: Vec::new(),
             index: HashMap::new(),
             events: Vec::new(),
+            withdraws: None,
         }
     }
 
@@ -154,9 +158,19 @@ impl<'a> Cmd<'a> {
         Ok(())
     }
 
-    /// Adds an EPCIS event (times are assigned in order at commit, 1 ms apart).
-    pub(crate) fn event(&mut self, e: PendingEvent) {
+    /// Adds an EPCIS event (times are assigned in order at commit, 1 ms apart). Returns its
+    /// position in the command (what a correction's `corrected_by` names).
+    pub(crate) fn event(&mut self, e: PendingEvent) -> usize {
         self.events.push(e);
+        self.events.len() - 1
+    }
+
+    /// Makes this command (an undo) withdraw, at commit, the outbox row of the `undone`
+    /// command and its own: the undone row never left, so nothing of either needs to reach
+    /// the repository. Both stay in the events table (the station's own record); each
+    /// withdrawal is audited (`sync_withdraw`).
+    pub(crate) fn withdraw(&mut self, undone: i64) {
+        self.withdraws = Some(undone);
     }
 
     /// Records the command, its signature, events, outbox row and audit record, and commits.
@@ -211,25 +225,61 @@ impl<'a> Cmd<'a> {
                 s.signer.full_name, s.signer.username, s.meaning, self.now
             )
         });
-        for (seq, pending) in self.events.iter().enumerate() {
-            let time = self.now + i64::try_from(seq).unwrap_or(0);
+        let time_of = |seq: usize| self.now + i64::try_from(seq).unwrap_or(0);
+        // Corrections last: their correctiveEventIDs are the hash IDs of this command's
+        // compensating events.
+        let mut finished: Vec<Option<super::events::FinishedEvent>> =
+            self.events.iter().map(|_| None).collect();
+        for pass_corrections in [false, true] {
+            for (seq, pending) in self.events.iter().enumerate() {
+                if pending.is_correction() != pass_corrections {
+                    continue;
+                }
+                let corrective: Vec<String> = match pending {
+                    PendingEvent::Correction { corrected_by, .. } => corrected_by
+                        .iter()
+                        .filter_map(|&i| finished.get(i).and_then(Option::as_ref))
+                        .map(|f| f.hash_id.clone())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                finished[seq] = Some(pending.finish(
+                    ctx,
+                    time_of(seq),
+                    reason,
+                    signature_text.as_deref(),
+                    &corrective,
+                ));
+            }
+        }
+        for (seq, f) in finished.iter().enumerate() {
+            let Some(f) = f else { continue };
+            let time = time_of(seq);
             last_time = time;
-            let finished = pending.finish(ctx, time, reason, signature_text.as_deref());
             store::insert_event(
                 &self.tx,
                 &StoredEvent {
                     command_id,
                     seq: u32::try_from(seq).unwrap_or(u32::MAX),
-                    hash_id: &finished.hash_id,
-                    correction: finished.correction,
+                    hash_id: &f.hash_id,
+                    role: f.role,
                     event_time_ms: time,
-                    body: &finished.body,
-                    epcs: &finished.epcs,
+                    body: &f.body,
+                    epcs: &f.epcs,
                 },
             )?;
         }
+        let mut withdrawn = Vec::new();
         if !self.events.is_empty() {
             insert_outbox(&self.tx, command_id, self.now)?;
+            if let Some(undone) = self.withdraws {
+                for id in [undone, command_id] {
+                    let before = store::outbox_row(&self.tx, id)?;
+                    if store::withdraw_row(&self.tx, id)? {
+                        withdrawn.push((id, before.map(|r| r.state)));
+                    }
+                }
+            }
         }
         let (old_value, new_value) = audit_values(&self.tx, &self.changes)?;
         append_audit(
@@ -245,6 +295,23 @@ impl<'a> Cmd<'a> {
                 signature_id,
             },
         )?;
+        for (id, before) in withdrawn {
+            append_audit(
+                &self.tx,
+                &AuditEntry {
+                    time_ms: self.now,
+                    username: user.username.clone(),
+                    action: "sync_withdraw".to_owned(),
+                    target: Some(format!("outbox:{id}")),
+                    old_value: before,
+                    new_value: Some("withdrawn".to_owned()),
+                    reason: Some(format!(
+                        "undo #{command_id} before the events left: never sent"
+                    )),
+                    signature_id,
+                },
+            )?;
+        }
         self.tx.commit()?;
         Ok((command_id, last_time))
     }

@@ -24,6 +24,7 @@ mod response;
 mod rework;
 mod scan;
 mod tree;
+mod verify;
 
 pub use crate::store::AlertInfo;
 pub use adopt::Origin;
@@ -33,6 +34,7 @@ pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
 pub use tree::{TreeNode, TreeSnapshot};
+pub use verify::{VERIFY_MEANING, VerifyClass, VerifyCounts, VerifyItem, VerifyView};
 
 use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
@@ -203,6 +205,8 @@ pub(crate) struct Session {
     next_level: Option<Level>,
     /// The container being filled, per level.
     current: HashMap<Level, i64>,
+    /// The contents check in progress (scans are recorded, not packed).
+    verify: Option<verify::VerifyState>,
 }
 
 impl Session {
@@ -255,6 +259,7 @@ impl Station {
                 pending: None,
                 next_level: None,
                 current: HashMap::new(),
+                verify: None,
             },
             products: HashMap::new(),
             settings: Settings {
@@ -377,7 +382,11 @@ impl Station {
                 password,
             } => self.init_admin(&user, &full_name, &password, now),
             Request::Login { user, password } => self.login(&user, &password, now),
-            Request::Logout => self.logout(now),
+            Request::Logout => {
+                let r = self.logout(now)?;
+                self.session.verify = None;
+                Ok(r)
+            }
             Request::CreateUser {
                 user,
                 full_name,
@@ -465,6 +474,13 @@ impl Station {
                 now,
             ),
             Request::Undo { signature } => self.undo(signature.as_ref(), now),
+            Request::VerifyStart { container } => self.verify_start(&container),
+            Request::VerifyStatus => self.verify_status(),
+            Request::VerifyCancel => self.verify_cancel(),
+            Request::VerifyConfirm {
+                move_foreign,
+                signature,
+            } => self.verify_confirm(move_foreign, signature.as_ref(), now),
             Request::Lookup { scan } => self.lookup(&scan),
             Request::Manifest { scan } => self.manifest(&scan),
             Request::AcknowledgeAlert { id } => self.acknowledge_alert(id, now),

@@ -2,13 +2,15 @@
 
 use super::cmd::{Change, Cmd, Snap};
 use super::containers::{close_container, place};
-use super::events::{PendingEvent, stored_event};
+use super::events::{PendingEvent, compensation, stored_event};
 use super::{Failure, Outcome, Pending, Response, Station};
 use crate::domain::{
-    ContainerState, Level, PlacementCheck, ReasonCode, Refusal, UnitView, check_placement,
+    ContainerState, Level, PlacementCheck, ReasonCode, Refusal, UnitStatus, UnitView,
+    check_placement,
 };
-use crate::epcis::Action;
+use crate::epcis::{Action, EventKind};
 use crate::store;
+use std::collections::{HashMap, HashSet};
 
 /// Takes `item` out of its parent: DELETE if its membership was published; `reopen` opens a
 /// closed parent again (its contents changed). Returns the updated item and parent.
@@ -299,8 +301,17 @@ impl Station {
         Ok(r)
     }
 
-    /// Undoes the user's last action: state back as it was, its events re-sent with an
-    /// error declaration (`did_not_occur`).
+    /// Undoes the user's last action: state back as it was, and every repository brought back
+    /// to the same state (`docs/sync.md`, Corrections):
+    ///
+    /// - its events are stored again with an error declaration (`did_not_occur`, same eventID)
+    ///   whose `correctiveEventIDs` name the compensating events, then the compensating events
+    ///   themselves, in reverse order ([`super::events::compensation`]); the sync worker sends
+    ///   each repository the ones it understands;
+    /// - if its outbox row never left, both rows are withdrawn: nothing of either is sent;
+    /// - if it retired units (an ObjectEvent DELETE), its row may have left and the repository
+    ///   does not honour error declarations (the station's [`super::RepositoryLink`]), it is
+    ///   refused with `UNDO_NOT_POSSIBLE` and nothing changes.
     pub(crate) fn undo(&mut self, signature: Option<&super::SignatureInput>, now: i64) -> Outcome {
         let user = self.require_user()?;
         let rec = store::last_undoable_command(self.store.conn(), &user.username)?
@@ -316,9 +327,65 @@ impl Station {
         } else {
             None
         };
+        // No repository configured: error-declaration semantics (EPCIS 2.0).
+        let honours = self
+            .link
+            .as_ref()
+            .is_none_or(|l| l.honours_error_declarations());
         let ctx = self.event_context();
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
+        let mut undone = Vec::new();
+        for body in store::command_events(&cmd.tx, rec.id)? {
+            undone.push(stored_event(&body).ok_or_else(|| {
+                Failure::Store(store::StoreError::BadValue {
+                    what: "events.body",
+                    value: body.chars().take(80).collect(),
+                })
+            })?);
+        }
+        // Read inside the transaction: the sync worker claims rows in its own write
+        // transaction, so the row cannot start leaving between this read and the commit.
+        let row = store::outbox_row(&cmd.tx, rec.id)?;
+        let never_left = row.as_ref().is_none_or(store::OutboxRow::never_left);
+        let keys = unit_keys(&cmd.tx, &changes)?;
+        if !never_left && !honours {
+            let retired = undone
+                .iter()
+                .find(|e| e.kind == EventKind::Object && e.action == Action::Delete);
+            if let Some(e) = retired {
+                let what = e.biz_step.as_deref().unwrap_or("decommissioning");
+                let unit = e.epcs.first().map_or_else(String::new, |epc| {
+                    keys.key_of_epc(epc).unwrap_or(epc.as_str()).to_owned()
+                });
+                let recorded = if row.as_ref().is_some_and(|r| r.state == "sent") {
+                    "has recorded"
+                } else {
+                    "may already have recorded"
+                };
+                return Err(Refusal::new(
+                    ReasonCode::UndoNotPossible,
+                    format!(
+                        "the repository {recorded} the {what} of {unit} ({} #{}); it cannot be \
+                         reversed there",
+                        rec.kind, rec.id
+                    ),
+                )
+                .into());
+            }
+        }
+        // A unit whose commissioning already reached a repository that keeps every event
+        // stays known as decommissioned (its compensation decommissions it there, for good);
+        // otherwise the undo of its creation forgets it.
+        let commissioned_for_good: HashSet<&str> = if never_left || honours {
+            HashSet::new()
+        } else {
+            undone
+                .iter()
+                .filter(|e| e.kind == EventKind::Object && e.action == Action::Add)
+                .flat_map(|e| e.epcs.iter().map(String::as_str))
+                .collect()
+        };
         for c in changes.iter().rev() {
             let Some(mut u) = store::unit_by_id(&cmd.tx, c.id)? else {
                 return Err(Refusal::new(
@@ -339,20 +406,47 @@ impl Station {
                     before.apply(&mut u)?;
                     cmd.save(&u)?;
                 }
+                None if commissioned_for_good.contains(u.epc.as_str()) => {
+                    u.status = UnitStatus::Decommissioned;
+                    u.parent_id = None;
+                    u.published = false;
+                    u.child_count = 0;
+                    if u.is_container() {
+                        u.state = Some(ContainerState::Closed);
+                    }
+                    cmd.save(&u)?;
+                }
                 None => cmd.delete(&u)?,
             }
         }
-        for body in store::command_events(&cmd.tx, rec.id)? {
-            let event = stored_event(&body).ok_or_else(|| {
-                Failure::Store(store::StoreError::BadValue {
-                    what: "events.body",
-                    value: body.chars().take(80).collect(),
-                })
-            })?;
-            cmd.event(PendingEvent::Correction(Box::new(event)));
+        // Corrections first (a repository that ignores declarations applies each copy as one
+        // more event, so the compensations must come after them), then the compensations,
+        // the last undone event's first.
+        let base = undone.len();
+        let mut compensations = Vec::new();
+        let mut compensated_by = vec![None; undone.len()];
+        for (i, e) in undone.iter().enumerate().rev() {
+            if let Ok(p) = compensation(e, |parent| keys.published_children(parent)) {
+                compensated_by[i] = Some(base + compensations.len());
+                compensations.push(p);
+            }
+        }
+        let n_compensations = compensations.len();
+        for (e, by) in undone.into_iter().zip(compensated_by) {
+            cmd.event(PendingEvent::Correction {
+                original: Box::new(e),
+                corrected_by: by.into_iter().collect(),
+            });
+        }
+        for p in compensations {
+            cmd.event(p);
+        }
+        let withdrawn = row.is_some() && never_left;
+        if withdrawn {
+            cmd.withdraw(rec.id);
         }
         let reason = format!("undo of {} #{}", rec.kind, rec.id);
-        cmd.commit(
+        let (undo_id, _) = cmd.commit(
             "undo",
             &user,
             &ctx,
@@ -370,8 +464,62 @@ impl Station {
                 self.session.current.insert(u.level, u.id);
             }
         }
-        Ok(Response::ok().data(serde_json::json!({"undone": rec.kind, "command": rec.id})))
+        Ok(Response::ok().data(serde_json::json!({
+            "undone": rec.kind,
+            "command": rec.id,
+            "undo": undo_id,
+            "withdrawn": withdrawn,
+            "compensations": n_compensations,
+        })))
     }
+}
+
+/// The units an undo touches, as they were before the undone command: EPC ↔ key, and which
+/// children were published in which parent (what an "unpack all" took out).
+struct UnitKeys {
+    keys: HashMap<String, String>,
+    published: HashMap<String, Vec<String>>,
+}
+
+impl UnitKeys {
+    fn key_of_epc(&self, epc: &str) -> Option<&str> {
+        self.keys.get(epc).map(String::as_str)
+    }
+
+    fn published_children(&self, parent_epc: &str) -> Vec<String> {
+        self.published.get(parent_epc).cloned().unwrap_or_default()
+    }
+}
+
+fn unit_keys(conn: &store::Conn, changes: &[Change]) -> Result<UnitKeys, Failure> {
+    let mut epc_of: HashMap<i64, String> = HashMap::new();
+    let mut keys = HashMap::new();
+    for id in changes
+        .iter()
+        .flat_map(|c| std::iter::once(c.id).chain(c.before.as_ref().and_then(|b| b.parent)))
+    {
+        if epc_of.contains_key(&id) {
+            continue;
+        }
+        if let Some(u) = store::unit_by_id(conn, id)? {
+            keys.insert(u.epc.clone(), u.key.clone());
+            epc_of.insert(id, u.epc);
+        }
+    }
+    let mut published: HashMap<String, Vec<String>> = HashMap::new();
+    for c in changes {
+        if let Some(b) = &c.before
+            && b.published
+            && let Some(parent) = b.parent.and_then(|p| epc_of.get(&p))
+            && let Some(child) = epc_of.get(&c.id)
+        {
+            published
+                .entry(parent.clone())
+                .or_default()
+                .push(child.clone());
+        }
+    }
+    Ok(UnitKeys { keys, published })
 }
 
 /// Detaches every child of a container.

@@ -211,6 +211,28 @@ pub enum Request {
         #[serde(default)]
         signature: Option<SignatureInput>,
     },
+    /// Starts a contents check of a container (`docs/automation.md`, "Verify contents"): every
+    /// scan until `verify_confirm` or `verify_cancel` is recorded against the container's
+    /// children, never packed.
+    VerifyStart {
+        /// The container: its scan data or key.
+        container: String,
+    },
+    /// The contents check so far: expected vs seen, classified.
+    VerifyStatus,
+    /// Ends the contents check without changing anything.
+    VerifyCancel,
+    /// Ends the contents check and corrects the container's record (supervisor signature): the
+    /// missing leave it, the extra join it; the check and its findings become EPCIS events.
+    VerifyConfirm {
+        /// Also move the units recorded in another container into this one (the packer
+        /// confirmed they belong here); otherwise they are reported and must be taken out.
+        #[serde(default)]
+        move_foreign: bool,
+        /// Supervisor signature.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
     /// Adds a range of SSCCs to allocate from (administrator only).
     AddSsccRange {
         /// GS1 company prefix.

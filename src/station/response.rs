@@ -121,6 +121,9 @@ impl Response {
                     | ReasonCode::ExpirySoon
                     | ReasonCode::SsccLowStock
                     | ReasonCode::UnverifiedOffline
+                    | ReasonCode::VerifyExtra
+                    | ReasonCode::VerifyForeign
+                    | ReasonCode::VerifyWrongLot
             ),
             code,
             severity: code.severity(),

@@ -246,6 +246,9 @@ impl Station {
     /// A scan, handled by the current mode.
     pub(crate) fn scan(&mut self, data: &str, now: i64) -> Outcome {
         self.require_user()?;
+        if self.session.verify.is_some() {
+            return self.verify_scan(data);
+        }
         match self.session.mode {
             Mode::Lookup => self.lookup(data),
             Mode::Remove => self.remove(data, now),

@@ -33,6 +33,10 @@ pub struct TreeNode {
     /// When it was taken in (UTC ms), with `origin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adopted_ms: Option<i64>,
+    /// How the row stands in a contents check (`seen`, `missing`, `extra`, `foreign`,
+    /// `wrong_lot`); `None` outside a check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<&'static str>,
 }
 
 /// A whole container tree, root first.
@@ -59,6 +63,7 @@ fn node(conn: &Conn, u: &UnitView, depth: u16) -> Result<TreeNode, Failure> {
         descendants: 0,
         adopted_ms: adoption.as_ref().map(|a| a.refreshed_ms),
         origin: adoption.map(|a| a.origin),
+        mark: None,
     })
 }
 

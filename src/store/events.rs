@@ -4,6 +4,32 @@
 use super::{Conn, StoreError, Tx};
 use rusqlite::params;
 
+/// What a stored event is for (column `events.role`): the sync worker sends each repository
+/// the roles it understands (`docs/sync.md`, Corrections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventRole {
+    /// An event of the command itself.
+    Event,
+    /// An undone event re-sent unchanged (same eventID) with an `errorDeclaration`.
+    Correction,
+    /// An event an undo wrote to reverse an undone one (a DELETE for an ADD, ...).
+    Compensation,
+}
+
+impl EventRole {
+    /// Every role.
+    pub const ALL: [EventRole; 3] = [Self::Event, Self::Correction, Self::Compensation];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Event => "event",
+            Self::Correction => "correction",
+            Self::Compensation => "compensation",
+        }
+    }
+}
+
 /// An EPCIS event to store.
 #[derive(Debug, Clone)]
 pub struct StoredEvent<'a> {
@@ -13,8 +39,9 @@ pub struct StoredEvent<'a> {
     pub seq: u32,
     /// CBV 2.0 hash ID.
     pub hash_id: &'a str,
-    /// Whether this is an error declaration (a correction of an earlier event with the same hash).
-    pub correction: bool,
+    /// What it is for; a [`EventRole::Correction`] is an error declaration (of an earlier event
+    /// with the same hash).
+    pub role: EventRole,
     /// Event time.
     pub event_time_ms: i64,
     /// The event as a JSON-LD object.
@@ -27,9 +54,17 @@ pub struct StoredEvent<'a> {
 pub fn insert_event(tx: &Tx<'_>, e: &StoredEvent<'_>) -> Result<i64, StoreError> {
     let conn = tx.sql();
     conn.prepare_cached(
-        "INSERT INTO events (command_id, seq, hash_id, correction, event_time_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (command_id, seq, hash_id, correction, event_time_ms, body, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![e.command_id, e.seq, e.hash_id, e.correction, e.event_time_ms, e.body])?;
+    .execute(params![
+        e.command_id,
+        e.seq,
+        e.hash_id,
+        e.role == EventRole::Correction,
+        e.event_time_ms,
+        e.body,
+        e.role.as_str()
+    ])?;
     let id = conn.last_insert_rowid();
     let mut st =
         conn.prepare_cached("INSERT OR IGNORE INTO event_epcs (epc, event_id) VALUES (?1, ?2)")?;
@@ -45,6 +80,31 @@ pub fn command_events(conn: &Conn, command_id: i64) -> Result<Vec<String>, Store
         .sql()
         .prepare_cached("SELECT body FROM events WHERE command_id = ?1 ORDER BY seq")?;
     let rows = st.query_map([command_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The stored events of a command (bodies), in order, keeping only those whose role is in
+/// `roles` (what one repository is sent).
+pub fn command_events_with_roles(
+    conn: &Conn,
+    command_id: i64,
+    roles: &[EventRole],
+) -> Result<Vec<String>, StoreError> {
+    let wanted = |r: EventRole| roles.contains(&r);
+    let mut st = conn.sql().prepare_cached(
+        "SELECT body FROM events WHERE command_id = ?1
+           AND ((role = 'event' AND ?2) OR (role = 'correction' AND ?3) OR (role = 'compensation' AND ?4))
+         ORDER BY seq",
+    )?;
+    let rows = st.query_map(
+        params![
+            command_id,
+            wanted(EventRole::Event),
+            wanted(EventRole::Correction),
+            wanted(EventRole::Compensation)
+        ],
+        |r| r.get(0),
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

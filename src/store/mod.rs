@@ -55,14 +55,15 @@ pub use commands::{
 };
 pub use conn::{Conn, Tx};
 pub use events::{
-    EpcEvent, StoredEvent, command_epcs, command_events, epc_history, event_bodies_since,
-    insert_event, last_event_time,
+    EpcEvent, EventRole, StoredEvent, command_epcs, command_events, command_events_with_roles,
+    epc_history, event_bodies_since, insert_event, last_event_time,
 };
 pub use open::{DB_FILE_NAME, SqliteError, Store, StoreError};
 pub use outbox::{
-    ParkedRow, QueuedRow, count_attempt, insert_outbox, mark_failed, mark_sent, outbox_counts,
-    park_row, parked_command_ids, parked_count, parked_epcs, parked_rows, queue_head,
-    queued_events, queued_rows, requeue_row,
+    OutboxRow, ParkedRow, QueuedRow, claim_row, count_attempt, insert_outbox, mark_failed,
+    mark_sent, outbox_counts, outbox_row, park_row, parked_command_ids, parked_count, parked_epcs,
+    parked_rows, queue_head, queued_events, queued_rows, recover_sending, release_row, requeue_row,
+    withdraw_row, withdrawn_count,
 };
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 pub use sscc::{

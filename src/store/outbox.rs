@@ -1,5 +1,7 @@
 //! The outbox: one row per station command whose events wait for the repository (`queued`),
-//! were delivered (`sent`) or were rejected and wait for the administrator (`parked`).
+//! are being pushed right now (`sending`: claimed by the sync worker in a short transaction
+//! before the push), were delivered (`sent`), were rejected and wait for the administrator
+//! (`parked`), or were undone before they left and are never sent (`withdrawn`).
 //!
 //! The station queues a row in the command's own transaction ([`insert_outbox`]); the sync
 //! worker reads the queue and records what happened to each row (see `sync::outbox` for the
@@ -16,10 +18,11 @@ pub fn insert_outbox(tx: &Tx<'_>, command_id: i64, now_ms: i64) -> Result<(), St
     Ok(())
 }
 
-/// Outbox row counts: (queued, sent, parked).
+/// Outbox row counts: (queued, sent, parked). A row being sent counts as queued (it has not
+/// arrived yet); withdrawn rows count nowhere ([`withdrawn_count`]).
 pub fn outbox_counts(conn: &Conn) -> Result<(i64, i64, i64), StoreError> {
     let mut st = conn.sql().prepare_cached(
-        "SELECT coalesce(sum(state = 'queued'), 0), coalesce(sum(state = 'sent'), 0), coalesce(sum(state = 'parked'), 0) FROM outbox",
+        "SELECT coalesce(sum(state IN ('queued', 'sending')), 0), coalesce(sum(state = 'sent'), 0), coalesce(sum(state = 'parked'), 0) FROM outbox",
     )?;
     Ok(st.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
 }
@@ -50,12 +53,20 @@ pub fn queued_rows(conn: &Conn, limit: i64) -> Result<Vec<QueuedRow>, StoreError
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Events in queued rows.
+/// Number of withdrawn rows (undone before they were sent).
+pub fn withdrawn_count(conn: &Conn) -> Result<i64, StoreError> {
+    Ok(conn
+        .sql()
+        .prepare_cached("SELECT count(*) FROM outbox WHERE state = 'withdrawn'")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Events in queued rows (and rows being sent).
 pub fn queued_events(conn: &Conn) -> Result<i64, StoreError> {
     Ok(conn
         .sql()
         .prepare_cached(
-            "SELECT count(*) FROM events e JOIN outbox o ON o.command_id = e.command_id WHERE o.state = 'queued'",
+            "SELECT count(*) FROM events e JOIN outbox o ON o.command_id = e.command_id WHERE o.state IN ('queued', 'sending')",
         )?
         .query_row([], |r| r.get(0))?)
 }
@@ -65,7 +76,7 @@ pub fn queue_head(conn: &Conn) -> Result<Option<(i64, Option<String>)>, StoreErr
     Ok(conn
         .sql()
         .prepare_cached(
-            "SELECT attempts, last_error FROM outbox WHERE state = 'queued' ORDER BY command_id LIMIT 1",
+            "SELECT attempts, last_error FROM outbox WHERE state IN ('queued', 'sending') ORDER BY command_id LIMIT 1",
         )?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
@@ -131,17 +142,18 @@ pub fn parked_rows(conn: &Conn) -> Result<Vec<ParkedRow>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Marks a queued row delivered (a row no longer queued is left alone).
+/// Marks a row being sent delivered (a row not claimed for sending is left alone).
 pub fn mark_sent(tx: &Tx<'_>, command_id: i64, now_ms: i64) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached(
-            "UPDATE outbox SET state = 'sent', sent_ms = ?2, last_error = NULL WHERE command_id = ?1 AND state = 'queued'",
+            "UPDATE outbox SET state = 'sent', sent_ms = ?2, last_error = NULL WHERE command_id = ?1 AND state = 'sending'",
         )?
         .execute(params![command_id, now_ms])?;
     Ok(())
 }
 
-/// Records a failed attempt of a row, its error and when to try again.
+/// Records a failed attempt of a row, its error and when to try again; a row being sent goes
+/// back to the queue.
 pub fn mark_failed(
     tx: &Tx<'_>,
     command_id: i64,
@@ -150,27 +162,30 @@ pub fn mark_failed(
 ) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_ms = ?3 WHERE command_id = ?1",
+            "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?2, next_attempt_ms = ?3 WHERE command_id = ?1 AND state IN ('queued', 'sending')",
         )?
         .execute(params![command_id, error, next_attempt_ms])?;
     Ok(())
 }
 
-/// Counts one more attempt of a row (its document got no answer: the outcome is unknown).
+/// Counts one more attempt of a row (its document got no answer: the outcome is unknown); a row
+/// being sent goes back to the queue.
 pub fn count_attempt(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
     tx.sql()
-        .prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE command_id = ?1")?
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', attempts = attempts + 1 WHERE command_id = ?1 AND state IN ('queued', 'sending')",
+        )?
         .execute([command_id])?;
     Ok(())
 }
 
-/// Parks a queued row with the repository's message. `false` when the row was not queued
-/// (then nothing changed).
+/// Parks a row being sent with the repository's message. `false` when the row was not being
+/// sent (then nothing changed).
 pub fn park_row(tx: &Tx<'_>, command_id: i64, message: &str) -> Result<bool, StoreError> {
     let n = tx
         .sql()
         .prepare_cached(
-            "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?2 WHERE command_id = ?1 AND state = 'queued'",
+            "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?2 WHERE command_id = ?1 AND state = 'sending'",
         )?
         .execute(params![command_id, message])?;
     Ok(n > 0)
@@ -184,4 +199,88 @@ pub fn requeue_row(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
         )?
         .execute([command_id])?;
     Ok(())
+}
+
+/// Claims a queued row for one push (`sending`). `false` when the row is no longer queued (an
+/// undo withdrew it): then nothing changed.
+pub fn claim_row(tx: &Tx<'_>, command_id: i64) -> Result<bool, StoreError> {
+    let n = tx
+        .sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'sending' WHERE command_id = ?1 AND state = 'queued'",
+        )?
+        .execute([command_id])?;
+    Ok(n > 0)
+}
+
+/// Gives a claimed row back to the queue untouched (it was not pushed after all).
+pub fn release_row(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued' WHERE command_id = ?1 AND state = 'sending'",
+        )?
+        .execute([command_id])?;
+    Ok(())
+}
+
+/// Rows left `sending` by a sync that stopped half-way (a crash, a power cut) go back to the
+/// queue with one more attempt: whether the repository got them is unknown, so they take the
+/// path of a lost answer (the duplicate check of a repository that does not de-duplicate).
+/// Returns how many.
+pub fn recover_sending(tx: &Tx<'_>) -> Result<usize, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', attempts = attempts + 1 WHERE state = 'sending'",
+        )?
+        .execute([])?)
+}
+
+/// The delivery state of one outbox row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    /// `queued`, `sending`, `sent`, `parked` or `withdrawn`.
+    pub state: String,
+    /// Delivery attempts so far (an attempt without an answer may have arrived).
+    pub attempts: i64,
+}
+
+impl OutboxRow {
+    /// Whether the repository certainly has none of the row's events: it is queued and was
+    /// never tried, or the repository rejected it whole (parked), or it was withdrawn. Only
+    /// such a row may be withdrawn.
+    pub fn never_left(&self) -> bool {
+        match self.state.as_str() {
+            "queued" => self.attempts == 0,
+            "parked" | "withdrawn" => true,
+            _ => false,
+        }
+    }
+}
+
+/// The outbox row of a command, if it has one.
+pub fn outbox_row(conn: &Conn, command_id: i64) -> Result<Option<OutboxRow>, StoreError> {
+    Ok(conn
+        .sql()
+        .prepare_cached("SELECT state, attempts FROM outbox WHERE command_id = ?1")?
+        .query_row([command_id], |r| {
+            Ok(OutboxRow {
+                state: r.get(0)?,
+                attempts: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Withdraws a row that never left (see [`OutboxRow::never_left`]): it will never be sent.
+/// `false` when the row may have left (then nothing changed).
+pub fn withdraw_row(tx: &Tx<'_>, command_id: i64) -> Result<bool, StoreError> {
+    let n = tx
+        .sql()
+        .prepare_cached(
+            "UPDATE outbox SET state = 'withdrawn', last_error = NULL
+             WHERE command_id = ?1 AND ((state = 'queued' AND attempts = 0) OR state = 'parked')",
+        )?
+        .execute([command_id])?;
+    Ok(n > 0)
 }

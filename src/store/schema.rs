@@ -229,6 +229,16 @@ CREATE TABLE known_events (
     event_id TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 ",
+    // 6: what each stored event is for (issue 13). `role` is 'event' (a command's own event),
+    // 'correction' (an undone event re-sent with an errorDeclaration) or 'compensation' (the
+    // event an undo writes to reverse one: a DELETE for an ADD, ...). The sync worker sends
+    // each repository the roles it understands (docs/sync.md, Corrections). Outbox rows gain
+    // two states without a schema change: 'sending' (claimed by the sync worker for one push)
+    // and 'withdrawn' (undone before it left: never sent).
+    r"
+ALTER TABLE events ADD COLUMN role TEXT NOT NULL DEFAULT 'event';
+UPDATE events SET role = 'correction' WHERE correction = 1;
+",
 ];
 
 /// The schema version this build writes.

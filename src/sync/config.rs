@@ -22,6 +22,25 @@ pub enum RepositoryKind {
     Qu4rtet,
 }
 
+impl RepositoryKind {
+    /// Whether this kind of repository honours `errorDeclaration`: an EPCIS 2.0 repository
+    /// treats a declared event as void; QU4RTET (EPCIS 1.2 as it processes it) applies the
+    /// copy as one more event. It decides what an undo sends (`docs/sync.md`, Corrections)
+    /// and which undos are possible at all.
+    ///
+    /// ```
+    /// use packbench::sync::RepositoryKind;
+    /// assert!(RepositoryKind::Epcis20.honours_error_declarations());
+    /// assert!(!RepositoryKind::Qu4rtet.honours_error_declarations());
+    /// ```
+    pub fn honours_error_declarations(self) -> bool {
+        match self {
+            Self::Epcis20 => true,
+            Self::Qu4rtet => false,
+        }
+    }
+}
+
 /// How the station authenticates. The secret is never shown by `Debug`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(tag = "scheme", rename_all = "snake_case")]

@@ -9,6 +9,10 @@
 //! retried with exponential backoff and jitter; content rejections are parked with the server's
 //! message (see [`outbox`] for why later rows of other containers keep flowing).
 //!
+//! The station takes hierarchies in from the repository through the link of either kind
+//! ([`repository_link`], [`Epcis20Link`], [`Qu4rtetLink`]; `docs/sync.md` "Taking a hierarchy
+//! in").
+//!
 //! ```
 //! use packbench::sync::Backoff;
 //! let b = Backoff { initial_ms: 1_000, max_ms: 60_000 };
@@ -20,6 +24,7 @@ mod config;
 mod error;
 mod http;
 pub mod import;
+mod link;
 pub mod outbox;
 mod pull;
 mod qu4rtet;
@@ -34,6 +39,9 @@ pub use config::{
 };
 pub use error::SyncError;
 pub use http::{Http, Reply};
+pub use link::{
+    Epcis20Link, LINK_TIMEOUT_MS, Qu4rtetLink, connect_repository, link_for, repository_link,
+};
 pub use outbox::{OutboxStatus, ParkedRow, outbox_status, requeue_parked};
 pub use pull::{MasterProduct, PoolAllocation, allocate_ssccs, pull_qu4rtet_products};
 pub use qu4rtet::Qu4rtet;

@@ -2,6 +2,18 @@
 //! recording failures and parking rejected rows. Every write is one short transaction, so the
 //! station (on its own connection) is never held up for long.
 //!
+//! Claiming: before a push the worker marks the rows of its document `sending` in one short
+//! transaction ([`claim`]); an undo may withdraw only rows that are still `queued`
+//! (`store::withdraw_row`), so a row is either withdrawn or pushed, never both. Every push ends
+//! in `sent`, `parked` or back in `queued` ([`release`], or a failed attempt); a row still
+//! `sending` when a sync starts was interrupted ([`recover_interrupted`]) and goes back to the
+//! queue with an uncertain outcome.
+//!
+//! Which events of a row are sent depends on the repository (`docs/sync.md`, Corrections): one
+//! that honours `errorDeclaration` gets every stored event; one that does not (QU4RTET) gets the
+//! command's events and an undo's compensating events, never the error-declaration copies
+//! ([`roles_for`]).
+//!
 //! Parking policy: a row the repository rejects for its content is parked with the server's
 //! message. Rows behind it that touch none of its EPCs keep flowing (another container's
 //! events must not wait for a human). Rows that share an EPC with a parked row — directly or
@@ -12,7 +24,7 @@
 use super::error::SyncError;
 use crate::epcis::{Event, events_from_jsonld};
 pub use crate::store::ParkedRow;
-use crate::store::{self, Conn, Store, Tx};
+use crate::store::{self, Conn, EventRole, Store, Tx};
 use std::collections::HashSet;
 
 /// One outbox row with its events (one station command).
@@ -20,7 +32,9 @@ use std::collections::HashSet;
 pub struct PendingRow {
     /// The station command (outbox key).
     pub command_id: i64,
-    /// Its events as stored: one JSON-LD document per event, in order. They are parsed only
+    /// Its events as stored, those the repository is sent (see [`roles_for`]): one JSON-LD
+    /// document per event, in order; empty when none is for this repository (the row is then
+    /// delivered without a push). They are parsed only
     /// for repositories that need [`Event`]s (see [`PendingRow::events`]); the EPCIS 2.0 client
     /// splices them into its capture document as they are.
     pub bodies: Vec<String>,
@@ -58,6 +72,8 @@ pub struct OutboxStatus {
     pub sent: i64,
     /// Rows rejected by the repository, waiting for the administrator.
     pub parked: i64,
+    /// Rows undone before they were sent: never sent (not counted as queued).
+    pub withdrawn: i64,
     /// Waiting rows held back because they touch an EPC of a parked row.
     pub held: i64,
     /// The last transient error of the head row, if it failed.
@@ -91,12 +107,25 @@ fn queued_rows(conn: &Conn, limit: i64) -> Result<Vec<(store::QueuedRow, bool)>,
     Ok(out)
 }
 
+/// The roles of stored events a repository is sent: every role when it honours
+/// `errorDeclaration`; otherwise the commands' own events and undo compensations only (it would
+/// apply an error-declaration copy as one more event).
+pub fn roles_for(honours_error_declarations: bool) -> &'static [EventRole] {
+    if honours_error_declarations {
+        &EventRole::ALL
+    } else {
+        &[EventRole::Event, EventRole::Compensation]
+    }
+}
+
 /// The next batch: whole rows in commit order, skipping held rows, until `max_events` (a
-/// single row larger than that goes alone). Empty when nothing is due.
+/// single row larger than that goes alone), each with the events of `roles` only. Empty when
+/// nothing is due.
 pub fn next_batch(
     conn: &Conn,
     max_events: usize,
     max_rows: usize,
+    roles: &[EventRole],
 ) -> Result<Vec<PendingRow>, SyncError> {
     // Every row holds at least one event: without parked rows nothing is skipped, so no more
     // rows than events (plus the one that overflows) are needed; held rows may be skipped.
@@ -112,7 +141,7 @@ pub fn next_batch(
         if held {
             continue;
         }
-        let bodies = store::command_events(conn, row.command_id)?;
+        let bodies = store::command_events_with_roles(conn, row.command_id, roles)?;
         if !batch.is_empty() && (events + bodies.len() > max_events || batch.len() >= max_rows) {
             break;
         }
@@ -125,6 +154,44 @@ pub fn next_batch(
         });
     }
     Ok(batch)
+}
+
+/// Claims queued rows for one push (`sending`), all or none, in one short transaction. `false`
+/// when one of them is no longer queued (an undo withdrew it in the meantime): then nothing
+/// changed and the batch must be chosen again.
+pub fn claim(store: &mut Store, command_ids: &[i64]) -> Result<bool, SyncError> {
+    let tx = store.begin()?;
+    for &id in command_ids {
+        if !store::claim_row(&tx, id)? {
+            // Dropping the transaction rolls the claims made so far back.
+            return Ok(false);
+        }
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Gives rows still claimed back to the queue untouched (their push never happened, or they
+/// were left out when a multi-row document was retried row by row).
+pub fn release(store: &mut Store, command_ids: &[i64]) -> Result<(), SyncError> {
+    if command_ids.is_empty() {
+        return Ok(());
+    }
+    let tx = store.begin()?;
+    for &id in command_ids {
+        store::release_row(&tx, id)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Puts rows a stopped sync left `sending` back in the queue with one more attempt (outcome
+/// unknown). Called when a sync starts; returns how many.
+pub fn recover_interrupted(store: &mut Store) -> Result<usize, SyncError> {
+    let tx = store.begin()?;
+    let n = store::recover_sending(&tx)?;
+    tx.commit()?;
+    Ok(n)
 }
 
 /// Marks rows delivered (one transaction).
@@ -259,12 +326,14 @@ pub fn outbox_status(conn: &Conn) -> Result<OutboxStatus, SyncError> {
         0
     };
     let parked_rows = store::parked_rows(conn)?;
+    let withdrawn = store::withdrawn_count(conn)?;
     let (head_attempts, last_error) = head.unwrap_or((0, None));
     Ok(OutboxStatus {
         queued,
         queued_events,
         sent,
         parked,
+        withdrawn,
         held,
         last_error,
         head_attempts,

@@ -132,6 +132,10 @@ impl Repository for Qu4rtet {
         false
     }
 
+    fn honours_error_declarations(&self) -> bool {
+        super::RepositoryKind::Qu4rtet.honours_error_declarations()
+    }
+
     fn all_present(&mut self, events: &[Event]) -> Result<bool, SyncError> {
         self.holds_all(events)
     }

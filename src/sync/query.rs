@@ -88,8 +88,9 @@ pub fn next_link(header: &str) -> Option<String> {
     })
 }
 
-/// Runs `GET /events` with `params` and hands every page's (URL, body) to `page`.
-fn for_each_page(
+/// Runs `GET /events` with `params` and hands every page's (URL, body) to `page`; returns the
+/// pages read.
+pub(super) fn for_each_page(
     http: &Http,
     params: &[(&str, &str)],
     per_page: usize,
@@ -102,7 +103,9 @@ fn for_each_page(
         path.push('=');
         path.push_str(&utf8_percent_encode(value, QUERY_VALUE).to_string());
     }
-    let mut next = Some(path);
+    // The first page is relative to the base URL (which may have a path, `https://host/api`);
+    // the server's `next` links are resolved as it wrote them.
+    let mut next = Some(http.url(&path));
     let mut pages = 0;
     while let Some(path) = next.take() {
         if pages >= MAX_PAGES {
@@ -190,9 +193,25 @@ fn names(event: &Event, epc: &str) -> bool {
 }
 
 /// Replays `events` (any order; sorted by event time here, ties kept in the given order) for
-/// one unit. Events that do not name it only matter as "unpack all" of its parent.
+/// one unit. Events that do not name it only matter as "unpack all" of its parent. Error
+/// declarations are honoured: an event declared erroneous (an event with the same eventID
+/// carries an `errorDeclaration`) did not occur, and neither the event nor its declaration is
+/// replayed.
 pub fn unit_state_from_events(epc: &str, events: &[Event]) -> UnitState {
-    let mut ordered: Vec<&Event> = events.iter().collect();
+    let declared: std::collections::HashSet<&str> = events
+        .iter()
+        .filter(|e| e.error_declaration.is_some())
+        .filter_map(|e| e.event_id.as_deref())
+        .collect();
+    let mut ordered: Vec<&Event> = events
+        .iter()
+        .filter(|e| {
+            e.error_declaration.is_none()
+                && e.event_id
+                    .as_deref()
+                    .is_none_or(|id| !declared.contains(id))
+        })
+        .collect();
     ordered.sort_by_key(|e| e.event_time_ms);
     let mut state = UnitState {
         epc: epc.to_owned(),
@@ -362,6 +381,36 @@ mod tests {
         let c = unit_state_from_events(CASE, &[pack, unpack]);
         assert!(c.children.is_empty());
         assert_eq!(c.events, 2);
+    }
+
+    #[test]
+    fn an_event_declared_erroneous_did_not_occur() {
+        let mut pack = ev(EventKind::Aggregation, Action::Add, 2, Some(CASE), &[PACK]);
+        pack.event_id = Some("ni:///sha-256;aa?ver=CBV2.0".into());
+        let mut declared = pack.clone();
+        declared.error_declaration = Some(crate::epcis::ErrorDeclaration {
+            declaration_time_ms: 5,
+            declaration_time_zone: None,
+            reason: Some("did_not_occur".into()),
+            corrective_event_ids: Vec::new(),
+        });
+        let s = unit_state_from_events(PACK, &[pack.clone(), declared.clone()]);
+        assert_eq!(s.parent, None);
+        assert_eq!(s.events, 0);
+        // A compensating DELETE after the declaration changes nothing more.
+        let undo = ev(
+            EventKind::Aggregation,
+            Action::Delete,
+            6,
+            Some(CASE),
+            &[PACK],
+        );
+        let s = unit_state_from_events(PACK, &[pack.clone(), declared, undo.clone()]);
+        assert_eq!(s.parent, None);
+        // Without the declaration (a repository that ignores it) the DELETE reverses the ADD.
+        let s = unit_state_from_events(PACK, &[pack, undo]);
+        assert_eq!(s.parent, None);
+        assert_eq!(s.events, 2);
     }
 
     #[test]

@@ -53,6 +53,13 @@ pub trait Repository: Send {
         true
     }
 
+    /// Whether the repository honours `errorDeclaration` (see
+    /// [`super::RepositoryKind::honours_error_declarations`]). When it does not, it is never
+    /// sent the error-declaration copies of an undo, only its compensating events.
+    fn honours_error_declarations(&self) -> bool {
+        true
+    }
+
     /// Whether the repository already holds every one of `events` (same eventID, same
     /// error-declaration flag).
     fn all_present(&mut self, events: &[Event]) -> Result<bool, SyncError> {

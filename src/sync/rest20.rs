@@ -162,6 +162,10 @@ impl Repository for Rest20 {
         format!("EPCIS 2.0 REST at {}", self.url)
     }
 
+    fn honours_error_declarations(&self) -> bool {
+        super::RepositoryKind::Epcis20.honours_error_declarations()
+    }
+
     fn capture_limit(&mut self) -> Result<Option<usize>, SyncError> {
         if let Some(limit) = self.limit {
             return Ok(limit);

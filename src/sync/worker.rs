@@ -72,6 +72,12 @@ pub struct DrainOptions {
 /// Drains the outbox through `repo` until it is empty, nothing is due, or the repository fails
 /// (then the head row records the error and its next attempt time). Rejected multi-row
 /// documents are retried row by row so that only the offending command is parked.
+///
+/// The rows of each document are claimed (`sending`) in a short transaction before the push,
+/// so an undo can no longer withdraw them, and are `sent`, `parked` or back in the queue when
+/// the push is over. Rows a stopped sync left `sending` go back to the queue first, with an
+/// uncertain outcome. Each repository gets the events it understands
+/// ([`outbox::roles_for`]).
 pub fn drain(
     store: &mut Store,
     repo: &mut dyn Repository,
@@ -82,41 +88,32 @@ pub fn drain(
     let backoff = options.backoff;
     let max_events = options.max_events;
     let mut report = DrainReport::default();
+    outbox::recover_interrupted(store)?;
     let limit = match repo.capture_limit() {
         Ok(l) => l,
         Err(e) => return fail_head(store, &mut report, &e, &[], backoff, now),
     };
     let max_events = limit.map_or(max_events, |l| l.min(max_events)).max(1);
+    let roles = outbox::roles_for(repo.honours_error_declarations());
     let mut total = usize::try_from(outbox::queued_events(store.conn())?).unwrap_or(0);
     loop {
-        let batch = outbox::next_batch(store.conn(), max_events, 1000)?;
+        let batch = outbox::next_batch(store.conn(), max_events, 1000, roles)?;
         let Some(head) = batch.first() else {
             return Ok(report);
         };
         if options.respect_backoff && head.next_attempt_ms > now() {
             return Ok(report);
         }
-        // An earlier attempt of the head row ended without an answer: a repository that does
-        // not de-duplicate may hold it already (and would store a second copy of an OBSERVE).
-        if head.attempts > 0 && !repo.deduplicates() {
-            match head.events().and_then(|events| repo.all_present(&events)) {
-                Ok(true) => {
-                    outbox::mark_sent(store, &[head.command_id], now())?;
-                    report.delivered_rows += 1;
-                    report.delivered_events += head.bodies.len();
-                    report.already_present_rows += 1;
-                    continue;
-                }
-                Ok(false) => {}
-                Err(e) => return fail_head(store, &mut report, &e, &[], backoff, now),
-            }
+        let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
+        if !outbox::claim(store, &ids)? {
+            // An undo withdrew one of the rows after the batch was read: choose again.
+            continue;
         }
-        match push_rows(store, repo, &batch, now, &mut report)? {
-            Ok(()) => {}
-            Err(e) => {
-                let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
-                return fail_head(store, &mut report, &e, &ids, backoff, now);
-            }
+        let outcome = send_claimed(store, repo, &batch, now, &mut report);
+        // Whatever happened, no row of the batch stays claimed.
+        outbox::release(store, &ids)?;
+        if let Err((error, sent)) = outcome? {
+            return fail_head(store, &mut report, &error, &sent, backoff, now);
         }
         total = total.max(report.delivered_events);
         progress(Progress {
@@ -126,6 +123,40 @@ pub fn drain(
     }
 }
 
+/// A transient failure and the rows whose document got no answer.
+type Failed = (SyncError, Vec<i64>);
+
+/// Sends a claimed batch: the duplicate check of a head row whose earlier attempt had no
+/// answer, then the push.
+fn send_claimed(
+    store: &mut Store,
+    repo: &mut dyn Repository,
+    batch: &[PendingRow],
+    now: &mut dyn FnMut() -> i64,
+    report: &mut DrainReport,
+) -> Result<Result<(), Failed>, SyncError> {
+    let Some(head) = batch.first() else {
+        return Ok(Ok(()));
+    };
+    // An earlier attempt of the head row ended without an answer: a repository that does not
+    // de-duplicate may hold it already (and would store a second copy of an OBSERVE).
+    if head.attempts > 0 && !repo.deduplicates() {
+        match head.events().and_then(|events| repo.all_present(&events)) {
+            Ok(true) => {
+                outbox::mark_sent(store, &[head.command_id], now())?;
+                report.delivered_rows += 1;
+                report.delivered_events += head.bodies.len();
+                report.already_present_rows += 1;
+                // The rest of the batch goes back to the queue and is chosen again.
+                return Ok(Ok(()));
+            }
+            Ok(false) => {}
+            Err(e) => return Ok(Err((e, vec![head.command_id]))),
+        }
+    }
+    push_rows(store, repo, batch, now, report)
+}
+
 /// Pushes one batch; on a rejection of several rows, each row alone.
 fn push_rows(
     store: &mut Store,
@@ -133,11 +164,19 @@ fn push_rows(
     batch: &[PendingRow],
     now: &mut dyn FnMut() -> i64,
     report: &mut DrainReport,
-) -> Result<Result<(), SyncError>, SyncError> {
+) -> Result<Result<(), Failed>, SyncError> {
+    let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
     let events: usize = batch.iter().map(|r| r.bodies.len()).sum();
+    if events == 0 {
+        // Nothing in these rows is for this repository (an undo's error-declaration copies
+        // for one that does not honour them): delivered without a document.
+        outbox::mark_sent(store, &ids, now())?;
+        report.delivered_rows += batch.len();
+        return Ok(Ok(()));
+    }
     let outcome = match repo.push_rows(batch, now()) {
         Ok(o) => o,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => return Ok(Err((e, ids))),
     };
     match outcome {
         // "Already there" for several rows: some of them may not be (an earlier, smaller
@@ -157,7 +196,6 @@ fn push_rows(
             Ok(Ok(()))
         }
         PushOutcome::Delivered | PushOutcome::AlreadyPresent => {
-            let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
             outbox::mark_sent(store, &ids, now())?;
             report.documents += 1;
             report.delivered_rows += batch.len();
@@ -168,7 +206,6 @@ fn push_rows(
             Ok(Ok(()))
         }
         PushOutcome::Rejected { message } => {
-            let ids: Vec<i64> = batch.iter().map(|r| r.command_id).collect();
             outbox::park(store, &ids, &message, now())?;
             report.parked_rows += batch.len();
             Ok(Ok(()))
@@ -176,9 +213,10 @@ fn push_rows(
     }
 }
 
-/// Records a transient failure: the head row gets the error and its next attempt time; every
-/// row of the document that was sent (`sent`) counts an attempt, so that its outcome is known
-/// to be uncertain.
+/// Records a transient failure: the head row (the first row of the document that got no
+/// answer, or the queue's head when nothing was sent) gets the error and its next attempt time;
+/// every other row of that document counts an attempt, so that its outcome is known to be
+/// uncertain.
 fn fail_head(
     store: &mut Store,
     report: &mut DrainReport,
@@ -188,22 +226,22 @@ fn fail_head(
     now: &mut dyn FnMut() -> i64,
 ) -> Result<DrainReport, SyncError> {
     let message = error.to_string();
-    let head = outbox::next_batch(store.conn(), 1, 1)?.into_iter().next();
-    let head_id = head.as_ref().map(|h| h.command_id);
+    let head_id = match sent.first() {
+        Some(&id) => Some(id),
+        None => outbox::next_batch(store.conn(), 1, 1, &[])?
+            .first()
+            .map(|h| h.command_id),
+    };
     let others: Vec<i64> = sent
         .iter()
         .copied()
         .filter(|&id| Some(id) != head_id)
         .collect();
     outbox::mark_uncertain(store, &others)?;
-    if let Some(head) = &head {
-        let delay = i64::try_from(backoff.delay_ms(head.attempts + 1)).unwrap_or(i64::MAX);
-        outbox::mark_failed(
-            store,
-            head.command_id,
-            &message,
-            now().saturating_add(delay),
-        )?;
+    if let Some(id) = head_id {
+        let attempts = crate::store::outbox_row(store.conn(), id)?.map_or(0, |r| r.attempts);
+        let delay = i64::try_from(backoff.delay_ms(attempts + 1)).unwrap_or(i64::MAX);
+        outbox::mark_failed(store, id, &message, now().saturating_add(delay))?;
     }
     report.stopped_by = Some(message);
     Ok(report.clone())
@@ -365,7 +403,7 @@ fn step(
         &mut |p| publish(shared, |s| s.progress = Some(p)),
     )?;
     let status = outbox::outbox_status(st.conn())?;
-    let next_due = outbox::next_batch(st.conn(), 1, 1)?
+    let next_due = outbox::next_batch(st.conn(), 1, 1, &[])?
         .first()
         .map(|r| r.next_attempt_ms - system_now());
     publish(shared, |s| {

@@ -128,8 +128,10 @@ pub struct PackbenchApp {
     pub(crate) settings_saved: Option<super::settings::AppSettings>,
     /// The section shown on the settings screen.
     pub settings_section: super::settings_view::SettingsSection,
-    /// The rework flow in progress (replace, relabel, unpack, retire, reprint).
+    /// The rework flow in progress (replace, relabel, unpack, retire, reprint, verify).
     pub flow: Option<super::flows::Flow>,
+    /// A contents check's confirm also moves the units of other containers into the one checked.
+    pub verify_move_foreign: bool,
     /// Label printing: the last label, its preview and the printer's answer.
     pub labels: super::labels_view::LabelPanel,
     /// Repository sync (status bar) and the settings form of the connection.
@@ -195,6 +197,7 @@ impl PackbenchApp {
             settings_file: None,
             settings_section: super::settings_view::SettingsSection::default(),
             flow: None,
+            verify_move_foreign: false,
             labels: super::labels_view::LabelPanel::default(),
             sync: super::status::SyncPanel::default(),
             notice: None,
@@ -387,6 +390,7 @@ impl PackbenchApp {
                 self.signature = None;
                 self.retire = None;
                 self.confirm_move = None;
+                self.verify_move_foreign = false;
                 return;
             }
             Request::Lookup { .. } | Request::Scan { .. }
@@ -451,6 +455,14 @@ impl PackbenchApp {
                 });
             }
             _ => {}
+        }
+        if response.ok
+            && matches!(
+                request,
+                Request::VerifyConfirm { .. } | Request::VerifyCancel
+            )
+        {
+            self.verify_move_foreign = false;
         }
         if response.code == ReasonCode::Ok && matches!(request, Request::Confirm) {
             self.confirm_move = None;
@@ -528,6 +540,10 @@ impl PackbenchApp {
                 signature,
             },
             Request::Undo { .. } => Request::Undo { signature },
+            Request::VerifyConfirm { move_foreign, .. } => Request::VerifyConfirm {
+                move_foreign,
+                signature,
+            },
             other => other,
         };
         self.send(request);
@@ -562,6 +578,7 @@ pub fn meaning_of(request: &Request) -> Option<&'static str> {
         Request::Replace { .. } => "sign-meaning-replace",
         Request::Retire { .. } => "sign-meaning-retire",
         Request::Undo { .. } => "sign-meaning-undo",
+        Request::VerifyConfirm { .. } => "sign-meaning-verify",
         _ => return None,
     })
 }

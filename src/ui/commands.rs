@@ -52,7 +52,15 @@ impl PackbenchApp {
                     return;
                 }
                 self.confirm_move = None;
+                if self.snapshot.verify.is_some() {
+                    self.verify_confirm();
+                    return;
+                }
                 Request::Confirm
+            }
+            "VERIFY" => {
+                self.open_verify();
+                return;
             }
             "PRINT" => self.print_request(),
             "REPRINT" => {
@@ -67,7 +75,11 @@ impl PackbenchApp {
                 if had_dialog {
                     return;
                 }
-                Request::Cancel
+                if self.snapshot.verify.is_some() {
+                    Request::VerifyCancel
+                } else {
+                    Request::Cancel
+                }
             }
             other => {
                 if let Some(mode) = command_mode(other) {

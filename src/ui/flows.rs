@@ -1,7 +1,8 @@
 //! The rework flows driven by scans: replace a damaged unit (scan old, scan new), relabel a
 //! container (scan old label, scan new label), unpack a whole container (with a confirmation
 //! step), decommission / reject / destroy / sample (scan, then the reason picker of the retire
-//! dialog), and reprint a label with a reason. Each flow collects its scans, shows what it will
+//! dialog), reprint a label with a reason, and start a contents check (the container being
+//! filled, or the one scanned: a scan starts it at once). Each flow collects its scans, shows what it will
 //! do, and sends one station [`Request`] on Confirm (button or the `PBCMD:CONFIRM` barcode);
 //! the station asks for a supervisor signature where the rules demand it.
 
@@ -83,6 +84,12 @@ pub enum Flow {
         /// Why.
         reason: ReprintReason,
     },
+    /// Check a container's contents: the container being filled (Confirm) or the one scanned
+    /// (the scan starts the check at once).
+    Verify {
+        /// The container.
+        container: Option<String>,
+    },
 }
 
 impl Flow {
@@ -94,6 +101,7 @@ impl Flow {
             Self::Unpack { .. } => "flow-unpack-title",
             Self::Retire => "flow-retire-title",
             Self::Reprint { .. } => "flow-reprint-title",
+            Self::Verify { .. } => "flow-verify-title",
         }
     }
 
@@ -109,6 +117,7 @@ impl Flow {
             Self::Unpack { container: None } => "flow-scan-container",
             Self::Retire => "flow-scan-unit",
             Self::Reprint { sscc: None, .. } => "flow-scan-label",
+            Self::Verify { container: None } => "flow-scan-container-verify",
             Self::Unpack { .. } => "flow-unpack-question",
             _ => "flow-confirm-hint",
         }
@@ -130,6 +139,8 @@ impl Flow {
                 container: c @ None,
             } => c,
             Self::Reprint { sscc: s @ None, .. } => s,
+            // A scan names the container to check, whatever was proposed.
+            Self::Verify { container } => container,
             _ => return false,
         };
         *slot = Some(scan.to_owned());
@@ -168,6 +179,11 @@ impl Flow {
                 scan: scan.clone(),
                 reason: reason.code().to_owned(),
             }),
+            Self::Verify {
+                container: Some(scan),
+            } => Some(Request::VerifyStart {
+                container: scan.clone(),
+            }),
             _ => None,
         }
     }
@@ -183,6 +199,7 @@ impl Flow {
             Self::Relabel { old, new } => [("flow-old-label", old), ("flow-new-label", new)],
             Self::Unpack { container } => [("flow-container", container), ("", &None)],
             Self::Reprint { sscc, .. } => [("flow-label", sscc), ("", &None)],
+            Self::Verify { container } => [("flow-container", container), ("", &None)],
             Self::Retire => [("", &None), ("", &None)],
         };
         pairs
@@ -211,6 +228,7 @@ pub fn flow_for_command(command: &str) -> Option<Flow> {
             sscc: None,
             reason: ReprintReason::Damaged,
         },
+        "VERIFY" => Flow::Verify { container: None },
         _ => return None,
     })
 }
@@ -225,6 +243,10 @@ impl PackbenchApp {
                 self.flow = None;
                 self.open_retire(scan.to_owned());
                 true
+            }
+            Some(flow @ Flow::Verify { .. }) => {
+                flow.take_scan(scan);
+                self.flow_confirm()
             }
             Some(flow) => flow.take_scan(scan),
             None => false,
@@ -245,6 +267,22 @@ impl PackbenchApp {
     pub fn open_unpack(&mut self, container: String) {
         self.flow = Some(Flow::Unpack {
             container: Some(container),
+        });
+    }
+
+    /// Opens the contents check: proposes the container being filled (lowest level); a scan
+    /// names another.
+    pub fn open_verify(&mut self) {
+        self.flow = Some(Flow::Verify {
+            container: self.snapshot.current.first().map(|c| c.key.clone()),
+        });
+    }
+
+    /// Confirms the contents check in progress (the station asks for the signature).
+    pub fn verify_confirm(&mut self) {
+        self.send(Request::VerifyConfirm {
+            move_foreign: self.verify_move_foreign,
+            signature: None,
         });
     }
 
@@ -402,6 +440,20 @@ mod tests {
             })
         );
         assert!(flow_for_command("RETIRE").unwrap().request().is_none());
+        let mut verify = flow_for_command("VERIFY").unwrap();
+        assert_eq!(verify.prompt_id(), "flow-scan-container-verify");
+        assert!(verify.request().is_none());
+        assert!(verify.take_scan("(00)095060000000000015"));
+        assert!(
+            verify.take_scan("(00)095060000000000022"),
+            "a scan names another"
+        );
+        assert_eq!(
+            verify.request(),
+            Some(Request::VerifyStart {
+                container: "(00)095060000000000022".into(),
+            })
+        );
         assert!(flow_for_command("NOPE").is_none());
     }
 }

@@ -77,6 +77,7 @@ pub fn start(
             ));
         }
     }
+    crate::sync::connect_repository(&mut station, data_dir);
     let waker_ctx = ctx.clone();
     let worker =
         worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))

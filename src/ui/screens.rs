@@ -234,6 +234,14 @@ impl PackbenchApp {
     fn lookup_ui(&mut self, ui: &mut egui::Ui) {
         ui.heading(self.i18n.tr("lookup-title"));
         ui.label(self.i18n.tr("lookup-hint"));
+        ui.horizontal(|ui| {
+            for (cmd, id) in super::sheet::LOOKUP_COMMANDS {
+                if ui.button(self.i18n.tr(id)).clicked() {
+                    self.command_barcode(cmd);
+                    self.screen = Screen::Station;
+                }
+            }
+        });
         let Some(data) = self.lookup.clone() else {
             return;
         };
@@ -300,6 +308,10 @@ impl PackbenchApp {
                 && ui.button(self.i18n.tr("lookup-export-manifest")).clicked()
             {
                 self.send(Request::Manifest { scan: key.clone() });
+            }
+            // Take the unit's hierarchy in again from the repository (refresh).
+            if ui.button(self.i18n.tr("lookup-refresh")).clicked() {
+                self.send(Request::Adopt { scan: key.clone() });
             }
         });
         ui.heading(self.i18n.tr("lookup-history"));

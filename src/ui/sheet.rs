@@ -1,6 +1,7 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
-//! container, new case, new pallet, remove mode, move mode, look-up and receive modes, undo, confirm, cancel, print and
-//! reprint label, replace, relabel, unpack, decommission, camera pack-all / verify-layer /
+//! container, new case, new pallet, remove mode, move mode, look-up and receive modes, undo,
+//! confirm, cancel, print and reprint label, replace, relabel, unpack, decommission, verify
+//! contents, camera pack-all / verify-layer /
 //! hands-free on-off), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
 //! rectangles, captions use the PDF's built-in Helvetica), which needs no font or PDF crate.
@@ -18,7 +19,6 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("REMOVE", "cmd-remove-mode"),
     ("MOVE", "cmd-move-mode"),
     ("LOOKUP", "cmd-lookup-mode"),
-    ("RECEIVE", "cmd-receive-mode"),
     ("UNDO", "cmd-undo"),
     ("CONFIRM", "cmd-confirm"),
     ("CANCEL", "cmd-cancel"),
@@ -30,6 +30,13 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("RETIRE", "cmd-retire"),
 ];
 
+/// Commands on the sheet whose button is elsewhere on the station screen: the contents check
+/// sits with the live tree it marks.
+pub const TREE_COMMANDS: &[(&str, &str)] = &[("VERIFY", "cmd-verify")];
+
+/// Taking hierarchies in from the repository: on the sheet, and on the Look-up screen.
+pub const LOOKUP_COMMANDS: &[(&str, &str)] = &[("RECEIVE", "cmd-receive-mode")];
+
 /// Camera commands: on the sheet (a packer at the camera needs no mouse), not among the station
 /// screen's buttons (the camera panel has its own).
 pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
@@ -40,7 +47,11 @@ pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
 
 /// Every command printed on the sheet, in sheet order.
 pub fn sheet_commands() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    COMMANDS.iter().chain(CAMERA_COMMANDS)
+    COMMANDS
+        .iter()
+        .chain(TREE_COMMANDS)
+        .chain(LOOKUP_COMMANDS)
+        .chain(CAMERA_COMMANDS)
 }
 
 /// The modules (true = bar) of a Code 128 barcode, quiet zones included.
@@ -81,7 +92,7 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
         let col = i % 2;
         let row = i / 2;
         #[allow(clippy::cast_precision_loss)] // small indices
-        let (x0, y0) = (50.0 + col as f64 * 260.0, 720.0 - row as f64 * 80.0);
+        let (x0, y0) = (50.0 + col as f64 * 260.0, 740.0 - row as f64 * 76.0);
         let code = format!("{}{name}", super::app::COMMAND_PREFIX);
         if let Some(modules) = code128_modules(&code) {
             content.push_str("0 g\n");
@@ -89,7 +100,7 @@ pub fn pdf(title: &str, captions: &[(String, String)]) -> Vec<u8> {
                 if *bar {
                     #[allow(clippy::cast_precision_loss)]
                     let x = x0 + m as f64 * module;
-                    content.push_str(&format!("{x:.2} {y0:.2} {module:.2} 48 re f\n"));
+                    content.push_str(&format!("{x:.2} {y0:.2} {module:.2} 44 re f\n"));
                 }
             }
         }

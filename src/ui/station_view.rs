@@ -3,7 +3,7 @@
 
 use super::app::PackbenchApp;
 use crate::domain::{ReasonCode, Severity};
-use crate::station::Request;
+use crate::station::{Request, VerifyClass};
 
 /// Banner colours: (background, text).
 pub fn severity_colors(severity: Severity) -> (egui::Color32, egui::Color32) {
@@ -53,7 +53,11 @@ impl PackbenchApp {
                     .id_salt("station-left")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        self.fill_ui(ui);
+                        if self.snapshot.verify.is_some() {
+                            self.verify_ui(ui);
+                        } else {
+                            self.fill_ui(ui);
+                        }
                         self.verdict_ui(ui);
                         self.labels_ui(ui);
                         self.label_preview_ui(ui);
@@ -72,6 +76,14 @@ impl PackbenchApp {
             }
             if ui.button(self.i18n.tr("tree-collapse-all")).clicked() {
                 self.tree.collapse_all(&self.snapshot.tree);
+            }
+            // The contents check of the container being filled or of one scanned next.
+            if self.snapshot.verify.is_none() && self.snapshot.user.is_some() {
+                for (cmd, id) in super::sheet::TREE_COMMANDS {
+                    if ui.button(self.i18n.tr(id)).clicked() {
+                        self.command_barcode(cmd);
+                    }
+                }
             }
         });
         ui.horizontal(|ui| {
@@ -169,6 +181,66 @@ impl PackbenchApp {
                     .strong(),
             );
         }
+    }
+
+    /// The contents check in progress: the container, the counts, Confirm and Cancel.
+    fn verify_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(v) = self.snapshot.verify.clone() else {
+            return;
+        };
+        ui.heading(self.i18n.tr("verify-title"));
+        let level = self.i18n.tr(&format!("level-{}", v.level));
+        ui.label(egui::RichText::new(format!("{level}  {}", v.container)).monospace());
+        ui.label(self.i18n.tr("verify-hint"));
+        let c = v.counts;
+        ui.horizontal_wrapped(|ui| {
+            for (id, n, class) in [
+                ("verify-expected", c.expected, None),
+                ("verify-mark-seen", c.seen, Some(VerifyClass::Seen)),
+                ("verify-mark-missing", c.missing, Some(VerifyClass::Missing)),
+                ("verify-mark-extra", c.extra, Some(VerifyClass::Extra)),
+                ("verify-mark-foreign", c.foreign, Some(VerifyClass::Foreign)),
+                (
+                    "verify-mark-wrong-lot",
+                    c.wrong_lot,
+                    Some(VerifyClass::WrongLot),
+                ),
+            ] {
+                let text = egui::RichText::new(format!("{} {n}", self.i18n.tr(id)))
+                    .size(22.0)
+                    .strong();
+                let text = match class {
+                    Some(class) if n > 0 => {
+                        text.color(super::tree_view::mark_color(class.as_str()))
+                    }
+                    _ => text,
+                };
+                ui.label(text);
+                ui.add_space(6.0);
+            }
+        });
+        if c.foreign > 0 {
+            ui.checkbox(
+                &mut self.verify_move_foreign,
+                self.i18n.tr("verify-move-foreign"),
+            );
+        }
+        ui.horizontal(|ui| {
+            let big = egui::vec2(160.0, 48.0);
+            if ui
+                .add(egui::Button::new(self.i18n.tr("verify-confirm")).min_size(big))
+                .clicked()
+            {
+                self.verify_confirm();
+            }
+            if ui
+                .add(egui::Button::new(self.i18n.tr("cmd-cancel")).min_size(big))
+                .clicked()
+            {
+                self.send(Request::VerifyCancel);
+            }
+        });
+        ui.separator();
     }
 
     fn verdict_ui(&mut self, ui: &mut egui::Ui) {

@@ -173,6 +173,16 @@ impl TreeState {
     }
 }
 
+/// The colour of a contents check's mark (`seen` green, `missing` and `wrong_lot` red, `extra`
+/// and `foreign` amber), readable on the light and the dark theme.
+pub fn mark_color(mark: &str) -> egui::Color32 {
+    match mark {
+        "seen" => egui::Color32::from_rgb(0, 140, 60),
+        "missing" | "wrong_lot" => egui::Color32::from_rgb(200, 30, 30),
+        _ => egui::Color32::from_rgb(200, 120, 0),
+    }
+}
+
 /// One row; answers whether it was clicked to expand or collapse. A container's row is one big
 /// target (its button and the rest of the row), for a gloved finger.
 fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I18n) -> bool {
@@ -223,6 +233,10 @@ fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I
                     super::screens::utc_time(t)
                 ));
             }
+        }
+        if let Some(mark) = n.mark {
+            let text = i18n.tr(&format!("verify-mark-{}", mark.replace('_', "-")));
+            ui.label(egui::RichText::new(text).strong().color(mark_color(mark)));
         }
     });
     if let Some(left) = button_right {

@@ -5,7 +5,9 @@
 use super::demo;
 use crate::auth::Role;
 use crate::domain::ReasonCode;
-use crate::station::{AlertInfo, ContainerInfo, Mode, Request, Response, Station, TreeSnapshot};
+use crate::station::{
+    AlertInfo, ContainerInfo, Mode, Request, Response, Station, TreeSnapshot, VerifyView,
+};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Wakes the UI (in the app: `ctx.request_repaint()`).
@@ -80,8 +82,10 @@ pub struct Snapshot {
     pub mode: Mode,
     /// Containers being filled, lowest level first.
     pub current: Vec<ContainerInfo>,
-    /// The live tree.
+    /// The live tree (during a contents check: the container checked, each row marked).
     pub tree: TreeSnapshot,
+    /// The contents check in progress: expected vs seen, classified.
+    pub verify: Option<VerifyView>,
     /// Unacknowledged counterfeit alerts.
     pub alerts: Vec<AlertInfo>,
     /// Outbox batches: queued, sent, failed (parked).
@@ -244,7 +248,10 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         spec: crate::store::format_spec(&w.spec),
     });
     let current = station.current_containers();
-    let tree = if user.is_some() {
+    let verify = station.verify_view();
+    let tree = if let Some(v) = &verify {
+        v.tree()
+    } else if user.is_some() {
         let from_focus = focus.and_then(|f| station.tree(Some(f)).ok());
         from_focus
             .filter(|t| !t.nodes.is_empty())
@@ -262,6 +269,7 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         mode: station.mode(),
         current,
         tree,
+        verify,
         alerts: station.open_alerts().unwrap_or_default(),
         outbox: station.outbox_counts(),
         users,

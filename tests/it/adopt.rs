@@ -114,7 +114,10 @@ fn line_commissions(repo: &Repo, epcs: &[String]) {
             http.send(
                 "POST",
                 "/capture",
-                &[("Content-Type", "application/ld+json")],
+                &[
+                    ("Content-Type", "application/ld+json"),
+                    ("GS1-Capture-Error-Behaviour", "rollback"),
+                ],
                 Some(doc.to_string().as_bytes()),
             )
             .unwrap()
@@ -191,7 +194,10 @@ fn configure(dir: &Path, repo: &Repo, url: &str) {
 /// `packbench sync --once`: everything delivered.
 fn sync_once(dir: &Path, repo: &Repo) {
     let (code, out) = packbench(dir, &["sync", "--once"], &repo.token);
-    assert_eq!(code, 0, "sync --once left rows: {out}");
+    if code != 0 {
+        let (_, status) = packbench(dir, &["sync", "status"], &repo.token);
+        panic!("sync --once left rows: {out}\n{status}");
+    }
 }
 
 fn sync_status(dir: &Path, repo: &Repo) -> Value {
@@ -269,21 +275,16 @@ fn assert_same_truth(repo: &Repo, dir: &Path, who: &str) {
     }
 }
 
-fn two_benches(repo: &Repo) {
-    let seed = seed();
-    let tag = format!("B{:07}", seed % 10_000_000);
-    let base = 100_000 + (seed / 7) % 800_000_000;
-    let packs: Vec<String> = (1..=9).map(|n| pack_epc(&tag, n)).collect();
-    line_commissions(repo, &packs);
-
-    // Bench A packs a pallet of two cases of three and syncs.
+/// Bench A packs a pallet (SSCC `base + 2`) of two cases (`base`, `base + 1`) of three packs
+/// (`tag` 1–6) and syncs it.
+fn pallet_at_a(repo: &Repo, tag: &str, base: u64) -> tempfile::TempDir {
     let a_dir = tempfile::tempdir().unwrap();
     let a = a_dir.path();
     let mut ha = bench(a);
     for (case, range) in [(base, 1..=3), (base + 1, 4..=6)] {
         expect(&scan(&mut ha, &format!("(00){}", sscc(case))), "OK", "case");
         for n in range {
-            expect(&scan(&mut ha, &pack_scan(&tag, n)), "OK", "pack");
+            expect(&scan(&mut ha, &pack_scan(tag, n)), "OK", "pack");
         }
     }
     ha.ok_lines(r#"{"cmd":"new_container","level":"pallet"}"#);
@@ -302,6 +303,19 @@ fn two_benches(repo: &Repo) {
     drop(ha);
     configure(a, repo, &repo.config.url);
     sync_once(a, repo);
+    a_dir
+}
+
+fn two_benches(repo: &Repo) {
+    let seed = seed();
+    let tag = format!("B{:07}", seed % 10_000_000);
+    let base = 100_000 + (seed / 7) % 800_000_000;
+    let packs: Vec<String> = (1..=9).map(|n| pack_epc(&tag, n)).collect();
+    line_commissions(repo, &packs);
+
+    // Bench A packs a pallet of two cases of three and syncs.
+    let a_dir = pallet_at_a(repo, &tag, base);
+    let a = a_dir.path();
 
     // Bench B has never seen the pallet: removing one of its packs takes it in first.
     let b_dir = tempfile::tempdir().unwrap();
@@ -404,7 +418,7 @@ fn two_benches(repo: &Repo) {
     let again = ha.ask(&json!({"cmd":"remove","scan": pack_scan(&tag, 3)}).to_string());
     expect(&again, "OK", "A removes after the refresh");
     // Not synced yet: taking it in again now would lose A's change.
-    let unsent = ha.ask(&json!({"cmd":"adopt","scan": pack_scan(&tag, 4)}).to_string());
+    let unsent = ha.ask(&json!({"cmd":"adopt","scan": format!("(00){}", sscc(base))}).to_string());
     expect(
         &unsent,
         "UNSENT_CHANGES",
@@ -467,4 +481,65 @@ fn two_benches_on_an_epcis20_repository() {
 fn two_benches_on_qu4rtet() {
     let Some(repo) = quartet() else { return };
     two_benches(&repo);
+}
+
+/// The packer at bench B takes the pallet in through the GUI (Look-up screen → Receive mode →
+/// scan), and the tree and the look-up screen say where it came from.
+#[test]
+fn a_packer_takes_a_pallet_in_and_sees_where_it_came_from() {
+    use crate::harness::gui;
+    use packbench::station::{Request, Station};
+    let repo = epcis20();
+    let seed = seed();
+    let tag = format!("G{:07}", seed % 10_000_000);
+    let base = 100_000 + (seed / 11) % 800_000_000;
+    line_commissions(
+        &repo,
+        &(1..=6).map(|n| pack_epc(&tag, n)).collect::<Vec<_>>(),
+    );
+    let _a = pallet_at_a(&repo, &tag, base);
+
+    let b_dir = tempfile::tempdir().unwrap();
+    crate::harness::station::run_lines(b_dir.path(), SETUP);
+    let mut station = Station::open(b_dir.path()).unwrap();
+    station.set_repository_link(Some(packbench::sync::link_for(&repo.config).unwrap()));
+    for r in [
+        Request::Login {
+            user: "pat".into(),
+            password: "pat-pass-1".into(),
+        },
+        Request::SelectWorkOrder { id: "WO-1".into() },
+    ] {
+        assert!(station.execute(r).ok);
+    }
+    let mut h = gui::screen(gui::app_with(station, "en-US"), gui::BENCH);
+    gui::settle(&mut h);
+    gui::click(&mut h, "Look-up");
+    gui::click(&mut h, "Receive mode");
+    assert_eq!(h.state().snapshot.mode, packbench::station::Mode::Receive);
+    let pallet = format!("(00){}", sscc(base + 2));
+    gui::scan(&mut h, &pallet);
+    assert_eq!(gui::code(&h), Some("OK"));
+    gui::wait_for(&mut h, "the pallet's tree", |app| {
+        app.snapshot.tree.nodes.first().map(|n| n.key.as_str()) == Some(pallet.as_str())
+    });
+    let nodes = &h.state().snapshot.tree.nodes;
+    assert_eq!(nodes.len(), 1 + 2 + 6, "{nodes:?}");
+    assert_eq!(nodes[0].origin.as_deref(), Some("repository"));
+    assert!(
+        gui::shows(&h, "From the repository"),
+        "the tree names the origin"
+    );
+
+    gui::click(&mut h, "Look-up mode");
+    gui::scan(&mut h, &pack_scan(&tag, 4));
+    gui::wait_for(&mut h, "the look-up screen", |app| app.lookup.is_some());
+    assert!(
+        gui::shows(&h, "From the repository"),
+        "the look-up names the origin"
+    );
+    assert!(
+        gui::shows(&h, &format!("EPCIS 2.0 REST at {}", repo.config.url)),
+        "and the repository"
+    );
 }

@@ -1,5 +1,6 @@
 //! A few image snapshots of what is visual (rendered by wgpu; run with `TZ=UTC`): the replace
-//! flow's window over the station screen, and a printer that is off. Refresh with
+//! flow's window over the station screen, a printer that is off, and a contents check's marked
+//! live tree. Refresh with
 //! `UPDATE_SNAPSHOTS=1 TZ=UTC cargo test --test gui_snapshots`; images in `tests/snapshots/`.
 
 use std::sync::Mutex;
@@ -74,4 +75,18 @@ fn printer_off_shows_retry() {
     }
     steady(&mut h);
     snapshot(&mut h, "printer_off");
+}
+
+#[test]
+fn verify_contents_marks_the_live_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = small_harness(dir.path());
+    crate::verify_contents::gui_case(&mut h);
+    scan(&mut h, "PBCMD:VERIFY");
+    scan(&mut h, &demo::case_sscc(1));
+    scan(&mut h, &demo::pack_scan(1));
+    scan(&mut h, &demo::pack_scan(4));
+    scan(&mut h, &crate::verify_contents::gui_other_lot_scan());
+    steady(&mut h);
+    snapshot(&mut h, "verify_contents");
 }

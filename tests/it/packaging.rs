@@ -341,12 +341,13 @@ fn database_of_an_older_schema_is_migrated_and_keeps_its_data() {
     let answers = session(dir.path(), &setup);
     assert!(answers.iter().all(|a| a["ok"] == true), "{answers:?}");
 
-    // Turn it into exactly what the first release wrote: undo migrations 4, 3 and 2.
+    // Turn it into exactly what the first release wrote: undo migrations 6, 5, 4, 3 and 2.
     let db = dir.path().join(packbench::store::DB_FILE_NAME);
     let queued_before = {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch(
-            "DROP INDEX sscc_ranges_open; ALTER TABLE outbox DROP COLUMN sent_ms;
+            "ALTER TABLE events DROP COLUMN role; DROP TABLE known_events; DROP TABLE adoptions;
+             DROP INDEX sscc_ranges_open; ALTER TABLE outbox DROP COLUMN sent_ms;
              DROP INDEX labels_pending; DROP TABLE labels; DROP TABLE sscc_ranges;
              PRAGMA user_version = 1;",
         )
@@ -389,13 +390,14 @@ fn database_of_an_older_schema_is_migrated_and_keeps_its_data() {
     let new_tables: i64 = c
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table'
-             AND name IN ('sscc_ranges', 'labels', 'sscc_pool')",
+             AND name IN ('sscc_ranges', 'labels', 'sscc_pool', 'adoptions', 'known_events')",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    // Migration 3 made `sscc_pool`, migration 4 folded it into `sscc_ranges` and dropped it.
-    assert_eq!(new_tables, 2);
+    // Migration 3 made `sscc_pool`, migration 4 folded it into `sscc_ranges` and dropped it;
+    // migration 5 made `adoptions` and `known_events`.
+    assert_eq!(new_tables, 4);
     let sent: i64 = c
         .query_row(
             "SELECT count(*) FROM outbox WHERE sent_ms IS NULL",

@@ -166,7 +166,9 @@ fn every_reason_code_is_exercised() {
     //   database it may not write;
     // - CONTAINER_FULL cannot be reached through the protocol because a container closes itself
     //   at capacity: the rule is unit-tested in domain::rules;
-    // - the repository's answers need a repository: tests/it/adopt.rs.
+    // - the repository's answers need a repository: tests/it/adopt.rs;
+    // - UNDO_NOT_POSSIBLE needs a repository that has recorded a retirement and does not honour
+    //   error declarations: the real QU4RTET.
     let elsewhere = [
         (
             "STORAGE_ERROR",
@@ -194,6 +196,11 @@ fn every_reason_code_is_exercised() {
             "UNVERIFIED_OFFLINE",
             "tests/it/adopt.rs",
             "\"UNVERIFIED_OFFLINE\"",
+        ),
+        (
+            "UNDO_NOT_POSSIBLE",
+            "tests/it/undo_repository.rs",
+            "\"UNDO_NOT_POSSIBLE\"",
         ),
     ];
     for (code, file, needle) in elsewhere {

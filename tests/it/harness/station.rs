@@ -92,14 +92,17 @@ pub fn pallet_lines(tag: &str, sscc_base: u64, pallets: u32) -> String {
     lines.join("\n")
 }
 
-/// Events of every outbox row, as the repository should end up with them: (eventID, is
-/// correction) per event.
+/// Events of every outbox row that is to be sent (not withdrawn by an undo), as an EPCIS 2.0
+/// repository should end up with them: (eventID, is correction) per event.
 pub fn local_event_keys(dir: &Path) -> Vec<(String, bool)> {
     let store = Store::open_dir(dir).unwrap();
     let mut st = store
         .conn()
         .raw_sqlite()
-        .prepare("SELECT hash_id, correction FROM events ORDER BY id")
+        .prepare(
+            "SELECT e.hash_id, e.correction FROM events e JOIN outbox o ON o.command_id = e.command_id
+             WHERE o.state != 'withdrawn' ORDER BY e.id",
+        )
         .unwrap();
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()

@@ -39,8 +39,12 @@ pub struct State {
     pub bearer: Option<String>,
     /// `GET /events` pages served.
     pub queries: usize,
+    /// Refuse list-valued query parameters with 400 (a server that takes one EPC per query).
+    pub single_values_only: bool,
     /// Time spent handling captures (parse, schema validation, storing), for the benchmark.
     pub capture_ns: u128,
+    /// Time spent answering `GET /events`, for the benchmark.
+    pub query_ns: u128,
 }
 
 pub struct Server {
@@ -139,7 +143,12 @@ fn handle(
             state.lock().unwrap().capture_ns += start.elapsed().as_nanos();
             out
         }
-        ("GET", p) if p == "/events" || p.starts_with("/events?") => query(p, state, hdrs),
+        ("GET", p) if p == "/events" || p.starts_with("/events?") => {
+            let start = std::time::Instant::now();
+            let out = query(p, state, hdrs);
+            state.lock().unwrap().query_ns += start.elapsed().as_nanos();
+            out
+        }
         ("GET", p) if p.starts_with("/capture/") => {
             let id: u64 = p["/capture/".len()..].parse().unwrap_or(u64::MAX);
             let mut s = state.lock().unwrap();
@@ -221,8 +230,9 @@ fn epc_matches(epc: &str, pattern: &str) -> bool {
     ps == is && pat.len() == idv.len() && pat.iter().zip(&idv).all(|(p, v)| *p == "*" || p == v)
 }
 
-/// `GET /events`: `eventType`, `MATCH_anyEPC`, `MATCH_epc` (EPCs and EPC patterns),
-/// `MATCH_parentID`, `EQ_bizStep` (bare word or CBV URI), `perPage`
+/// `GET /events`: `eventType`, `MATCH_anyEPC` and `MATCH_parentID` (one EPC or a
+/// pipe-delimited list, `a|b`, as the openapi's `style: pipeDelimited` says), `MATCH_epc` (EPCs
+/// and EPC patterns), `EQ_bizStep` (bare word or CBV URI), `perPage`
 /// (default 30, as the openapi says) and `nextPageToken`; the next page's URL goes in a
 /// `Link: <...>; rel="next"` header. Answers an EPCISQueryDocument (schema-checked by the
 /// tests that read it).
@@ -268,14 +278,24 @@ fn query(
         Some(Ok(n)) => n,
         Some(Err(_)) => return (400, problem(400, "QueryParameterException: nextPageToken")),
     };
+    // List-valued parameters are pipe-delimited (`style: pipeDelimited` in the openapi).
+    let list = |name: &str| get(name).map(|v| v.split('|').collect::<HashSet<&str>>());
+    let (any_epc, parent_ids) = (list("MATCH_anyEPC"), list("MATCH_parentID"));
     let mut s = state.lock().unwrap();
     s.queries += 1;
+    if s.single_values_only
+        && [&any_epc, &parent_ids]
+            .iter()
+            .any(|l| l.as_ref().is_some_and(|l| l.len() > 1))
+    {
+        return (400, problem(400, "QueryParameterException: one value only"));
+    }
     let matching: Vec<serde_json::Value> = s
         .events
         .iter()
         .map(|(_, _, e)| e)
         .filter(|e| {
-            get("MATCH_anyEPC").is_none_or(|epc| {
+            any_epc.as_ref().is_none_or(|wanted| {
                 epc_strings(
                     e,
                     &[
@@ -286,20 +306,23 @@ fn query(
                         "outputEPCList",
                     ],
                 )
-                .contains(&epc)
+                .iter()
+                .any(|epc| wanted.contains(epc))
             }) && get("MATCH_epc").is_none_or(|pat| {
                 pat.split(',').any(|pat| {
                     epc_strings(e, &["epcList", "childEPCs"])
                         .iter()
                         .any(|epc| epc_matches(epc, pat))
                 })
-            }) && get("MATCH_parentID").is_none_or(|p| epc_strings(e, &["parentID"]).contains(&p))
-                && get("EQ_bizStep").is_none_or(|b| {
-                    b.split(',')
-                        .any(|b| e["bizStep"].as_str().map(biz_step_word) == Some(biz_step_word(b)))
-                })
-                && get("eventType")
-                    .is_none_or(|t| t.split(',').any(|t| e["type"].as_str() == Some(t)))
+            }) && parent_ids.as_ref().is_none_or(|wanted| {
+                epc_strings(e, &["parentID"])
+                    .iter()
+                    .any(|p| wanted.contains(p))
+            }) && get("EQ_bizStep").is_none_or(|b| {
+                b.split(',')
+                    .any(|b| e["bizStep"].as_str().map(biz_step_word) == Some(biz_step_word(b)))
+            }) && get("eventType")
+                .is_none_or(|t| t.split(',').any(|t| e["type"].as_str() == Some(t)))
         })
         .cloned()
         .collect();
