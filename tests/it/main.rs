@@ -48,5 +48,5 @@ mod sync_epcis20;
 mod sync_pull_products;
 mod sync_pull_serials;
 mod sync_qu4rtet;
-mod verify_contents;
 mod undo_repository;
+mod verify_contents;
