@@ -79,7 +79,8 @@ pub enum Command {
     },
     /// Push the outbox to the repository, show sync status, pull SSCC ranges.
     Sync(sync::SyncArgs),
-    /// Import master data (products, work orders, serial lists) from a CSV or JSON file.
+    /// Import master data (products, work orders, serial lists) from a CSV or JSON file, or
+    /// hierarchies from EPCIS files.
     Import(import::ImportArgs),
     /// Show where the database, configuration and logs are kept.
     Paths {

@@ -27,7 +27,7 @@
 //! assert_eq!(h.subtree("urn:epc:id:sscc:0614141.1234567890").len(), 2);
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The event types of EPCIS 2.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -240,28 +240,41 @@ impl Hierarchy {
     /// The unit and everything below it, parents before children (breadth first). Empty when
     /// the events do not name the unit.
     pub fn subtree(&self, epc: &str) -> Vec<&UnitFacts> {
-        let mut by_parent: BTreeMap<&str, Vec<&UnitFacts>> = BTreeMap::new();
+        self.subtrees(&[epc])
+    }
+
+    /// The units of several subtrees, each once: every top named by the events (in the order
+    /// given) and everything below it, parents before children. The children index is built
+    /// once, so taking many tops in costs one pass over the units, not one per top.
+    pub fn subtrees<S: AsRef<str>>(&self, tops: &[S]) -> Vec<&UnitFacts> {
+        let mut by_parent: HashMap<&str, Vec<&UnitFacts>> = HashMap::new();
         for u in self.units.values() {
             if let Some(p) = &u.parent {
                 by_parent.entry(p.as_str()).or_default().push(u);
             }
         }
-        let Some(root) = self.units.get(epc) else {
-            return Vec::new();
-        };
-        let mut out = vec![root];
-        let mut seen: HashSet<&str> = HashSet::from([root.epc.as_str()]);
-        let mut i = 0;
-        while i < out.len() {
-            let parent = out[i].epc.as_str();
-            if let Some(kids) = by_parent.get(parent) {
-                for k in kids {
-                    if seen.insert(k.epc.as_str()) {
-                        out.push(k);
+        let mut out = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for top in tops {
+            let Some(root) = self.units.get(top.as_ref()) else {
+                continue;
+            };
+            if !seen.insert(root.epc.as_str()) {
+                continue;
+            }
+            let mut i = out.len();
+            out.push(root);
+            while i < out.len() {
+                let parent = out[i].epc.as_str();
+                if let Some(kids) = by_parent.get(parent) {
+                    for k in kids {
+                        if seen.insert(k.epc.as_str()) {
+                            out.push(k);
+                        }
                     }
                 }
+                i += 1;
             }
-            i += 1;
         }
         out
     }
@@ -511,6 +524,12 @@ mod tests {
         let epcs: Vec<&str> = h.subtree(PALLET).iter().map(|u| u.epc.as_str()).collect();
         assert_eq!(epcs, [PALLET, CASE, P1]);
         assert!(h.subtree("urn:epc:id:sscc:0614141.0000000000").is_empty());
+        let both: Vec<&str> = h
+            .subtrees(&[CASE, PALLET, P1])
+            .iter()
+            .map(|u| u.epc.as_str())
+            .collect();
+        assert_eq!(both, [CASE, P1, PALLET]);
         let cyc = replay(&[
             agg(FactAction::Add, 10, "a", CASE, &[PALLET]),
             agg(FactAction::Add, 20, "b", PALLET, &[CASE]),

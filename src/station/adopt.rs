@@ -290,15 +290,14 @@ impl Station {
         let mut plan: Vec<Planned<'_>> = Vec::new();
         let mut planned: HashSet<&str> = HashSet::new();
         let mut skipped = 0usize;
-        for top in tops {
-            for u in h.subtree(top) {
-                if !planned.insert(u.epc.as_str()) {
-                    continue;
-                }
-                match self.plan_unit(u, &kids, &mut memo) {
-                    Some(p) => plan.push(p),
-                    None => skipped += 1,
-                }
+        // One pass for all tops: a file of many loose packs has as many tops as packs.
+        for u in h.subtrees(tops) {
+            if !planned.insert(u.epc.as_str()) {
+                continue;
+            }
+            match self.plan_unit(u, &kids, &mut memo) {
+                Some(p) => plan.push(p),
+                None => skipped += 1,
             }
         }
         if plan.is_empty() {

@@ -13,6 +13,7 @@ mod adopt;
 mod cmd;
 mod containers;
 mod events;
+mod import_epcis;
 mod labels;
 mod link;
 mod ops;
@@ -507,6 +508,7 @@ impl Station {
             Request::PrintStatus { wait_ms } => Ok(self.print_status(wait_ms.unwrap_or(0))),
             Request::Tree { scan } => self.tree_request(scan.as_deref()),
             Request::Adopt { scan } => self.adopt_request(&scan, now),
+            Request::ImportEpcis { paths } => self.import_epcis(&paths, now),
         }
     }
 

@@ -306,6 +306,14 @@ pub enum Request {
         /// Any unit of the hierarchy.
         scan: String,
     },
+    /// Takes in the hierarchies of EPCIS files (2.0 JSON-LD, 2.0 XML, 1.2 XML): every file is
+    /// read and checked first, a bad one refuses the import (`INVALID_ARGUMENT` naming the
+    /// file, the event and the field; nothing imported); then all their events are adopted at
+    /// once with origin `file`.
+    ImportEpcis {
+        /// The files.
+        paths: Vec<String>,
+    },
     /// The tree (pre-order rows) of the topmost container above `scan`, or above the container
     /// being filled when `scan` is absent.
     Tree {

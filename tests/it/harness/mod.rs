@@ -5,10 +5,12 @@
 //! - [`qu4rtet`]: the real QU4RTET repository that `scripts/test` starts;
 //! - [`repo`]: repository test doubles on 127.0.0.1 (an EPCIS 2.0 capture server, a fault proxy);
 //! - [`fixtures`]: EPCIS events as the station writes them;
+//! - [`epcis_files`]: EPCIS files (2.0 JSON-LD, 2.0 XML, 1.2 XML) of a pallet, from a seed;
 //! - [`data`]: the files under `tests/data/` and the official validators built from them;
 //! - [`truth`]: what a repository itself says about a unit (QU4RTET's ledger, EPCIS 2.0 replay).
 
 pub mod data;
+pub mod epcis_files;
 pub mod fixtures;
 pub mod gui;
 pub mod qu4rtet;
