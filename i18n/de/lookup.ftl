@@ -13,6 +13,7 @@ origin-file = Aus einer EPCIS-Datei
 lookup-adopted-at = Übernommen
 lookup-refreshed-at = Aktualisiert
 lookup-refresh = Erneut aus dem Repository übernehmen
+lookup-open-epcis = EPCIS-Datei öffnen…
 lookup-history = Verlauf
 lookup-show-tree = Im Baum zeigen
 lookup-export-manifest = Packliste exportieren…

@@ -13,6 +13,7 @@ origin-file = From an EPCIS file
 lookup-adopted-at = Taken in
 lookup-refreshed-at = Refreshed
 lookup-refresh = Take in again from the repository
+lookup-open-epcis = Open EPCIS file…
 lookup-history = History
 lookup-show-tree = Show in tree
 lookup-export-manifest = Export manifest…

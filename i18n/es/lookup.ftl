@@ -13,6 +13,7 @@ origin-file = De un archivo EPCIS
 lookup-adopted-at = Incorporado
 lookup-refreshed-at = Actualizado
 lookup-refresh = Volver a incorporar desde el repositorio
+lookup-open-epcis = Abrir archivo EPCIS…
 lookup-history = Historial
 lookup-show-tree = Ver en el árbol
 lookup-export-manifest = Exportar manifiesto…

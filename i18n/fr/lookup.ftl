@@ -13,6 +13,7 @@ origin-file = D'un fichier EPCIS
 lookup-adopted-at = Repris le
 lookup-refreshed-at = Actualisé le
 lookup-refresh = Reprendre depuis le référentiel
+lookup-open-epcis = Ouvrir un fichier EPCIS…
 lookup-history = Historique
 lookup-show-tree = Voir dans l'arborescence
 lookup-export-manifest = Exporter le manifeste…

@@ -13,6 +13,7 @@ origin-file = Từ tệp EPCIS
 lookup-adopted-at = Đã nhận lúc
 lookup-refreshed-at = Đã làm mới lúc
 lookup-refresh = Nhận lại từ kho dữ liệu
+lookup-open-epcis = Mở tệp EPCIS…
 lookup-history = Lịch sử
 lookup-show-tree = Xem trong cây
 lookup-export-manifest = Xuất bảng kê…

@@ -13,6 +13,7 @@ origin-file = 来自 EPCIS 文件
 lookup-adopted-at = 接收于
 lookup-refreshed-at = 刷新于
 lookup-refresh = 从存储库重新接收
+lookup-open-epcis = 打开 EPCIS 文件…
 lookup-history = 历史
 lookup-show-tree = 在层级中显示
 lookup-export-manifest = 导出清单…

@@ -213,7 +213,7 @@ mod tests {
         assert_eq!(refused.code, ReasonCode::InvalidArgument);
         assert_eq!(
             refused.detail.as_deref(),
-            Some("unknown mode 'fly' (expected pack, remove, move or lookup)")
+            Some("unknown mode 'fly' (expected pack, remove, move, lookup or receive)")
         );
         assert_eq!(
             parse_request(br#"{"cmd":"mode","mode":7}"#)

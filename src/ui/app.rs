@@ -120,6 +120,8 @@ pub struct PackbenchApp {
     pub retire: Option<RetireDialog>,
     /// The last look-up answer.
     pub lookup: Option<serde_json::Value>,
+    /// EPCIS files chosen in the open dialog, on their way.
+    epcis_files: Option<std::sync::mpsc::Receiver<Vec<String>>>,
     /// The workstation's settings (saved through [`Self::settings_file`] on change).
     pub settings: super::settings::AppSettings,
     /// Where the settings are saved (`None`: not persisted, e.g. in tests that do not ask).
@@ -192,6 +194,7 @@ impl PackbenchApp {
             confirm_move: None,
             retire: None,
             lookup: None,
+            epcis_files: None,
             settings_saved: Some(settings.clone()),
             settings,
             settings_file: None,
@@ -315,6 +318,12 @@ impl PackbenchApp {
         self.labels_logic(ctx);
         self.sync_logic(ctx);
         self.settings_logic(ctx);
+        if let Some(rx) = &self.epcis_files
+            && let Ok(paths) = rx.try_recv()
+        {
+            self.epcis_files = None;
+            self.import_epcis_files(paths);
+        }
         self.flush();
         if self.is_busy() {
             ctx.request_repaint_after(Duration::from_millis(20));
@@ -405,7 +414,7 @@ impl PackbenchApp {
             }
             // A hierarchy taken in (receive mode, or a rework scan of a unit from elsewhere):
             // the live tree shows it.
-            Request::Adopt { .. } | Request::Scan { .. }
+            Request::Adopt { .. } | Request::ImportEpcis { .. } | Request::Scan { .. }
                 if response.ok
                     && response
                         .data
@@ -566,6 +575,19 @@ impl PackbenchApp {
     }
 
     /// Shows the tree of the container holding `scan` (the worker follows it).
+    /// "Open EPCIS file…": the system's open dialog, then the chosen files are taken in.
+    pub fn open_epcis_dialog(&mut self, ctx: &egui::Context) {
+        self.epcis_files = Some(super::files::pick_epcis_files(ctx));
+    }
+
+    /// Takes in the hierarchies of EPCIS files (the open dialog's choice): the station reads
+    /// and checks every file before it adopts anything; the tree then shows what came in.
+    pub fn import_epcis_files(&mut self, paths: Vec<String>) {
+        if !paths.is_empty() {
+            self.send(Request::ImportEpcis { paths });
+        }
+    }
+
     pub fn focus_tree(&mut self, scan: Option<String>) {
         self.dispatch(WorkerCommand::FocusTree { scan });
     }

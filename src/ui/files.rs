@@ -1,5 +1,5 @@
-//! Writing files the user asked for (manifest export, command-barcode sheet): the save dialog
-//! and the write run on a named thread, never in the frame loop.
+//! Files the user asked for (manifest export, command-barcode sheet, EPCIS files to take in):
+//! the file dialogs and the writes run on a named thread, never in the frame loop.
 
 /// Asks where to save the manifest (JSON) and writes it.
 pub fn save_manifest(data: &serde_json::Value) {
@@ -28,4 +28,28 @@ fn save_bytes(default_name: &'static str, bytes: Vec<u8>) {
                 eprintln!("packbench: cannot write {}: {e}", path.display());
             }
         });
+}
+
+/// Asks for EPCIS files (XML or JSON-LD) with the system's open dialog on a named thread; the
+/// chosen paths arrive on the returned channel (nothing when the dialog is cancelled).
+pub fn pick_epcis_files(ctx: &egui::Context) -> std::sync::mpsc::Receiver<Vec<String>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ctx = ctx.clone();
+    let _ = std::thread::Builder::new()
+        .name("open-epcis".to_owned())
+        .spawn(move || {
+            if let Some(paths) = rfd::FileDialog::new()
+                .add_filter("EPCIS (XML, JSON-LD)", &["xml", "json", "jsonld"])
+                .pick_files()
+            {
+                let _ = tx.send(
+                    paths
+                        .into_iter()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .collect(),
+                );
+                ctx.request_repaint();
+            }
+        });
+    rx
 }

@@ -241,6 +241,9 @@ impl PackbenchApp {
                     self.screen = Screen::Station;
                 }
             }
+            if ui.button(self.i18n.tr("lookup-open-epcis")).clicked() {
+                self.open_epcis_dialog(ui.ctx());
+            }
         });
         let Some(data) = self.lookup.clone() else {
             return;

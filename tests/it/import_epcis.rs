@@ -386,3 +386,52 @@ fn the_station_needs_a_logged_in_user_and_at_least_one_file() {
     assert_eq!(data["field"], "file");
     assert!(r.detail.unwrap().contains("missing.xml"));
 }
+
+/// "Open EPCIS file…" on the Look-up screen: the chosen file (what the system's open dialog
+/// hands the app) is taken in, and the live tree shows the pallet and where it came from.
+#[test]
+fn the_gui_takes_a_file_in_and_the_tree_says_so() {
+    use crate::harness::gui;
+    let seed = files::seed_from_env("PB_IMPORT_SEED");
+    let mut rng = files::rng(seed);
+    let p = random_pallet(&mut rng, "U");
+    let folder = tempfile::tempdir().unwrap();
+    let path = write(
+        folder.path(),
+        "returned.jsonld",
+        &files::document(&p.events, Syntax::JsonLd, T0 + 3_600_000),
+    );
+    let dir = data_dir();
+    let mut station = Station::open(dir.path()).unwrap();
+    assert!(
+        station
+            .execute(Request::Login {
+                user: "pat".into(),
+                password: "pat-pass-1".into(),
+            })
+            .ok
+    );
+    let mut h = gui::screen(gui::app_with(station, "en-US"), gui::BENCH);
+    gui::settle(&mut h);
+    gui::click(&mut h, "Look-up");
+    {
+        use egui_kittest::kittest::Queryable;
+        assert!(
+            h.query_by_label("Open EPCIS file…").is_some(),
+            "the Look-up screen offers the file"
+        );
+    }
+    h.state_mut().import_epcis_files(vec![path]);
+    gui::settle(&mut h);
+    assert_eq!(gui::code(&h), Some("OK"), "seed {seed}");
+    let top = key_of(&p.pallet);
+    gui::wait_for(&mut h, "the file's pallet in the tree", |app| {
+        app.snapshot.tree.nodes.first().map(|n| n.key.as_str()) == Some(top.as_str())
+    });
+    assert_eq!(h.state().snapshot.tree.nodes.len(), p.units());
+    assert_eq!(
+        h.state().snapshot.tree.nodes[0].origin.as_deref(),
+        Some("file")
+    );
+    assert!(gui::shows(&h, "From an EPCIS file"));
+}
