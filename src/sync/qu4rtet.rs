@@ -14,7 +14,7 @@ use super::config::RepositoryConfig;
 use super::error::{SyncError, shorten};
 use super::http::Http;
 use super::repository::{PushOutcome, Repository};
-use crate::epcis::{Event, EventKind, document_xml12};
+use crate::epcis::{Action, Event, EventKind, document_xml12};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// QU4RTET client.
@@ -146,7 +146,55 @@ impl Repository for Qu4rtet {
         Ok(None)
     }
 
+    /// QU4RTET decommissions recursively from the parent links in its database, which do not
+    /// yet hold the aggregation changes of the same document: a relabel (children moved to the
+    /// new SSCC, then the old SSCC decommissioned) would decommission the moved children. So an
+    /// ObjectEvent DELETE that follows aggregation events starts a new document, sent after
+    /// the earlier part is applied. A part that already arrived (an earlier attempt stopped
+    /// half-way) is recognised as such, like a whole document.
     fn push(&mut self, events: &[Event], now_ms: i64) -> Result<PushOutcome, SyncError> {
+        let parts = qu4rtet_parts(events);
+        if parts.len() == 1 {
+            return self.push_document(events, now_ms);
+        }
+        let mut delivered = false;
+        for part in parts {
+            match self.push_document(part, now_ms)? {
+                PushOutcome::Delivered => delivered = true,
+                PushOutcome::AlreadyPresent => {}
+                rejected @ PushOutcome::Rejected { .. } => return Ok(rejected),
+            }
+        }
+        Ok(if delivered {
+            PushOutcome::Delivered
+        } else {
+            PushOutcome::AlreadyPresent
+        })
+    }
+}
+
+/// The documents a list of events goes to QU4RTET in (see `push`).
+fn qu4rtet_parts(events: &[Event]) -> Vec<&[Event]> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut aggregated = false;
+    for (i, e) in events.iter().enumerate() {
+        if e.kind == EventKind::Object && e.action == Action::Delete && aggregated {
+            parts.push(&events[start..i]);
+            start = i;
+            aggregated = false;
+        }
+        if e.kind == EventKind::Aggregation {
+            aggregated = true;
+        }
+    }
+    parts.push(&events[start..]);
+    parts
+}
+
+impl Qu4rtet {
+    /// One capture document.
+    fn push_document(&mut self, events: &[Event], now_ms: i64) -> Result<PushOutcome, SyncError> {
         let doc = document_xml12(events, now_ms);
         let path = format!(
             "/capture/quartet-capture/?rule={}&run-immediately=true",
@@ -195,5 +243,35 @@ impl Repository for Qu4rtet {
                 message: shorten(&reply.body, 300),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind, action: Action) -> Event {
+        Event::new(kind, action, 1_714_557_600_000, "+00:00")
+    }
+
+    #[test]
+    fn a_decommissioning_after_aggregation_changes_goes_in_its_own_document() {
+        use Action::{Add, Delete};
+        use EventKind::{Aggregation, Object};
+        // A relabel: commission the new SSCC, move the children, decommission the old one.
+        let relabel = [
+            ev(Object, Add),
+            ev(Aggregation, Delete),
+            ev(Aggregation, Add),
+            ev(Object, Delete),
+        ];
+        let parts = qu4rtet_parts(&relabel);
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [3, 1]);
+        // Nothing to split: a decommissioning alone, or aggregation only.
+        assert_eq!(qu4rtet_parts(&[ev(Object, Delete)]).len(), 1);
+        assert_eq!(
+            qu4rtet_parts(&[ev(Aggregation, Add), ev(Object, Add)]).len(),
+            1
+        );
     }
 }

@@ -574,7 +574,6 @@ impl PackbenchApp {
         });
     }
 
-    /// Shows the tree of the container holding `scan` (the worker follows it).
     /// "Open EPCIS file…": the system's open dialog, then the chosen files are taken in.
     pub fn open_epcis_dialog(&mut self, ctx: &egui::Context) {
         self.epcis_files = Some(super::files::pick_epcis_files(ctx));
@@ -588,6 +587,7 @@ impl PackbenchApp {
         }
     }
 
+    /// Shows the tree of the container holding `scan` (the worker follows it).
     pub fn focus_tree(&mut self, scan: Option<String>) {
         self.dispatch(WorkerCommand::FocusTree { scan });
     }

@@ -609,9 +609,11 @@ fn run_case(case: &Case, kind: RepositoryKind, sync_each: bool, label: &str) {
             before_undo,
             "{label}: nothing changed"
         );
-        // The undo changed nothing, here or there: what the command itself did to the
-        // repository is its own test's business (sync_qu4rtet), not the undo's.
+        // The undo changed nothing, here or there; the command itself left the repository
+        // equal to the station (a relabel goes to QU4RTET in two documents, so that the old
+        // SSCC's decommissioning does not take the moved children with it).
         bench.assert_synced_clean(label);
+        bench.assert_repository_equals_station(label);
         return;
     } else {
         assert_eq!(answer["ok"], true, "{label}: {answer} (command: {done})");
