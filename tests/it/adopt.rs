@@ -580,3 +580,44 @@ fn a_packer_takes_a_pallet_in_and_sees_where_it_came_from() {
         "and the repository"
     );
 }
+
+/// A command the repository refused (here: an EPCIS 2.0 repository refusing a document that
+/// names one pack) is not hidden in a count: the status bar offers the list, and the list shows
+/// the command, who did it and the repository's own message.
+#[test]
+fn a_command_the_repository_refused_is_listed_with_its_message() {
+    use crate::harness::gui;
+    use crate::harness::station::{pallet_lines, run_lines};
+    let server = Server::start(1_000, None);
+    let seed = seed();
+    let tag = format!("R{:07}", seed % 10_000_000);
+    let base = 100_000 + (seed / 13) % 800_000_000;
+    server
+        .state
+        .lock()
+        .unwrap()
+        .refuse_epcs
+        .insert(pack_epc(&tag, 2));
+    let dir = tempfile::tempdir().unwrap();
+    run_lines(
+        dir.path(),
+        &format!("{SETUP}\n{}", pallet_lines(&tag, base, 1)),
+    );
+    RepositoryConfig::new(RepositoryKind::Epcis20, &server.url, Auth::None)
+        .save(dir.path())
+        .unwrap();
+    let mut h = gui::harness(dir.path());
+    gui::wait_for(&mut h, "a parked command", |app| {
+        app.sync
+            .status
+            .as_ref()
+            .is_some_and(|s| s.outbox.parked > 0)
+    });
+    let error = h.state().sync.status.as_ref().unwrap().outbox.parked_rows[0]
+        .error
+        .clone();
+    assert!(error.contains("refused"), "{error}");
+    gui::click(&mut h, "1 refused by the repository");
+    assert!(gui::shows(&h, "Refused by the repository"));
+    assert!(gui::shows(&h, &error), "the repository's message is shown");
+}
