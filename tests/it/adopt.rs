@@ -618,6 +618,8 @@ fn a_command_the_repository_refused_is_listed_with_its_message() {
         .clone();
     assert!(error.contains("refused"), "{error}");
     gui::click(&mut h, "1 refused by the repository");
-    assert!(gui::shows(&h, "Refused by the repository"));
+    assert!(h.state().sync.show_parked, "the list is open");
+    let help = h.state().i18n.tr("parked-help");
+    assert!(gui::shows(&h, &help), "the list says what to do");
     assert!(gui::shows(&h, &error), "the repository's message is shown");
 }
