@@ -519,12 +519,6 @@ impl Station {
             },
             _ => return Ok(None),
         };
-        // Per EPC, since when an event the station does not know counts as a change made
-        // elsewhere: always for a unit taken in from elsewhere (every event about it then was
-        // read and is known); for a unit made here, after the first event the station wrote
-        // about it (what the line recorded before is its history, not a change); a unit the
-        // station never published has nothing to be stale against.
-        let mut since: HashMap<String, Option<i64>> = HashMap::new();
         let mut epcs: Vec<String> = Vec::new();
         for data in scans {
             let Ok(scanned) = self.identify(data) else {
@@ -544,59 +538,28 @@ impl Station {
                 }
             };
             if changes {
-                let mut chain = store::ancestors(self.store.conn(), &unit)?;
-                chain.push(unit);
-                for u in chain {
-                    let conn = self.store.conn();
-                    let threshold = if store::adoption_of(conn, u.id)?.is_some() {
-                        Some(None)
-                    } else {
-                        store::first_local_event_ms(conn, &u.epc)?.map(Some)
-                    };
-                    if let Some(t) = threshold {
-                        since.insert(u.epc.clone(), t);
-                        epcs.push(u.epc);
-                    }
+                for a in store::ancestors(self.store.conn(), &unit)? {
+                    epcs.push(a.epc);
                 }
+                epcs.push(unit.epc);
             }
         }
         if epcs.is_empty() {
             return Ok(None);
         }
-        epcs.sort();
-        epcs.dedup();
-        let Some(link) = self.link.as_ref() else {
+        let Some(link) = self.link.as_deref() else {
             return Ok(None);
         };
-        let events = match link.events_naming(&epcs) {
-            Ok(events) => events,
-            Err(e) => return Ok(Some(e.to_string())),
-        };
-        for e in &events {
-            let Some(named) = e.all_epcs().find(|x| {
-                since
-                    .get(*x)
-                    .is_some_and(|t| t.is_none_or(|t| e.event_time_ms > t))
-            }) else {
-                continue;
-            };
-            if let Some(id) = &e.event_id
-                && !store::event_known(self.store.conn(), id)?
-            {
-                let named = named.to_owned();
-                return Err(Refusal::new(
-                    ReasonCode::StaleHierarchy,
-                    format!(
-                        "the repository has a newer {} about {named} ({id}) made elsewhere: \
-                         take the hierarchy in again (adopt) first",
-                        e.kind.type_name()
-                    ),
-                )
-                .about(key_of_epc(&named))
-                .into());
-            }
+        match check_stale(self.store.conn(), link, &epcs)? {
+            StaleCheck::Unchanged => Ok(None),
+            StaleCheck::Unreachable(why) => Ok(Some(why)),
+            StaleCheck::Changed { epc, detail } => Err(Refusal::new(
+                ReasonCode::StaleHierarchy,
+                format!("{detail}: take the hierarchy in again (adopt) first"),
+            )
+            .about(key_of_epc(&epc))
+            .into()),
         }
-        Ok(None)
     }
 }
 
@@ -609,4 +572,78 @@ fn key_of_epc(epc: &str) -> String {
         return s.unit_key();
     }
     epc.to_owned()
+}
+
+/// What the repository says about units the station is about to change (or has changed
+/// offline): see [`check_stale`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaleCheck {
+    /// No event the station does not know.
+    Unchanged,
+    /// An event made elsewhere: the EPC it names and a description of it.
+    Changed {
+        /// The unit it is about.
+        epc: String,
+        /// Which event, for the message.
+        detail: String,
+    },
+    /// The repository could not be asked.
+    Unreachable(String),
+}
+
+/// Asks the repository for the events naming `epcs` and looks for one made elsewhere since
+/// the station knew the unit: for a unit taken in from elsewhere, any event it does not know
+/// (every event about it then was read); for a unit made here, one after the first event the
+/// station wrote about it (what the line recorded before is its history, not a change). A unit
+/// the station never published, or does not know, has nothing to be stale against. Used before
+/// a change and, by the sync worker, before it sends a change made offline.
+pub fn check_stale(
+    conn: &store::Conn,
+    link: &dyn super::RepositoryLink,
+    epcs: &[String],
+) -> Result<StaleCheck, store::StoreError> {
+    let mut since: HashMap<&str, Option<i64>> = HashMap::new();
+    for epc in epcs {
+        let Some(unit) = store::unit_by_key(conn, &key_of_epc(epc))? else {
+            continue;
+        };
+        let threshold = if store::adoption_of(conn, unit.id)?.is_some() {
+            Some(None)
+        } else {
+            store::first_local_event_ms(conn, epc)?.map(Some)
+        };
+        if let Some(t) = threshold {
+            since.insert(epc.as_str(), t);
+        }
+    }
+    if since.is_empty() {
+        return Ok(StaleCheck::Unchanged);
+    }
+    let mut asked: Vec<String> = since.keys().map(|e| (*e).to_owned()).collect();
+    asked.sort();
+    let events = match link.events_naming(&asked) {
+        Ok(events) => events,
+        Err(e) => return Ok(StaleCheck::Unreachable(e.to_string())),
+    };
+    for e in &events {
+        let Some(named) = e.all_epcs().find(|x| {
+            since
+                .get(*x)
+                .is_some_and(|t| t.is_none_or(|t| e.event_time_ms > t))
+        }) else {
+            continue;
+        };
+        if let Some(id) = &e.event_id
+            && !store::event_known(conn, id)?
+        {
+            return Ok(StaleCheck::Changed {
+                epc: named.to_owned(),
+                detail: format!(
+                    "the repository has a newer {} about {named} ({id}) made elsewhere",
+                    e.kind.type_name()
+                ),
+            });
+        }
+    }
+    Ok(StaleCheck::Unchanged)
 }

@@ -27,7 +27,7 @@ mod tree;
 mod verify;
 
 pub use crate::store::AlertInfo;
-pub use adopt::Origin;
+pub use adopt::{Origin, StaleCheck, check_stale};
 pub use events::PB_NAMESPACE;
 pub use link::{LinkError, RepositoryLink};
 pub use ranges::AddedSsccRange;
@@ -369,7 +369,15 @@ impl Station {
         let offline = self.before_rework(&req, now)?;
         let answer = self.handle(req, now)?;
         Ok(match offline {
-            Some(detail) => answer.offline(&detail),
+            Some(detail) => {
+                if answer.ok {
+                    // The sync worker asks the repository before it sends this change.
+                    let tx = self.store.begin()?;
+                    crate::store::mark_latest_unverified(&tx)?;
+                    tx.commit()?;
+                }
+                answer.offline(&detail)
+            }
             None => answer,
         })
     }

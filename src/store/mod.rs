@@ -61,10 +61,11 @@ pub use events::{
 };
 pub use open::{DB_FILE_NAME, SqliteError, Store, StoreError};
 pub use outbox::{
-    OutboxRow, ParkedRow, QueuedRow, claim_row, count_attempt, insert_outbox, mark_failed,
-    mark_sent, outbox_counts, outbox_row, park_row, parked_command_ids, parked_count, parked_epcs,
-    parked_rows, queue_head, queued_events, queued_rows, recover_sending, release_row, requeue_row,
-    withdraw_row, withdrawn_count,
+    OutboxRow, ParkedRow, QueuedRow, claim_row, clear_unverified, count_attempt, insert_outbox,
+    is_unverified, mark_failed, mark_latest_unverified, mark_sent, outbox_counts, outbox_row,
+    park_row, parked_command_ids, parked_count, parked_epcs, parked_rows, queue_head,
+    queued_events, queued_rows, recover_sending, release_row, requeue_row, withdraw_row,
+    withdrawn_count,
 };
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 pub use sscc::{

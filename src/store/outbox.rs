@@ -191,11 +191,12 @@ pub fn park_row(tx: &Tx<'_>, command_id: i64, message: &str) -> Result<bool, Sto
     Ok(n > 0)
 }
 
-/// Puts a row back in the queue, due now.
+/// Puts a parked row back in the queue, due now. An administrator decided to send it: the
+/// check of a row recorded offline is not made again.
 pub fn requeue_row(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached(
-            "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE command_id = ?1",
+            "UPDATE outbox SET state = 'queued', next_attempt_ms = 0, unverified = 0 WHERE command_id = ?1",
         )?
         .execute([command_id])?;
     Ok(())
@@ -283,4 +284,32 @@ pub fn withdraw_row(tx: &Tx<'_>, command_id: i64) -> Result<bool, StoreError> {
         )?
         .execute([command_id])?;
     Ok(n > 0)
+}
+
+/// Marks the outbox row of the station's latest command (if it has one) as recorded while the
+/// repository could not be asked whether the hierarchy had changed elsewhere.
+pub fn mark_latest_unverified(tx: &Tx<'_>) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "UPDATE outbox SET unverified = 1
+             WHERE command_id = (SELECT max(id) FROM commands) AND state = 'queued'",
+        )?
+        .execute([])?;
+    Ok(())
+}
+
+/// Whether a row was recorded offline and has not been checked since.
+pub fn is_unverified(conn: &Conn, command_id: i64) -> Result<bool, StoreError> {
+    let mut st = conn
+        .sql()
+        .prepare_cached("SELECT coalesce(max(unverified), 0) FROM outbox WHERE command_id = ?1")?;
+    Ok(st.query_row([command_id], |r| r.get::<_, i64>(0))? != 0)
+}
+
+/// The row was checked: the hierarchy was not changed elsewhere.
+pub fn clear_unverified(tx: &Tx<'_>, command_id: i64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("UPDATE outbox SET unverified = 0 WHERE command_id = ?1")?
+        .execute([command_id])?;
+    Ok(())
 }

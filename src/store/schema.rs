@@ -239,6 +239,12 @@ CREATE TABLE known_events (
 ALTER TABLE events ADD COLUMN role TEXT NOT NULL DEFAULT 'event';
 UPDATE events SET role = 'correction' WHERE correction = 1;
 ",
+    // 7: a row recorded while the repository could not be asked whether another bench had
+    // changed the hierarchy (the amber UNVERIFIED_OFFLINE): the sync worker asks before it
+    // sends it, and parks it when the hierarchy was changed elsewhere meanwhile (issue 13).
+    r"
+ALTER TABLE outbox ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// The schema version this build writes.

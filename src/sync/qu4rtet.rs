@@ -22,6 +22,8 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 pub struct Qu4rtet {
     http: Http,
     url: String,
+    /// The configuration, for the repository link ([`Repository::link`]).
+    config: RepositoryConfig,
     rule: String,
 }
 
@@ -31,6 +33,7 @@ impl Qu4rtet {
         Ok(Self {
             http: Http::new(config)?,
             url: config.url.clone(),
+            config: config.clone(),
             rule: config.qu4rtet_rule.clone(),
         })
     }
@@ -124,6 +127,10 @@ impl Qu4rtet {
 }
 
 impl Repository for Qu4rtet {
+    fn link(&self) -> Option<Box<dyn crate::station::RepositoryLink>> {
+        super::link::link_for(&self.config).ok()
+    }
+
     fn describe(&self) -> String {
         format!("QU4RTET (EPCIS 1.2) at {}", self.url)
     }

@@ -46,6 +46,12 @@ pub trait Repository: Send {
         self.push(&events, now_ms)
     }
 
+    /// The repository as the station reads it ([`crate::station::RepositoryLink`]), for the
+    /// check of a change made offline before it is sent; `None` when it cannot be read.
+    fn link(&self) -> Option<Box<dyn crate::station::RepositoryLink>> {
+        None
+    }
+
     /// Whether the repository itself refuses a second copy of an event (by hash ID). When it
     /// does not (QU4RTET), the worker asks [`Repository::all_present`] before re-sending a
     /// command whose earlier attempt has an unknown outcome.

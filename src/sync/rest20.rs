@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 pub struct Rest20 {
     http: Http,
     url: String,
+    /// The configuration, for the repository link ([`Repository::link`]).
+    config: RepositoryConfig,
     timeout: Duration,
     limit: Option<Option<usize>>,
 }
@@ -26,6 +28,7 @@ impl Rest20 {
         Ok(Self {
             http: Http::new(config)?,
             url: config.url.clone(),
+            config: config.clone(),
             timeout: Duration::from_millis(config.timeout_ms.max(1)),
             limit: None,
         })
@@ -158,6 +161,10 @@ fn status_error(url: &str, reply: &Reply) -> SyncError {
 }
 
 impl Repository for Rest20 {
+    fn link(&self) -> Option<Box<dyn crate::station::RepositoryLink>> {
+        super::link::link_for(&self.config).ok()
+    }
+
     fn describe(&self) -> String {
         format!("EPCIS 2.0 REST at {}", self.url)
     }

@@ -109,6 +109,28 @@ pub fn drain(
             // An undo withdrew one of the rows after the batch was read: choose again.
             continue;
         }
+        let changed = match changed_while_offline(store, repo, &batch) {
+            Ok(c) => c,
+            Err(e) => {
+                outbox::release(store, &ids)?;
+                return Err(e);
+            }
+        };
+        if let Some(changed) = changed {
+            match changed {
+                Ok((id, message)) => {
+                    outbox::park(store, &[id], &message, now())?;
+                    outbox::release(store, &ids)?;
+                    report.parked_rows += 1;
+                    // Rows sharing its EPCs are held now: choose again.
+                    continue;
+                }
+                Err(e) => {
+                    outbox::release(store, &ids)?;
+                    return fail_head(store, &mut report, &e, &[], backoff, now);
+                }
+            }
+        }
         let outcome = send_claimed(store, repo, &batch, now, &mut report);
         // Whatever happened, no row of the batch stays claimed.
         outbox::release(store, &ids)?;
@@ -121,6 +143,55 @@ pub fn drain(
             total_events: total,
         });
     }
+}
+
+/// A change recorded while the repository could not be asked whether another bench had
+/// changed the hierarchy (`UNVERIFIED_OFFLINE`) is checked before it is sent: if the
+/// repository now holds an event about its units made elsewhere since, the row is parked with
+/// that event named (`Ok(Some(Ok((row, message))))`), never applied on top of the other
+/// bench's change. `Ok(Some(Err))`: the repository could not be asked (retry later).
+#[allow(clippy::type_complexity)] // one row's verdict, or why it could not be given
+fn changed_while_offline(
+    store: &mut Store,
+    repo: &dyn Repository,
+    batch: &[PendingRow],
+) -> Result<Option<Result<(i64, String), SyncError>>, SyncError> {
+    let mut link = None;
+    for row in batch {
+        if !crate::store::is_unverified(store.conn(), row.command_id)? {
+            continue;
+        }
+        if link.is_none() {
+            link = repo.link();
+        }
+        let Some(link) = link.as_deref() else {
+            return Ok(None);
+        };
+        let epcs = crate::store::command_epcs(store.conn(), row.command_id)?;
+        match crate::station::check_stale(store.conn(), link, &epcs)? {
+            crate::station::StaleCheck::Unchanged => {
+                let tx = store.begin()?;
+                crate::store::clear_unverified(&tx, row.command_id)?;
+                tx.commit()?;
+            }
+            crate::station::StaleCheck::Changed { detail, .. } => {
+                return Ok(Some(Ok((
+                    row.command_id,
+                    format!(
+                        "changed at another bench while this one was offline: {detail}; \
+                         take the hierarchy in again, then undo or retry this command"
+                    ),
+                ))));
+            }
+            crate::station::StaleCheck::Unreachable(detail) => {
+                return Ok(Some(Err(SyncError::Unreachable {
+                    url: repo.describe(),
+                    detail,
+                })));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// A transient failure and the rows whose document got no answer.

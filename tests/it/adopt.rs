@@ -623,3 +623,69 @@ fn a_command_the_repository_refused_is_listed_with_its_message() {
     assert!(gui::shows(&h, &help), "the list says what to do");
     assert!(gui::shows(&h, &error), "the repository's message is shown");
 }
+
+/// A change made offline (amber `UNVERIFIED_OFFLINE`) to a hierarchy another bench changed in
+/// the meantime is not applied on top of it: the sync asks the repository first and parks the
+/// row with the other bench's event named; the repository never receives it.
+#[test]
+fn a_change_made_offline_over_a_change_made_elsewhere_is_parked_not_applied() {
+    let repo = epcis20();
+    let seed = seed();
+    let tag = format!("O{:07}", seed % 10_000_000);
+    let base = 100_000 + (seed / 17) % 800_000_000;
+    line_commissions(
+        &repo,
+        &(1..=6).map(|n| pack_epc(&tag, n)).collect::<Vec<_>>(),
+    );
+    let a_dir = pallet_at_a(&repo, &tag, base);
+    let a = a_dir.path();
+
+    // B takes the pallet in, then loses the repository.
+    let b_dir = tempfile::tempdir().unwrap();
+    let b = b_dir.path();
+    drop(bench(b));
+    configure(b, &repo, &repo.config.url);
+    let mut hb = reopen(b);
+    let took =
+        hb.ask(&json!({"cmd":"adopt","scan": format!("(00){}", sscc(base + 2))}).to_string());
+    expect(&took, "OK", "B takes the pallet in");
+    drop(hb);
+    configure(b, &repo, "http://127.0.0.1:9");
+    let mut hb = reopen(b);
+    let off = hb.ask(&json!({"cmd":"remove","scan": pack_scan(&tag, 1)}).to_string());
+    expect(&off, "UNVERIFIED_OFFLINE", "B removes a pack offline");
+    drop(hb);
+
+    // Meanwhile A, online, takes another pack out of the same case and syncs.
+    let mut ha = reopen(a);
+    let r = ha.ask(&json!({"cmd":"remove","scan": pack_scan(&tag, 2)}).to_string());
+    expect(&r, "OK", "A removes a pack");
+    drop(ha);
+    sync_once(a, &repo);
+    let before = repo._server.as_ref().unwrap().keys().len();
+
+    // B is back online: its change is parked with A's event named, and not sent.
+    configure(b, &repo, &repo.config.url);
+    let (code, out) = packbench(b, &["sync", "--once"], &repo.token);
+    assert_eq!(code, 1, "the row is parked: {out}");
+    let status = sync_status(b, &repo);
+    assert_eq!(status["outbox"]["parked"], 1, "{status}");
+    let message = status["outbox"]["parked_rows"][0]["error"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("changed at another bench while this one was offline"),
+        "{message}"
+    );
+    assert_eq!(
+        repo._server.as_ref().unwrap().keys().len(),
+        before,
+        "nothing of B's change reached the repository"
+    );
+    let t = truth(&repo.config, &pack_epc(&tag, 1)).unwrap();
+    assert_eq!(
+        t.parent,
+        Some(sscc_epc(base)),
+        "pack 1 is still in its case there"
+    );
+}
