@@ -68,22 +68,10 @@ impl Station {
             )?;
         }
         let existing = store::unit_by_key(self.store.conn(), scanned.key())?;
+        if let Some(u) = &existing {
+            super::scan::refuse_inactive(u)?;
+        }
         match &existing {
-            Some(u) if u.status.is_gone() => {
-                return Err(Refusal::new(
-                    ReasonCode::InactiveSeenAgain,
-                    format!("{} was {} and was scanned again", u.key, u.status.as_str()),
-                )
-                .about(u.key.clone())
-                .into());
-            }
-            Some(u) if !u.status.is_active() => {
-                return Err(Refusal::new(
-                    ReasonCode::Inactive,
-                    format!("{} is {}", u.key, u.status.as_str()),
-                )
-                .into());
-            }
             Some(u) if u.parent_id.is_some() => {
                 return Err(Refusal::new(
                     ReasonCode::InOtherContainer,

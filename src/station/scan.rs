@@ -97,12 +97,7 @@ fn unit_for_pack(
 ) -> Result<UnitView, Failure> {
     if let Some(u) = existing {
         if u.status.is_gone() {
-            return Err(Refusal::new(
-                ReasonCode::InactiveSeenAgain,
-                format!("{} was {} and was scanned again", u.key, u.status.as_str()),
-            )
-            .about(u.key.clone())
-            .into());
+            return Err(seen_again(&u).into());
         }
         return Ok(u);
     }
@@ -495,4 +490,28 @@ impl Station {
         self.session
             .open_container(cmd, &scanned, &epc, scanned_level, &ctx)
     }
+}
+
+/// A unit destroyed or decommissioned that was scanned again: a possible counterfeit (an alert).
+pub(crate) fn seen_again(u: &UnitView) -> Refusal {
+    Refusal::new(
+        ReasonCode::InactiveSeenAgain,
+        format!("{} was {} and was scanned again", u.key, u.status.as_str()),
+    )
+    .about(u.key.clone())
+}
+
+/// Refuses a unit that is no longer active: `INACTIVE_SEEN_AGAIN` (an alert) when it should not
+/// physically exist any more, `INACTIVE` otherwise.
+pub(crate) fn refuse_inactive(u: &UnitView) -> Result<(), Refusal> {
+    if u.status.is_gone() {
+        return Err(seen_again(u));
+    }
+    if !u.status.is_active() {
+        return Err(Refusal::new(
+            ReasonCode::Inactive,
+            format!("{} is {}", u.key, u.status.as_str()),
+        ));
+    }
+    Ok(())
 }
