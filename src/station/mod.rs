@@ -23,16 +23,19 @@ mod request;
 mod response;
 mod rework;
 mod scan;
+mod stale;
 mod tree;
 mod verify;
+mod verify_view;
 
 pub use crate::store::AlertInfo;
-pub use adopt::{Origin, StaleCheck, check_stale};
+pub use adopt::Origin;
 pub use events::PB_NAMESPACE;
 pub use link::{LinkError, RepositoryLink};
 pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
+pub use stale::{StaleCheck, check_stale};
 pub use tree::{TreeNode, TreeSnapshot};
 pub use verify::{VERIFY_MEANING, VerifyClass, VerifyCounts, VerifyItem, VerifyView};
 
