@@ -7,15 +7,12 @@
 //! parent; then remove, unpack and decommission, sync, and check again. A document re-sent
 //! after a lost answer must count as delivered, a real rule failure must not.
 
-use crate::harness::qu4rtet;
+use crate::harness::qu4rtet::{self, commission, sync_all};
 use crate::harness::repo::proxy;
 use crate::harness::station::*;
-use packbench::epcis::{Action, Event, EventKind, document_xml12, event_hash_id};
+use packbench::epcis::{Action, Event, EventKind, event_hash_id};
 use packbench::store::Store;
-use packbench::sync::{
-    Backoff, DrainOptions, PushOutcome, Qu4rtet, Repository, RepositoryConfig, connect, drain,
-};
-use std::path::Path;
+use packbench::sync::{PushOutcome, Qu4rtet, Repository};
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -24,74 +21,9 @@ fn now() -> i64 {
         .as_millis() as i64
 }
 
-fn sync_all(dir: &Path, cfg: &RepositoryConfig) -> packbench::sync::DrainReport {
-    let mut store = Store::open_dir(dir).unwrap();
-    let mut repo = connect(cfg).unwrap();
-    let options = DrainOptions {
-        backoff: Backoff {
-            initial_ms: 1,
-            max_ms: 4,
-        },
-        max_events: cfg.batch_events,
-        respect_backoff: false,
-    };
-    drain(&mut store, repo.as_mut(), options, &mut now, &mut |_| {}).unwrap()
-}
-
-/// The line commissions packs (upstream of the bench).
-fn commission(q: &Qu4rtet, epcs: &[String]) {
-    let mut e = Event::new(EventKind::Object, Action::Add, now() - 60_000, "+00:00");
-    e.epcs = epcs.to_vec();
-    e.biz_step = Some("commissioning".into());
-    e.disposition = Some("active".into());
-    e.read_point = Some("urn:epc:id:sgln:9506000.00000.9".into());
-    e.event_id = Some(event_hash_id(&e));
-    let doc = document_xml12(&[e], now());
-    let r = q
-        .http()
-        .send(
-            "POST",
-            "/capture/quartet-capture/?rule=EPCIS&run-immediately=true",
-            &[("Content-Type", "application/xml")],
-            Some(doc.as_bytes()),
-        )
-        .unwrap();
-    assert!(
-        r.status < 300,
-        "commissioning refused: {} {}",
-        r.status,
-        r.body
-    );
-}
-
 /// QU4RTET's entry of an EPC: (id, parent id, decommissioned).
 fn entry(q: &Qu4rtet, epc: &str) -> (String, Option<String>, bool) {
-    let r = q
-        .http()
-        .send(
-            "GET",
-            &format!("/epcis/entries/?search={epc}&format=json"),
-            &[],
-            None,
-        )
-        .unwrap();
-    assert_eq!(r.status, 200, "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    let hit = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["identifier"] == epc)
-        .unwrap_or_else(|| panic!("QU4RTET has no entry for {epc}: {v}"))
-        .clone();
-    (
-        hit["id"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| hit["id"].to_string()),
-        hit["parent_id"].as_str().map(str::to_owned),
-        hit["decommissioned"].as_bool().unwrap_or(false),
-    )
+    qu4rtet::entry(q, epc).unwrap_or_else(|| panic!("QU4RTET has no entry for {epc}"))
 }
 
 #[test]

@@ -144,29 +144,7 @@ impl Repo {
 
 /// QU4RTET's entry of an EPC: (id, parent id, decommissioned), `None` when it has none.
 fn qu4rtet_entry(q: &Qu4rtet, epc: &str) -> Option<(String, Option<String>, bool)> {
-    let r = q
-        .http()
-        .send(
-            "GET",
-            &format!("/epcis/entries/?search={epc}&format=json"),
-            &[],
-            None,
-        )
-        .unwrap();
-    assert_eq!(r.status, 200, "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    let hit = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["identifier"] == epc)?
-        .clone();
-    let id = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-    Some((
-        id(&hit["id"]),
-        (!hit["parent_id"].is_null()).then(|| id(&hit["parent_id"])),
-        hit["decommissioned"].as_bool().unwrap_or(false),
-    ))
+    qu4rtet::entry(q, epc)
 }
 
 /// The EPC of a QU4RTET entry id.

@@ -6,13 +6,13 @@
 //! then synced to the real QU4RTET, whose parent of every unit must equal the station's.
 
 use crate::harness::data::{epcis_json_validator, xmllint, xsd_12, xsd_20};
-use crate::harness::qu4rtet;
+use crate::harness::qu4rtet::{self, commission, sync_all};
 use crate::harness::station::{DEADLINE, counts};
 use packbench::cli::export::{ExportFormat, document};
-use packbench::epcis::{Action, Event, EventKind, document_xml12, event_hash_id};
+use packbench::epcis::{Action, Event, EventKind};
 use packbench::station::{Request, Response, Station};
 use packbench::store::Store;
-use packbench::sync::{Backoff, DrainOptions, Qu4rtet, RepositoryConfig, connect, drain};
+use packbench::sync::Qu4rtet;
 use std::path::Path;
 
 const GTIN: &str = "09506000134352";
@@ -351,75 +351,6 @@ fn scan_the_check(st: &mut Station, case: &Case, rng: &mut Rng) {
         .find(|i| i["class"] == "wrong_lot")
         .unwrap();
     assert_eq!(wrong["lot"], OTHER_LOT);
-}
-
-fn sync_all(dir: &Path, cfg: &RepositoryConfig) -> packbench::sync::DrainReport {
-    let mut store = Store::open_dir(dir).unwrap();
-    let mut repo = connect(cfg).unwrap();
-    let options = DrainOptions {
-        backoff: Backoff {
-            initial_ms: 1,
-            max_ms: 4,
-        },
-        max_events: cfg.batch_events,
-        respect_backoff: false,
-    };
-    drain(&mut store, repo.as_mut(), options, &mut now, &mut |_| {}).unwrap()
-}
-
-/// The line commissions the packs (upstream of the bench), as QU4RTET requires.
-fn commission(q: &Qu4rtet, epcs: &[String]) {
-    let mut e = Event::new(EventKind::Object, Action::Add, now() - 60_000, "+00:00");
-    e.epcs = epcs.to_vec();
-    e.biz_step = Some("commissioning".into());
-    e.disposition = Some("active".into());
-    e.read_point = Some("urn:epc:id:sgln:9506000.00000.9".into());
-    e.event_id = Some(event_hash_id(&e));
-    let r = q
-        .http()
-        .send(
-            "POST",
-            "/capture/quartet-capture/?rule=EPCIS&run-immediately=true",
-            &[("Content-Type", "application/xml")],
-            Some(document_xml12(&[e], now()).as_bytes()),
-        )
-        .unwrap();
-    assert!(
-        r.status < 300,
-        "commissioning refused: {} {}",
-        r.status,
-        r.body
-    );
-}
-
-/// QU4RTET's entry of an EPC: (its id, its parent's id).
-fn entry(q: &Qu4rtet, epc: &str) -> (String, Option<String>) {
-    let r = q
-        .http()
-        .send(
-            "GET",
-            &format!("/epcis/entries/?search={epc}&format=json"),
-            &[],
-            None,
-        )
-        .unwrap();
-    assert_eq!(r.status, 200, "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    let hit = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["identifier"] == epc)
-        .unwrap_or_else(|| panic!("QU4RTET has no entry for {epc}: {v}"))
-        .clone();
-    let id = |x: &serde_json::Value| x.as_str().map_or_else(|| x.to_string(), str::to_owned);
-    (
-        id(&hit["id"]),
-        hit["parent_id"]
-            .as_str()
-            .map(str::to_owned)
-            .or_else(|| hit["parent_id"].as_i64().map(|n| n.to_string())),
-    )
 }
 
 #[test]
@@ -848,4 +779,11 @@ fn the_station_screen_checks_a_case_live_and_confirms_with_a_signature() {
     scan(&mut h, "PBCMD:CANCEL");
     assert!(h.state().snapshot.verify.is_none());
     assert_eq!(code(&h), Some("OK"));
+}
+
+/// QU4RTET's entry of an EPC: (its id, its parent's id).
+fn entry(q: &Qu4rtet, epc: &str) -> (String, Option<String>) {
+    let (id, parent, _) =
+        qu4rtet::entry(q, epc).unwrap_or_else(|| panic!("QU4RTET has no entry for {epc}"));
+    (id, parent)
 }

@@ -57,3 +57,81 @@ pub fn admin_config(url: &str) -> RepositoryConfig {
         },
     )
 }
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// The packaging line commissions packs (upstream of the bench): QU4RTET refuses to pack an
+/// EPC it never saw commissioned.
+pub fn commission(q: &packbench::sync::Qu4rtet, epcs: &[String]) {
+    use packbench::epcis::{Action, Event, EventKind, document_xml12, event_hash_id};
+    let mut e = Event::new(EventKind::Object, Action::Add, now() - 60_000, "+00:00");
+    e.epcs = epcs.to_vec();
+    e.biz_step = Some("commissioning".into());
+    e.disposition = Some("active".into());
+    e.read_point = Some("urn:epc:id:sgln:9506000.00000.9".into());
+    e.event_id = Some(event_hash_id(&e));
+    let r = q
+        .http()
+        .send(
+            "POST",
+            "/capture/quartet-capture/?rule=EPCIS&run-immediately=true",
+            &[("Content-Type", "application/xml")],
+            Some(document_xml12(&[e], now()).as_bytes()),
+        )
+        .unwrap();
+    assert!(
+        r.status < 300,
+        "commissioning refused: {} {}",
+        r.status,
+        r.body
+    );
+}
+
+/// QU4RTET's ledger entry of an EPC — (its id, its parent's id, decommissioned) — or `None`
+/// when QU4RTET has none.
+pub fn entry(q: &packbench::sync::Qu4rtet, epc: &str) -> Option<(String, Option<String>, bool)> {
+    let r = q
+        .http()
+        .send(
+            "GET",
+            &format!("/epcis/entries/?search={epc}&format=json"),
+            &[],
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let hit = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["identifier"] == epc)?
+        .clone();
+    let id = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    Some((
+        id(&hit["id"]),
+        (!hit["parent_id"].is_null()).then(|| id(&hit["parent_id"])),
+        hit["decommissioned"].as_bool().unwrap_or(false),
+    ))
+}
+
+/// Drains the outbox of `dir` once into the repository of `cfg` (no backoff waits).
+pub fn sync_all(dir: &std::path::Path, cfg: &RepositoryConfig) -> packbench::sync::DrainReport {
+    use packbench::sync::{Backoff, DrainOptions, connect, drain};
+    let mut store = packbench::store::Store::open_dir(dir).unwrap();
+    let mut repo = connect(cfg).unwrap();
+    let options = DrainOptions {
+        backoff: Backoff {
+            initial_ms: 1,
+            max_ms: 4,
+        },
+        max_events: cfg.batch_events,
+        respect_backoff: false,
+    };
+    drain(&mut store, repo.as_mut(), options, &mut now, &mut |_| {}).unwrap()
+}
