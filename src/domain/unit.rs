@@ -63,6 +63,9 @@ pub enum ContainerState {
     Open,
     /// Closed (its aggregation was published).
     Closed,
+    /// Put aside partly filled (end of shift, waiting for material): accepts nothing until it
+    /// is scanned again and resumed.
+    Suspended,
 }
 
 impl ContainerState {
@@ -71,6 +74,7 @@ impl ContainerState {
         match self {
             Self::Open => "open",
             Self::Closed => "closed",
+            Self::Suspended => "suspended",
         }
     }
 
@@ -79,6 +83,7 @@ impl ContainerState {
         match name {
             "open" => Some(Self::Open),
             "closed" => Some(Self::Closed),
+            "suspended" => Some(Self::Suspended),
             _ => None,
         }
     }
