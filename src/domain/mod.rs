@@ -14,6 +14,7 @@
 mod level;
 mod reason;
 mod rules;
+mod targeting;
 mod unit;
 mod work_order;
 
@@ -23,6 +24,7 @@ pub use rules::{
     ExpiryCheck, PlacementCheck, check_expiry, check_placement, check_product, days_from_civil,
     end_of_month_day,
 };
+pub use targeting::{Filling, LabelState, PackScan, Targeting, target};
 pub use unit::{ContainerState, UnitStatus, UnitView};
 pub use work_order::{Product, WorkOrder};
 

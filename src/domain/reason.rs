@@ -106,6 +106,12 @@ reason_codes! {
     ContainerFull = "CONTAINER_FULL", Refused, "This container is full.";
     /// The container holds nothing.
     ContainerEmpty = "CONTAINER_EMPTY", Refused, "This container is empty.";
+    /// The container was put aside partly filled: it accepts nothing until it is resumed.
+    ContainerSuspended = "CONTAINER_SUSPENDED", Refused, "This container was put aside: scan its label to resume it first.";
+    /// Another container of the same level is being filled: putting it aside needs confirmation.
+    ConfirmSwitch = "CONFIRM_SWITCH", Warning, "Another container of this level is being filled. Confirm to put it aside, or cancel.";
+    /// The container changed while it was put aside: check it, then confirm to resume it.
+    ChangedWhileSuspended = "CHANGED_WHILE_SUSPENDED", Warning, "This container changed while it was put aside. Check its contents, then confirm to resume it.";
     /// The unit is not in any container.
     NotInContainer = "NOT_IN_CONTAINER", Refused, "This unit is not in a container.";
     /// The scanned unit is not known to the station.

@@ -179,6 +179,12 @@ pub fn check_placement(
             format!("{} is {}", target.key, target.status.as_str()),
         ));
     }
+    if target.state == Some(ContainerState::Suspended) {
+        return Err(Refusal::new(
+            ReasonCode::ContainerSuspended,
+            format!("{} was put aside: resume it first", target.key),
+        ));
+    }
     if target.state != Some(ContainerState::Open) {
         return Err(Refusal::new(
             ReasonCode::ContainerClosed,
@@ -295,6 +301,14 @@ mod tests {
                 .code,
             ReasonCode::Cycle
         );
+        let mut aside = case.clone();
+        aside.state = Some(ContainerState::Suspended);
+        assert_eq!(
+            check_placement(&unit(4, Level::Pack), &aside, &[], Some(Level::Pack))
+                .unwrap_err()
+                .code,
+            ReasonCode::ContainerSuspended
+        );
         pack.status = UnitStatus::Destroyed;
         assert_eq!(
             check_placement(&pack, &case, &[], Some(Level::Pack))
@@ -314,6 +328,7 @@ mod tests {
             expiry: None,
             spec: PackagingSpec::new(&[(Level::Case, 2)]).unwrap(),
             has_serial_list: false,
+            auto_open_next: false,
         };
         assert!(check_product(&order, "09506000134352", Some("LOT42"), Some("271231")).is_ok());
         assert_eq!(

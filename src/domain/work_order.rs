@@ -31,4 +31,8 @@ pub struct WorkOrder {
     pub spec: PackagingSpec,
     /// Whether a commissioned serial list was loaded (unknown serials are then counterfeit alerts).
     pub has_serial_list: bool,
+    /// Whether a container that closes at capacity is followed at once by a new one (a new SSCC
+    /// allocated, its label printed, and the answer says so). Off by default: the packer scans
+    /// or creates the next container.
+    pub auto_open_next: bool,
 }

@@ -103,6 +103,7 @@ impl Station {
         self.session.pending = None;
         self.session.work_order = None;
         self.session.current.clear();
+        self.session.working = None;
         self.session.next_level = None;
         Ok(Response::ok())
     }
@@ -198,6 +199,7 @@ impl Station {
         lot: Option<&str>,
         expiry: Option<&str>,
         levels: &[super::LevelInput],
+        auto_open_next: bool,
         now: i64,
     ) -> Outcome {
         let admin = self.require_admin()?;
@@ -236,6 +238,7 @@ impl Station {
             expiry: expiry.map(str::to_owned),
             spec,
             has_serial_list: false,
+            auto_open_next,
         };
         if !store::insert_work_order(&tx, &order, now)? {
             return Err(
@@ -258,6 +261,38 @@ impl Station {
         )?;
         tx.commit()?;
         Ok(Response::ok().data(serde_json::json!({"work_order": id})))
+    }
+
+    /// `set_work_order_option`: the work order's "open the next container automatically".
+    pub(crate) fn set_work_order_option(
+        &mut self,
+        id: &str,
+        auto_open_next: bool,
+        now: i64,
+    ) -> Outcome {
+        let admin = self.require_admin()?;
+        let tx = self.store.begin()?;
+        if !store::set_auto_open_next(&tx, id, auto_open_next)? {
+            return Err(Refusal::new(
+                ReasonCode::UnknownWorkOrder,
+                format!("no work order '{id}'"),
+            )
+            .into());
+        }
+        audit(
+            &tx,
+            now,
+            &admin.username,
+            "set_work_order_option",
+            Some(id),
+            Some(format!("auto_open_next={auto_open_next}")),
+        )?;
+        tx.commit()?;
+        if self.session.work_order.as_ref().is_some_and(|w| w.id == id) {
+            self.session.work_order = store::load_work_order(self.store.conn(), id)?;
+        }
+        Ok(Response::ok()
+            .data(serde_json::json!({"work_order": id, "auto_open_next": auto_open_next})))
     }
 
     pub(crate) fn import_serials(
@@ -359,7 +394,6 @@ impl Station {
             None,
         )?;
         tx.commit()?;
-        self.session.current.clear();
         self.session.next_level = None;
         let spec: Vec<serde_json::Value> = order
             .spec
@@ -369,6 +403,9 @@ impl Station {
             .collect();
         let data = serde_json::json!({"work_order": order.id, "gtin": order.gtin, "lot": order.lot, "expiry": order.expiry, "levels": spec, "serial_list": order.has_serial_list});
         self.session.work_order = Some(order);
+        // What the bench was filling for this order, exactly as it was left (the answer's
+        // `filling` names it).
+        self.restore_current()?;
         Ok(Response::ok().data(data))
     }
 

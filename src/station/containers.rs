@@ -7,46 +7,9 @@ use super::scan::Scanned;
 use super::{Failure, Outcome, Response};
 use crate::domain::{ContainerState, Level, ReasonCode, Refusal, UnitView};
 use crate::epcis::Action;
-use crate::store::{self, Conn, NewUnit};
+use crate::store::{self, NewUnit};
 
 impl super::Session {
-    /// The current open container of a level (refused if there is none).
-    pub(crate) fn current_container(
-        &mut self,
-        conn: &Conn,
-        level: Level,
-    ) -> Result<UnitView, Failure> {
-        if let Some(&id) = self.current.get(&level) {
-            if let Some(u) = store::unit_by_id(conn, id)?
-                && u.state == Some(ContainerState::Open)
-                && u.status.is_active()
-            {
-                return Ok(u);
-            }
-            self.current.remove(&level);
-        }
-        // After a restart: the most recent open container of this work order and level.
-        let order = self.work_order.as_ref().map(|w| w.id.clone());
-        let open = store::open_containers(conn)?;
-        if let Some(u) = open
-            .into_iter()
-            .filter(|u| u.level == level && u.work_order == order)
-            .max_by_key(|u| u.id)
-        {
-            self.current.insert(level, u.id);
-            return Ok(u);
-        }
-        Err(Refusal::new(
-            ReasonCode::NoOpenContainer,
-            format!(
-                "no {} is open: scan a {} label first",
-                level.as_str(),
-                level.as_str()
-            ),
-        )
-        .into())
-    }
-
     pub(crate) fn open_container(
         &mut self,
         mut cmd: Cmd<'_>,
@@ -92,6 +55,7 @@ impl super::Session {
                 Some("active"),
             ));
         }
+        store::set_current_container(&cmd.tx, &order.id, level.as_str(), Some(container.id))?;
         cmd.commit(
             "open_container",
             &user,
@@ -103,6 +67,7 @@ impl super::Session {
         )?;
         self.next_level = None;
         self.current.insert(level, container.id);
+        self.working = Some(level);
         Ok(Response::ok()
             .container(&container)
             .data(serde_json::json!({"opened": true})))
@@ -142,12 +107,9 @@ pub(crate) fn place(
     Ok((item, target, closed))
 }
 
-/// Closes a container: AggregationEvent ADD of every child not yet published, then the
-/// completeness observation.
-pub(crate) fn close_container(
-    cmd: &mut Cmd<'_>,
-    mut target: UnitView,
-) -> Result<UnitView, Failure> {
+/// AggregationEvent ADD of every child of `target` not yet published (closing a container, or
+/// putting it aside so the repository knows what it holds meanwhile).
+pub(crate) fn publish_children(cmd: &mut Cmd<'_>, target: &UnitView) -> Result<(), Failure> {
     let kids = store::children(&cmd.tx, target.id)?;
     let unpublished: Vec<UnitView> = kids.into_iter().filter(|k| !k.published).collect();
     if !unpublished.is_empty() {
@@ -163,6 +125,16 @@ pub(crate) fn close_container(
             cmd.save(&k)?;
         }
     }
+    Ok(())
+}
+
+/// Closes a container: AggregationEvent ADD of every child not yet published, then the
+/// completeness observation.
+pub(crate) fn close_container(
+    cmd: &mut Cmd<'_>,
+    mut target: UnitView,
+) -> Result<UnitView, Failure> {
+    publish_children(cmd, &target)?;
     cmd.event(PendingEvent::completeness(&target.epc));
     target.state = Some(ContainerState::Closed);
     cmd.save(&target)?;

@@ -81,15 +81,24 @@ impl Station {
         Ok(())
     }
 
-    /// In pack mode, while a printed label waits, the next scan must be that label.
-    pub(crate) fn verify_pending_label(&mut self, data: &str, now: i64) -> Result<(), Failure> {
+    /// In pack mode, while a printed label waits, the next scan must be that label. Answers
+    /// the verification when the label is a remainder label of a container put aside (its
+    /// scan only verifies the label; it does not resume the container).
+    pub(crate) fn verify_pending_label(
+        &mut self,
+        data: &str,
+        now: i64,
+    ) -> Result<Option<Response>, Failure> {
         if self.session.mode != super::Mode::Pack {
-            return Ok(());
+            return Ok(None);
         }
-        if self.pending_label()?.is_none() {
-            return Ok(());
-        }
-        self.verify_label(data, now).map(|_| ())
+        let Some(pending) = self.pending_label()? else {
+            return Ok(None);
+        };
+        let verified = self.verify_label(data, now)?;
+        let aside = store::unit_by_key(self.store.conn(), &pending.unit_key())?
+            .filter(|u| u.state == Some(crate::domain::ContainerState::Suspended));
+        Ok(aside.map(|u| verified.container(&u)))
     }
 
     fn label_data(&self, sscc: &Sscc, level: Level, count: u32, now: i64) -> LabelData {

@@ -10,6 +10,7 @@
 
 mod admin;
 mod adopt;
+mod bench;
 mod cmd;
 mod containers;
 mod events;
@@ -30,6 +31,7 @@ mod verify_view;
 
 pub use crate::store::AlertInfo;
 pub use adopt::Origin;
+pub use bench::SuspendedInfo;
 pub use events::PB_NAMESPACE;
 pub use link::{LinkError, RepositoryLink};
 pub use ranges::AddedSsccRange;
@@ -154,7 +156,19 @@ impl std::fmt::Display for Mode {
 /// A step waiting for `confirm`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Pending {
-    Move { item: i64, target: i64 },
+    Move {
+        item: i64,
+        target: i64,
+    },
+    /// Put the container being filled aside and take the one scanned (`scan` is its label).
+    Switch {
+        put_aside: i64,
+        scan: String,
+    },
+    /// Resume a container that changed while it was put aside (the packer checked it).
+    Resume {
+        unit: i64,
+    },
 }
 
 /// Why a command failed: a refusal (nothing changed) or a storage failure.
@@ -206,8 +220,12 @@ pub(crate) struct Session {
     mode: Mode,
     pending: Option<Pending>,
     next_level: Option<Level>,
-    /// The container being filled, per level.
+    /// The container being filled, per level (taken only when the packer scans or creates one,
+    /// or confirms a switch; kept in the store for a restart).
     current: HashMap<Level, i64>,
+    /// The level the packer worked at last (filled, opened, selected or closed): a unit of
+    /// another level is then named as the wrong level.
+    working: Option<Level>,
     /// The contents check in progress (scans are recorded, not packed).
     verify: Option<verify::VerifyState>,
 }
@@ -262,6 +280,7 @@ impl Station {
                 pending: None,
                 next_level: None,
                 current: HashMap::new(),
+                working: None,
                 verify: None,
             },
             products: HashMap::new(),
@@ -356,6 +375,14 @@ impl Station {
             self.session.pending = None;
         }
         let result = self.dispatch(req, now);
+        let mut answer = self.answer(result, now);
+        if self.session.user.is_some() && self.session.work_order.is_some() {
+            answer.filling = self.current_containers();
+        }
+        answer
+    }
+
+    fn answer(&mut self, result: Outcome, now: i64) -> Response {
         match result {
             Ok(r) => r,
             Err(Failure::Refused(r)) if r.code.severity() == Severity::Alert => {
@@ -416,9 +443,16 @@ impl Station {
                 lot,
                 expiry,
                 levels,
-            } => {
-                self.create_work_order(&id, &gtin, lot.as_deref(), expiry.as_deref(), &levels, now)
-            }
+                auto_open_next,
+            } => self.create_work_order(
+                &id,
+                &gtin,
+                lot.as_deref(),
+                expiry.as_deref(),
+                &levels,
+                auto_open_next,
+                now,
+            ),
             Request::ImportSerials {
                 work_order,
                 serials,
@@ -426,7 +460,9 @@ impl Station {
             Request::SelectWorkOrder { id } => self.select_work_order(&id, now),
             Request::SetSetting { key, value } => self.set_setting(&key, &value, now),
             Request::Scan { data } => {
-                self.verify_pending_label(&data, now)?;
+                if let Some(verified) = self.verify_pending_label(&data, now)? {
+                    return Ok(verified);
+                }
                 self.scan(&data, now)
             }
             Request::ScanBatch { data } => self.scan_batch(&data, now),
@@ -446,6 +482,16 @@ impl Station {
             Request::Move { scan, to, confirm } => {
                 self.move_request(&scan, to.as_deref(), confirm, now)
             }
+            Request::SetWorkOrderOption { id, auto_open_next } => {
+                self.set_work_order_option(&id, auto_open_next, now)
+            }
+            Request::Suspend {
+                scan,
+                note,
+                remainder_label,
+            } => self.suspend_request(scan.as_deref(), note.as_deref(), remainder_label, now),
+            Request::Resume { scan } => self.resume_request(&scan, now),
+            Request::Suspended { work_order } => self.suspended_list(work_order.as_deref()),
             Request::Confirm => self.confirm(now),
             Request::Cancel => {
                 if self.session.pending.take().is_none() {

@@ -82,7 +82,7 @@ impl Station {
             None => self.lowest_current()?,
         };
         require_container(&container)?;
-        if container.state != Some(ContainerState::Open) {
+        if container.state == Some(ContainerState::Closed) {
             return Err(Refusal::new(
                 ReasonCode::ContainerClosed,
                 format!("{} is already closed", container.key),
@@ -104,6 +104,8 @@ impl Station {
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
         let container = cmd.reload(&container)?;
+        // A container put aside can be closed as it is (short, signed): its record goes.
+        store::delete_suspension(&cmd.tx, container.id)?;
         let closed = close_container(&mut cmd, container)?;
         let reason = signed.as_ref().and_then(|s| s.reason.clone());
         let kind = if short { "close_short" } else { "close" };
@@ -117,21 +119,23 @@ impl Station {
             None,
         )?;
         if self.session.current.get(&closed.level) == Some(&closed.id) {
-            self.session.current.remove(&closed.level);
+            self.drop_current(closed.level)?;
         }
+        self.session.working = Some(closed.level);
         let mut r = Response::ok().container(&closed);
         r.closed = true;
         Ok(r)
     }
 
     fn lowest_current(&mut self) -> Result<UnitView, Failure> {
-        let order = self.require_work_order()?;
-        for (level, _) in order.spec.levels() {
-            if let Ok(u) = self.session.current_container(self.store.conn(), *level) {
-                return Ok(u);
-            }
-        }
-        Err(Refusal::new(ReasonCode::NoOpenContainer, "no container is open").into())
+        self.require_work_order()?;
+        self.filling()?.into_iter().next().ok_or_else(|| {
+            Refusal::new(
+                ReasonCode::NoOpenContainer,
+                "nothing is being filled: scan the container to close",
+            )
+            .into()
+        })
     }
 
     /// Takes a unit out of its container.
@@ -191,16 +195,7 @@ impl Station {
         let item = self.resolve(self.store.conn(), scan)?;
         let target = match to {
             Some(t) => self.resolve(self.store.conn(), t)?,
-            None => {
-                let order = self.require_work_order()?;
-                let level = order.spec.parent_level(item.level).ok_or_else(|| {
-                    Refusal::new(
-                        ReasonCode::WrongLevel,
-                        format!("nothing holds a {}", item.level.as_str()),
-                    )
-                })?;
-                self.session.current_container(self.store.conn(), level)?
-            }
+            None => self.target_for_unit(item.level)?,
         };
         let chain: Vec<i64> = store::ancestors(self.store.conn(), &target)?
             .iter()
@@ -259,6 +254,20 @@ impl Station {
         self.require_user()?;
         match self.session.pending.take() {
             Some(Pending::Move { item, target }) => self.do_move(item, target, now),
+            Some(Pending::Switch { put_aside, scan }) => self.confirm_switch(put_aside, &scan, now),
+            Some(Pending::Resume { unit }) => {
+                let u = store::unit_by_id(self.store.conn(), unit)?.ok_or_else(|| {
+                    Refusal::new(ReasonCode::UnknownUnit, "the container to resume is gone")
+                })?;
+                if u.state != Some(ContainerState::Suspended) {
+                    return Err(Refusal::new(
+                        ReasonCode::NothingToConfirm,
+                        format!("{} is no longer put aside", u.key),
+                    )
+                    .into());
+                }
+                self.resume_unit(&u, true, now)
+            }
             None => Err(Refusal::new(
                 ReasonCode::NothingToConfirm,
                 "nothing is waiting for confirmation",
@@ -294,7 +303,7 @@ impl Station {
         let (item, target, closed) = place(&mut cmd, item, target, true)?;
         cmd.commit("move", &user, &ctx, Some(&item.key), None, None, None)?;
         if closed {
-            self.session.current.remove(&target.level);
+            self.drop_current(target.level)?;
         }
         let mut r = Response::ok().unit(&item).container(&target);
         r.closed = closed;
@@ -460,8 +469,9 @@ impl Station {
             if let Some(u) = store::unit_by_id(self.store.conn(), c.id)?
                 && u.is_container()
                 && u.state == Some(ContainerState::Open)
+                && !self.session.current.contains_key(&u.level)
             {
-                self.session.current.insert(u.level, u.id);
+                self.take_current(&u)?;
             }
         }
         Ok(Response::ok().data(serde_json::json!({

@@ -87,6 +87,17 @@ pub enum Request {
         expiry: Option<String>,
         /// Container levels, lowest first, e.g. `[{"level":"case","capacity":20}]`.
         levels: Vec<LevelInput>,
+        /// Open the next container automatically when one closes at capacity (a new SSCC is
+        /// allocated and its label printed); default off.
+        #[serde(default)]
+        auto_open_next: bool,
+    },
+    /// Sets a work order's options (administrator only).
+    SetWorkOrderOption {
+        /// Order id.
+        id: String,
+        /// Open the next container automatically when one closes at capacity.
+        auto_open_next: bool,
     },
     /// Loads the commissioned serial numbers of a work order (unknown serials then raise alerts).
     ImportSerials {
@@ -163,7 +174,33 @@ pub enum Request {
         #[serde(default)]
         confirm: bool,
     },
-    /// Confirms the pending step (a move).
+    /// Puts a partly filled container aside (the current one of the lowest level being filled
+    /// unless `scan` names one): it accepts nothing until it is scanned again or resumed.
+    Suspend {
+        /// The container (default: the one being filled at the lowest level).
+        #[serde(default)]
+        scan: Option<String>,
+        /// Why (end of shift, waiting for material, ...).
+        #[serde(default)]
+        note: Option<String>,
+        /// Print a remainder label (its real count) for it.
+        #[serde(default)]
+        remainder_label: bool,
+    },
+    /// Takes a suspended (or open) container up again as the current one of its level, its
+    /// contents checked against what it held when it was put aside.
+    Resume {
+        /// The container's label.
+        scan: String,
+    },
+    /// Lists the suspended containers of a work order (default: the selected one; all when
+    /// none is selected).
+    Suspended {
+        /// Order id.
+        #[serde(default)]
+        work_order: Option<String>,
+    },
+    /// Confirms the pending step (a move, putting a container aside, resuming a changed one).
     Confirm,
     /// Cancels the pending step.
     Cancel,

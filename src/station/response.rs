@@ -40,7 +40,7 @@ pub struct ContainerInfo {
     pub count: u32,
     /// Capacity.
     pub capacity: Option<u32>,
-    /// `open` or `closed`.
+    /// `open`, `closed` or `suspended`.
     pub state: Option<&'static str>,
 }
 
@@ -83,6 +83,10 @@ pub struct Response {
     /// Extra payload (look-up, manifest, status, alert id, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// What the packer is filling after this command: the current container of each level,
+    /// lowest first (every answer while a work order is selected, refusals included).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filling: Vec<ContainerInfo>,
 }
 
 impl Response {
@@ -133,6 +137,7 @@ impl Response {
             container: None,
             closed: false,
             data: None,
+            filling: Vec::new(),
         }
     }
 

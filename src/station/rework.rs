@@ -290,7 +290,7 @@ impl Station {
             None,
         )?;
         if self.session.current.get(&fresh.level) == Some(&old.id) {
-            self.session.current.insert(fresh.level, fresh.id);
+            self.take_current(&fresh)?;
         }
         Ok(Response::ok()
             .container(&fresh)

@@ -1,11 +1,12 @@
 //! Scans: identifying what was scanned, packing it, opening a container by scan.
 
+use super::bench::filling_of;
 use super::cmd::Cmd;
 use super::containers::place;
 use super::{Failure, Mode, Outcome, Pending, Response, Station};
 use crate::domain::{
-    ContainerState, ExpiryCheck, Level, PlacementCheck, ReasonCode, Refusal, UnitView, WorkOrder,
-    check_expiry, check_placement, check_product,
+    ContainerState, ExpiryCheck, Filling, LabelState, Level, PackScan, PlacementCheck, ReasonCode,
+    Refusal, Targeting, UnitView, WorkOrder, check_expiry, check_placement, check_product, target,
 };
 use crate::gs1::{Gs1Message, Sgtin, Sscc};
 use crate::store::{self, Conn, NewUnit};
@@ -253,43 +254,130 @@ impl Station {
         }
     }
 
-    fn pack_scan(&mut self, data: &str, now: i64) -> Outcome {
+    pub(crate) fn pack_scan(&mut self, data: &str, now: i64) -> Outcome {
         let user = self.require_user()?;
         let order = self.require_work_order()?;
         let scanned = self.identify(data)?;
         let (epc, level) = self.epc_and_level_for_order(&scanned, &order)?;
         let warning = pack_rules(&order, &scanned, level, now, self.settings.expiry_warn_days)?;
+        let existing = store::unit_by_key(self.store.conn(), scanned.key())?;
+        let is_new_label =
+            existing.is_none() && (level > Level::Pack || matches!(scanned, Scanned::Sscc { .. }));
+        // An SSCC says nothing about its level: the packer chose it, or it is the lowest.
+        let new_label_level = match scanned {
+            Scanned::Sscc { .. } => self
+                .session
+                .next_level
+                .unwrap_or_else(|| order.spec.levels().first().map_or(Level::Case, |(l, _)| *l)),
+            Scanned::Sgtin { .. } => level,
+        };
+        let kind = match &existing {
+            None if is_new_label => PackScan::Label {
+                level: new_label_level,
+                key: scanned.key(),
+                state: LabelState::New,
+            },
+            Some(u) if u.is_container() && u.state != Some(ContainerState::Closed) => {
+                refuse_inactive(u)?;
+                PackScan::Label {
+                    level: u.level,
+                    key: &u.key,
+                    state: if u.state == Some(ContainerState::Suspended) {
+                        LabelState::Suspended
+                    } else {
+                        LabelState::Open
+                    },
+                }
+            }
+            Some(u) => PackScan::Unit { level: u.level },
+            None => PackScan::Unit { level },
+        };
+        let filling = self.filling()?;
+        let fills: Vec<Filling> = filling.iter().map(filling_of).collect();
+        match target(&order.spec, &fills, self.session.working, &kind)? {
+            Targeting::AlreadyCurrent => {
+                let current = existing.unwrap_or_else(|| filling[0].clone());
+                Ok(Response::ok()
+                    .container(&current)
+                    .data(serde_json::json!({"selected": true, "already_current": true})))
+            }
+            Targeting::ConfirmSwitch { put_aside } => {
+                let aside = filling
+                    .iter()
+                    .find(|u| u.level == put_aside.level)
+                    .map_or(0, |u| u.id);
+                self.session.pending = Some(Pending::Switch {
+                    put_aside: aside,
+                    scan: data.to_owned(),
+                });
+                let to = scanned.key().to_owned();
+                Ok(Response::with_code(
+                    ReasonCode::ConfirmSwitch,
+                    Some(format!(
+                        "{} is open: confirm to put it aside and fill {to}, or cancel",
+                        put_aside.describe()
+                    )),
+                )
+                .data(serde_json::json!({
+                    "put_aside": put_aside.key,
+                    "count": put_aside.count,
+                    "capacity": put_aside.capacity,
+                    "take": to,
+                })))
+            }
+            Targeting::Take => match existing {
+                None => {
+                    let ctx = self.event_context();
+                    let cmd = Cmd::new(self.store.begin()?, now);
+                    self.session
+                        .open_container(cmd, &scanned, &epc, level, &ctx)
+                }
+                Some(u) if u.state == Some(ContainerState::Suspended) => {
+                    self.resume_unit(&u, false, now)
+                }
+                Some(u) => {
+                    self.take_current(&u)?;
+                    Ok(Response::ok()
+                        .container(&u)
+                        .data(serde_json::json!({"selected": true})))
+                }
+            },
+            Targeting::Place(parent) => {
+                let target = filling
+                    .into_iter()
+                    .find(|u| u.level == parent)
+                    .ok_or_else(|| {
+                        Refusal::new(
+                            ReasonCode::NoOpenContainer,
+                            format!("no {} is open", parent.as_str()),
+                        )
+                    })?;
+                self.place_scanned(
+                    &user, &order, existing, &scanned, &epc, level, target, warning, now,
+                )
+            }
+        }
+    }
+
+    /// Packs the scanned unit into the current container `target` of the level above it.
+    #[allow(clippy::too_many_arguments)]
+    fn place_scanned(
+        &mut self,
+        user: &crate::auth::User,
+        order: &WorkOrder,
+        existing: Option<UnitView>,
+        scanned: &Scanned,
+        epc: &str,
+        level: Level,
+        target: UnitView,
+        warning: Option<String>,
+        now: i64,
+    ) -> Outcome {
         let ctx = self.event_context();
         let tx = self.store.begin()?;
-        let existing = store::unit_by_key(&tx, scanned.key())?;
         let mut cmd = Cmd::new(tx, now);
-        let item = match existing {
-            None if level > Level::Pack || matches!(scanned, Scanned::Sscc { .. }) => {
-                return self
-                    .session
-                    .open_container(cmd, &scanned, &epc, level, &ctx);
-            }
-            existing => unit_for_pack(&mut cmd, existing, &scanned, &epc, level, &order)?,
-        };
-        if item.is_container() && item.state == Some(ContainerState::Open) {
-            // Scanning an open container's label makes it the current one.
-            self.session.current.insert(item.level, item.id);
-            return Ok(Response::ok()
-                .container(&item)
-                .data(serde_json::json!({"selected": true})));
-        }
-        let Some(target_level) = order.spec.parent_level(item.level) else {
-            return Err(Refusal::new(
-                ReasonCode::WrongLevel,
-                format!(
-                    "work order {} packs nothing above a {}",
-                    order.id,
-                    item.level.as_str()
-                ),
-            )
-            .into());
-        };
-        let target = self.session.current_container(&cmd.tx, target_level)?;
+        let item = unit_for_pack(&mut cmd, existing, scanned, epc, level, order)?;
+        let target = cmd.reload(&target)?;
         let chain: Vec<i64> = store::ancestors(&cmd.tx, &target)?
             .iter()
             .map(|u| u.id)
@@ -328,15 +416,23 @@ impl Station {
             PlacementCheck::Place => {}
         }
         let (item, target, closed) = place(&mut cmd, item, target, false)?;
-        if closed {
-            self.session.current.remove(&target.level);
+        if closed && let Some(o) = &target.work_order {
+            store::set_current_container(&cmd.tx, o, target.level.as_str(), None)?;
         }
-        cmd.commit("pack", &user, &ctx, Some(&item.key), None, None, None)?;
+        cmd.commit("pack", user, &ctx, Some(&item.key), None, None, None)?;
+        self.session.working = Some(target.level);
         let mut r = match warning {
             Some(w) => Response::with_code(ReasonCode::ExpirySoon, Some(w)),
             None => Response::ok(),
         };
         r.closed = closed;
+        if closed {
+            self.session.current.remove(&target.level);
+            if order.auto_open_next {
+                let next = self.auto_open_next(target.level, now)?;
+                r.data = Some(serde_json::json!({ "next": next }));
+            }
+        }
         Ok(r.unit(&item).container(&target))
     }
 
@@ -374,9 +470,6 @@ impl Station {
             )
             .into());
         }
-        let target_level = order.spec.parent_level(Level::Pack).ok_or_else(|| {
-            Refusal::new(ReasonCode::WrongLevel, "the work order has no case level")
-        })?;
         let prepared: Vec<PreparedScan> = data
             .iter()
             .map(|d| {
@@ -392,10 +485,11 @@ impl Station {
                 Ok((s, epc, w))
             })
             .collect();
+        let current = self.target_for_unit(Level::Pack)?;
         let ctx = self.event_context();
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
-        let mut target = self.session.current_container(&cmd.tx, target_level)?;
+        let mut target = cmd.reload(&current)?;
         let mut results = Vec::with_capacity(data.len());
         let mut alerts = Vec::new();
         let mut accepted = 0usize;
@@ -433,8 +527,11 @@ impl Station {
         } else {
             drop(cmd);
         }
+        if accepted > 0 {
+            self.session.working = Some(target.level);
+        }
         if closed {
-            self.session.current.remove(&target.level);
+            self.drop_current(target.level)?;
         }
         for a in &alerts {
             self.record_alert(a, now);
@@ -483,12 +580,43 @@ impl Station {
             )
             .into());
         }
-        let (epc, scanned_level) = self.epc_and_level(&scanned)?;
+        // The same path as scanning the label: another container of that level being filled
+        // is put aside only when the packer confirms.
+        self.pack_scan(sscc, now)
+    }
+
+    /// The work order opens the next container by itself: a new SSCC, its label printed, the
+    /// container opened and current. A failure (no SSCC left, a label waiting) is reported in
+    /// the answer and opens nothing: the packer then scans or creates the next one.
+    fn auto_open_next(&mut self, level: Level, now: i64) -> Result<serde_json::Value, Failure> {
+        let printed = match self.print_label(Some(level.as_str()), None, now) {
+            Ok(r) => r,
+            Err(Failure::Refused(r)) => {
+                return Ok(
+                    serde_json::json!({"opened": false, "code": r.code, "detail": r.detail}),
+                );
+            }
+            Err(e) => return Err(e),
+        };
+        let label = printed.data.unwrap_or(serde_json::Value::Null);
+        let Some(key) = label["key"].as_str().map(str::to_owned) else {
+            return Ok(serde_json::json!({"opened": false, "label": label}));
+        };
+        let scanned = self.identify(&key)?;
+        let (epc, _) = self.epc_and_level(&scanned)?;
         let ctx = self.event_context();
-        let tx = self.store.begin()?;
-        let cmd = Cmd::new(tx, now);
+        let later = self.now();
+        let cmd = Cmd::new(self.store.begin()?, later);
+        self.session.next_level = Some(level);
         self.session
-            .open_container(cmd, &scanned, &epc, scanned_level, &ctx)
+            .open_container(cmd, &scanned, &epc, level, &ctx)?;
+        Ok(serde_json::json!({
+            "opened": true,
+            "key": key,
+            "level": level.as_str(),
+            "code": printed.code,
+            "label": label,
+        }))
     }
 }
 

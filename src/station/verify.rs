@@ -512,6 +512,15 @@ impl Station {
             (false, Some(r)) if !r.is_empty() => format!("contents_verified: {r}"),
             (false, _) => "contents_verified".to_owned(),
         };
+        if container.state == Some(ContainerState::Suspended) {
+            // Checked while aside: resuming it compares with what was found now.
+            let mut keys: Vec<String> = store::children(&cmd.tx, container.id)?
+                .into_iter()
+                .map(|k| k.key)
+                .collect();
+            keys.sort();
+            store::update_suspension_contents(&cmd.tx, container.id, &keys)?;
+        }
         cmd.commit(
             "verify_contents",
             &user,

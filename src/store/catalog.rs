@@ -26,7 +26,7 @@ pub fn load_product(conn: &Conn, gtin: &str) -> Result<Option<Product>, StoreErr
 /// A work order by id.
 pub fn load_work_order(conn: &Conn, id: &str) -> Result<Option<WorkOrder>, StoreError> {
     let mut st = conn.sql().prepare_cached(
-        "SELECT id, gtin, lot, expiry, spec, has_serial_list FROM work_orders WHERE id = ?1",
+        "SELECT id, gtin, lot, expiry, spec, has_serial_list, auto_open_next FROM work_orders WHERE id = ?1",
     )?;
     let row = st
         .query_row([id], |r| {
@@ -37,10 +37,11 @@ pub fn load_work_order(conn: &Conn, id: &str) -> Result<Option<WorkOrder>, Store
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, bool>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })
         .optional()?;
-    let Some((id, gtin, lot, expiry, spec, has_serial_list)) = row else {
+    let Some((id, gtin, lot, expiry, spec, has_serial_list, auto_open_next)) = row else {
         return Ok(None);
     };
     let spec = parse_spec(&spec).map_err(|_| StoreError::BadValue {
@@ -54,6 +55,7 @@ pub fn load_work_order(conn: &Conn, id: &str) -> Result<Option<WorkOrder>, Store
         expiry,
         spec,
         has_serial_list,
+        auto_open_next,
     }))
 }
 
@@ -91,7 +93,7 @@ pub fn insert_work_order(
     let inserted = tx
         .sql()
         .prepare_cached(
-            "INSERT OR IGNORE INTO work_orders (id, gtin, lot, expiry, spec, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO work_orders (id, gtin, lot, expiry, spec, created_ms, auto_open_next) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             order.id,
@@ -99,7 +101,8 @@ pub fn insert_work_order(
             order.lot,
             order.expiry,
             format_spec(&order.spec),
-            created_ms
+            created_ms,
+            order.auto_open_next
         ])?;
     Ok(inserted > 0)
 }

@@ -24,6 +24,7 @@
 mod adoptions;
 mod alerts;
 mod audit;
+mod bench;
 mod catalog;
 mod commands;
 mod conn;
@@ -45,6 +46,10 @@ pub use alerts::{
 pub use audit::{
     AuditEntry, AuditRecord, TargetAudit, audit_head, insert_audit_record, last_audit_link,
     target_history, visit_audit_records,
+};
+pub use bench::{
+    Suspension, current_containers, delete_suspension, insert_suspension, set_auto_open_next,
+    set_current_container, suspended_containers, suspension, update_suspension_contents,
 };
 pub use catalog::{
     format_spec, insert_work_order, load_product, load_work_order, parse_spec, products,

@@ -245,6 +245,30 @@ UPDATE events SET role = 'correction' WHERE correction = 1;
     r"
 ALTER TABLE outbox ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
 ",
+    // 8: the bench never guesses (issue 14). `current_containers` is what the bench is filling,
+    // per work order and level, so a restart continues with exactly the containers the packer
+    // chose (no "most recent open container" guess); `suspensions` records a container put
+    // aside partly filled (who, when, why, its contents then) so that resuming it checks that
+    // nothing changed meanwhile; `auto_open_next` is the work order's "open the next container
+    // automatically" option (off by default).
+    r"
+CREATE TABLE current_containers (
+    work_order TEXT NOT NULL,
+    level      TEXT NOT NULL,
+    unit_id    INTEGER NOT NULL,
+    PRIMARY KEY (work_order, level)
+) WITHOUT ROWID;
+CREATE TABLE suspensions (
+    unit_id      INTEGER PRIMARY KEY,
+    work_order   TEXT,
+    suspended_ms INTEGER NOT NULL,
+    username     TEXT NOT NULL,
+    note         TEXT,
+    child_count  INTEGER NOT NULL,
+    contents     TEXT NOT NULL
+);
+ALTER TABLE work_orders ADD COLUMN auto_open_next INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// The schema version this build writes.

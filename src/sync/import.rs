@@ -83,6 +83,8 @@ struct WorkOrderJson {
     #[serde(default)]
     expiry: Option<String>,
     levels: Vec<LevelInput>,
+    #[serde(default)]
+    auto_open_next: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -196,6 +198,7 @@ pub fn requests_from_text(
                 lot: w.lot,
                 expiry: w.expiry,
                 levels: w.levels,
+                auto_open_next: w.auto_open_next,
             })
             .collect(),
         (ImportKind::Serials, true) => {
@@ -269,6 +272,7 @@ fn csv_requests(
                     lot: lot.and_then(|i| cell(row, i)),
                     expiry: exp.and_then(|i| cell(row, i)),
                     levels,
+                    auto_open_next: false,
                 });
             }
         }
