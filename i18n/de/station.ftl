@@ -141,3 +141,7 @@ verify-mark-wrong-lot = Falsche Charge
 verify-move-foreign = Einheiten anderer Behälter in diesen umbuchen
 verify-confirm = Prüfung bestätigen…
 sign-meaning-verify = Ich genehmige diese Inhaltsprüfung und ihre Korrekturen.
+cmd-suspend = Zurückstellen
+suspended-title = { $count } zurückgestellt
+suspended-hint = Etikett scannen, um ihn wieder aufzunehmen.
+switch-title = Behälter wechseln?

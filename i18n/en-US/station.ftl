@@ -141,3 +141,7 @@ verify-mark-wrong-lot = Wrong batch
 verify-move-foreign = Move the units of other containers into this one
 verify-confirm = Confirm check…
 sign-meaning-verify = I approve this contents check and its corrections.
+cmd-suspend = Put aside
+suspended-title = { $count } put aside
+suspended-hint = Scan a label to take it up again.
+switch-title = Switch container?

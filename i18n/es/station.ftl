@@ -141,3 +141,7 @@ verify-mark-wrong-lot = Lote incorrecto
 verify-move-foreign = Mover aquí las unidades de otros contenedores
 verify-confirm = Confirmar verificación…
 sign-meaning-verify = Apruebo esta verificación de contenido y sus correcciones.
+cmd-suspend = Dejar aparte
+suspended-title = { $count } aparte
+suspended-hint = Escanee una etiqueta para retomarlo.
+switch-title = ¿Cambiar de contenedor?

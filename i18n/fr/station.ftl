@@ -141,3 +141,7 @@ verify-mark-wrong-lot = Mauvais lot
 verify-move-foreign = Déplacer ici les unités d'autres contenants
 verify-confirm = Confirmer le contrôle…
 sign-meaning-verify = J'approuve ce contrôle du contenu et ses corrections.
+cmd-suspend = Mettre de côté
+suspended-title = { $count } mis de côté
+suspended-hint = Scannez une étiquette pour le reprendre.
+switch-title = Changer de contenant ?

@@ -141,3 +141,7 @@ verify-mark-wrong-lot = Sai lô
 verify-move-foreign = Chuyển các đơn vị của thùng khác vào thùng này
 verify-confirm = Xác nhận kiểm tra…
 sign-meaning-verify = Tôi phê duyệt lần kiểm tra nội dung này và các chỉnh sửa của nó.
+cmd-suspend = Để riêng
+suspended-title = { $count } đang để riêng
+suspended-hint = Quét nhãn để tiếp tục thùng đó.
+switch-title = Đổi thùng?

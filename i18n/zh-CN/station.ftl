@@ -141,3 +141,7 @@ verify-mark-wrong-lot = 批号错误
 verify-move-foreign = 将其他容器的单元移入此容器
 verify-confirm = 确认核对…
 sign-meaning-verify = 我批准此次内容核对及其更正。
+cmd-suspend = 搁置
+suspended-title = 已搁置 { $count } 个
+suspended-hint = 扫描标签即可继续该容器。
+switch-title = 切换容器？

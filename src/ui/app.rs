@@ -116,6 +116,10 @@ pub struct PackbenchApp {
     pub signature: Option<SignatureDialog>,
     /// Move confirmation dialog, when open (the unit's key).
     pub confirm_move: Option<String>,
+    /// What the confirmation is about: a move (`IN_OTHER_CONTAINER`, `CONFIRM_REQUIRED`),
+    /// putting the container being filled aside (`CONFIRM_SWITCH`), or resuming a container
+    /// that changed while aside (`CHANGED_WHILE_SUSPENDED`).
+    pub confirm_about: ReasonCode,
     /// Decommission/reject dialog, when open.
     pub retire: Option<RetireDialog>,
     /// The last look-up answer.
@@ -192,6 +196,7 @@ impl PackbenchApp {
             },
             signature: None,
             confirm_move: None,
+            confirm_about: ReasonCode::InOtherContainer,
             retire: None,
             lookup: None,
             epcis_files: None,
@@ -456,7 +461,12 @@ impl PackbenchApp {
                     });
                 }
             }
+            ReasonCode::ConfirmSwitch | ReasonCode::ChangedWhileSuspended => {
+                self.confirm_about = response.code;
+                self.confirm_move = response.detail.clone();
+            }
             ReasonCode::InOtherContainer | ReasonCode::ConfirmRequired => {
+                self.confirm_about = response.code;
                 let key = response.unit.as_ref().map(|u| u.key.clone());
                 self.confirm_move = key.or_else(|| match request {
                     Request::Scan { data } => Some(data.clone()),

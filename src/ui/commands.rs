@@ -35,6 +35,11 @@ impl PackbenchApp {
                 sscc: None,
             },
             "UNDO" => Request::Undo { signature: None },
+            "SUSPEND" => Request::Suspend {
+                scan: None,
+                note: None,
+                remainder_label: false,
+            },
             "PACKALL" => {
                 self.pack_all_seen();
                 return;

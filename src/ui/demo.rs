@@ -100,6 +100,7 @@ pub fn first_run(station: &mut Station, user: &str, full_name: &str, password: &
                     capacity: PALLET_CAPACITY,
                 },
             ],
+            auto_open_next: false,
         },
         Request::ImportSerials {
             work_order: WORK_ORDER.to_owned(),

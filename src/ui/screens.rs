@@ -5,7 +5,7 @@ use super::app::{PackbenchApp, Screen};
 use super::demo;
 use super::i18n::LOCALES;
 use crate::auth::Role;
-use crate::domain::{RemovalReason, RetireKind};
+use crate::domain::{ReasonCode, RemovalReason, RetireKind};
 use crate::station::Request;
 
 fn labelled_text(
@@ -441,11 +441,18 @@ impl PackbenchApp {
             }
         }
         if let Some(key) = self.confirm_move.clone() {
-            egui::Window::new(self.i18n.tr("move-title"))
+            let (title, question) = match self.confirm_about {
+                ReasonCode::ConfirmSwitch | ReasonCode::ChangedWhileSuspended => (
+                    self.i18n.tr("switch-title"),
+                    self.i18n.tr(&super::i18n::reason_id(self.confirm_about)),
+                ),
+                _ => (self.i18n.tr("move-title"), self.i18n.tr("move-question")),
+            };
+            egui::Window::new(title)
                 .collapsible(false)
                 .resizable(false)
                 .show(ctx, |ui| {
-                    ui.label(self.i18n.tr("move-question"));
+                    ui.label(question);
                     ui.monospace(&key);
                     ui.horizontal(|ui| {
                         if ui.button(self.i18n.tr("cmd-confirm")).clicked() {

@@ -1,7 +1,7 @@
 //! The printable command-barcode sheet: one Code 128 barcode per station command (close
 //! container, new case, new pallet, remove mode, move mode, look-up and receive modes, undo,
 //! confirm, cancel, print and reprint label, replace, relabel, unpack, decommission, verify
-//! contents, camera pack-all / verify-layer /
+//! contents, put aside, camera pack-all / verify-layer /
 //! hands-free on-off), so a
 //! packer never needs the mouse. Written as a one-page A4 PDF by hand (bars are filled
 //! rectangles, captions use the PDF's built-in Helvetica), which needs no font or PDF crate.
@@ -34,6 +34,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
 /// sits with the live tree it marks.
 pub const TREE_COMMANDS: &[(&str, &str)] = &[("VERIFY", "cmd-verify")];
 
+/// Putting the container being filled aside: on the sheet, and beside what is being filled.
+pub const FILL_COMMANDS: &[(&str, &str)] = &[("SUSPEND", "cmd-suspend")];
+
 /// Taking hierarchies in from the repository: on the sheet, and on the Look-up screen.
 pub const LOOKUP_COMMANDS: &[(&str, &str)] = &[("RECEIVE", "cmd-receive-mode")];
 
@@ -50,6 +53,7 @@ pub fn sheet_commands() -> impl Iterator<Item = &'static (&'static str, &'static
     COMMANDS
         .iter()
         .chain(TREE_COMMANDS)
+        .chain(FILL_COMMANDS)
         .chain(LOOKUP_COMMANDS)
         .chain(CAMERA_COMMANDS)
 }

@@ -163,11 +163,19 @@ impl PackbenchApp {
     fn fill_ui(&mut self, ui: &mut egui::Ui) {
         if self.snapshot.current.is_empty() {
             ui.label(egui::RichText::new(self.i18n.tr("fill-none")).size(22.0));
-            return;
         }
         for c in self.snapshot.current.clone() {
             let level = self.i18n.tr(&format!("level-{}", c.level));
-            ui.label(format!("{level}  {}", c.key));
+            ui.horizontal(|ui| {
+                ui.label(format!("{level}  {}", c.key));
+                if ui.button(self.i18n.tr("cmd-suspend")).clicked() {
+                    self.send(Request::Suspend {
+                        scan: Some(c.key.clone()),
+                        note: None,
+                        remainder_label: false,
+                    });
+                }
+            });
             let fill = match c.capacity {
                 Some(cap) => self.i18n.tr_args(
                     "station-fill",
@@ -180,6 +188,34 @@ impl PackbenchApp {
                     .size(if c.level == "case" { 56.0 } else { 30.0 })
                     .strong(),
             );
+        }
+        self.suspended_ui(ui);
+    }
+
+    /// The work order's containers put aside: each with its fill, who and when; scanning one's
+    /// label resumes it.
+    fn suspended_ui(&mut self, ui: &mut egui::Ui) {
+        if self.snapshot.suspended.is_empty() {
+            return;
+        }
+        ui.add_space(6.0);
+        ui.label(
+            egui::RichText::new(self.i18n.tr_args(
+                "suspended-title",
+                &[("count", self.snapshot.suspended.len().into())],
+            ))
+            .strong(),
+        );
+        ui.label(self.i18n.tr("suspended-hint"));
+        for s in self.snapshot.suspended.clone() {
+            let level = self.i18n.tr(&format!("level-{}", s.level));
+            let fill = match s.capacity {
+                Some(cap) => format!("{}/{cap}", s.count),
+                None => s.count.to_string(),
+            };
+            let by = s.by.clone().unwrap_or_default();
+            let when = s.since_ms.map(super::screens::utc_time).unwrap_or_default();
+            ui.monospace(format!("{level} {}  {fill}  {by} {when}", s.key));
         }
     }
 

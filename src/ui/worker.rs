@@ -82,6 +82,8 @@ pub struct Snapshot {
     pub mode: Mode,
     /// Containers being filled, lowest level first.
     pub current: Vec<ContainerInfo>,
+    /// Containers of the work order put aside partly filled (scan one to resume it).
+    pub suspended: Vec<crate::station::SuspendedInfo>,
     /// The live tree (during a contents check: the container checked, each row marked).
     pub tree: TreeSnapshot,
     /// The contents check in progress: expected vs seen, classified.
@@ -268,6 +270,7 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         work_orders: station.work_order_ids(),
         mode: station.mode(),
         current,
+        suspended: station.suspended_containers(),
         tree,
         verify,
         alerts: station.open_alerts().unwrap_or_default(),

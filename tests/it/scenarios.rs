@@ -47,17 +47,25 @@ fn subset(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
     }
 }
 
-/// Runs protocol lines through a fresh station; returns the answers.
+/// Runs protocol lines through a fresh station; returns the answers. A line `{"restart":
+/// true}` closes the station and opens a new one on the same data directory (a restart: the
+/// session is gone, the store stays); it gets no answer.
 pub fn run_lines(dir: &Path, input: &str) -> Vec<Value> {
-    let store = Store::open_dir(dir).expect("open store");
-    let mut t = START_MS;
-    let clock = Box::new(move || {
-        t += 1000;
-        t
-    });
-    let mut station = Station::with_clock(store, clock).expect("station");
+    let clock_ms = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(START_MS));
     let mut out = Vec::new();
-    packbench::cli::station::serve(&mut station, &mut input.as_bytes(), &mut out).expect("serve");
+    let is_restart = |l: &str| {
+        serde_json::from_str::<Value>(l).is_ok_and(|v| v.get("restart") == Some(&Value::Bool(true)))
+    };
+    let lines: Vec<&str> = input.lines().collect();
+    for segment in lines.split(|l| is_restart(l)) {
+        let store = Store::open_dir(dir).expect("open store");
+        let t = std::sync::Arc::clone(&clock_ms);
+        let clock = Box::new(move || t.fetch_add(1000, std::sync::atomic::Ordering::SeqCst) + 1000);
+        let mut station = Station::with_clock(store, clock).expect("station");
+        let text = segment.join("\n");
+        packbench::cli::station::serve(&mut station, &mut text.as_bytes(), &mut out)
+            .expect("serve");
+    }
     String::from_utf8(out)
         .expect("utf8 output")
         .lines()
