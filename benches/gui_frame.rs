@@ -54,6 +54,7 @@ fn main() {
                     capacity: cases + 1,
                 },
             ],
+            auto_open_next: false,
         },
         Request::SetSetting {
             key: "sscc_company_prefix_length".into(),

@@ -145,3 +145,4 @@ cmd-suspend = Zurückstellen
 suspended-title = { $count } zurückgestellt
 suspended-hint = Etikett scannen, um ihn wieder aufzunehmen.
 switch-title = Behälter wechseln?
+suspended-by = { $who }, vor { $age }

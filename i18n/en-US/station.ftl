@@ -145,3 +145,4 @@ cmd-suspend = Put aside
 suspended-title = { $count } put aside
 suspended-hint = Scan a label to take it up again.
 switch-title = Switch container?
+suspended-by = { $who }, { $age } ago

@@ -145,3 +145,4 @@ cmd-suspend = Dejar aparte
 suspended-title = { $count } aparte
 suspended-hint = Escanee una etiqueta para retomarlo.
 switch-title = ¿Cambiar de contenedor?
+suspended-by = { $who }, hace { $age }

@@ -145,3 +145,4 @@ cmd-suspend = Mettre de côté
 suspended-title = { $count } mis de côté
 suspended-hint = Scannez une étiquette pour le reprendre.
 switch-title = Changer de contenant ?
+suspended-by = { $who }, il y a { $age }

@@ -145,3 +145,4 @@ cmd-suspend = Để riêng
 suspended-title = { $count } đang để riêng
 suspended-hint = Quét nhãn để tiếp tục thùng đó.
 switch-title = Đổi thùng?
+suspended-by = { $who }, { $age } trước

@@ -145,3 +145,4 @@ cmd-suspend = 搁置
 suspended-title = 已搁置 { $count } 个
 suspended-hint = 扫描标签即可继续该容器。
 switch-title = 切换容器？
+suspended-by = { $who }，{ $age }前

@@ -192,6 +192,8 @@ impl Station {
         Ok(Response::ok().data(serde_json::json!({"gtin": gtin.as_str()})))
     }
 
+    // One argument per protocol field of `create_work_order`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn create_work_order(
         &mut self,
         id: &str,

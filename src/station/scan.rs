@@ -353,7 +353,7 @@ impl Station {
                         )
                     })?;
                 self.place_scanned(
-                    &user, &order, existing, &scanned, &epc, level, target, warning, now,
+                    &user, &order, existing, &scanned, &epc, level, &target, warning, now,
                 )
             }
         }
@@ -369,7 +369,7 @@ impl Station {
         scanned: &Scanned,
         epc: &str,
         level: Level,
-        target: UnitView,
+        target: &UnitView,
         warning: Option<String>,
         now: i64,
     ) -> Outcome {
@@ -377,7 +377,7 @@ impl Station {
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
         let item = unit_for_pack(&mut cmd, existing, scanned, epc, level, order)?;
-        let target = cmd.reload(&target)?;
+        let target = cmd.reload(target)?;
         let chain: Vec<i64> = store::ancestors(&cmd.tx, &target)?
             .iter()
             .map(|u| u.id)
@@ -530,8 +530,12 @@ impl Station {
         if accepted > 0 {
             self.session.working = Some(target.level);
         }
+        let mut next = None;
         if closed {
             self.drop_current(target.level)?;
+            if order.auto_open_next {
+                next = Some(self.auto_open_next(target.level, now)?);
+            }
         }
         for a in &alerts {
             self.record_alert(a, now);
@@ -549,6 +553,7 @@ impl Station {
             "accepted": accepted,
             "refused": refused,
             "results": results,
+            "next": next,
         })))
     }
 

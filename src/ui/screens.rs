@@ -451,6 +451,7 @@ impl PackbenchApp {
             egui::Window::new(title)
                 .collapsible(false)
                 .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(ctx, |ui| {
                     ui.label(question);
                     ui.monospace(&key);

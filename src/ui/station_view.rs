@@ -213,9 +213,20 @@ impl PackbenchApp {
                 Some(cap) => format!("{}/{cap}", s.count),
                 None => s.count.to_string(),
             };
-            let by = s.by.clone().unwrap_or_default();
-            let when = s.since_ms.map(super::screens::utc_time).unwrap_or_default();
-            ui.monospace(format!("{level} {}  {fill}  {by} {when}", s.key));
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            let age = s
+                .since_ms
+                .map_or_else(String::new, |t| age_text(now_ms - t));
+            let who = self.i18n.tr_args(
+                "suspended-by",
+                &[
+                    ("who", s.by.clone().unwrap_or_default().into()),
+                    ("age", age.into()),
+                ],
+            );
+            ui.monospace(format!("{level} {}  {fill}  {who}", s.key));
         }
     }
 
@@ -365,5 +376,17 @@ impl PackbenchApp {
                 self.scan(&data);
             }
         });
+    }
+}
+
+/// A duration as the put-aside list shows it: "5 min", "3 h", "2 d".
+fn age_text(ms: i64) -> String {
+    let min = ms.max(0) / 60_000;
+    if min < 60 {
+        format!("{min} min")
+    } else if min < 48 * 60 {
+        format!("{} h", min / 60)
+    } else {
+        format!("{} d", min / (24 * 60))
     }
 }

@@ -106,6 +106,10 @@ fn packer_flows_end_to_end() {
     // Move pack 22 into case 3, with confirmation.
     scan(&mut h, "PBCMD:PACK");
     scan(&mut h, &demo::case_sscc(3));
+    // Case 2 is open with 1/20: the station asks before it puts it aside.
+    assert_eq!(code(&h), Some("CONFIRM_SWITCH"));
+    scan(&mut h, "PBCMD:CONFIRM");
+    assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
     scan(&mut h, "PBCMD:MOVE");
     scan(&mut h, &demo::pack_scan(22));
     assert_eq!(code(&h), Some("CONFIRM_REQUIRED"));

@@ -90,3 +90,23 @@ fn verify_contents_marks_the_live_tree() {
     steady(&mut h);
     snapshot(&mut h, "verify_contents");
 }
+
+#[test]
+fn switch_confirmation_over_the_put_aside_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = small_harness(dir.path());
+    first_run(&mut h);
+    scan(&mut h, &demo::case_sscc(1));
+    for n in 1..=7 {
+        scan(&mut h, &demo::pack_scan(n));
+    }
+    scan(&mut h, "PBCMD:SUSPEND");
+    scan(&mut h, &demo::case_sscc(2));
+    for n in 8..=10 {
+        scan(&mut h, &demo::pack_scan(n));
+    }
+    // A third case label while case 2 holds 3/20: the station asks before it puts it aside.
+    scan(&mut h, &demo::case_sscc(3));
+    steady(&mut h);
+    snapshot(&mut h, "switch_confirmation");
+}

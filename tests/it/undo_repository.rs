@@ -452,7 +452,8 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "new SSCC (open_container)",
-        before: &[],
+        // B is filled first: a new label while B is open would ask to put B aside.
+        before: &[r#"{"cmd":"scan","data":"{p6}"}"#],
         command: r#"{"cmd":"scan","data":"{s4}"}"#,
         after: &[],
         signed: false,

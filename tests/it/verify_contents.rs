@@ -564,12 +564,13 @@ fn foreign_units_move_only_when_the_packer_confirms_it() {
     set_up(&mut st, 3);
     ok(&mut st, r#"{"cmd":"select_work_order","id":"WO-1"}"#);
     let (a, b) = ("(00)095060000000000015", "(00)095060000000000022");
-    assert!(scan(&mut st, a).ok);
-    for s in ["FA1", "FA2"] {
-        assert!(scan(&mut st, &scan_of(s, LOT)).ok);
-    }
+    // Case b first (it closes itself, published), then case a, left open with 2 of 3.
     assert!(scan(&mut st, b).ok);
     for s in ["FB1", "FB2", "FB3"] {
+        assert!(scan(&mut st, &scan_of(s, LOT)).ok);
+    }
+    assert!(scan(&mut st, a).ok);
+    for s in ["FA1", "FA2"] {
         assert!(scan(&mut st, &scan_of(s, LOT)).ok);
     }
     // Case b is closed (published); case a is open with 2 of 3.
