@@ -68,6 +68,9 @@ pub struct LabelArgs {
     /// Date printed (`YYYY-MM-DD`; default today, UTC).
     #[arg(long)]
     pub date: Option<String>,
+    /// A note printed in the text block (e.g. `SHORT 7/20`, `REMAINDER`).
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 fn today() -> String {
@@ -118,6 +121,7 @@ fn label_data(args: &LabelArgs) -> Result<LabelData, String> {
         work_order: args.work_order.clone(),
         station: args.station.clone(),
         date: args.date.clone().unwrap_or_else(today),
+        note: args.note.clone(),
     })
 }
 

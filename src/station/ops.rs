@@ -101,10 +101,13 @@ impl Station {
             None
         };
         let ctx = self.event_context();
+        let label = self.prepare_label_at_close(&container, now)?;
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
         let container = cmd.reload(&container)?;
         let closed = close_container(&mut cmd, container)?;
+        // A label that states another count is printed again with the real one (issue 14).
+        let label = label.at_close(&cmd.tx, &user.username, &closed, now)?;
         let reason = signed.as_ref().and_then(|s| s.reason.clone());
         let kind = if short { "close_short" } else { "close" };
         cmd.commit(
@@ -121,6 +124,9 @@ impl Station {
         }
         let mut r = Response::ok().container(&closed);
         r.closed = true;
+        if let Some(label) = label {
+            r = r.data(serde_json::json!({"label": self.finish_label_at_close(label)}));
+        }
         Ok(r)
     }
 
