@@ -12,11 +12,13 @@ mod admin;
 mod adopt;
 mod cmd;
 mod containers;
+mod content_label;
 mod events;
 mod import_epcis;
 mod labels;
 mod link;
 mod ops;
+mod owner;
 mod query;
 mod ranges;
 mod request;
@@ -32,6 +34,7 @@ pub use crate::store::AlertInfo;
 pub use adopt::Origin;
 pub use events::PB_NAMESPACE;
 pub use link::{LinkError, RepositoryLink};
+pub use owner::{OWNER_GLN_SETTING, OwnerGln};
 pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
@@ -193,6 +196,8 @@ pub(crate) type Outcome = Result<Response, Failure>;
 struct Settings {
     read_point: Option<String>,
     biz_location: Option<String>,
+    /// Whose GLN the work orders' business transactions carry (`owner.rs`).
+    owner: OwnerGln,
     tz_offset: String,
     expiry_warn_days: i64,
     sscc_company_prefix_len: Option<u8>,
@@ -268,6 +273,7 @@ impl Station {
             settings: Settings {
                 read_point: None,
                 biz_location: None,
+                owner: OwnerGln::Missing,
                 tz_offset: "+00:00".to_owned(),
                 expiry_warn_days: 30,
                 sscc_company_prefix_len: None,
@@ -307,6 +313,11 @@ impl Station {
         self.session.mode
     }
 
+    /// Whose GLN the work orders' business transactions carry, and from which setting.
+    pub fn owner_gln(&self) -> &OwnerGln {
+        &self.settings.owner
+    }
+
     fn reload(&mut self) -> Result<(), StoreError> {
         let conn = self.store.conn();
         self.products = crate::store::products(conn)?
@@ -316,6 +327,10 @@ impl Station {
         let get = |k: &str| crate::store::setting(conn, k);
         self.settings.read_point = get("read_point")?;
         self.settings.biz_location = get("biz_location")?;
+        self.settings.owner = OwnerGln::resolve(
+            get(OWNER_GLN_SETTING)?.as_deref(),
+            self.settings.biz_location.as_deref(),
+        );
         if let Some(tz) = get("time_zone_offset")? {
             self.settings.tz_offset = tz;
         }
@@ -340,11 +355,12 @@ impl Station {
             biz_location: self.settings.biz_location.clone(),
             tz_offset: self.settings.tz_offset.clone(),
             work_order: self.session.work_order.as_ref().map(|w| w.id.clone()),
+            // CBV: urn:epcglobal:cbv:bt:<owner's GLN>:<id>; none without an owner (`owner.rs`).
             work_order_uri: self
                 .session
                 .work_order
                 .as_ref()
-                .map(|w| format!("urn:epcglobal:cbv:bt:{}:{}", w.gtin, w.id)),
+                .and_then(|w| self.settings.owner.biz_transaction(&w.id)),
         }
     }
 

@@ -21,6 +21,7 @@ pub mod flows;
 pub mod fonts;
 pub mod i18n;
 mod keyboard;
+mod owner_gln_view;
 pub mod labels_view;
 mod screens;
 pub mod settings;
