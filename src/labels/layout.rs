@@ -3,7 +3,7 @@
 
 use super::code128::{Code128Error, Symbol};
 use super::label::LabelData;
-use super::symbols::{MIN_MODULE_DOTS, QUIET_MODULES, Room, plan};
+use super::symbols::{MIN_MODULE_DOTS, Room, TextOnly, plan};
 use serde::Serialize;
 
 /// GS1 logistic label X dimension limits (GS1 General Specifications, SSCC on a logistic label).
@@ -148,6 +148,9 @@ pub struct Layout {
     pub height: u32,
     /// What to draw.
     pub items: Vec<Item>,
+    /// Content fields printed in the text block only: no symbol valid on its own carries
+    /// them (`symbols.rs`).
+    pub text_only: Vec<TextOnly>,
 }
 
 /// A barcode printed narrower than the GS1 minimum X-dimension for logistic labels (the
@@ -322,30 +325,31 @@ pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, 
 
     // Symbols: content first, the SSCC last (bottom of the label, as GS1 recommends); each
     // valid GS1 on its own (`symbols.rs`).
-    let symbols = plan(
-        data,
-        &Room {
-            usable,
-            x_min,
-            template,
-            dpi,
-        },
-    )?;
+    let room = Room {
+        usable,
+        margin,
+        x_min,
+        template,
+        dpi,
+    };
+    let planned = plan(data, &room)?;
+    let symbols = planned.symbols;
     let hri_h = dots(3.0, dpi);
     let gap = dots(3.0, dpi);
     let n = u32::try_from(symbols.len()).unwrap_or(1);
-    let room = (height - margin).saturating_sub(y);
-    let bar_h = (room / n.max(1))
+    let height_left = (height - margin).saturating_sub(y);
+    let bar_h = (height_left / n.max(1))
         .saturating_sub(hri_h + gap)
         .min(dots(32.0, dpi));
     for (symbol, text) in symbols {
         let modules = u32::try_from(symbol.modules().len()).unwrap_or(u32::MAX);
         let module = (MIN_MODULE_DOTS..=x_max)
             .rev()
-            .find(|m| (modules + 2 * QUIET_MODULES) * m <= usable)
+            .find(|m| room.fits(&symbol, *m))
             .unwrap_or(MIN_MODULE_DOTS);
         let sym_w = modules * module;
-        let x = margin + (usable - sym_w) / 2;
+        // Centred: what is left each side, with the margin, is at least the quiet zone.
+        let x = margin + usable.saturating_sub(sym_w) / 2;
         items.push(Item::Barcode {
             x,
             y,
@@ -369,5 +373,6 @@ pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, 
         width,
         height,
         items,
+        text_only: planned.text_only,
     })
 }

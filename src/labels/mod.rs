@@ -33,3 +33,4 @@ pub mod zpl;
 
 pub use label::{Content, LabelData};
 pub use layout::{Item, Layout, LayoutError, NarrowBars, Template, layout};
+pub use symbols::TextOnly;

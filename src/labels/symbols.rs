@@ -9,8 +9,12 @@
 //! it stays within GS1-128's 48 data characters and the label's width at the narrowest module
 //! printed (2 dots). The SSCC also has a symbol of its own, at the bottom of the label.
 //!
-//! Data that fits no symbol valid on its own refuses the label ([`LayoutError::TooLong`],
-//! [`LayoutError::TooWide`]): a label never carries a symbol its own bench would refuse.
+//! A label never carries a symbol its own bench would refuse. When the SSCC, content GTIN and
+//! count cannot make one valid symbol that fits, the label is refused ([`LayoutError::TooWide`],
+//! [`LayoutError::TooLong`]). A batch or expiry whose smallest valid symbol — (00) (02) (37) and
+//! it — exceeds the 48 characters or the width (a batch of more than 8 characters minus the
+//! count's digits; an expiry beside a count of 100 or more) stays in the text block only, and
+//! the layout says so ([`TextOnly`], reported like [`super::NarrowBars`]).
 //!
 //! ```
 //! use packbench::labels::{Content, LabelData, Template, layout};
@@ -46,6 +50,36 @@
 use super::code128::{Code128Error, Symbol, encode_gs1};
 use super::label::{Field, LabelData, barcode_order, element_string, hri};
 use super::layout::{LayoutError, Template};
+use serde::Serialize;
+
+/// A content field printed in the label's text block only: no symbol valid on its own can
+/// carry it (GS1-128 length or the label's width). Reported with the label, never silent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextOnly {
+    /// The field, bracketed, e.g. `(10)LOT2026-11`.
+    pub field: String,
+    /// Why: the smallest symbol valid on its own that would carry it does not fit.
+    pub reason: String,
+}
+
+impl std::fmt::Display for TextOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is printed as text only, in no barcode: {}",
+            self.field, self.reason
+        )
+    }
+}
+
+/// The symbols of a label, top to bottom, and the content fields left to the text block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Planned {
+    /// Symbol and its bracketed text.
+    pub symbols: Vec<(Symbol, String)>,
+    /// Content fields in no symbol.
+    pub text_only: Vec<TextOnly>,
+}
 
 /// Modules of quiet zone on each side of a Code 128 symbol.
 pub(crate) const QUIET_MODULES: u32 = 10;
@@ -55,8 +89,10 @@ pub(crate) const MIN_MODULE_DOTS: u32 = 2;
 /// Where the symbols must fit: the label's usable width and the module widths to try.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Room {
-    /// Usable width in dots.
+    /// Usable width in dots (the label's width less a margin each side).
     pub usable: u32,
+    /// The blank margin each side, in dots: a symbol's quiet zone may lie in it.
+    pub margin: u32,
     /// The GS1 minimum X-dimension in dots (preferred for the SSCC symbol).
     pub x_min: u32,
     /// For messages.
@@ -66,12 +102,15 @@ pub(crate) struct Room {
 }
 
 impl Room {
-    /// Whether `symbol` with its quiet zones fits at `module` dots a module.
-    fn fits(&self, symbol: &Symbol, module: u32) -> bool {
+    /// Whether `symbol` fits at `module` dots a module: its bars within the usable width, its
+    /// quiet zones (10 modules each side) within the usable width and the blank margin.
+    pub(crate) fn fits(&self, symbol: &Symbol, module: u32) -> bool {
         let modules = u32::try_from(symbol.modules().len()).unwrap_or(u32::MAX);
+        let module = module.max(1);
+        let overflow = (QUIET_MODULES * module).saturating_sub(self.margin);
         modules
-            .saturating_add(2 * QUIET_MODULES)
-            .saturating_mul(module.max(1))
+            .saturating_mul(module)
+            .saturating_add(2 * overflow)
             <= self.usable
     }
 
@@ -112,10 +151,12 @@ fn checked_symbol(fields: &[Field], room: &Room) -> Result<(Symbol, String), Lay
 }
 
 /// The symbols of a label, top to bottom: the content symbols (each valid on its own), then
-/// the SSCC alone.
-pub(crate) fn plan(data: &LabelData, room: &Room) -> Result<Vec<(Symbol, String)>, LayoutError> {
-    let mut out = Vec::new();
+/// the SSCC alone; and the content fields no valid symbol can carry.
+pub(crate) fn plan(data: &LabelData, room: &Room) -> Result<Planned, LayoutError> {
+    let mut symbols = Vec::new();
+    let mut text_only = Vec::new();
     if let Some((core, extras)) = data.content_groups() {
+        // The content label's own data, GTIN and count with the SSCC: refused if it cannot be.
         let mut current = core.clone();
         let mut symbol = checked_symbol(&current, room)?;
         for extra in extras {
@@ -126,14 +167,24 @@ pub(crate) fn plan(data: &LabelData, room: &Room) -> Result<Vec<(Symbol, String)
                 continue;
             }
             // It does not fit beside what the symbol carries: a symbol of its own, with the
-            // fields it needs to be valid alone. If even that cannot be, the label is refused.
-            out.push(symbol);
+            // fields it needs to be valid alone.
             let mut alone = core.clone();
-            alone.push(extra);
-            symbol = checked_symbol(&alone, room)?;
-            current = alone;
+            alone.push(extra.clone());
+            match checked_symbol(&alone, room) {
+                Ok(s) => {
+                    symbols.push(symbol);
+                    (current, symbol) = (alone, s);
+                }
+                Err(e @ (LayoutError::TooLong { .. } | LayoutError::TooWide { .. })) => {
+                    text_only.push(TextOnly {
+                        field: hri(&[extra]),
+                        reason: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            }
         }
-        out.push(symbol);
+        symbols.push(symbol);
     }
     let sscc = [data.sscc_field()];
     let (symbol, text) = checked_symbol(&sscc, room)?;
@@ -141,8 +192,8 @@ pub(crate) fn plan(data: &LabelData, room: &Room) -> Result<Vec<(Symbol, String)
     if !room.fits(&symbol, room.x_min) && !room.fits(&symbol, MIN_MODULE_DOTS) {
         return Err(room.too_wide(&sscc));
     }
-    out.push((symbol, text));
-    Ok(out)
+    symbols.push((symbol, text));
+    Ok(Planned { symbols, text_only })
 }
 
 #[cfg(test)]
@@ -174,6 +225,7 @@ mod tests {
         let margin = (4.0 * f64::from(dpi) / 25.4).round() as u32;
         Room {
             usable: width - 2 * margin,
+            margin,
             x_min: ((0.495 * f64::from(dpi) / 25.4) - 1e-9).ceil() as u32,
             template: Template::In4x6,
             dpi,
@@ -181,7 +233,11 @@ mod tests {
     }
 
     fn hris(d: &LabelData, dpi: u32) -> Result<Vec<String>, LayoutError> {
-        Ok(plan(d, &room(dpi))?.into_iter().map(|(_, t)| t).collect())
+        Ok(plan(d, &room(dpi))?
+            .symbols
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect())
     }
 
     #[test]
@@ -192,7 +248,7 @@ mod tests {
             data(9999, Some("AB"), None),
             data(1, None, Some("280229")),
         ] {
-            for (symbol, _) in plan(&d, &room(203)).unwrap() {
+            for (symbol, _) in plan(&d, &room(203)).unwrap().symbols {
                 let es = format!("]C1{}", symbol.element_string());
                 crate::gs1::parse(&es, &crate::gs1::ParseOptions::default())
                     .unwrap_or_else(|e| panic!("{es}: {e}"));
@@ -234,20 +290,48 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_that_fits_no_valid_symbol_refuses_the_label() {
+    fn a_batch_that_fits_no_valid_symbol_is_text_only_and_said() {
         // (00) 20 + (02) 16 + (37)20 4 + (10) 2 + 10 = 52 data characters.
-        let err = hris(&data(20, Some("LOT2026-11"), None), 300).unwrap_err();
+        let planned = plan(&data(20, Some("LOT2026-11"), Some("271231")), &room(300)).unwrap();
+        assert_eq!(
+            planned.text_only,
+            [TextOnly {
+                field: "(10)LOT2026-11".to_owned(),
+                reason: LayoutError::TooLong {
+                    hri: "(00)395060000000000016(02)09506000134352(37)20(10)LOT2026-11"
+                        .to_owned(),
+                    found: 52
+                }
+                .to_string()
+            }]
+        );
+        assert!(planned.text_only[0].to_string().contains("48"));
+        let hris: Vec<&str> = planned.symbols.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(
+            hris,
+            [
+                "(00)395060000000000016(02)09506000134352(17)271231(37)20",
+                "(00)395060000000000016"
+            ]
+        );
+        // An expiry beside a count of 100 or more: 49 characters.
+        let planned = plan(&data(120, None, Some("271231")), &room(300)).unwrap();
+        assert_eq!(planned.text_only[0].field, "(17)271231");
+        // The content's own data, GTIN and count, refuses the label when it cannot fit: 266
+        // modules at 2 dots a module are wider than 500 dots.
+        let narrow = Room {
+            usable: 500,
+            ..room(203)
+        };
+        let err = plan(&data(20, None, None), &narrow).unwrap_err();
         assert_eq!(
             err,
-            LayoutError::TooLong {
-                hri: "(00)395060000000000016(02)09506000134352(37)20(10)LOT2026-11".to_owned(),
-                found: 52
+            LayoutError::TooWide {
+                hri: "(00)395060000000000016(02)09506000134352(37)20".to_owned(),
+                template: "4x6",
+                dpi: 203
             }
         );
-        assert!(err.to_string().contains("48"), "{err}");
-        // Within 48 characters but wider than a 4-inch label at 2 dots a module (152 dpi).
-        let err = hris(&data(20, None, None), 152).unwrap_err();
-        assert!(matches!(err, LayoutError::TooWide { .. }), "{err}");
     }
 
     #[test]

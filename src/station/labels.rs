@@ -177,6 +177,7 @@ impl Station {
             "count": data.content.as_ref().map(|c| c.count),
             "note": data.note,
             "symbols": laid.symbols().iter().map(|s| s.element_string()).collect::<Vec<_>>(),
+            "text_only": laid.text_only,
             "zpl": job,
             "print": print,
         }))
