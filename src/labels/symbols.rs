@@ -108,10 +108,7 @@ impl Room {
         let modules = u32::try_from(symbol.modules().len()).unwrap_or(u32::MAX);
         let module = module.max(1);
         let overflow = (QUIET_MODULES * module).saturating_sub(self.margin);
-        modules
-            .saturating_mul(module)
-            .saturating_add(2 * overflow)
-            <= self.usable
+        modules.saturating_mul(module).saturating_add(2 * overflow) <= self.usable
     }
 
     fn too_wide(&self, fields: &[Field]) -> LayoutError {
@@ -298,8 +295,7 @@ mod tests {
             [TextOnly {
                 field: "(10)LOT2026-11".to_owned(),
                 reason: LayoutError::TooLong {
-                    hri: "(00)395060000000000016(02)09506000134352(37)20(10)LOT2026-11"
-                        .to_owned(),
+                    hri: "(00)395060000000000016(02)09506000134352(37)20(10)LOT2026-11".to_owned(),
                     found: 52
                 }
                 .to_string()
@@ -344,7 +340,13 @@ mod tests {
             fields.remove(skip);
             let err = checked_symbol(&fields, &room(300)).unwrap_err();
             assert!(
-                matches!(err, LayoutError::NotGs1 { code: "MISSING_REQ", .. }),
+                matches!(
+                    err,
+                    LayoutError::NotGs1 {
+                        code: "MISSING_REQ",
+                        ..
+                    }
+                ),
                 "{err}"
             );
         }

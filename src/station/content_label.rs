@@ -58,10 +58,7 @@ impl Station {
         let sscc = sscc_of(container).ok_or_else(|| {
             Refusal::new(
                 ReasonCode::InvalidArgument,
-                format!(
-                    "{} has no SSCC: a logistic label needs one",
-                    container.key
-                ),
+                format!("{} has no SSCC: a logistic label needs one", container.key),
             )
         })?;
         if let Some(row) = store::label_by_sscc(self.store.conn(), &sscc)? {
@@ -94,10 +91,11 @@ impl Station {
                 sscc: &sscc,
                 range_id: None,
                 level: container.level.as_str(),
-                work_order: container
+                work_order: container.work_order.as_deref().or(self
+                    .session
                     .work_order
-                    .as_deref()
-                    .or(self.session.work_order.as_ref().map(|o| o.id.as_str())),
+                    .as_ref()
+                    .map(|o| o.id.as_str())),
                 username: &user.username,
                 allocated_ms: now,
             },
@@ -219,7 +217,14 @@ impl CloseLabel {
             closed.level.as_str(),
             closed.child_count
         );
-        audit(tx, now, user, "reprint_label", &sscc.unit_key(), Some(&reason))?;
+        audit(
+            tx,
+            now,
+            user,
+            "reprint_label",
+            &sscc.unit_key(),
+            Some(&reason),
+        )?;
         Ok(Some(LabelAtClose::Reprint(Reprint {
             label_id: row.id,
             data,

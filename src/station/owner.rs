@@ -129,7 +129,10 @@ mod tests {
             Some("9506000000015")
         );
         assert_eq!(OwnerGln::resolve(None, None), OwnerGln::Missing);
-        assert_eq!(OwnerGln::resolve(None, Some("not a uri")), OwnerGln::Missing);
+        assert_eq!(
+            OwnerGln::resolve(None, Some("not a uri")),
+            OwnerGln::Missing
+        );
     }
 
     #[test]
@@ -149,8 +152,19 @@ mod tests {
         assert_eq!(check_owner_gln("9506000000015"), Ok(()));
         assert_eq!(check_owner_gln(""), Ok(()));
         let err = check_owner_gln("9506000000016").unwrap_err();
-        assert!(err.contains("CHECK_DIGIT") && err.contains("9506000000016"), "{err}");
-        assert!(check_owner_gln("950600000001").unwrap_err().contains("BAD_KEY_LENGTH"));
-        assert!(check_owner_gln("95060000000AB").unwrap_err().contains("NON_DIGIT"));
+        assert!(
+            err.contains("CHECK_DIGIT") && err.contains("9506000000016"),
+            "{err}"
+        );
+        assert!(
+            check_owner_gln("950600000001")
+                .unwrap_err()
+                .contains("BAD_KEY_LENGTH")
+        );
+        assert!(
+            check_owner_gln("95060000000AB")
+                .unwrap_err()
+                .contains("NON_DIGIT")
+        );
     }
 }

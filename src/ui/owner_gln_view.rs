@@ -22,17 +22,16 @@ impl PackbenchApp {
         let mut send = None;
         ui.add_enabled_ui(admin, |ui| {
             super::screens::labelled_field(ui, &label, form, false, [240.0, 360.0]);
-            if ui
-                .add(egui::Button::new(save).min_size(BUTTON))
-                .clicked()
-            {
+            if ui.add(egui::Button::new(save).min_size(BUTTON)).clicked() {
                 send = Some(form.trim().to_owned());
             }
         });
         let (text, missing) = match &owner {
             OwnerGln::Setting { gln } => (
-                self.i18n
-                    .tr_args("settings-owner-gln-from-setting", &[("gln", gln.clone().into())]),
+                self.i18n.tr_args(
+                    "settings-owner-gln-from-setting",
+                    &[("gln", gln.clone().into())],
+                ),
                 false,
             ),
             OwnerGln::BizLocation { gln, biz_location } => (

@@ -162,7 +162,10 @@ fn a_batch_no_valid_symbol_can_hold_is_text_only_and_reported() {
         "{stderr}"
     );
     let zpl = std::fs::read_to_string(&out).unwrap();
-    assert!(zpl.contains("ABCDEFGHIJKLMNOPQRST"), "the batch is in the text block");
+    assert!(
+        zpl.contains("ABCDEFGHIJKLMNOPQRST"),
+        "the batch is in the text block"
+    );
 }
 
 #[test]

@@ -152,10 +152,17 @@ fn assert_label_data(data: &LabelData, symbols: &BTreeSet<String>, text_only: &[
             .unwrap_or_else(|e| panic!("symbol {s:?} is not valid GS1 on its own: {e}"));
         for e in &msg.elements {
             let old = elements.insert(e.ai.clone(), e.value.clone());
-            assert!(old.is_none_or(|o| o == e.value), "({}) differs across symbols", e.ai);
+            assert!(
+                old.is_none_or(|o| o == e.value),
+                "({}) differs across symbols",
+                e.ai
+            );
         }
     }
-    assert_eq!(elements.get("00").map(String::as_str), Some(data.sscc.as_str()));
+    assert_eq!(
+        elements.get("00").map(String::as_str),
+        Some(data.sscc.as_str())
+    );
     let want = |ai: &str| elements.get(ai).map(String::as_str);
     // A field the layout reports as text only is in no symbol; every other one is.
     fn barcoded<'a>(text_only: &[&str], ai: &str, v: Option<&'a str>) -> Option<&'a str> {
@@ -166,7 +173,10 @@ fn assert_label_data(data: &LabelData, symbols: &BTreeSet<String>, text_only: &[
         Some(c) => {
             assert_eq!(want("02"), Some(c.gtin.as_str()));
             assert_eq!(want("37"), Some(c.count.to_string().as_str()));
-            assert_eq!(want("10"), barcoded(text_only, "10", c.lot.as_ref().map(|l| l.as_str())));
+            assert_eq!(
+                want("10"),
+                barcoded(text_only, "10", c.lot.as_ref().map(|l| l.as_str()))
+            );
             assert_eq!(
                 want("17"),
                 barcoded(text_only, "17", c.expiry.as_ref().map(|e| e.as_yymmdd()))
@@ -209,7 +219,9 @@ impl Rng {
     }
 
     fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
     }
 }
 
@@ -238,7 +250,9 @@ fn random_label(rng: &mut Rng, i: usize) -> LabelData {
         } as u32;
         let expiry = (rng.below(2) == 0).then(|| {
             let (m, d) = (1 + rng.below(12), rng.below(29));
-            format!("{:02}{m:02}{d:02}", rng.below(100)).parse().unwrap()
+            format!("{:02}{m:02}{d:02}", rng.below(100))
+                .parse()
+                .unwrap()
         });
         Content {
             gtin: packbench::gs1::Gtin::from_digits_without_check(&rng.digits(13)).unwrap(),
@@ -264,7 +278,13 @@ fn text_only_ais(label: &packbench::labels::Layout) -> Vec<&'static str> {
     label
         .text_only
         .iter()
-        .map(|t| if t.field.starts_with("(10)") { "10" } else { "17" })
+        .map(|t| {
+            if t.field.starts_with("(10)") {
+                "10"
+            } else {
+                "17"
+            }
+        })
         .collect()
 }
 
@@ -275,8 +295,16 @@ fn assert_text_only_is_necessary(data: &LabelData, ai: &str, template: Template,
     let c = data.content.as_ref().unwrap();
     let (sscc, gtin) = (data.sscc.as_str(), c.gtin.as_str());
     let group = match ai {
-        "17" => format!("00{sscc}02{gtin}17{}37{}", c.expiry.as_ref().unwrap().as_yymmdd(), c.count),
-        _ => format!("00{sscc}02{gtin}37{}\u{1d}10{}", c.count, c.lot.as_ref().unwrap().as_str()),
+        "17" => format!(
+            "00{sscc}02{gtin}17{}37{}",
+            c.expiry.as_ref().unwrap().as_yymmdd(),
+            c.count
+        ),
+        _ => format!(
+            "00{sscc}02{gtin}37{}\u{1d}10{}",
+            c.count,
+            c.lot.as_ref().unwrap().as_str()
+        ),
     };
     packbench::gs1::parse(&format!("]C1{group}"), &Default::default()).unwrap();
     // At 2 dots a module the 20-dot quiet zones lie within the 4 mm margins: the bars alone
@@ -289,7 +317,10 @@ fn assert_text_only_is_necessary(data: &LabelData, ai: &str, template: Template,
         Err(_) => group.chars().filter(|c| *c != '\u{1d}').count() > 48,
         Ok(symbol) => symbol.modules().len() as u32 * 2 > usable,
     };
-    assert!(impossible, "({ai}) left out of the barcodes, yet {group:?} fits");
+    assert!(
+        impossible,
+        "({ai}) left out of the barcodes, yet {group:?} fits"
+    );
 }
 
 #[test]

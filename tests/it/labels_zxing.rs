@@ -50,13 +50,19 @@ fn zxing_cpp_read_every_symbol_of_today_s_labels() {
     let mut lot_lengths = BTreeSet::new();
     let (mut bare, mut text_only) = (0, 0);
     for case in cases {
-        let (template, dpi) = (case["template"].as_str().unwrap(), case["dpi"].as_u64().unwrap());
+        let (template, dpi) = (
+            case["template"].as_str().unwrap(),
+            case["dpi"].as_u64().unwrap(),
+        );
         let seed = &case["seed"];
         assert_eq!(case["pass"], true, "seed {seed} {template} {dpi}: {case}");
         let symbols = strings(&case["symbols"]);
         let read: BTreeSet<String> = strings(&case["zxing"]).into_iter().collect();
         assert_eq!(read, symbols.iter().cloned().collect(), "seed {seed}");
-        assert_eq!(case["zxing_symbologies"], serde_json::json!(["Code 128 ]C1"]));
+        assert_eq!(
+            case["zxing_symbologies"],
+            serde_json::json!(["Code 128 ]C1"])
+        );
         // Today's layout of the same data gives exactly what the script printed.
         let data = label_data(&case["data"]);
         let t = Template::parse(template).unwrap();
@@ -66,7 +72,10 @@ fn zxing_cpp_read_every_symbol_of_today_s_labels() {
             .iter()
             .map(|s| s.element_string().to_owned())
             .collect();
-        assert_eq!(now, symbols, "seed {seed} {template} {dpi}: the verdict is stale");
+        assert_eq!(
+            now, symbols,
+            "seed {seed} {template} {dpi}: the verdict is stale"
+        );
         let now_text: Vec<String> = label.text_only.iter().map(|x| x.field.clone()).collect();
         assert_eq!(now_text, strings(&case["text_only"]), "seed {seed}: stale");
         // And every symbol is valid GS1 on its own by packbench's parser.
@@ -83,11 +92,17 @@ fn zxing_cpp_read_every_symbol_of_today_s_labels() {
     }
     for t in Template::ALL {
         for dpi in [203, 300, 600] {
-            assert!(covered.contains(&(t.as_str().to_owned(), dpi)), "{t:?} {dpi}");
+            assert!(
+                covered.contains(&(t.as_str().to_owned(), dpi)),
+                "{t:?} {dpi}"
+            );
         }
     }
     assert_eq!(lot_lengths, (1..=20).collect(), "batches of every length");
-    assert!(bare > 0 && text_only > 0, "labels without content and with text-only fields");
+    assert!(
+        bare > 0 && text_only > 0,
+        "labels without content and with text-only fields"
+    );
     assert_eq!(v["failed"], 0);
     assert_eq!(v["passed"].as_u64().unwrap() as usize, cases.len());
 }

@@ -264,8 +264,7 @@ fn undo_resends_the_original_events_with_an_error_declaration() {
 #[test]
 fn the_work_order_is_a_business_transaction_of_its_owner_or_none() {
     let setup = std::fs::read_to_string(format!("{SCENARIOS}/_setup.jsonl")).unwrap();
-    let input =
-        std::fs::read_to_string(format!("{SCENARIOS}/01_build_case/input.jsonl")).unwrap();
+    let input = std::fs::read_to_string(format!("{SCENARIOS}/01_build_case/input.jsonl")).unwrap();
     let owner = setup.replace(
         r#"{"cmd":"login","user":"pat""#,
         "{\"cmd\":\"set_setting\",\"key\":\"owner_gln\",\"value\":\"9506000000015\"}\n{\"cmd\":\"login\",\"user\":\"pat\"",
