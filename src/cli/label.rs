@@ -2,7 +2,9 @@
 //! a file, or ZPL straight to a printer — for reprints outside the station, template checks and
 //! tests. It touches no database: an audited reprint of a container's label goes through the
 //! station (`reprint_label`). A printer resolution that makes the GS1-128 bars narrower than the
-//! GS1 minimum X-dimension is reported as a warning (stderr and the JSON summary).
+//! GS1 minimum X-dimension, and a batch or expiry that no barcode valid on its own can carry
+//! (printed as text only, `labels::symbols`), are reported as warnings (stderr and the JSON
+//! summary: `warnings`, `text_only`).
 
 use crate::labels::printer::{PrintPolicy, PrinterTarget};
 use crate::labels::{Content, LabelData, Template, layout, pdf, raster, zpl};
@@ -68,6 +70,9 @@ pub struct LabelArgs {
     /// Date printed (`YYYY-MM-DD`; default today, UTC).
     #[arg(long)]
     pub date: Option<String>,
+    /// A note printed in the text block (e.g. `SHORT 7/20`, `REMAINDER`).
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 fn today() -> String {
@@ -118,6 +123,7 @@ fn label_data(args: &LabelArgs) -> Result<LabelData, String> {
         work_order: args.work_order.clone(),
         station: args.station.clone(),
         date: args.date.clone().unwrap_or_else(today),
+        note: args.note.clone(),
     })
 }
 
@@ -149,6 +155,9 @@ pub fn run(args: &LabelArgs, stdout: &mut dyn Write) -> Result<u8, String> {
     for w in &warnings {
         eprintln!("packbench: warning: {w}");
     }
+    for t in &laid.text_only {
+        eprintln!("packbench: warning: {t}");
+    }
     let symbols: Vec<String> = laid
         .symbols()
         .iter()
@@ -160,6 +169,7 @@ pub fn run(args: &LabelArgs, stdout: &mut dyn Write) -> Result<u8, String> {
         "dpi": args.dpi,
         "symbols": symbols,
         "warnings": warnings,
+        "text_only": laid.text_only,
     });
     if let Some(spec) = &args.printer {
         let target = printer_target(spec).ok_or_else(|| {

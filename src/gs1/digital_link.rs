@@ -104,7 +104,7 @@ pub fn parse(uri: &str, accept_zero_suppressed_gtin: bool) -> Result<Vec<Element
                 ai: name.to_owned(),
             });
         }
-        elements.push(Element::new(name, decode(value)?));
+        elements.push(Element::new(name, decode_query(value)?));
     }
     for e in &elements {
         let entry = ai::lookup(&e.ai).ok_or_else(|| Gs1Error::UnknownAi {
@@ -192,9 +192,20 @@ fn check_qualifiers(key: &str, entry: &AiEntry, qualifiers: &[&str]) -> Result<(
     }
 }
 
-/// Strict percent decoding: every `%` must start a two-hex-digit escape, and the result
-/// must be UTF-8.
+/// A query value: `application/x-www-form-urlencoded`, so `+` stands for a space (and `%2B`
+/// for a plus), then strict percent decoding. Path segments keep `+` literal ([`decode`]).
+fn decode_query(value: &str) -> Result<String, Gs1Error> {
+    decode_with(value, true)
+}
+
+/// A path segment: strict percent decoding, `+` is a plus.
 fn decode(segment: &str) -> Result<String, Gs1Error> {
+    decode_with(segment, false)
+}
+
+/// Strict percent decoding: every `%` must start a two-hex-digit escape, and the result
+/// must be UTF-8; with `plus_is_space`, a `+` is a space. Errors name the text as written.
+fn decode_with(segment: &str, plus_is_space: bool) -> Result<String, Gs1Error> {
     let bytes = segment.as_bytes();
     let bad = || Gs1Error::BadPercentEscape {
         found: segment.to_owned(),
@@ -208,7 +219,14 @@ fn decode(segment: &str) -> Result<String, Gs1Error> {
             return Err(bad());
         }
     }
-    percent_decode_str(segment)
+    let spaced;
+    let text = if plus_is_space && segment.contains('+') {
+        spaced = segment.replace('+', "%20");
+        spaced.as_str()
+    } else {
+        segment
+    };
+    percent_decode_str(text)
         .decode_utf8()
         .map(|s| s.into_owned())
         .map_err(|_| bad())
@@ -315,6 +333,47 @@ mod tests {
         assert_eq!(code("https://a.b/01/0950600013435%2"), "BAD_PERCENT_ESCAPE");
         assert_eq!(code("ftp://a.b/01/09506000134352"), "BAD_SCHEME");
         assert_eq!(code("https://a.b/01/09506000134352/89/X"), "UNKNOWN_AI");
+    }
+
+    #[test]
+    fn a_plus_in_the_query_is_a_space_and_cset82_refuses_it() {
+        // application/x-www-form-urlencoded: `+` is a space, `%2B` a plus.
+        let err = parse("https://a.b/01/09506000134352?240=AB+C", false).unwrap_err();
+        assert_eq!(err.code(), "CSET82");
+        assert_eq!(
+            err.to_string(),
+            "AI (240): character ' ' at position 2 is not in CSET 82"
+        );
+        let els = parse("https://a.b/01/09506000134352?240=AB%2BC", false).unwrap();
+        assert_eq!(els[1], Element::new("240", "AB+C"));
+        // A numeric AI: the space is not a digit.
+        assert_ne!(
+            code("https://a.b/01/09506000134352?17=27+231"),
+            "OK",
+            "a space in a date"
+        );
+        // A bad escape is named as written, plus signs and all.
+        let err = parse("https://a.b/01/09506000134352?240=A+%2", false).unwrap_err();
+        assert_eq!(err.code(), "BAD_PERCENT_ESCAPE");
+        assert!(err.to_string().contains("A+%2"), "{err}");
+    }
+
+    #[test]
+    fn a_plus_in_a_path_segment_stays_a_plus() {
+        let els = parse("https://a.b/01/09506000134352/10/AB+C/21/S+1", false).unwrap();
+        assert_eq!(els[1], Element::new("10", "AB+C"));
+        assert_eq!(els[2], Element::new("21", "S+1"));
+        // And both ways: a plus is written %2B, so it comes back a plus in a query too.
+        let built = build(
+            &[
+                Element::new("01", "09506000134352"),
+                Element::new("240", "X+Y"),
+            ],
+            "https://a.b",
+        )
+        .unwrap();
+        assert_eq!(built, "https://a.b/01/09506000134352?240=X%2BY");
+        assert_eq!(parse(&built, false).unwrap()[1], Element::new("240", "X+Y"));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct LabelData {
     pub station: Option<String>,
     /// Date printed (ISO `YYYY-MM-DD`, given by the caller: labels have no clock).
     pub date: String,
+    /// A note printed in the text block, e.g. `SHORT 7/20` or `REMAINDER`.
+    pub note: Option<String>,
 }
 
 /// One AI and its value as it goes into a barcode.
@@ -99,6 +101,41 @@ impl LabelData {
         }
         out
     }
+
+    /// The fields every symbol that carries content needs to be valid on its own — (00), (02),
+    /// (37): (02) requires (37), and (37) requires (00) and (02) (GS1 Barcode Syntax Dictionary)
+    /// — and the other content fields, (17) and (10), which require (02). `None` without content.
+    pub fn content_groups(&self) -> Option<(Vec<Field>, Vec<Field>)> {
+        let c = self.content.as_ref()?;
+        let core = vec![
+            self.sscc_field(),
+            Field::new("02", c.gtin.as_str(), true),
+            Field::new("37", c.count.to_string(), false),
+        ];
+        let mut extras = Vec::new();
+        if let Some(e) = &c.expiry {
+            extras.push(Field::new("17", e.as_yymmdd(), true));
+        }
+        if let Some(l) = &c.lot {
+            extras.push(Field::new("10", l.as_str(), false));
+        }
+        Some((core, extras))
+    }
+}
+
+/// Puts fields in barcode order: the predefined-length AIs first — (00), (02), (17) — then
+/// (37), then the batch, so an FNC1 separator follows (37) only when a batch comes after it.
+pub fn barcode_order(fields: &mut [Field]) {
+    fn rank(ai: &str) -> u8 {
+        match ai {
+            "00" => 0,
+            "02" => 1,
+            "17" => 2,
+            "37" => 3,
+            _ => 4,
+        }
+    }
+    fields.sort_by_key(|f| rank(f.ai));
 }
 
 #[cfg(test)]
@@ -119,6 +156,7 @@ mod tests {
             work_order: Some("WO-1".to_owned()),
             station: None,
             date: "2026-11-25".to_owned(),
+            note: None,
         }
     }
 

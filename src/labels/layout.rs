@@ -1,17 +1,14 @@
 //! Label templates and the layout of a label on one: a list of positioned texts, rules and
 //! GS1-128 symbols in printer dots, which every renderer (ZPL, PNG, PDF) draws the same way.
 
-use super::code128::{Code128Error, Symbol, encode_gs1};
-use super::label::{Field, LabelData, element_string, hri};
+use super::code128::{Code128Error, Symbol};
+use super::label::LabelData;
+use super::symbols::{MIN_MODULE_DOTS, Room, TextOnly, plan};
 use serde::Serialize;
 
 /// GS1 logistic label X dimension limits (GS1 General Specifications, SSCC on a logistic label).
 const X_MIN_MM: f64 = 0.495;
 const X_MAX_MM: f64 = 1.016;
-/// Quiet zone on each side of a Code 128 symbol, in modules.
-const QUIET_MODULES: u32 = 10;
-/// The narrowest module any printer renders reliably, in dots.
-const MIN_MODULE_DOTS: u32 = 2;
 
 /// A label size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -99,7 +96,7 @@ pub enum LayoutError {
     /// The data cannot be encoded.
     #[error(transparent)]
     Encode(#[from] Code128Error),
-    /// A symbol does not fit the label width at the smallest GS1 X dimension.
+    /// A symbol does not fit the label width even at the narrowest module printed (2 dots).
     #[error("the barcode {hri} is too wide for a {template} label at {dpi} dpi")]
     TooWide {
         /// The bracketed data.
@@ -108,6 +105,27 @@ pub enum LayoutError {
         template: &'static str,
         /// Resolution.
         dpi: u32,
+    },
+    /// A symbol valid on its own would need more than GS1-128's 48 data characters (a symbol
+    /// carrying the batch or expiry must also carry (00), (02) and (37)).
+    #[error(
+        "the barcode {hri} needs {found} data characters, GS1-128 holds 48 (a symbol with content carries the SSCC, the content GTIN and the count to be valid on its own)"
+    )]
+    TooLong {
+        /// The bracketed data of the smallest symbol valid on its own.
+        hri: String,
+        /// Data characters it needs.
+        found: usize,
+    },
+    /// packbench's own parser refuses a symbol's element string: it is never printed.
+    #[error("the barcode {hri} would not be valid GS1 on its own ({code}: {detail})")]
+    NotGs1 {
+        /// The bracketed data.
+        hri: String,
+        /// The parser's error code (`MISSING_REQ`, ...).
+        code: &'static str,
+        /// The parser's message.
+        detail: String,
     },
     /// The resolution is not one label printers use.
     #[error("unsupported resolution {dpi} dpi (use 152 to 600)")]
@@ -130,6 +148,9 @@ pub struct Layout {
     pub height: u32,
     /// What to draw.
     pub items: Vec<Item>,
+    /// Content fields printed in the text block only: no symbol valid on its own carries
+    /// them (`symbols.rs`).
+    pub text_only: Vec<TextOnly>,
 }
 
 /// A barcode printed narrower than the GS1 minimum X-dimension for logistic labels (the
@@ -213,56 +234,8 @@ fn dots(mm: f64, dpi: u32) -> u32 {
     d
 }
 
-/// Splits fields into symbols that fit `usable` dots at module width `module`.
-fn split_symbols(
-    fields: &[Field],
-    module: u32,
-    usable: u32,
-    template: Template,
-    dpi: u32,
-) -> Result<Vec<(Symbol, String)>, LayoutError> {
-    let fits = |s: &Symbol| {
-        u32::try_from(s.modules().len()).unwrap_or(u32::MAX) + 2 * QUIET_MODULES
-            <= usable / module.max(1)
-    };
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < fields.len() {
-        let mut end = start + 1;
-        let mut best = None;
-        while end <= fields.len() {
-            let part = &fields[start..end];
-            match encode_gs1(&element_string(part)) {
-                Ok(s) if fits(&s) => best = Some((end, s, hri(part))),
-                Ok(_) | Err(Code128Error::TooLong { .. }) => break,
-                Err(e) => return Err(e.into()),
-            }
-            end += 1;
-        }
-        // A long batch may not fit at the GS1 minimum X on a 4-inch label: print it narrower
-        // (down to 2 dots) rather than refuse the label.
-        let best = best.or_else(|| {
-            let part = &fields[start..=start];
-            let s = encode_gs1(&element_string(part)).ok()?;
-            let modules = u32::try_from(s.modules().len()).ok()?;
-            ((modules + 2 * QUIET_MODULES) * MIN_MODULE_DOTS <= usable)
-                .then(|| (start + 1, s, hri(part)))
-        });
-        let Some((end, symbol, text)) = best else {
-            return Err(LayoutError::TooWide {
-                hri: hri(&fields[start..=start]),
-                template: template.as_str(),
-                dpi,
-            });
-        };
-        out.push((symbol, text));
-        start = end;
-    }
-    Ok(out)
-}
-
-/// Lays a label out: header, a text block (SSCC, content, count, batch, expiry, order, station,
-/// date), then the content symbols and, at the bottom, the SSCC symbol — each with its
+/// Lays a label out: header, a text block (SSCC, content, count, batch, expiry, note, order,
+/// station, date), then the content symbols and, at the bottom, the SSCC symbol — each with its
 /// human-readable interpretation under it.
 pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, LayoutError> {
     if !(152..=600).contains(&dpi) {
@@ -315,6 +288,9 @@ pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, 
             rows.push(("EXPIRY", e.iso_date()));
         }
     }
+    if let Some(n) = &data.note {
+        rows.push(("NOTE", n.clone()));
+    }
     if let Some(w) = &data.work_order {
         rows.push(("WORK ORDER", w.clone()));
     }
@@ -347,30 +323,33 @@ pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, 
     });
     y += dots(3.0, dpi);
 
-    // Symbols: content first, the SSCC last (bottom of the label, as GS1 recommends).
-    let mut symbols = split_symbols(&data.content_fields(), x_min, usable, template, dpi)?;
-    symbols.extend(split_symbols(
-        &[data.sscc_field()],
-        x_min,
+    // Symbols: content first, the SSCC last (bottom of the label, as GS1 recommends); each
+    // valid GS1 on its own (`symbols.rs`).
+    let room = Room {
         usable,
+        margin,
+        x_min,
         template,
         dpi,
-    )?);
+    };
+    let planned = plan(data, &room)?;
+    let symbols = planned.symbols;
     let hri_h = dots(3.0, dpi);
     let gap = dots(3.0, dpi);
     let n = u32::try_from(symbols.len()).unwrap_or(1);
-    let room = (height - margin).saturating_sub(y);
-    let bar_h = (room / n.max(1))
+    let height_left = (height - margin).saturating_sub(y);
+    let bar_h = (height_left / n.max(1))
         .saturating_sub(hri_h + gap)
         .min(dots(32.0, dpi));
     for (symbol, text) in symbols {
         let modules = u32::try_from(symbol.modules().len()).unwrap_or(u32::MAX);
         let module = (MIN_MODULE_DOTS..=x_max)
             .rev()
-            .find(|m| (modules + 2 * QUIET_MODULES) * m <= usable)
+            .find(|m| room.fits(&symbol, *m))
             .unwrap_or(MIN_MODULE_DOTS);
         let sym_w = modules * module;
-        let x = margin + (usable - sym_w) / 2;
+        // Centred: what is left each side, with the margin, is at least the quiet zone.
+        let x = margin + usable.saturating_sub(sym_w) / 2;
         items.push(Item::Barcode {
             x,
             y,
@@ -394,5 +373,6 @@ pub fn layout(data: &LabelData, template: Template, dpi: u32) -> Result<Layout, 
         width,
         height,
         items,
+        text_only: planned.text_only,
     })
 }

@@ -15,6 +15,7 @@
 //!     work_order: None,
 //!     station: None,
 //!     date: "2026-11-25".to_owned(),
+//!     note: None,
 //! };
 //! let label = layout(&data, Template::In4x6, 203).unwrap();
 //! assert!(zpl::render(&label).contains("^FD>;>800095060000000000015^FS"));
@@ -27,7 +28,9 @@ pub mod layout;
 pub mod pdf;
 pub mod printer;
 pub mod raster;
+pub mod symbols;
 pub mod zpl;
 
 pub use label::{Content, LabelData};
 pub use layout::{Item, Layout, LayoutError, NarrowBars, Template, layout};
+pub use symbols::TextOnly;

@@ -426,6 +426,7 @@ impl Station {
                     )));
                 }
             }
+            super::OWNER_GLN_SETTING => super::owner::check_owner_gln(value).map_err(invalid)?,
             "time_zone_offset" => {
                 let ok = value.len() == 6
                     && matches!(&value[..1], "+" | "-")

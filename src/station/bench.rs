@@ -442,10 +442,14 @@ impl Station {
 }
 
 impl Station {
-    /// Prints the remainder label of a container put aside: its label with the real count.
+    /// Prints the remainder label of a container put aside: its label with the real count and
+    /// a "REMAINDER n/capacity" note.
     fn remainder_label(&mut self, unit: &UnitView, now: i64) -> Result<serde_json::Value, Failure> {
-        let r = self.print_label(None, Some(&unit.key), now)?;
-        Ok(r.data.unwrap_or(serde_json::Value::Null))
+        let note = match unit.capacity {
+            Some(c) => format!("REMAINDER {}/{c}", unit.child_count),
+            None => format!("REMAINDER {}", unit.child_count),
+        };
+        self.print_content_label(unit, Some(&note), now)
     }
 }
 

@@ -5,12 +5,12 @@
 
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, append_audit};
-use crate::domain::{Level, ReasonCode, Refusal, UnitView};
+use crate::domain::{ContainerState, Level, ReasonCode, Refusal, UnitView, WorkOrder};
 use crate::gs1::{Sscc, UnitKey};
 use crate::labels::alloc::{self, LabelOwner};
 use crate::labels::printer::{PrintJob, PrintPolicy, PrinterTarget, PrinterWorker};
-use crate::labels::{Content, LabelData, Template, layout, zpl};
-use crate::store::{self, LabelRow, LabelState, NewLabel, StoreError, Tx};
+use crate::labels::{Content, LabelData, Layout, Template, layout, zpl};
+use crate::store::{self, LabelRow, LabelState, StoreError, Tx};
 use std::time::Duration;
 
 fn iso_date(now_ms: i64) -> String {
@@ -19,7 +19,7 @@ fn iso_date(now_ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn audit(
+pub(crate) fn audit(
     tx: &Tx<'_>,
     now: i64,
     user: &str,
@@ -97,38 +97,28 @@ impl Station {
         };
         let verified = self.verify_label(data, now)?;
         let aside = store::unit_by_key(self.store.conn(), &pending.unit_key())?
-            .filter(|u| u.state == Some(crate::domain::ContainerState::Suspended));
+            .filter(|u| u.state == Some(ContainerState::Suspended));
         Ok(aside.map(|u| verified.container(&u)))
     }
 
-    fn label_data(&self, sscc: &Sscc, level: Level, count: u32, now: i64) -> LabelData {
-        let order = self.session.work_order.as_ref();
-        let lowest = order.and_then(|o| o.spec.levels().first().map(|(l, _)| *l));
-        let content = order.filter(|_| lowest == Some(level)).and_then(|o| {
-            Some(Content {
-                gtin: o.gtin.parse().ok()?,
-                count,
-                lot: o.lot.as_deref().and_then(|l| l.parse().ok()),
-                expiry: o.expiry.as_deref().and_then(|e| e.parse().ok()),
-            })
-        });
-        LabelData {
-            sscc: sscc.clone(),
-            level: level.as_str().to_owned(),
-            content,
-            product_name: order.and_then(|o| self.products.get(&o.gtin).map(|p| p.name.clone())),
-            work_order: order.map(|o| o.id.clone()),
-            station: self.settings.read_point.clone(),
-            date: iso_date(now),
+    /// The work order whose content a container's label states: the container's own, else
+    /// the selected one.
+    pub(crate) fn order_of(&self, unit: Option<&UnitView>) -> Result<Option<WorkOrder>, Failure> {
+        if let Some(id) = unit.and_then(|u| u.work_order.as_deref()) {
+            if let Some(order) = store::load_work_order(self.store.conn(), id)? {
+                return Ok(Some(order));
+            }
         }
+        Ok(self.session.work_order.clone())
     }
 
-    /// Renders the label and hands it to the printer worker; answers what happened.
-    fn render_and_send(
-        &mut self,
-        label_id: i64,
-        data: &LabelData,
-    ) -> Result<serde_json::Value, Failure> {
+    /// Everything a label printed now needs besides its SSCC and count, read before the
+    /// transaction that records the print.
+    pub(crate) fn label_setup(
+        &self,
+        order: Option<WorkOrder>,
+        now: i64,
+    ) -> Result<LabelSetup, Failure> {
         let template = self
             .label_setting("label_template")?
             .and_then(|t| Template::parse(&t))
@@ -137,10 +127,28 @@ impl Station {
             .label_setting("label_dpi")?
             .and_then(|d| d.parse().ok())
             .unwrap_or(203);
-        let laid = layout(data, template, dpi)
-            .map_err(|e| Refusal::new(ReasonCode::InvalidArgument, e.to_string()))?;
-        let job = zpl::render(&laid);
-        let print = match self.label_setting("printer")?.filter(|p| p != "none") {
+        let product_name = order
+            .as_ref()
+            .and_then(|o| self.products.get(&o.gtin).map(|p| p.name.clone()));
+        Ok(LabelSetup {
+            template,
+            dpi,
+            order,
+            product_name,
+            station: self.settings.read_point.clone(),
+            date: iso_date(now),
+        })
+    }
+
+    /// Hands a laid-out label to the printer worker; answers what happened.
+    pub(crate) fn send_label(
+        &mut self,
+        label_id: i64,
+        data: &LabelData,
+        laid: &Layout,
+    ) -> Result<serde_json::Value, Failure> {
+        let job = zpl::render(laid);
+        let print = match self.printer_target()? {
             None => serde_json::json!({"queued": false, "printer": "none"}),
             Some(target) => {
                 if self.printer.as_ref().is_none_or(|(t, _)| *t != target) {
@@ -174,11 +182,19 @@ impl Station {
             "sscc": data.sscc.as_str(),
             "key": data.sscc.unit_key(),
             "label_id": label_id,
-            "template": template.as_str(),
+            "template": laid.template.as_str(),
+            "count": data.content.as_ref().map(|c| c.count),
+            "note": data.note,
             "symbols": laid.symbols().iter().map(|s| s.element_string()).collect::<Vec<_>>(),
+            "text_only": laid.text_only,
             "zpl": job,
             "print": print,
         }))
+    }
+
+    /// The configured printer (`printer` setting), `None` when there is none (or `none`).
+    pub(crate) fn printer_target(&self) -> Result<Option<String>, Failure> {
+        Ok(self.label_setting("printer")?.filter(|p| p != "none"))
     }
 
     /// Prints a label for an existing container or a new SSCC.
@@ -200,77 +216,67 @@ impl Station {
             )
             .into());
         }
-        let low_stock = alloc::low_stock_threshold(self.store.conn())?;
-        let scanned = scan.map(|s| self.sscc_of(s)).transpose()?;
-        let tx = self.store.begin()?;
-        let (sscc, label_id, level, count, remaining) = if let Some(sscc) = scanned {
+        if let Some(scan) = scan {
+            // An existing container: its label with what it holds.
+            let sscc = self.sscc_of(scan)?;
             let key = sscc.unit_key();
-            let unit = store::unit_by_key(&tx, &key)?.ok_or_else(|| {
+            let unit = store::unit_by_key(self.store.conn(), &key)?.ok_or_else(|| {
                 Refusal::new(ReasonCode::UnknownUnit, format!("{key} is not known"))
             })?;
-            let id = store::ensure_label(
-                &tx,
-                &NewLabel {
-                    sscc: &sscc,
-                    range_id: None,
-                    level: unit.level.as_str(),
-                    work_order: Some(&order.id),
-                    username: &user.username,
-                    allocated_ms: now,
-                },
-            )?;
-            (sscc, id, unit.level, unit.child_count, None)
-        } else {
-            let level = match level {
-                Some(l) => Level::parse(l)
-                    .filter(|l| *l != Level::Pack)
-                    .ok_or_else(|| {
-                        Refusal::new(ReasonCode::InvalidArgument, format!("level '{l}'"))
-                    })?,
-                None => order.spec.levels().first().map_or(Level::Case, |(l, _)| *l),
-            };
-            let a = alloc::allocate(
-                &tx,
-                LabelOwner {
-                    level: level.as_str(),
-                    work_order: Some(&order.id),
-                    username: &user.username,
-                },
-                now,
-            )?;
-            let capacity = order.spec.capacity(level).unwrap_or(0);
-            (a.sscc, a.label_id, level, capacity, Some(a.remaining))
+            let payload = self.print_content_label(&unit, None, now)?;
+            return Ok(Response::ok().data(payload));
+        }
+        let low_stock = alloc::low_stock_threshold(self.store.conn())?;
+        let setup = self.label_setup(Some(order.clone()), now)?;
+        let level = match level {
+            Some(l) => Level::parse(l)
+                .filter(|l| *l != Level::Pack)
+                .ok_or_else(|| Refusal::new(ReasonCode::InvalidArgument, format!("level '{l}'")))?,
+            None => order.spec.levels().first().map_or(Level::Case, |(l, _)| *l),
         };
-        store::mark_label_printed(&tx, label_id, now)?;
+        let tx = self.store.begin()?;
+        let a = alloc::allocate(
+            &tx,
+            LabelOwner {
+                level: level.as_str(),
+                work_order: Some(&order.id),
+                username: &user.username,
+            },
+            now,
+        )?;
+        // A new container's label states its capacity (printed again at its close if it
+        // ends up holding another count, `content_label.rs`).
+        let capacity = order.spec.capacity(level).unwrap_or(0);
+        // Laid out before the commit: a label that cannot be printed allocates nothing.
+        let data = setup.data(&a.sscc, level, capacity, None);
+        let laid = setup.lay_out(&data)?;
+        store::mark_label_printed(&tx, a.label_id, now, data.content.as_ref().map(|c| c.count))?;
         audit(
             &tx,
             now,
             &user.username,
             "print_label",
-            &sscc.unit_key(),
+            &a.sscc.unit_key(),
             None,
         )?;
         // Committed before the job leaves: a crash after this never reuses the SSCC.
         tx.commit()?;
-        if scan.is_none() {
-            self.session.next_level = Some(level);
-        }
-        let data = self.label_data(&sscc, level, count, now);
-        let mut payload = self.render_and_send(label_id, &data)?;
-        let mut response = Response::ok();
-        if let Some(r) = remaining {
-            payload["remaining"] = r.into();
-            payload["low_stock"] = (r < low_stock).into();
-            if r < low_stock {
-                response = Response::with_code(
-                    ReasonCode::SsccLowStock,
-                    Some(format!(
-                        "{r} SSCCs left (warning below {low_stock}, setting {})",
-                        alloc::LOW_STOCK_SETTING
-                    )),
-                );
-            }
-        }
+        self.session.next_level = Some(level);
+        let mut payload = self.send_label(a.label_id, &data, &laid)?;
+        let r = a.remaining;
+        payload["remaining"] = r.into();
+        payload["low_stock"] = (r < low_stock).into();
+        let response = if r < low_stock {
+            Response::with_code(
+                ReasonCode::SsccLowStock,
+                Some(format!(
+                    "{r} SSCCs left (warning below {low_stock}, setting {})",
+                    alloc::LOW_STOCK_SETTING
+                )),
+            )
+        } else {
+            Response::ok()
+        };
         Ok(response.data(payload))
     }
 
@@ -293,7 +299,9 @@ impl Station {
             );
         }
         let sscc = self.sscc_of(scan)?;
-        let LabelRow { id, state, level } = self.label_row(&sscc)?;
+        let LabelRow {
+            id, state, level, ..
+        } = self.label_row(&sscc)?;
         if state == LabelState::Void {
             return Err(Refusal::new(
                 ReasonCode::Inactive,
@@ -303,9 +311,19 @@ impl Station {
         }
         let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key)?;
+        let level = Level::parse(&level).unwrap_or(Level::Case);
+        // The container's real count (the capacity while no container has the SSCC yet).
+        let setup = self.label_setup(self.order_of(unit.as_ref())?, now)?;
+        let data = setup.data(
+            &sscc,
+            level,
+            real_count(unit.as_ref(), setup.order.as_ref(), level),
+            unit.as_ref().and_then(short_note),
+        );
+        let laid = setup.lay_out(&data)?;
         // A label already applied and verified needs verifying again: the new copy replaces it.
         let tx = self.store.begin()?;
-        store::mark_label_printed(&tx, id, now)?;
+        store::mark_label_printed(&tx, id, now, data.content.as_ref().map(|c| c.count))?;
         audit(
             &tx,
             now,
@@ -315,19 +333,7 @@ impl Station {
             Some(reason.trim()),
         )?;
         tx.commit()?;
-        let level = Level::parse(&level).unwrap_or(Level::Case);
-        let count = unit.as_ref().map_or_else(
-            || {
-                self.session
-                    .work_order
-                    .as_ref()
-                    .and_then(|o| o.spec.capacity(level))
-                    .unwrap_or(0)
-            },
-            |u| u.child_count,
-        );
-        let data = self.label_data(&sscc, level, count, now);
-        let payload = self.render_and_send(id, &data)?;
+        let payload = self.send_label(id, &data, &laid)?;
         Ok(Response::ok().data(payload))
     }
 
@@ -429,27 +435,89 @@ impl Station {
         let level = Level::parse(&level).unwrap_or(Level::Case);
         let key = sscc.unit_key();
         let unit = store::unit_by_key(self.store.conn(), &key).ok().flatten();
-        let count = unit.map_or_else(
-            || {
-                self.session
-                    .work_order
-                    .as_ref()
-                    .and_then(|o| o.spec.capacity(level))
-                    .unwrap_or(0)
-            },
-            |u| u.child_count,
-        );
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
-        let data = self.label_data(&sscc, level, count, now);
-        let template = self
-            .label_setting("label_template")
-            .ok()
-            .flatten()
-            .and_then(|t| Template::parse(&t))
-            .unwrap_or(Template::In4x6);
-        let laid = layout(&data, template, 203).ok()?;
+        let order = self.order_of(unit.as_ref()).ok()?;
+        let mut setup = self.label_setup(order, now).ok()?;
+        // One pixel per dot at the common thermal resolution, whatever the printer's.
+        setup.dpi = 203;
+        let count = real_count(unit.as_ref(), setup.order.as_ref(), level);
+        let data = setup.data(&sscc, level, count, unit.as_ref().and_then(short_note));
+        let laid = setup.lay_out(&data).ok()?;
         crate::labels::raster::render(&laid).ok()
     }
+}
+
+/// What a label printed now needs besides its SSCC, count and note.
+#[derive(Debug, Clone)]
+pub(crate) struct LabelSetup {
+    /// `label_template` setting.
+    pub template: Template,
+    /// `label_dpi` setting.
+    pub dpi: u32,
+    /// The work order whose content the label states.
+    pub order: Option<WorkOrder>,
+    /// The product's name (header).
+    pub product_name: Option<String>,
+    /// The station (read point).
+    pub station: Option<String>,
+    /// Date printed.
+    pub date: String,
+}
+
+impl LabelSetup {
+    /// What the label says: for a container of the order's lowest level (homogeneous), the
+    /// content — the order's GTIN, batch and expiry — with `count`.
+    pub(crate) fn data(
+        &self,
+        sscc: &Sscc,
+        level: Level,
+        count: u32,
+        note: Option<String>,
+    ) -> LabelData {
+        let order = self.order.as_ref();
+        let lowest = order.and_then(|o| o.spec.levels().first().map(|(l, _)| *l));
+        let content = order.filter(|_| lowest == Some(level)).and_then(|o| {
+            Some(Content {
+                gtin: o.gtin.parse().ok()?,
+                count,
+                lot: o.lot.as_deref().and_then(|l| l.parse().ok()),
+                expiry: o.expiry.as_deref().and_then(|e| e.parse().ok()),
+            })
+        });
+        LabelData {
+            sscc: sscc.clone(),
+            level: level.as_str().to_owned(),
+            content,
+            product_name: self.product_name.clone(),
+            work_order: order.map(|o| o.id.clone()),
+            station: self.station.clone(),
+            date: self.date.clone(),
+            note,
+        }
+    }
+
+    /// Lays the label out; a label that cannot be printed valid (every symbol valid GS1 on its
+    /// own, `labels::symbols`) is refused, naming the barcode.
+    pub(crate) fn lay_out(&self, data: &LabelData) -> Result<Layout, Failure> {
+        layout(data, self.template, self.dpi)
+            .map_err(|e| Refusal::new(ReasonCode::InvalidArgument, e.to_string()).into())
+    }
+}
+
+/// The count a container's label states: what it holds, or — while no container has the SSCC
+/// yet — the capacity of its level.
+pub(crate) fn real_count(unit: Option<&UnitView>, order: Option<&WorkOrder>, level: Level) -> u32 {
+    unit.map_or_else(
+        || order.and_then(|o| o.spec.capacity(level)).unwrap_or(0),
+        |u| u.child_count,
+    )
+}
+
+/// `SHORT 7/20` for a container closed below its capacity.
+pub(crate) fn short_note(unit: &UnitView) -> Option<String> {
+    let capacity = unit.capacity?;
+    (unit.state == Some(ContainerState::Closed) && unit.child_count < capacity)
+        .then(|| format!("SHORT {}/{capacity}", unit.child_count))
 }

@@ -13,11 +13,13 @@ mod adopt;
 mod bench;
 mod cmd;
 mod containers;
+mod content_label;
 mod events;
 mod import_epcis;
 mod labels;
 mod link;
 mod ops;
+mod owner;
 mod query;
 mod ranges;
 mod request;
@@ -34,6 +36,7 @@ pub use adopt::Origin;
 pub use bench::SuspendedInfo;
 pub use events::PB_NAMESPACE;
 pub use link::{LinkError, RepositoryLink};
+pub use owner::{OWNER_GLN_SETTING, OwnerGln};
 pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
@@ -207,6 +210,8 @@ pub(crate) type Outcome = Result<Response, Failure>;
 struct Settings {
     read_point: Option<String>,
     biz_location: Option<String>,
+    /// Whose GLN the work orders' business transactions carry (`owner.rs`).
+    owner: OwnerGln,
     tz_offset: String,
     expiry_warn_days: i64,
     sscc_company_prefix_len: Option<u8>,
@@ -287,6 +292,7 @@ impl Station {
             settings: Settings {
                 read_point: None,
                 biz_location: None,
+                owner: OwnerGln::Missing,
                 tz_offset: "+00:00".to_owned(),
                 expiry_warn_days: 30,
                 sscc_company_prefix_len: None,
@@ -326,6 +332,11 @@ impl Station {
         self.session.mode
     }
 
+    /// Whose GLN the work orders' business transactions carry, and from which setting.
+    pub fn owner_gln(&self) -> &OwnerGln {
+        &self.settings.owner
+    }
+
     fn reload(&mut self) -> Result<(), StoreError> {
         let conn = self.store.conn();
         self.products = crate::store::products(conn)?
@@ -335,6 +346,10 @@ impl Station {
         let get = |k: &str| crate::store::setting(conn, k);
         self.settings.read_point = get("read_point")?;
         self.settings.biz_location = get("biz_location")?;
+        self.settings.owner = OwnerGln::resolve(
+            get(OWNER_GLN_SETTING)?.as_deref(),
+            self.settings.biz_location.as_deref(),
+        );
         if let Some(tz) = get("time_zone_offset")? {
             self.settings.tz_offset = tz;
         }
@@ -359,11 +374,12 @@ impl Station {
             biz_location: self.settings.biz_location.clone(),
             tz_offset: self.settings.tz_offset.clone(),
             work_order: self.session.work_order.as_ref().map(|w| w.id.clone()),
+            // CBV: urn:epcglobal:cbv:bt:<owner's GLN>:<id>; none without an owner (`owner.rs`).
             work_order_uri: self
                 .session
                 .work_order
                 .as_ref()
-                .map(|w| format!("urn:epcglobal:cbv:bt:{}:{}", w.gtin, w.id)),
+                .and_then(|w| self.settings.owner.biz_transaction(&w.id)),
         }
     }
 

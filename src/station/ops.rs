@@ -101,12 +101,15 @@ impl Station {
             None
         };
         let ctx = self.event_context();
+        let label = self.prepare_label_at_close(&container, now)?;
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
         let container = cmd.reload(&container)?;
         // A container put aside can be closed as it is (short, signed): its record goes.
         store::delete_suspension(&cmd.tx, container.id)?;
         let closed = close_container(&mut cmd, container)?;
+        // A label that states another count is printed again with the real one (issue 14).
+        let label = label.at_close(&cmd.tx, &user.username, &closed, now)?;
         let reason = signed.as_ref().and_then(|s| s.reason.clone());
         let kind = if short { "close_short" } else { "close" };
         cmd.commit(
@@ -124,6 +127,9 @@ impl Station {
         self.session.working = Some(closed.level);
         let mut r = Response::ok().container(&closed);
         r.closed = true;
+        if let Some(label) = label {
+            r = r.data(serde_json::json!({"label": self.finish_label_at_close(label)}));
+        }
         Ok(r)
     }
 

@@ -159,6 +159,7 @@ impl Station {
             "outbox": {"queued": queued, "sent": sent, "parked": parked},
             "open_alerts": open_alerts,
             "ssccs": {"remaining": ssccs.remaining, "low_stock_threshold": ssccs.low_stock_threshold, "low": ssccs.low},
+            "owner_gln": self.settings.owner,
         })))
     }
 }

@@ -269,6 +269,13 @@ CREATE TABLE suspensions (
 );
 ALTER TABLE work_orders ADD COLUMN auto_open_next INTEGER NOT NULL DEFAULT 0;
 ",
+    // 9: the count (AI 37) the label printed last states (issue 14), NULL when it carried no
+    // content (a pallet, a bare SSCC) or was printed before this column: closing a container
+    // whose label states another count than it holds prints the label again (or says that it
+    // must be), so a label never lies about its content.
+    r"
+ALTER TABLE labels ADD COLUMN printed_count INTEGER;
+",
 ];
 
 /// The schema version this build writes.

@@ -105,6 +105,9 @@ pub struct LabelRow {
     pub state: LabelState,
     /// The container level it was printed for (`case`, `pallet`, ...).
     pub level: String,
+    /// The count (AI 37) the label printed last states; `None` when it carried no content
+    /// (or was printed before the count was recorded).
+    pub printed_count: Option<u32>,
 }
 
 /// A label row to add (state `allocated`).
@@ -279,19 +282,34 @@ pub fn ensure_label(tx: &Tx<'_>, label: &NewLabel<'_>) -> Result<i64, StoreError
 
 /// The label row of an SSCC, if one was allocated.
 pub fn label_by_sscc(conn: &Conn, sscc: &Sscc) -> Result<Option<LabelRow>, StoreError> {
-    let row: Option<(i64, String, String)> = conn
+    let row: Option<(i64, String, String, Option<i64>)> = conn
         .sql()
-        .prepare_cached("SELECT id, state, level FROM labels WHERE sscc = ?1")?
-        .query_row([sscc.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached("SELECT id, state, level, printed_count FROM labels WHERE sscc = ?1")?
+        .query_row([sscc.as_str()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
-    let Some((id, state, level)) = row else {
+    let Some((id, state, level, printed_count)) = row else {
         return Ok(None);
     };
     let state = LabelState::parse(&state).ok_or(StoreError::BadValue {
         what: "labels.state",
         value: state,
     })?;
-    Ok(Some(LabelRow { id, state, level }))
+    let printed_count = printed_count
+        .map(|c| {
+            u32::try_from(c).map_err(|_| StoreError::BadValue {
+                what: "labels.printed_count",
+                value: c.to_string(),
+            })
+        })
+        .transpose()?;
+    Ok(Some(LabelRow {
+        id,
+        state,
+        level,
+        printed_count,
+    }))
 }
 
 /// The SSCC of the label printed last and not yet scanned back, if any.
@@ -317,13 +335,21 @@ pub fn label_printed_unverified(conn: &Conn, sscc: &Sscc) -> Result<bool, StoreE
         .query_row([sscc.as_str()], |r| r.get(0))?)
 }
 
-/// Records a print (or reprint) of a label: it waits to be scanned back again.
-pub fn mark_label_printed(tx: &Tx<'_>, label_id: i64, now_ms: i64) -> Result<(), StoreError> {
+/// Records a print (or reprint) of a label: it waits to be scanned back again. `count` is the
+/// count (AI 37) it states, `None` when it carries no content.
+pub fn mark_label_printed(
+    tx: &Tx<'_>,
+    label_id: i64,
+    now_ms: i64,
+    count: Option<u32>,
+) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached(
-            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1 WHERE id = ?1",
+            "UPDATE labels SET state = 'printed', printed_ms = ?2, print_count = print_count + 1,
+                    printed_count = ?3
+             WHERE id = ?1",
         )?
-        .execute(params![label_id, now_ms])?;
+        .execute(params![label_id, now_ms, count])?;
     Ok(())
 }
 

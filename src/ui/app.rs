@@ -90,6 +90,8 @@ pub struct Forms {
     pub read_point: String,
     /// Setting being edited: printer target (filled from the station on first show).
     pub printer: Option<String>,
+    /// Setting being edited: the owner's GLN (filled from the station on first show).
+    pub owner_gln: Option<String>,
 }
 
 /// The whole app.

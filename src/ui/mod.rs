@@ -22,6 +22,7 @@ pub mod fonts;
 pub mod i18n;
 mod keyboard;
 pub mod labels_view;
+mod owner_gln_view;
 mod screens;
 pub mod settings;
 pub mod settings_view;

@@ -244,6 +244,8 @@ impl PackbenchApp {
                 });
             }
         });
+        ui.separator();
+        self.owner_gln_ui(ui, admin);
         if !admin {
             ui.label(self.i18n.tr("settings-admin-only"));
         }

@@ -104,6 +104,8 @@ pub struct Snapshot {
     pub printer: Option<String>,
     /// The label template setting (`4x6`, `a6`, `100x150`).
     pub label_template: Option<String>,
+    /// Whose GLN the events' work-order business transactions carry.
+    pub owner_gln: crate::station::OwnerGln,
 }
 
 /// What the worker sends back.
@@ -281,6 +283,7 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         sscc_low_stock: station.sscc_low_stock(),
         printer: station.setting("printer"),
         label_template: station.setting("label_template"),
+        owner_gln: station.owner_gln().clone(),
     }
 }
 
@@ -290,15 +293,19 @@ fn label_preview(
     request: &Request,
     response: &Response,
 ) -> Option<WorkerMessage> {
-    if !response.ok
-        || !matches!(
-            request,
-            Request::PrintLabel { .. } | Request::ReprintLabel { .. }
-        )
-    {
+    if !response.ok {
         return None;
     }
-    let key = response.data.as_ref()?.get("key")?.as_str()?.to_owned();
+    let data = response.data.as_ref()?;
+    let printed = match request {
+        Request::PrintLabel { .. } | Request::ReprintLabel { .. } => data,
+        // A close that printed the label again with the real count.
+        Request::Close { .. } => data
+            .get("label")
+            .filter(|l| l.get("reprinted") == Some(&serde_json::Value::Bool(true)))?,
+        _ => return None,
+    };
+    let key = printed.get("key")?.as_str()?.to_owned();
     let gray = station.label_preview(&key)?;
     let size = [gray.width() as usize, gray.height() as usize];
     let image = egui::ColorImage::from_gray(size, gray.as_raw());

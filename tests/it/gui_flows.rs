@@ -320,3 +320,44 @@ fn repository_settings_keep_the_secret_private_and_the_status_bar_says_offline()
         &format!("Sync: offline – not configured ({queued} queued)")
     ));
 }
+
+#[test]
+fn the_owner_gln_is_set_on_the_settings_screen_and_says_where_it_comes_from() {
+    let data = tempfile::tempdir().unwrap();
+    let mut h = harness(data.path());
+    first_run(&mut h);
+    h.state_mut().screen = packbench::ui::app::Screen::Settings;
+    settle(&mut h);
+    // The training set-up has a business location and no owner GLN: its GLN is used.
+    assert!(shows(
+        &h,
+        "No owner GLN set: events use the business location's GLN 9506000000008 (urn:epc:id:sgln:9506000.00000.0)."
+    ));
+    let field = "Owner GLN (work orders' business transactions)";
+    // A wrong check digit is refused by the station, naming it; nothing changes.
+    type_into(&mut h, field, "9506000000016");
+    click(&mut h, "Save owner GLN");
+    assert_eq!(code(&h), Some("INVALID_ARGUMENT"));
+    assert_eq!(
+        h.state().snapshot.owner_gln,
+        packbench::station::OwnerGln::BizLocation {
+            gln: "9506000000008".to_owned(),
+            biz_location: "urn:epc:id:sgln:9506000.00000.0".to_owned()
+        }
+    );
+    h.state_mut().forms.owner_gln = Some(String::new());
+    h.run_steps(1);
+    type_into(&mut h, field, "9506000000015");
+    click(&mut h, "Save owner GLN");
+    assert_eq!(code(&h), Some("OK"));
+    assert!(shows(
+        &h,
+        "Events name each work order as a business transaction of GLN 9506000000015."
+    ));
+    assert_eq!(
+        h.state().snapshot.owner_gln,
+        packbench::station::OwnerGln::Setting {
+            gln: "9506000000015".to_owned()
+        }
+    );
+}

@@ -77,12 +77,15 @@ fn zpl_job_reaches_a_tcp_printer_with_gs1_128_fnc1() {
         "{barcodes:?}"
     );
     assert_eq!(barcodes.last().unwrap(), &format!(">;>800{sscc}"));
-    // Content: (02) GTIN, (17) expiry, (37) 20 then FNC1 before the next AI, (10) LOT42 in set B.
-    let all = barcodes.join("|");
-    assert!(all.contains(">;>80209506000134352"), "{all}");
-    assert!(all.contains("17271231"), "{all}");
-    assert!(all.contains("3720"), "{all}");
-    assert!(all.contains(">;>810>6LOT42"), "{all}");
+    // Content, each symbol valid GS1 on its own: (00) (02) (17) (37) in set C; then (00) (02)
+    // (37) 20, FNC1 before the next AI, (10) LOT42 in set B.
+    assert_eq!(
+        barcodes[..2],
+        [
+            format!(">;>800{sscc}0209506000134352172712313720"),
+            format!(">;>800{sscc}02095060001343523720>810>6LOT42"),
+        ]
+    );
     // The worker reports the job as printed.
     let status = station.execute(Request::PrintStatus {
         wait_ms: Some(DEADLINE_MS),

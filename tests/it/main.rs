@@ -35,6 +35,7 @@ mod import_epcis;
 mod label_cli;
 mod labels_print;
 mod labels_render;
+mod labels_zxing;
 mod layering;
 mod packaging;
 mod repo_link;

@@ -16,9 +16,14 @@ const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios");
 
 /// Runs `_setup.jsonl` + a scenario's input; returns the temp dir holding the database.
 fn run(scenario: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
     let setup = std::fs::read_to_string(format!("{SCENARIOS}/_setup.jsonl")).unwrap();
     let input = std::fs::read_to_string(format!("{SCENARIOS}/{scenario}/input.jsonl")).unwrap();
+    run_lines(&setup, &input)
+}
+
+/// Runs set-up lines and input lines; returns the temp dir holding the database.
+fn run_lines(setup: &str, input: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
     let store = Store::open_dir(dir.path()).unwrap();
     let mut t = START_MS;
     let mut station = Station::with_clock(
@@ -100,6 +105,15 @@ fn every_scenario_exports_valid_documents() {
                 "{name}: prodorder bizTransaction"
             );
             assert_eq!(e.biz_transactions[0].kind, "prodorder");
+            // CBV: urn:epcglobal:cbv:bt:<GLN>:<id>, the GLN of the business location (no
+            // owner_gln in the set-up).
+            assert!(
+                e.biz_transactions[0]
+                    .id
+                    .starts_with("urn:epcglobal:cbv:bt:9506000000008:"),
+                "{name}: {}",
+                e.biz_transactions[0].id
+            );
         }
     }
     assert!(total > 50, "only {total} events exported");
@@ -242,5 +256,41 @@ fn undo_resends_the_original_events_with_an_error_declaration() {
             original.event_time_ms, c.event_time_ms,
             "the original event, re-sent"
         );
+    }
+}
+
+/// The work order's business transaction names its owner: the `owner_gln` setting, else the
+/// business location's GLN, else nothing (the events carry none and still validate).
+#[test]
+fn the_work_order_is_a_business_transaction_of_its_owner_or_none() {
+    let setup = std::fs::read_to_string(format!("{SCENARIOS}/_setup.jsonl")).unwrap();
+    let input = std::fs::read_to_string(format!("{SCENARIOS}/01_build_case/input.jsonl")).unwrap();
+    let owner = setup.replace(
+        r#"{"cmd":"login","user":"pat""#,
+        "{\"cmd\":\"set_setting\",\"key\":\"owner_gln\",\"value\":\"9506000000015\"}\n{\"cmd\":\"login\",\"user\":\"pat\"",
+    );
+    assert_ne!(owner, setup);
+    let no_location: String = setup
+        .lines()
+        .filter(|l| !l.contains("biz_location"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let validator = epcis_json_validator();
+    for (setup, want) in [
+        (owner, Some("urn:epcglobal:cbv:bt:9506000000015:WO-1")),
+        (no_location, None),
+    ] {
+        let dir = run_lines(&setup, &input);
+        let evs = events(dir.path());
+        assert!(evs.len() >= 3, "{}", evs.len());
+        for e in &evs {
+            let ids: Vec<&str> = e.biz_transactions.iter().map(|b| b.id.as_str()).collect();
+            assert_eq!(ids, want.into_iter().collect::<Vec<_>>(), "{}", summary(e));
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&document(ExportFormat::Jsonld, &evs, START_MS)).unwrap();
+        assert!(validator.is_valid(&json));
+        xmllint(&document(ExportFormat::Xml, &evs, START_MS), &xsd_20()).unwrap();
+        xmllint(&document(ExportFormat::Xml12, &evs, START_MS), &xsd_12()).unwrap();
     }
 }
