@@ -11,12 +11,14 @@
 //! assert_eq!(spec.parent_level(Level::Pallet), None);
 //! ```
 
+mod hold;
 mod level;
 mod reason;
 mod rules;
 mod unit;
 mod work_order;
 
+pub use hold::{Hold, HoldReason, HoldScope, UnknownHoldReason, covering_hold, lot_hold};
 pub use level::{Level, LevelError, PackagingSpec};
 pub use reason::{ReasonCode, Refusal, Severity};
 pub use rules::{

@@ -132,6 +132,7 @@ fn batch_item(
 ) -> Result<(ReasonCode, Option<String>, bool), Failure> {
     let (scanned, epc, warning) = prepared?;
     let existing = store::unit_by_key(&cmd.tx, scanned.key())?;
+    super::hold::refuse_held_scan(&cmd.tx, existing.as_ref(), &scanned)?; // hold / quarantine
     let item = unit_for_pack(cmd, existing, &scanned, &epc, Level::Pack, order)?;
     match check_placement(&item, target, &[], Some(Level::Pack))? {
         PlacementCheck::AlreadyThere => Ok((ReasonCode::AlreadyInThisContainer, None, false)),
@@ -271,6 +272,7 @@ impl Station {
             }
             existing => unit_for_pack(&mut cmd, existing, &scanned, &epc, level, &order)?,
         };
+        Self::refuse_held(&cmd.tx, &item)?; // hold / quarantine (station/hold.rs)
         if item.is_container() && item.state == Some(ContainerState::Open) {
             // Scanning an open container's label makes it the current one.
             self.session.current.insert(item.level, item.id);

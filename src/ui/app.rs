@@ -118,6 +118,8 @@ pub struct PackbenchApp {
     pub confirm_move: Option<String>,
     /// Decommission/reject dialog, when open.
     pub retire: Option<RetireDialog>,
+    /// Hold / release dialog (Look-up screen), when open.
+    pub hold: Option<super::hold_view::HoldDialog>,
     /// The last look-up answer.
     pub lookup: Option<serde_json::Value>,
     /// EPCIS files chosen in the open dialog, on their way.
@@ -193,6 +195,7 @@ impl PackbenchApp {
             signature: None,
             confirm_move: None,
             retire: None,
+            hold: None,
             lookup: None,
             epcis_files: None,
             settings_saved: Some(settings.clone()),
@@ -384,6 +387,7 @@ impl PackbenchApp {
     }
 
     fn on_answer(&mut self, request: &Request, response: &Response) {
+        self.on_hold_answer(request, response);
         match request {
             Request::Login { .. } if response.ok => {
                 self.forms.login_password.clear();
@@ -398,6 +402,7 @@ impl PackbenchApp {
                 self.flow = None;
                 self.signature = None;
                 self.retire = None;
+                self.hold = None;
                 self.confirm_move = None;
                 self.verify_move_foreign = false;
                 return;

@@ -90,3 +90,20 @@ fn verify_contents_marks_the_live_tree() {
     steady(&mut h);
     snapshot(&mut h, "verify_contents");
 }
+
+#[test]
+fn hold_dialog_over_the_look_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = small_harness(dir.path());
+    first_run(&mut h);
+    scan(&mut h, &demo::case_sscc(1));
+    scan(&mut h, &demo::pack_scan(1));
+    h.state_mut().send(Request::Lookup {
+        scan: demo::pack_scan(1),
+    });
+    settle(&mut h);
+    click(&mut h, "Put on hold…");
+    click(&mut h, "Suspect product");
+    steady(&mut h);
+    snapshot(&mut h, "hold_dialog");
+}

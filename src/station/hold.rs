@@ -1,0 +1,282 @@
+//! Holds (quarantine), the checks: a held unit cannot be packed, moved or shipped (`ON_HOLD`).
+//!
+//! A unit is held while an active hold covers it: a hold on the unit itself, on a container it
+//! is in (at any depth), or on its lot (GTIN + lot, also for a pack the station has not seen
+//! yet) — the rule is `domain::covering_hold`. A container that *holds* a held unit cannot be
+//! closed, moved, shipped (put on a pallet) or packed into either: the held unit has to come
+//! out first, and taking it out (`remove`, `unpack`) stays allowed, as do look-up, the contents
+//! check and retiring it. The commands themselves (hold, release, holds) are in `hold_cmd.rs`.
+
+use super::cmd::Change;
+use super::scan::Scanned;
+use super::tree::TreeNode;
+use super::{Failure, Station};
+use crate::domain::{Hold, ReasonCode, Refusal, UnitView, covering_hold, lot_hold};
+use crate::store::{self, Conn, StoreError};
+use std::collections::HashMap;
+
+/// What stops a unit: the hold, and the unit it covers (the unit itself, or one inside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HeldBy {
+    /// The hold.
+    pub hold: Hold,
+    /// The held unit: the one asked about, or a unit inside it.
+    pub unit: UnitView,
+}
+
+fn active(conn: &Conn) -> Result<Vec<Hold>, StoreError> {
+    Ok(store::active_holds(conn)?
+        .into_iter()
+        .map(|r| r.hold)
+        .collect())
+}
+
+/// The hold covering `unit` itself (its own hold, a container above it, its lot).
+pub(crate) fn covered(conn: &Conn, unit: &UnitView) -> Result<Option<Hold>, StoreError> {
+    let holds = active(conn)?;
+    if holds.is_empty() {
+        return Ok(None);
+    }
+    let chain = store::ancestors(conn, unit)?;
+    Ok(covering_hold(unit, &chain, &holds).cloned())
+}
+
+/// The hold that stops `unit` from being packed, moved or shipped: one covering it, or, for a
+/// container, one covering a unit inside it.
+pub(crate) fn held(conn: &Conn, unit: &UnitView) -> Result<Option<HeldBy>, StoreError> {
+    let holds = active(conn)?;
+    if holds.is_empty() {
+        return Ok(None);
+    }
+    let chain = store::ancestors(conn, unit)?;
+    if let Some(h) = covering_hold(unit, &chain, &holds) {
+        return Ok(Some(HeldBy {
+            hold: h.clone(),
+            unit: unit.clone(),
+        }));
+    }
+    if !unit.is_container() || unit.child_count == 0 {
+        return Ok(None);
+    }
+    for h in &holds {
+        let inside = match (&h.scope, h.scope.unit_id()) {
+            (_, Some(id)) => match store::unit_by_id(conn, id)? {
+                Some(u) if store::ancestors(conn, &u)?.iter().any(|a| a.id == unit.id) => Some(u),
+                _ => None,
+            },
+            (crate::domain::HoldScope::Lot { gtin, lot }, None) => {
+                store::lot_in_subtree(conn, unit.id, gtin, lot)?
+            }
+            _ => None,
+        };
+        if let Some(u) = inside {
+            return Ok(Some(HeldBy {
+                hold: h.clone(),
+                unit: u,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Plain English for a hold: scope, reason (and comment), who placed it.
+pub(crate) fn describe(h: &Hold) -> String {
+    let comment = h
+        .comment
+        .as_deref()
+        .map_or_else(String::new, |c| format!(": {c}"));
+    format!(
+        "hold #{} on {} ({}{comment}), placed by {}",
+        h.id,
+        h.scope.describe(),
+        h.reason.code(),
+        h.placed_by
+    )
+}
+
+fn on_hold(asked: &UnitView, by: &HeldBy) -> Refusal {
+    let what = if by.unit.id == asked.id {
+        format!("{} is on hold", asked.key)
+    } else {
+        format!(
+            "{} holds {}, which is on hold (take it out first)",
+            asked.key, by.unit.key
+        )
+    };
+    Refusal::new(ReasonCode::OnHold, format!("{what}: {}", describe(&by.hold)))
+}
+
+/// Refuses a unit that is held or holds a held unit (`ON_HOLD`).
+pub(crate) fn refuse_held_unit(conn: &Conn, unit: &UnitView) -> Result<(), Failure> {
+    match held(conn, unit)? {
+        Some(by) => Err(on_hold(unit, &by).into()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a pack the station has not seen yet whose lot is on hold (`ON_HOLD`).
+pub(crate) fn refuse_held_lot(conn: &Conn, gtin: &str, lot: Option<&str>) -> Result<(), Failure> {
+    let holds = active(conn)?;
+    match lot_hold(gtin, lot, &holds) {
+        Some(h) => Err(Refusal::new(
+            ReasonCode::OnHold,
+            format!(
+                "GTIN {gtin} lot {} is on hold: {}",
+                lot.unwrap_or_default(),
+                describe(h)
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a scanned pack that is held: the unit when the station knows it, else its lot.
+pub(crate) fn refuse_held_scan(
+    conn: &Conn,
+    existing: Option<&UnitView>,
+    scanned: &Scanned,
+) -> Result<(), Failure> {
+    match (existing, scanned) {
+        (Some(u), _) => refuse_held_unit(conn, u),
+        (None, Scanned::Sgtin { sgtin, lot, .. }) => {
+            refuse_held_lot(conn, sgtin.gtin.as_str(), lot.as_deref())
+        }
+        (None, Scanned::Sscc { .. }) => Ok(()),
+    }
+}
+
+/// Refuses placing `item` into `target` when either is held or holds a held unit: a held unit
+/// is not packed or moved, and a held container (or one holding a held unit) takes nothing in.
+pub(crate) fn refuse_held_placement(
+    conn: &Conn,
+    item: &UnitView,
+    target: &UnitView,
+) -> Result<(), Failure> {
+    refuse_held_unit(conn, item)?;
+    refuse_held_unit(conn, target)
+}
+
+/// Refuses an undo that would put a held unit back into a container (or put anything into a
+/// held one): an undo is no way around a hold.
+pub(crate) fn refuse_held_undo(conn: &Conn, changes: &[Change]) -> Result<(), Failure> {
+    for c in changes {
+        let Some(before) = &c.before else { continue };
+        let Some(parent) = before.parent else {
+            continue;
+        };
+        if c.after.parent == Some(parent) {
+            continue;
+        }
+        if let (Some(item), Some(target)) =
+            (store::unit_by_id(conn, c.id)?, store::unit_by_id(conn, parent)?)
+        {
+            refuse_held_placement(conn, &item, &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks the rows of one tree (`root` first, then `all` below it, as `nodes`) that an active
+/// hold covers, with the hold's id.
+pub(crate) fn mark_tree(
+    conn: &Conn,
+    root: &UnitView,
+    all: &[UnitView],
+    nodes: &mut [TreeNode],
+) -> Result<(), StoreError> {
+    let holds = active(conn)?;
+    if holds.is_empty() {
+        return Ok(());
+    }
+    let chain = store::ancestors(conn, root)?;
+    let mut by_id: HashMap<i64, Option<i64>> = HashMap::new();
+    by_id.insert(root.id, covering_hold(root, &chain, &holds).map(|h| h.id));
+    // `all` has parents before their children.
+    let mut order: Vec<&UnitView> = all.iter().collect();
+    order.sort_by_key(|u| std::cmp::Reverse(u.level));
+    let mut pending: Vec<&UnitView> = order;
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|u| {
+            let Some(parent) = u.parent_id.and_then(|p| by_id.get(&p).copied()) else {
+                return true;
+            };
+            let own = holds.iter().find(|h| h.covers_directly(u)).map(|h| h.id);
+            by_id.insert(u.id, parent.or(own));
+            false
+        });
+        if pending.len() == before {
+            break;
+        }
+    }
+    let keys: HashMap<&str, i64> = std::iter::once(root)
+        .chain(all.iter())
+        .filter_map(|u| by_id.get(&u.id).copied().flatten().map(|h| (u.key.as_str(), h)))
+        .collect();
+    for n in nodes {
+        if let Some(&h) = keys.get(n.key.as_str()) {
+            n.held = true;
+            n.hold_id = Some(h);
+        }
+    }
+    Ok(())
+}
+
+impl Station {
+    /// Refuses a unit that is held or holds a held unit (`ON_HOLD`): it cannot be packed,
+    /// moved, closed or shipped. An associated function, not a method: it runs inside a
+    /// command's transaction, which holds the station's store.
+    pub(crate) fn refuse_held(conn: &Conn, unit: &UnitView) -> Result<(), Failure> {
+        refuse_held_unit(conn, unit)
+    }
+}
+
+/// Refuses `undo` when the user's last action is a hold or a release (`UNDO_NOT_POSSIBLE`):
+/// both are signed QA decisions with their own way back — a hold is lifted by `release` (a
+/// QA signature and a reason), a release is reversed by a new `hold` — and an undo must not
+/// skip over them to an older action.
+pub(crate) fn refuse_undo_of_hold(conn: &Conn, username: &str) -> Result<(), Failure> {
+    match store::last_command(conn, username)? {
+        Some((id, kind)) if kind == "hold" || kind == "release" => {
+            let way_back = if kind == "hold" {
+                "lift it with release (QA signature and a reason)"
+            } else {
+                "place a new hold instead"
+            };
+            Err(Refusal::new(
+                ReasonCode::UndoNotPossible,
+                format!("your last action is {kind} #{id}, a signed QA decision: {way_back}"),
+            )
+            .into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The hold part of a look-up: marks the answer's unit `held` with its hold, and returns
+/// `data.hold`: `null`, or the hold covering the unit (`held: true`), or — for a container
+/// that is not held itself — the held unit inside it (`held: false`, `inside`).
+pub(crate) fn lookup_hold(
+    conn: &Conn,
+    unit: &UnitView,
+    answer: &mut super::Response,
+) -> Result<serde_json::Value, StoreError> {
+    let Some(by) = held(conn, unit)? else {
+        return Ok(serde_json::Value::Null);
+    };
+    let itself = by.unit.id == unit.id;
+    if itself && let Some(info) = answer.unit.as_mut() {
+        info.held = true;
+        info.hold = Some(by.hold.clone());
+    }
+    let mut v = serde_json::to_value(&by.hold).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("held".into(), serde_json::json!(itself));
+        o.insert("detail".into(), serde_json::json!(describe(&by.hold)));
+        if !itself {
+            o.insert("inside".into(), serde_json::json!(by.unit.key));
+        }
+    }
+    Ok(v)
+}
