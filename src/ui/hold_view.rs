@@ -186,7 +186,7 @@ impl PackbenchApp {
                     }
                 });
             }
-            let widths = [200.0, 320.0];
+            let widths = [260.0, 280.0];
             let text_label = if release {
                 "release-reason"
             } else {

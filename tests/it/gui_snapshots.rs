@@ -94,7 +94,20 @@ fn verify_contents_marks_the_live_tree() {
 #[test]
 fn hold_dialog_over_the_look_up() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = small_harness(dir.path());
+    // A fixed clock: the look-up's history shows the times.
+    let mut t = 1_795_600_800_000_i64; // 2026-11-25T10:00:00Z
+    let station = packbench::station::Station::with_clock(
+        packbench::store::Store::open_dir(dir.path()).unwrap(),
+        Box::new(move || {
+            t += 1000;
+            t
+        }),
+    )
+    .unwrap();
+    let mut h = crate::harness::gui::screen(
+        crate::harness::gui::app_with(station, "en-US"),
+        crate::harness::gui::BENCH,
+    );
     first_run(&mut h);
     scan(&mut h, &demo::case_sscc(1));
     scan(&mut h, &demo::pack_scan(1));
