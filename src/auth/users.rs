@@ -41,7 +41,12 @@ pub enum Role {
 
 impl Role {
     /// Every role, least rights first.
-    pub const ALL: [Role; 4] = [Self::Packer, Self::Supervisor, Self::Qa, Self::Administrator];
+    pub const ALL: [Role; 4] = [
+        Self::Packer,
+        Self::Supervisor,
+        Self::Qa,
+        Self::Administrator,
+    ];
 
     /// Stable name.
     pub fn as_str(self) -> &'static str {

@@ -190,10 +190,7 @@ pub fn covering_hold<'a>(
     holds: &'a [Hold],
 ) -> Option<&'a Hold> {
     holds.iter().find(|h| {
-        h.covers_directly(unit)
-            || ancestors
-                .iter()
-                .any(|a| h.scope.unit_id() == Some(a.id))
+        h.covers_directly(unit) || ancestors.iter().any(|a| h.scope.unit_id() == Some(a.id))
     })
 }
 
@@ -201,9 +198,9 @@ pub fn covering_hold<'a>(
 /// station may not know yet).
 pub fn lot_hold<'a>(gtin: &str, lot: Option<&str>, holds: &'a [Hold]) -> Option<&'a Hold> {
     let lot = lot?;
-    holds.iter().find(|h| {
-        matches!(&h.scope, HoldScope::Lot { gtin: g, lot: l } if g == gtin && l == lot)
-    })
+    holds
+        .iter()
+        .find(|h| matches!(&h.scope, HoldScope::Lot { gtin: g, lot: l } if g == gtin && l == lot))
 }
 
 #[cfg(test)]
@@ -260,7 +257,10 @@ mod tests {
                 key: "K3".into(),
             },
         )];
-        assert_eq!(covering_hold(&pack, &chain, &on_pack).map(|h| h.id), Some(10));
+        assert_eq!(
+            covering_hold(&pack, &chain, &on_pack).map(|h| h.id),
+            Some(10)
+        );
         assert!(covering_hold(&other_lot, &chain, &on_pack).is_none());
         assert!(covering_hold(&case, &[pallet.clone()], &on_pack).is_none());
 
@@ -287,7 +287,10 @@ mod tests {
                 lot: "LOT42".into(),
             },
         )];
-        assert_eq!(covering_hold(&pack, &chain, &on_lot).map(|h| h.id), Some(12));
+        assert_eq!(
+            covering_hold(&pack, &chain, &on_lot).map(|h| h.id),
+            Some(12)
+        );
         assert!(covering_hold(&other_lot, &chain, &on_lot).is_none());
         // A container is not held because of its lot (it has none).
         assert!(covering_hold(&case, &[pallet], &on_lot).is_none());

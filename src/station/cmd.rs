@@ -76,7 +76,8 @@ pub(crate) struct Signed {
 
 /// A row written in a command's transaction that names the command and its signature (a
 /// hold): called at commit with the command id and the signature id.
-pub(crate) type Linked<'a> = Box<dyn FnOnce(&Tx<'a>, i64, Option<i64>) -> Result<(), StoreError> + 'a>;
+pub(crate) type Linked<'a> =
+    Box<dyn FnOnce(&Tx<'a>, i64, Option<i64>) -> Result<(), StoreError> + 'a>;
 
 /// The command in progress: its store transaction and what it changed so far.
 pub(crate) struct Cmd<'a> {

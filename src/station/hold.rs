@@ -103,7 +103,10 @@ fn on_hold(asked: &UnitView, by: &HeldBy) -> Refusal {
             asked.key, by.unit.key
         )
     };
-    Refusal::new(ReasonCode::OnHold, format!("{what}: {}", describe(&by.hold)))
+    Refusal::new(
+        ReasonCode::OnHold,
+        format!("{what}: {}", describe(&by.hold)),
+    )
 }
 
 /// Refuses a unit that is held or holds a held unit (`ON_HOLD`).
@@ -168,9 +171,10 @@ pub(crate) fn refuse_held_undo(conn: &Conn, changes: &[Change]) -> Result<(), Fa
         if c.after.parent == Some(parent) {
             continue;
         }
-        if let (Some(item), Some(target)) =
-            (store::unit_by_id(conn, c.id)?, store::unit_by_id(conn, parent)?)
-        {
+        if let (Some(item), Some(target)) = (
+            store::unit_by_id(conn, c.id)?,
+            store::unit_by_id(conn, parent)?,
+        ) {
             refuse_held_placement(conn, &item, &target)?;
         }
     }
@@ -212,7 +216,13 @@ pub(crate) fn mark_tree(
     }
     let keys: HashMap<&str, i64> = std::iter::once(root)
         .chain(all.iter())
-        .filter_map(|u| by_id.get(&u.id).copied().flatten().map(|h| (u.key.as_str(), h)))
+        .filter_map(|u| {
+            by_id
+                .get(&u.id)
+                .copied()
+                .flatten()
+                .map(|h| (u.key.as_str(), h))
+        })
         .collect();
     for n in nodes {
         if let Some(&h) = keys.get(n.key.as_str()) {
@@ -279,4 +289,110 @@ pub(crate) fn lookup_hold(
         }
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::HoldReason;
+    use crate::station::{Request, SignatureInput};
+    use crate::ui::demo;
+
+    fn admin() -> Option<SignatureInput> {
+        Some(SignatureInput {
+            user: "admin".into(),
+            password: "admin-pass-1".into(),
+            reason: None,
+        })
+    }
+
+    fn hold(station: &mut Station, scan: Option<String>, lot: Option<&str>) {
+        let r = station.execute(Request::Hold {
+            scan,
+            gtin: lot.map(|_| demo::GTIN.to_owned()),
+            lot: lot.map(str::to_owned),
+            reason: HoldReason::Investigation,
+            comment: None,
+            signature: admin(),
+        });
+        assert!(r.ok, "{r:?}");
+    }
+
+    fn unit(station: &Station, scan: &str) -> UnitView {
+        station.resolve(station.store.conn(), scan).unwrap()
+    }
+
+    #[test]
+    fn who_is_held_a_unit_what_holds_it_an_ancestors_subtree_and_a_lot_also_unseen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut station = Station::open(dir.path()).unwrap();
+        assert!(demo::half_built_pallet(&mut station).ok);
+        // A pack of case 1 drawn from a seed (packs 1..=20 are in case 1, 21..=40 in case 2).
+        let seed: u64 = 0x5eed_0014;
+        let n = u32::try_from(seed.wrapping_mul(6_364_136_223_846_793_005) >> 59).unwrap() % 20 + 1;
+        let pack = demo::pack_scan(n);
+        hold(&mut station, Some(pack.clone()), None);
+        let conn = station.store.conn();
+        let p = unit(&station, &pack);
+        let (case1, case2, pallet) = (
+            unit(&station, &demo::case_sscc(1)),
+            unit(&station, &demo::case_sscc(2)),
+            unit(&station, &demo::pallet_sscc(1)),
+        );
+        let by = held(conn, &p).unwrap().expect("the pack itself");
+        assert_eq!(by.unit.key, p.key);
+        assert!(
+            covered(conn, &case1).unwrap().is_none(),
+            "the case is not held"
+        );
+        for container in [&case1, &pallet] {
+            let by = held(conn, container).unwrap().expect("holds a held pack");
+            assert_eq!(by.unit.key, p.key);
+            let refused = refuse_held_unit(conn, container).unwrap_err();
+            assert!(
+                matches!(&refused, Failure::Refused(r) if r.code == ReasonCode::OnHold && r.detail.contains("take it out first")),
+                "{refused:?}"
+            );
+        }
+        assert!(held(conn, &case2).unwrap().is_none());
+
+        // A container hold covers everything below it.
+        hold(&mut station, Some(demo::case_sscc(2)), None);
+        let conn = station.store.conn();
+        let in_case2 = unit(&station, &demo::pack_scan(20 + n));
+        let by = covered(conn, &in_case2).unwrap().expect("held by its case");
+        assert_eq!(by.scope.kind(), "container");
+        let tree = station.tree(Some(&demo::pallet_sscc(1))).unwrap();
+        let held_rows: Vec<&str> = tree
+            .nodes
+            .iter()
+            .filter(|r| r.held)
+            .map(|r| r.key.as_str())
+            .collect();
+        // Case 2 and its 20 packs, and the one pack of case 1.
+        assert_eq!(held_rows.len(), 22, "{held_rows:?}");
+        assert!(held_rows.contains(&p.key.as_str()));
+        assert!(!held_rows.contains(&case1.key.as_str()));
+
+        // A lot hold covers every pack of the lot, also one the station has not seen yet.
+        assert!(refuse_held_lot(conn, demo::GTIN, Some(demo::LOT)).is_ok());
+        hold(&mut station, None, Some(demo::LOT));
+        let conn = station.store.conn();
+        assert!(refuse_held_lot(conn, demo::GTIN, Some(demo::LOT)).is_err());
+        assert!(refuse_held_lot(conn, demo::GTIN, Some("OTHER")).is_ok());
+        let in_case3 = unit(&station, &demo::pack_scan(41));
+        assert_eq!(
+            covered(conn, &in_case3).unwrap().map(|h| h.scope.kind()),
+            Some("lot")
+        );
+        let r = station.execute(Request::Scan {
+            data: demo::pack_scan(900),
+        });
+        assert_eq!(r.code, ReasonCode::OnHold, "{r:?}");
+        let not_packed =
+            crate::store::unit_by_key(station.store.conn(), "(01)09506000134352(21)TR00900")
+                .unwrap()
+                .is_none_or(|u| u.parent_id.is_none());
+        assert!(not_packed, "nothing packed");
+    }
 }

@@ -194,17 +194,19 @@ impl Station {
             comment.map(str::to_owned),
             signed.signer.username.clone(),
         );
-        cmd.link(Box::new(move |tx: &store::Tx<'_>, command_id: i64, signature_id: Option<i64>| {
-            let new = store::NewHold {
-                scope: &row_scope,
-                reason,
-                comment: row_comment.as_deref(),
-                placed_by: &signer,
-                placed_ms: now,
-            };
-            id_out.set(store::insert_hold(tx, &new, command_id, signature_id)?);
-            Ok(())
-        }));
+        cmd.link(Box::new(
+            move |tx: &store::Tx<'_>, command_id: i64, signature_id: Option<i64>| {
+                let new = store::NewHold {
+                    scope: &row_scope,
+                    reason,
+                    comment: row_comment.as_deref(),
+                    placed_by: &signer,
+                    placed_ms: now,
+                };
+                id_out.set(store::insert_hold(tx, &new, command_id, signature_id)?);
+                Ok(())
+            },
+        ));
         cmd.commit(
             "hold",
             &user,
@@ -262,7 +264,8 @@ impl Station {
                     None => {
                         let why = match &scope {
                             HoldScope::Lot { .. } => String::new(),
-                            HoldScope::Unit { unit_id, .. } | HoldScope::Container { unit_id, .. } => {
+                            HoldScope::Unit { unit_id, .. }
+                            | HoldScope::Container { unit_id, .. } => {
                                 match store::unit_by_id(conn, *unit_id)? {
                                     Some(u) => covered(conn, &u)?.map_or_else(String::new, |h| {
                                         format!(" (it is held by {}: release that)", describe(&h))
@@ -351,27 +354,29 @@ impl Station {
         }
         let (hold_id, signer) = (hold.id, signed.signer.username.clone());
         let row_reason = reason.to_owned();
-        cmd.link(Box::new(move |tx: &store::Tx<'_>, command_id: i64, signature_id: Option<i64>| {
-            let done = store::release_hold(
-                tx,
-                &store::HoldRelease {
-                    hold_id,
-                    released_by: &signer,
-                    released_ms: now,
-                    reason: &row_reason,
-                    command_id,
-                    signature_id,
-                },
-            )?;
-            if done {
-                Ok(())
-            } else {
-                Err(StoreError::BadValue {
-                    what: "holds.released_ms",
-                    value: format!("hold #{hold_id} is no longer active"),
-                })
-            }
-        }));
+        cmd.link(Box::new(
+            move |tx: &store::Tx<'_>, command_id: i64, signature_id: Option<i64>| {
+                let done = store::release_hold(
+                    tx,
+                    &store::HoldRelease {
+                        hold_id,
+                        released_by: &signer,
+                        released_ms: now,
+                        reason: &row_reason,
+                        command_id,
+                        signature_id,
+                    },
+                )?;
+                if done {
+                    Ok(())
+                } else {
+                    Err(StoreError::BadValue {
+                        what: "holds.released_ms",
+                        value: format!("hold #{hold_id} is no longer active"),
+                    })
+                }
+            },
+        ));
         let target_key = match &hold.scope {
             HoldScope::Unit { key, .. } | HoldScope::Container { key, .. } => key.clone(),
             HoldScope::Lot { gtin, lot } => format!("(01){gtin}(10){lot}"),

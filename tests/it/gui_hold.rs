@@ -22,7 +22,12 @@ fn lookup(h: &mut Harness<'static, PackbenchApp>, scan: &str) -> serde_json::Val
 
 /// Types the signer into the open dialog (clearing what an earlier try left).
 fn signer(h: &mut Harness<'static, PackbenchApp>, label: &str, user: &str, password: &str) {
-    h.state_mut().hold.as_mut().expect("dialog open").user.clear();
+    h.state_mut()
+        .hold
+        .as_mut()
+        .expect("dialog open")
+        .user
+        .clear();
     h.run_steps(1);
     type_into(h, label, user);
     type_into(h, "Signer password", password);
@@ -66,7 +71,12 @@ fn hold_and_release_from_the_look_up_screen_with_the_right_signatures() {
     // A packer cannot sign a hold: the dialog stays open, the password is cleared.
     signer(&mut h, "Supervisor or QA user name", "pat", "pat-pass-1");
     click(&mut h, "Put on hold");
-    assert_eq!(code(&h), Some("SIGNATURE_INVALID"), "{:?}", h.state().verdict);
+    assert_eq!(
+        code(&h),
+        Some("SIGNATURE_INVALID"),
+        "{:?}",
+        h.state().verdict
+    );
     let dialog = h.state().hold.clone().expect("still open");
     assert!(dialog.password.is_empty());
     assert_eq!(dialog.text, "complaint 4711");
@@ -106,7 +116,12 @@ fn hold_and_release_from_the_look_up_screen_with_the_right_signatures() {
     type_into(&mut h, "Reason for release", "complaint unfounded");
     signer(&mut h, "QA user name", "sam", "sup-pass-1");
     click(&mut h, "Release");
-    assert_eq!(code(&h), Some("SIGNATURE_INVALID"), "{:?}", h.state().verdict);
+    assert_eq!(
+        code(&h),
+        Some("SIGNATURE_INVALID"),
+        "{:?}",
+        h.state().verdict
+    );
     assert!(h.state().hold.is_some());
     signer(&mut h, "QA user name", "quinn", "qa-pass-12");
     click(&mut h, "Release");

@@ -264,7 +264,12 @@ fn hold_and_release_are_observes_with_the_dispositions_and_the_reason() {
         .filter(|e| pb(e, "reason").is_some_and(|r| r.starts_with("release of hold")))
         .collect();
     // A unit hold, a lot hold (recall), a container hold.
-    assert_eq!(holds.len(), 3, "{:?}", evs.iter().map(summary).collect::<Vec<_>>());
+    assert_eq!(
+        holds.len(),
+        3,
+        "{:?}",
+        evs.iter().map(summary).collect::<Vec<_>>()
+    );
     for e in &holds {
         assert_eq!((e.kind, e.action), (EventKind::Object, Action::Observe));
         assert!(pb(e, "signature").is_some(), "signed");

@@ -175,7 +175,11 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
     ];
     run_lines(dir.path(), &lines.join("\n"));
     let report = sync_all(dir.path(), &cfg);
-    assert_eq!((report.stopped_by.clone(), report.parked_rows), (None, 0), "{report:?}");
+    assert_eq!(
+        (report.stopped_by.clone(), report.parked_rows),
+        (None, 0),
+        "{report:?}"
+    );
     assert_eq!(counts(dir.path()).0, 0);
     let store = Store::open_dir(dir.path()).unwrap();
     let held: Vec<(String, String)> = {
@@ -201,7 +205,11 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
         .map(|(id, _)| id)
         .collect();
     for (kind, id) in &held {
-        assert!(ledger.contains(id), "QU4RTET's ledger of {} lacks the {kind} event {id}: {ledger:?}", packs[1]);
+        assert!(
+            ledger.contains(id),
+            "QU4RTET's ledger of {} lacks the {kind} event {id}: {ledger:?}",
+            packs[1]
+        );
     }
     assert!(
         q.events_of_entry(&case_a)
