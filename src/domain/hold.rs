@@ -262,7 +262,7 @@ mod tests {
             Some(10)
         );
         assert!(covering_hold(&other_lot, &chain, &on_pack).is_none());
-        assert!(covering_hold(&case, &[pallet.clone()], &on_pack).is_none());
+        assert!(covering_hold(&case, std::slice::from_ref(&pallet), &on_pack).is_none());
 
         let on_pallet = [hold(
             11,

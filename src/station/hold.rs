@@ -389,10 +389,9 @@ mod tests {
             data: demo::pack_scan(900),
         });
         assert_eq!(r.code, ReasonCode::OnHold, "{r:?}");
-        let not_packed =
-            crate::store::unit_by_key(station.store.conn(), "(01)09506000134352(21)TR00900")
-                .unwrap()
-                .is_none_or(|u| u.parent_id.is_none());
+        let not_packed = store::unit_by_key(station.store.conn(), "(01)09506000134352(21)TR00900")
+            .unwrap()
+            .is_none_or(|u| u.parent_id.is_none());
         assert!(not_packed, "nothing packed");
     }
 }
