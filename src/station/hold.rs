@@ -161,10 +161,26 @@ pub(crate) fn refuse_held_placement(
 }
 
 /// Refuses an undo that would put a held unit back into a container (or put anything into a
-/// held one): an undo is no way around a hold.
+/// held one), or forget a unit created by the undone command that has a hold of its own: an
+/// undo is no way around a hold.
 pub(crate) fn refuse_held_undo(conn: &Conn, changes: &[Change]) -> Result<(), Failure> {
+    let holds = active(conn)?;
     for c in changes {
-        let Some(before) = &c.before else { continue };
+        let Some(before) = &c.before else {
+            // The undo forgets a unit this command created: not one that has a hold of its own.
+            if let Some(h) = holds.iter().find(|h| h.scope.unit_id() == Some(c.id)) {
+                return Err(Refusal::new(
+                    ReasonCode::OnHold,
+                    format!(
+                        "{} is on hold and the undo would forget it: {}",
+                        c.key,
+                        describe(h)
+                    ),
+                )
+                .into());
+            }
+            continue;
+        };
         let Some(parent) = before.parent else {
             continue;
         };
