@@ -263,10 +263,10 @@ fn hold_and_release_are_observes_with_the_dispositions_and_the_reason() {
         .iter()
         .filter(|e| pb(e, "reason").is_some_and(|r| r.starts_with("release of hold")))
         .collect();
-    // A unit hold, a lot hold (recall), a container hold.
+    // A unit hold, a lot hold (recall), a container hold, a unit hold by QA.
     assert_eq!(
         holds.len(),
-        3,
+        4,
         "{:?}",
         evs.iter().map(summary).collect::<Vec<_>>()
     );
