@@ -57,3 +57,4 @@ reason-verify-extra = Erfasst: nicht im Datensatz dieses Behälters. Wird beim B
 reason-verify-foreign = Erfasst: diese Einheit ist in einem anderen Behälter verbucht.
 reason-verify-wrong-lot = Erfasst: andere Charge oder anderes Produkt. Herausnehmen: wird nicht hinzugefügt.
 reason-not-verifying = Es läuft keine Inhaltsprüfung.
+reason-on-hold = Diese Einheit ist gesperrt (Quarantäne): Sie darf nicht verpackt, umgelagert oder versandt werden.

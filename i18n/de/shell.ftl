@@ -14,6 +14,7 @@ status-latency = Letztes Ergebnis: { $ms } ms
 role-packer = Packer
 role-supervisor = Supervisor
 role-administrator = Administrator
+role-qa = Qualitätssicherung
 status-db = Datenbank: { $path }
 status-sync-offline = Sync: offline – nicht eingerichtet ({ $queued } in der Warteschlange)
 status-sync-error = Sync: Repository-Einstellungen unlesbar ({ $queued } in der Warteschlange)

@@ -57,3 +57,4 @@ reason-verify-extra = Recorded: not in this container's record. It will be added
 reason-verify-foreign = Recorded: this unit is recorded in another container.
 reason-verify-wrong-lot = Recorded: another batch or product. Take it out: it will not be added.
 reason-not-verifying = No contents check is in progress.
+reason-on-hold = This unit is on hold (quarantine): it cannot be packed, moved or shipped.

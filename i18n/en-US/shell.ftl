@@ -14,6 +14,7 @@ status-latency = Last verdict: { $ms } ms
 role-packer = Packer
 role-supervisor = Supervisor
 role-administrator = Administrator
+role-qa = Quality assurance
 status-db = Database: { $path }
 status-sync-offline = Sync: offline – not configured ({ $queued } queued)
 status-sync-error = Sync: repository settings unreadable ({ $queued } queued)

@@ -57,3 +57,4 @@ reason-verify-extra = Registrado: no figura en este contenedor. Se añadirá al 
 reason-verify-foreign = Registrado: esta unidad figura en otro contenedor.
 reason-verify-wrong-lot = Registrado: otro lote u otro producto. Retírelo: no se añadirá.
 reason-not-verifying = No hay ninguna verificación de contenido en curso.
+reason-on-hold = Esta unidad está retenida (cuarentena): no se puede empacar, mover ni enviar.

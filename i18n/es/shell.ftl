@@ -14,6 +14,7 @@ status-latency = Último veredicto: { $ms } ms
 role-packer = Empacador
 role-supervisor = Supervisor
 role-administrator = Administrador
+role-qa = Garantía de calidad
 status-db = Base de datos: { $path }
 status-sync-offline = Sincronización: sin conexión – no configurada ({ $queued } en cola)
 status-sync-error = Sincronización: ajustes del repositorio ilegibles ({ $queued } en cola)

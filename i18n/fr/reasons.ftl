@@ -57,3 +57,4 @@ reason-verify-extra = Enregistré : absent des données de ce contenant. Il sera
 reason-verify-foreign = Enregistré : cette unité est enregistrée dans un autre contenant.
 reason-verify-wrong-lot = Enregistré : autre lot ou autre produit. Retirez-le : il ne sera pas ajouté.
 reason-not-verifying = Aucun contrôle du contenu n'est en cours.
+reason-on-hold = Cette unité est bloquée (quarantaine) : elle ne peut être ni emballée, ni déplacée, ni expédiée.

@@ -14,6 +14,7 @@ status-latency = Dernier verdict : { $ms } ms
 role-packer = Emballeur
 role-supervisor = Superviseur
 role-administrator = Administrateur
+role-qa = Assurance qualité
 status-db = Base de données : { $path }
 status-sync-offline = Synchro : hors ligne – non configurée ({ $queued } en attente)
 status-sync-error = Synchro : réglages du référentiel illisibles ({ $queued } en attente)

@@ -57,3 +57,4 @@ reason-verify-extra = Đã ghi nhận: không có trong dữ liệu của thùng
 reason-verify-foreign = Đã ghi nhận: đơn vị này thuộc một thùng khác trong dữ liệu.
 reason-verify-wrong-lot = Đã ghi nhận: lô hoặc sản phẩm khác. Hãy lấy ra: sẽ không được thêm.
 reason-not-verifying = Không có lần kiểm tra nội dung nào đang diễn ra.
+reason-on-hold = Đơn vị này đang bị giữ lại (cách ly): không được đóng gói, di chuyển hay gửi đi.

@@ -14,6 +14,7 @@ status-latency = Kết quả gần nhất: { $ms } ms
 role-packer = Người đóng gói
 role-supervisor = Giám sát viên
 role-administrator = Quản trị viên
+role-qa = Đảm bảo chất lượng
 status-db = Cơ sở dữ liệu: { $path }
 status-sync-offline = Đồng bộ: ngoại tuyến – chưa cấu hình ({ $queued } đang chờ)
 status-sync-error = Đồng bộ: không đọc được cài đặt kho ({ $queued } đang chờ)

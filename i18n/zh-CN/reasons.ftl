@@ -57,3 +57,4 @@ reason-verify-extra = 已记录：不在此容器的记录中。确认时将加�
 reason-verify-foreign = 已记录：此单元记录在另一个容器中。
 reason-verify-wrong-lot = 已记录：其他批号或产品。请取出：不会加入。
 reason-not-verifying = 没有正在进行的内容核对。
+reason-on-hold = 此单元已被冻结（隔离）：不能包装、移动或发货。

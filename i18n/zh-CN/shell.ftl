@@ -14,6 +14,7 @@ status-latency = 上次结果：{ $ms } 毫秒
 role-packer = 包装员
 role-supervisor = 主管
 role-administrator = 管理员
+role-qa = 质量保证
 status-db = 数据库：{ $path }
 status-sync-offline = 同步：离线 – 未配置（{ $queued } 条排队）
 status-sync-error = 同步：无法读取存储库设置（{ $queued } 条排队）

@@ -9,16 +9,17 @@ pub const LOCKOUT_AFTER_FAILURES: u32 = 5;
 /// How long a lockout lasts.
 pub const LOCKOUT_MS: i64 = 15 * 60 * 1000;
 
-/// What a user may do. Written as `packer`, `supervisor`, `administrator` in the database
+/// What a user may do. Written as `packer`, `supervisor`, `qa`, `administrator` in the database
 /// and the automation protocol; [`std::str::FromStr`] also takes `admin`.
 ///
 /// ```
 /// use packbench::auth::Role;
 /// assert_eq!("supervisor".parse::<Role>(), Ok(Role::Supervisor));
 /// assert_eq!(Role::Administrator.to_string(), "administrator");
+/// assert!(Role::Qa.can_sign() && Role::Qa.can_release_holds() && !Role::Qa.can_administer());
 /// assert_eq!(
 ///     "king".parse::<Role>().unwrap_err().to_string(),
-///     "unknown role 'king' (expected packer, supervisor or administrator)"
+///     "unknown role 'king' (expected packer, supervisor, qa or administrator)"
 /// );
 /// ```
 #[derive(
@@ -31,19 +32,28 @@ pub enum Role {
     Packer,
     /// Everything a packer does, plus signing short cases, decommissions, rejects, overrides.
     Supervisor,
+    /// Quality assurance: signs like a supervisor and is the only role that releases a hold
+    /// (quarantine); administers nothing.
+    Qa,
     /// Everything, plus users, products, work orders and settings.
     Administrator,
 }
 
 impl Role {
     /// Every role, least rights first.
-    pub const ALL: [Role; 3] = [Self::Packer, Self::Supervisor, Self::Administrator];
+    pub const ALL: [Role; 4] = [
+        Self::Packer,
+        Self::Supervisor,
+        Self::Qa,
+        Self::Administrator,
+    ];
 
     /// Stable name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Packer => "packer",
             Self::Supervisor => "supervisor",
+            Self::Qa => "qa",
             Self::Administrator => "administrator",
         }
     }
@@ -59,15 +69,20 @@ impl Role {
         self >= Self::Supervisor
     }
 
+    /// Whether this role may release a hold (quarantine): quality assurance only.
+    pub fn can_release_holds(self) -> bool {
+        self == Self::Qa
+    }
+
     /// Whether this role may administer users, products, orders and settings.
     pub fn can_administer(self) -> bool {
         self == Self::Administrator
     }
 }
 
-/// A role name that is none of the three.
+/// A role name that is none of the four.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role '{input}' (expected packer, supervisor or administrator)")]
+#[error("unknown role '{input}' (expected packer, supervisor, qa or administrator)")]
 pub struct UnknownRole {
     /// The text given.
     pub input: String,

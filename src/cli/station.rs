@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(refused.code, ReasonCode::InvalidArgument);
         assert_eq!(
             refused.detail.as_deref(),
-            Some("unknown role 'king' (expected packer, supervisor or administrator)")
+            Some("unknown role 'king' (expected packer, supervisor, qa or administrator)")
         );
     }
 }

@@ -11,6 +11,7 @@
 //! assert_eq!(spec.parent_level(Level::Pallet), None);
 //! ```
 
+mod hold;
 mod level;
 mod reason;
 mod rules;
@@ -18,6 +19,7 @@ mod targeting;
 mod unit;
 mod work_order;
 
+pub use hold::{Hold, HoldReason, HoldScope, UnknownHoldReason, covering_hold, lot_hold};
 pub use level::{Level, LevelError, PackagingSpec};
 pub use reason::{ReasonCode, Refusal, Severity};
 pub use rules::{

@@ -164,6 +164,10 @@ reason_codes! {
     UnknownCommand = "UNKNOWN_COMMAND", Refused, "Unknown command.";
     /// A parameter is invalid.
     InvalidArgument = "INVALID_ARGUMENT", Refused, "Invalid value.";
+    /// The unit (or something in it) is on hold (quarantine): it cannot be packed, moved or
+    /// shipped until QA releases it. The detail names the unit, the hold's scope, reason and
+    /// who placed it.
+    OnHold = "ON_HOLD", Refused, "This unit is on hold (quarantine): it cannot be packed, moved or shipped.";
     /// The local database failed; nothing was recorded.
     StorageError = "STORAGE_ERROR", Refused, "The local database failed; nothing was recorded.";
 }

@@ -74,6 +74,11 @@ pub(crate) struct Signed {
     pub reason: Option<String>,
 }
 
+/// A row written in a command's transaction that names the command and its signature (a
+/// hold): called at commit with the command id and the signature id.
+pub(crate) type Linked<'a> =
+    Box<dyn FnOnce(&Tx<'a>, i64, Option<i64>) -> Result<(), StoreError> + 'a>;
+
 /// The command in progress: its store transaction and what it changed so far.
 pub(crate) struct Cmd<'a> {
     pub tx: Tx<'a>,
@@ -84,6 +89,8 @@ pub(crate) struct Cmd<'a> {
     /// An undo that withdraws: the undone command whose outbox row never left (see
     /// [`Cmd::withdraw`]).
     withdraws: Option<i64>,
+    /// Rows to write once the command and signature ids exist ([`Cmd::link`]).
+    linked: Vec<Linked<'a>>,
 }
 
 impl<'a> Cmd<'a> {
@@ -95,6 +102,7 @@ impl<'a> Cmd<'a> {
             index: HashMap::new(),
             events: Vec::new(),
             withdraws: None,
+            linked: Vec::new(),
         }
     }
 
@@ -173,12 +181,18 @@ impl<'a> Cmd<'a> {
         self.withdraws = Some(undone);
     }
 
+    /// Writes, at commit and in the same transaction, a row that names this command and its
+    /// signature (`write(tx, command_id, signature_id)`).
+    pub(crate) fn link(&mut self, write: Linked<'a>) {
+        self.linked.push(write);
+    }
+
     /// Records the command, its signature, events, outbox row and audit record, and commits.
     /// Returns the command id and the time of its last event.
     // Every argument is a distinct part of the record, named at each call site.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn commit(
-        self,
+        mut self,
         kind: &str,
         user: &User,
         ctx: &EventContext,
@@ -218,6 +232,9 @@ impl<'a> Cmd<'a> {
                 },
             )?),
         };
+        for write in std::mem::take(&mut self.linked) {
+            write(&self.tx, command_id, signature_id)?;
+        }
         let mut last_time = self.now;
         let signature_text = signed.map(|s| {
             format!(

@@ -83,6 +83,7 @@ pub(crate) fn place(
     mut target: UnitView,
     publish_now: bool,
 ) -> Result<(UnitView, UnitView, bool), Failure> {
+    super::hold::refuse_held_placement(&cmd.tx, &item, &target)?; // hold / quarantine
     item.parent_id = Some(target.id);
     item.published = publish_now;
     cmd.save(&item)?;

@@ -15,6 +15,8 @@ mod cmd;
 mod containers;
 mod content_label;
 mod events;
+mod hold;
+mod hold_cmd;
 mod import_epcis;
 mod labels;
 mod link;
@@ -35,6 +37,7 @@ pub use crate::store::AlertInfo;
 pub use adopt::Origin;
 pub use bench::SuspendedInfo;
 pub use events::PB_NAMESPACE;
+pub use hold_cmd::{HOLD_MEANING, RELEASE_MEANING};
 pub use link::{LinkError, RepositoryLink};
 pub use owner::{OWNER_GLN_SETTING, OwnerGln};
 pub use ranges::AddedSsccRange;
@@ -546,6 +549,43 @@ impl Station {
                 signature.as_ref(),
                 now,
             ),
+            Request::Hold {
+                scan,
+                gtin,
+                lot,
+                reason,
+                comment,
+                signature,
+            } => self.hold(
+                hold_cmd::HoldTarget {
+                    scan: scan.as_deref(),
+                    gtin: gtin.as_deref(),
+                    lot: lot.as_deref(),
+                },
+                reason,
+                comment.as_deref(),
+                signature.as_ref(),
+                now,
+            ),
+            Request::Release {
+                hold,
+                scan,
+                gtin,
+                lot,
+                reason,
+                signature,
+            } => self.release(
+                hold,
+                hold_cmd::HoldTarget {
+                    scan: scan.as_deref(),
+                    gtin: gtin.as_deref(),
+                    lot: lot.as_deref(),
+                },
+                &reason,
+                signature.as_ref(),
+                now,
+            ),
+            Request::Holds => self.holds_request(),
             Request::Undo { signature } => self.undo(signature.as_ref(), now),
             Request::VerifyStart { container } => self.verify_start(&container),
             Request::VerifyStatus => self.verify_status(),

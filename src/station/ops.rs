@@ -82,6 +82,7 @@ impl Station {
             None => self.lowest_current()?,
         };
         require_container(&container)?;
+        Self::refuse_held(self.store.conn(), &container)?; // hold / quarantine
         if container.state == Some(ContainerState::Closed) {
             return Err(Refusal::new(
                 ReasonCode::ContainerClosed,
@@ -199,10 +200,12 @@ impl Station {
     ) -> Outcome {
         let user = self.require_user()?;
         let item = self.resolve(self.store.conn(), scan)?;
+        Self::refuse_held(self.store.conn(), &item)?; // hold / quarantine
         let target = match to {
             Some(t) => self.resolve(self.store.conn(), t)?,
             None => self.target_for_unit(item.level)?,
         };
+        Self::refuse_held(self.store.conn(), &target)?; // hold / quarantine
         let chain: Vec<i64> = store::ancestors(self.store.conn(), &target)?
             .iter()
             .map(|u| u.id)
@@ -329,6 +332,7 @@ impl Station {
     ///   refused with `UNDO_NOT_POSSIBLE` and nothing changes.
     pub(crate) fn undo(&mut self, signature: Option<&super::SignatureInput>, now: i64) -> Outcome {
         let user = self.require_user()?;
+        super::hold::refuse_undo_of_hold(self.store.conn(), &user.username)?; // hold / quarantine
         let rec = store::last_undoable_command(self.store.conn(), &user.username)?
             .ok_or_else(|| Refusal::new(ReasonCode::NothingToUndo, "you have no action to undo"))?;
         let changes: Vec<Change> = serde_json::from_str(&rec.changes).map_err(|e| {
@@ -337,6 +341,7 @@ impl Station {
                 value: e.to_string(),
             })
         })?;
+        super::hold::refuse_held_undo(self.store.conn(), &changes)?; // hold / quarantine
         let signed = if rec.signed {
             Some(self.check_signature(signature, "approve undo of a signed action", now)?)
         } else {

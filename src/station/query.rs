@@ -73,7 +73,9 @@ impl Station {
         if unit.is_container() {
             r = r.container(&unit);
         }
+        let hold = super::hold::lookup_hold(conn, &unit, &mut r)?;
         Ok(r.data(json!({
+            "hold": hold,
             "unit": unit,
             "parents": parents,
             "top": parents.last().map_or(unit.key.clone(), |p| p.key.clone()),

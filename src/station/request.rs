@@ -56,7 +56,7 @@ pub enum Request {
         user: String,
         /// Printed name.
         full_name: String,
-        /// `packer`, `supervisor` or `administrator`.
+        /// `packer`, `supervisor`, `qa` or `administrator`.
         role: Role,
         /// Password (8+ characters).
         password: String,
@@ -242,6 +242,49 @@ pub enum Request {
         #[serde(default)]
         signature: Option<SignatureInput>,
     },
+    /// Puts a unit, a container (with everything in it) or a whole lot (GTIN + lot, also units
+    /// not seen yet) on hold (quarantine); a supervisor or QA signature.
+    Hold {
+        /// The unit or container (scan data or key); or give `gtin` and `lot`.
+        #[serde(default)]
+        scan: Option<String>,
+        /// The GTIN of a lot to hold.
+        #[serde(default)]
+        gtin: Option<String>,
+        /// The lot to hold (with `gtin`).
+        #[serde(default)]
+        lot: Option<String>,
+        /// Why.
+        reason: crate::domain::HoldReason,
+        /// Free-text comment.
+        #[serde(default)]
+        comment: Option<String>,
+        /// Supervisor or QA signature.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
+    /// Lifts a hold; a QA signature and a reason.
+    Release {
+        /// The hold's id (from `holds`); or name what it holds with `scan` or `gtin` + `lot`.
+        #[serde(default)]
+        hold: Option<i64>,
+        /// The unit or container held.
+        #[serde(default)]
+        scan: Option<String>,
+        /// The GTIN of the lot held.
+        #[serde(default)]
+        gtin: Option<String>,
+        /// The lot held.
+        #[serde(default)]
+        lot: Option<String>,
+        /// Why it is released.
+        reason: String,
+        /// QA signature.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
+    /// Lists the active holds.
+    Holds,
     /// Undoes the user's last action (a signed action needs a signature again).
     Undo {
         /// Signature, when the action undone was signed.

@@ -14,6 +14,12 @@ pub struct UnitInfo {
     pub level: &'static str,
     /// Status.
     pub status: &'static str,
+    /// Whether an active hold (quarantine) covers it (set by look-up and the hold commands).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
+    /// The hold that covers it, when `held`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold: Option<crate::domain::Hold>,
 }
 
 impl From<&UnitView> for UnitInfo {
@@ -23,6 +29,8 @@ impl From<&UnitView> for UnitInfo {
             epc: u.epc.clone(),
             level: u.level.as_str(),
             status: u.status.as_str(),
+            held: false,
+            hold: None,
         }
     }
 }

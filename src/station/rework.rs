@@ -71,6 +71,7 @@ impl Station {
         if let Some(u) = &existing {
             super::scan::refuse_inactive(u)?;
         }
+        super::hold::refuse_held_scan(self.store.conn(), existing.as_ref(), &scanned)?; // hold
         match &existing {
             Some(u) if u.parent_id.is_some() => {
                 return Err(Refusal::new(
@@ -159,6 +160,7 @@ impl Station {
     pub(crate) fn relabel(&mut self, old: &str, new: &str, now: i64) -> Outcome {
         let user = self.require_user()?;
         let old = self.resolve(self.store.conn(), old)?;
+        Self::refuse_held(self.store.conn(), &old)?; // hold / quarantine: the hold names the label
         if !old.is_container() {
             return Err(
                 Refusal::new(ReasonCode::NotAContainer, format!("{} is a pack", old.key)).into(),

@@ -133,6 +133,7 @@ fn batch_item(
 ) -> Result<(ReasonCode, Option<String>, bool), Failure> {
     let (scanned, epc, warning) = prepared?;
     let existing = store::unit_by_key(&cmd.tx, scanned.key())?;
+    super::hold::refuse_held_scan(&cmd.tx, existing.as_ref(), &scanned)?; // hold / quarantine
     let item = unit_for_pack(cmd, existing, &scanned, &epc, Level::Pack, order)?;
     match check_placement(&item, target, &[], Some(Level::Pack))? {
         PlacementCheck::AlreadyThere => Ok((ReasonCode::AlreadyInThisContainer, None, false)),
@@ -279,6 +280,7 @@ impl Station {
             },
             Some(u) if u.is_container() && u.state != Some(ContainerState::Closed) => {
                 refuse_inactive(u)?;
+                Self::refuse_held(self.store.conn(), u)?; // hold / quarantine
                 PackScan::Label {
                     level: u.level,
                     key: &u.key,
@@ -377,6 +379,7 @@ impl Station {
         let tx = self.store.begin()?;
         let mut cmd = Cmd::new(tx, now);
         let item = unit_for_pack(&mut cmd, existing, scanned, epc, level, order)?;
+        Self::refuse_held(&cmd.tx, &item)?; // hold / quarantine (station/hold.rs)
         let target = cmd.reload(target)?;
         let chain: Vec<i64> = store::ancestors(&cmd.tx, &target)?
             .iter()

@@ -43,7 +43,10 @@ impl Station {
             ),
             Request::Lookup { scan }
             | Request::Manifest { scan }
-            | Request::Tree { scan: Some(scan) } => (vec![scan.as_str()], false),
+            | Request::Tree { scan: Some(scan) }
+            | Request::Hold {
+                scan: Some(scan), ..
+            } => (vec![scan.as_str()], false),
             Request::Scan { data } => match self.session.mode {
                 Mode::Remove | Mode::Move => (vec![data.as_str()], true),
                 Mode::Lookup => (vec![data.as_str()], false),

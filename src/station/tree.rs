@@ -37,6 +37,13 @@ pub struct TreeNode {
     /// `wrong_lot`); `None` outside a check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<&'static str>,
+    /// Whether an active hold (quarantine) covers the unit: its own, a container's above it,
+    /// or its lot's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
+    /// The id of the hold that covers it (see `holds`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_id: Option<i64>,
 }
 
 /// A whole container tree, root first.
@@ -64,6 +71,8 @@ fn node(conn: &Conn, u: &UnitView, depth: u16) -> Result<TreeNode, Failure> {
         adopted_ms: adoption.as_ref().map(|a| a.refreshed_ms),
         origin: adoption.map(|a| a.origin),
         mark: None,
+        held: false,
+        hold_id: None,
     })
 }
 
@@ -97,6 +106,7 @@ fn subtree_rows(conn: &Conn, root: &UnitView, nodes: &mut Vec<TreeNode>) -> Resu
             }
         }
     }
+    super::hold::mark_tree(conn, root, &all, nodes.get_mut(first..).unwrap_or_default())?;
     Ok(())
 }
 

@@ -130,6 +130,8 @@ impl VerifyView {
             mark: None,
             origin: None,
             adopted_ms: None,
+            held: false,
+            hold_id: None,
         });
         let child_level = child_level_name(self.level);
         for item in &self.items {
@@ -145,6 +147,8 @@ impl VerifyView {
                 mark: Some(item.class.as_str()),
                 origin: None,
                 adopted_ms: None,
+                held: false,
+                hold_id: None,
             });
         }
         TreeSnapshot { nodes }

@@ -67,6 +67,19 @@ pub fn last_undoable_command(
         .optional()?)
 }
 
+/// The newest command of a user that is not undone or an undo itself, whatever it changed:
+/// (id, kind).
+pub fn last_command(conn: &Conn, username: &str) -> Result<Option<(i64, String)>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT id, kind FROM commands
+         WHERE username = ?1 AND undoes IS NULL AND undone_by IS NULL
+         ORDER BY id DESC LIMIT 1",
+    )?;
+    Ok(st
+        .query_row([username], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// Marks a command undone by another.
 pub fn mark_undone(tx: &Tx<'_>, id: i64, by: i64) -> Result<(), StoreError> {
     tx.sql()

@@ -29,6 +29,7 @@ mod catalog;
 mod commands;
 mod conn;
 mod events;
+mod holds;
 mod open;
 mod outbox;
 mod schema;
@@ -56,13 +57,16 @@ pub use catalog::{
     set_has_serial_list, set_setting, setting, upsert_product, work_order_ids,
 };
 pub use commands::{
-    CommandRecord, NewSignature, insert_command, insert_signature, last_undoable_command,
-    mark_undone,
+    CommandRecord, NewSignature, insert_command, insert_signature, last_command,
+    last_undoable_command, mark_undone,
 };
 pub use conn::{Conn, Tx};
 pub use events::{
     EpcEvent, EventRole, StoredEvent, command_epcs, command_events, command_events_with_roles,
     epc_history, event_bodies_since, insert_event, last_event_time,
+};
+pub use holds::{
+    HoldRecord, HoldRelease, NewHold, active_holds, hold_by_id, insert_hold, release_hold,
 };
 pub use open::{DB_FILE_NAME, SqliteError, Store, StoreError};
 pub use outbox::{
@@ -80,8 +84,8 @@ pub use sscc::{
     sscc_taken, ssccs_remaining, void_label,
 };
 pub use units::{
-    NewUnit, ancestors, children, delete_unit, insert_unit, open_containers, subtree, unit_by_id,
-    unit_by_key, update_unit,
+    NewUnit, ancestors, children, delete_unit, insert_unit, lot_in_subtree, open_containers,
+    subtree, unit_by_id, unit_by_key, units_of_lot, update_unit,
 };
 pub use users::{
     Credentials, NewUser, UserRow, credentials, insert_user, reset_failed_attempts,

@@ -276,6 +276,34 @@ ALTER TABLE work_orders ADD COLUMN auto_open_next INTEGER NOT NULL DEFAULT 0;
     r"
 ALTER TABLE labels ADD COLUMN printed_count INTEGER;
 ",
+    // 10: hold / quarantine (issue 14 §2): a unit, a container (with everything in it) or a whole
+    // lot (GTIN + lot, including units not seen yet) put on hold by a supervisor or QA with a
+    // reason and a signature, released by a QA signature. A unit is held while any active hold
+    // (`released_ms` NULL) covers it, itself, an ancestor or its lot; rows are never deleted.
+    // `units_by_lot` finds the known units of a held lot.
+    r"
+CREATE TABLE holds (
+    id                   INTEGER PRIMARY KEY,
+    scope                TEXT NOT NULL,
+    unit_id              INTEGER REFERENCES units(id),
+    unit_key             TEXT,
+    gtin                 TEXT,
+    lot                  TEXT,
+    reason               TEXT NOT NULL,
+    comment              TEXT,
+    placed_by            TEXT NOT NULL,
+    placed_ms            INTEGER NOT NULL,
+    command_id           INTEGER NOT NULL REFERENCES commands(id),
+    signature_id         INTEGER REFERENCES signatures(id),
+    released_by          TEXT,
+    released_ms          INTEGER,
+    release_reason       TEXT,
+    release_command_id   INTEGER REFERENCES commands(id),
+    release_signature_id INTEGER REFERENCES signatures(id)
+);
+CREATE INDEX holds_active ON holds(id) WHERE released_ms IS NULL;
+CREATE INDEX units_by_lot ON units(gtin, lot) WHERE lot IS NOT NULL;
+",
 ];
 
 /// The schema version this build writes.

@@ -180,3 +180,35 @@ pub fn delete_unit(tx: &Tx<'_>, id: i64) -> Result<(), StoreError> {
         .execute([id])?;
     Ok(())
 }
+
+/// Every unit of a GTIN and lot the station knows, oldest first (what a lot hold covers
+/// today).
+pub fn units_of_lot(conn: &Conn, gtin: &str, lot: &str) -> Result<Vec<UnitView>, StoreError> {
+    let mut st = conn.sql().prepare_cached(&format!(
+        "SELECT {UNIT_COLUMNS} FROM units WHERE gtin = ?1 AND lot = ?2 ORDER BY id"
+    ))?;
+    let rows = st.query_map([gtin, lot], unit_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The first unit of a GTIN and lot inside `root`'s subtree (not `root` itself), if any: a
+/// container holding a pack of a held lot.
+pub fn lot_in_subtree(
+    conn: &Conn,
+    root: i64,
+    gtin: &str,
+    lot: &str,
+) -> Result<Option<UnitView>, StoreError> {
+    let mut st = conn.sql().prepare_cached(&format!(
+        "WITH RECURSIVE t(id, depth) AS (
+             SELECT id, 1 FROM units WHERE parent_id = ?1
+             UNION ALL
+             SELECT u.id, t.depth + 1 FROM units u JOIN t ON u.parent_id = t.id WHERE t.depth < 8
+         )
+         SELECT {UNIT_COLUMNS} FROM units
+         WHERE id IN (SELECT id FROM t) AND gtin = ?2 AND lot = ?3 ORDER BY id LIMIT 1"
+    ))?;
+    Ok(st
+        .query_row(params![root, gtin, lot], unit_from_row)
+        .optional()?)
+}

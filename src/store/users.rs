@@ -11,7 +11,7 @@ pub struct UserRow {
     pub username: String,
     /// Printed name.
     pub full_name: String,
-    /// The role's stable name (`packer`, `supervisor`, `administrator`).
+    /// The role's stable name (`packer`, `supervisor`, `qa`, `administrator`).
     pub role: String,
 }
 

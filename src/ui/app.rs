@@ -124,6 +124,8 @@ pub struct PackbenchApp {
     pub confirm_about: ReasonCode,
     /// Decommission/reject dialog, when open.
     pub retire: Option<RetireDialog>,
+    /// Hold / release dialog (Look-up screen), when open.
+    pub hold: Option<super::hold_view::HoldDialog>,
     /// The last look-up answer.
     pub lookup: Option<serde_json::Value>,
     /// EPCIS files chosen in the open dialog, on their way.
@@ -200,6 +202,7 @@ impl PackbenchApp {
             confirm_move: None,
             confirm_about: ReasonCode::InOtherContainer,
             retire: None,
+            hold: None,
             lookup: None,
             epcis_files: None,
             settings_saved: Some(settings.clone()),
@@ -391,6 +394,7 @@ impl PackbenchApp {
     }
 
     fn on_answer(&mut self, request: &Request, response: &Response) {
+        self.on_hold_answer(request, response);
         match request {
             Request::Login { .. } if response.ok => {
                 self.forms.login_password.clear();
@@ -405,6 +409,7 @@ impl PackbenchApp {
                 self.flow = None;
                 self.signature = None;
                 self.retire = None;
+                self.hold = None;
                 self.confirm_move = None;
                 self.verify_move_foreign = false;
                 return;

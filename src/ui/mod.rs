@@ -19,6 +19,7 @@ mod devices_wizard;
 pub mod files;
 pub mod flows;
 pub mod fonts;
+pub mod hold_view;
 pub mod i18n;
 mod keyboard;
 pub mod labels_view;

@@ -302,6 +302,7 @@ impl PackbenchApp {
                 });
                 ui.end_row();
             });
+        self.lookup_hold_ui(ui, &data);
         ui.horizontal(|ui| {
             if ui.button(self.i18n.tr("lookup-show-tree")).clicked() {
                 self.focus_tree(Some(key.clone()));
@@ -405,6 +406,7 @@ impl PackbenchApp {
 
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         self.flow_ui(ctx);
+        self.hold_dialog_ui(ctx);
         self.parked_ui(ctx);
         if let Some(mut dialog) = self.signature.take() {
             let mut sign = false;

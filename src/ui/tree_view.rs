@@ -234,6 +234,9 @@ fn row_ui(ui: &mut egui::Ui, n: &TreeNode, open: bool, highlight: bool, i18n: &I
                 ));
             }
         }
+        if n.held {
+            ui.label(super::hold_view::badge(&i18n.tr("hold-badge")));
+        }
         if let Some(mark) = n.mark {
             let text = i18n.tr(&format!("verify-mark-{}", mark.replace('_', "-")));
             ui.label(egui::RichText::new(text).strong().color(mark_color(mark)));

@@ -20,6 +20,8 @@ fn is_data(t: &str) -> bool {
         || t == "packbench"
         || t == "Ada Admin"
         || t.starts_with("Ada Admin · [")
+        // A signature as recorded (name, user, meaning): the record, shown as signed.
+        || t.starts_with("Ada Admin (admin): ")
         || t.starts_with("TRAINING-")
         || t == demo::LOT
         || t.starts_with("case:")
@@ -118,6 +120,29 @@ fn every_screen_and_dialog_is_translated() {
     scan(&mut h, &demo::pack_scan(2));
     assert_eq!(h.state().screen, Screen::Lookup);
     assert!(check(&h, "look-up") > 10);
+    // Hold / quarantine: the dialog, a held unit's look-up (badge, release), the release dialog.
+    click(&mut h, &xa.tr("hold-open"));
+    check(&h, "hold dialog");
+    click(&mut h, &xa.tr("cmd-cancel"));
+    h.state_mut().send(packbench::station::Request::Hold {
+        scan: Some(demo::pack_scan(2)),
+        gtin: None,
+        lot: None,
+        reason: packbench::domain::HoldReason::Recall,
+        comment: None,
+        signature: Some(packbench::station::SignatureInput {
+            user: "admin".into(),
+            password: "admin-pass-1".into(),
+            reason: None,
+        }),
+    });
+    settle(&mut h);
+    pbcmd(&mut h, "LOOKUP");
+    scan(&mut h, &demo::pack_scan(2));
+    check(&h, "look-up of a held unit");
+    click(&mut h, &xa.tr("release-open"));
+    check(&h, "release dialog");
+    click(&mut h, &xa.tr("cmd-cancel"));
     pbcmd(&mut h, "PACK");
 
     // Settings, every section; users.

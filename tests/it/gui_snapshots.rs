@@ -110,3 +110,33 @@ fn switch_confirmation_over_the_put_aside_list() {
     steady(&mut h);
     snapshot(&mut h, "switch_confirmation");
 }
+
+#[test]
+fn hold_dialog_over_the_look_up() {
+    let dir = tempfile::tempdir().unwrap();
+    // A fixed clock: the look-up's history shows the times.
+    let mut t = 1_795_600_800_000_i64; // 2026-11-25T10:00:00Z
+    let station = packbench::station::Station::with_clock(
+        packbench::store::Store::open_dir(dir.path()).unwrap(),
+        Box::new(move || {
+            t += 1000;
+            t
+        }),
+    )
+    .unwrap();
+    let mut h = crate::harness::gui::screen(
+        crate::harness::gui::app_with(station, "en-US"),
+        crate::harness::gui::BENCH,
+    );
+    first_run(&mut h);
+    scan(&mut h, &demo::case_sscc(1));
+    scan(&mut h, &demo::pack_scan(1));
+    h.state_mut().send(Request::Lookup {
+        scan: demo::pack_scan(1),
+    });
+    settle(&mut h);
+    click(&mut h, "Put on hold…");
+    click(&mut h, "Suspect product");
+    steady(&mut h);
+    snapshot(&mut h, "hold_dialog");
+}

@@ -27,6 +27,7 @@ mod gs1_props;
 mod gui;
 mod gui_bench;
 mod gui_flows;
+mod gui_hold;
 mod gui_pseudo;
 mod gui_snapshots;
 mod headless;

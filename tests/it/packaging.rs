@@ -341,12 +341,14 @@ fn database_of_an_older_schema_is_migrated_and_keeps_its_data() {
     let answers = session(dir.path(), &setup);
     assert!(answers.iter().all(|a| a["ok"] == true), "{answers:?}");
 
-    // Turn it into exactly what the first release wrote: undo migrations 8, 7, 6, 5, 4, 3 and 2.
+    // Turn it into exactly what the first release wrote: undo the holds migration and
+    // migrations 9, 8, 7, 6, 5, 4, 3 and 2.
     let db = dir.path().join(packbench::store::DB_FILE_NAME);
     let queued_before = {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch(
-            "DROP TABLE current_containers; DROP TABLE suspensions; ALTER TABLE work_orders DROP COLUMN auto_open_next;
+            "DROP TABLE holds; DROP INDEX units_by_lot; ALTER TABLE labels DROP COLUMN printed_count;
+             DROP TABLE current_containers; DROP TABLE suspensions; ALTER TABLE work_orders DROP COLUMN auto_open_next;
              ALTER TABLE outbox DROP COLUMN unverified; ALTER TABLE events DROP COLUMN role; DROP TABLE known_events; DROP TABLE adoptions;
              DROP INDEX sscc_ranges_open; ALTER TABLE outbox DROP COLUMN sent_ms;
              DROP INDEX labels_pending; DROP TABLE labels; DROP TABLE sscc_ranges;
@@ -374,12 +376,16 @@ fn database_of_an_older_schema_is_migrated_and_keeps_its_data() {
         &[
             r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#,
             r#"{"cmd":"select_work_order","id":"WO-1"}"#,
+            // The old schema did not record what was being filled: the packer scans the open
+            // case to go on (the station never guesses it).
+            r#"{"cmd":"scan","data":"(00)095060000000000015"}"#,
             r#"{"cmd":"scan","data":"(01)09506000134352(17)271231(10)LOT42(21)SN0003"}"#,
             r#"{"cmd":"manifest","scan":"(00)095060000000000015"}"#,
         ],
     );
     assert!(answers.iter().all(|a| a["ok"] == true), "{answers:?}");
-    let manifest = answers[3].to_string();
+    assert_eq!(answers[2]["data"]["selected"], true, "{answers:?}");
+    let manifest = answers[4].to_string();
     for serial in ["SN0001", "SN0002", "SN0003"] {
         assert!(manifest.contains(serial), "{serial}: {manifest}");
     }

@@ -294,3 +294,66 @@ fn the_work_order_is_a_business_transaction_of_its_owner_or_none() {
         xmllint(&document(ExportFormat::Xml12, &evs, START_MS), &xsd_12()).unwrap();
     }
 }
+
+#[test]
+fn hold_and_release_are_observes_with_the_dispositions_and_the_reason() {
+    let dir = run("19_hold");
+    let evs = events(dir.path());
+    let pb = |e: &Event, name: &str| {
+        e.extensions
+            .iter()
+            .find(|x| x.name == name)
+            .map(|x| x.value.clone())
+    };
+    let holds: Vec<&Event> = evs
+        .iter()
+        .filter(|e| e.biz_step.as_deref() == Some("holding"))
+        .collect();
+    let releases: Vec<&Event> = evs
+        .iter()
+        .filter(|e| pb(e, "reason").is_some_and(|r| r.starts_with("release of hold")))
+        .collect();
+    // A unit hold, a lot hold (recall), a container hold, a unit hold by QA.
+    assert_eq!(
+        holds.len(),
+        4,
+        "{:?}",
+        evs.iter().map(summary).collect::<Vec<_>>()
+    );
+    for e in &holds {
+        assert_eq!((e.kind, e.action), (EventKind::Object, Action::Observe));
+        assert!(pb(e, "signature").is_some(), "signed");
+        assert!(pb(e, "holdScope").is_some());
+    }
+    assert_eq!(holds[0].disposition.as_deref(), Some("non_sellable_other"));
+    assert_eq!(
+        pb(holds[0], "reason").as_deref(),
+        Some("investigation: complaint 4711")
+    );
+    assert_eq!(holds[0].epcs.len(), 1);
+    assert_eq!(holds[1].disposition.as_deref(), Some("recalled"));
+    assert_eq!(
+        pb(holds[1], "holdScope").as_deref(),
+        Some("lot LOT42 of GTIN 09506000134352")
+    );
+    // Every known active unit of the lot: SN0001 and SN0002 (SN0003 was refused before the
+    // hold, SN0007 and SN0008 while it lasted: the station does not know them).
+    assert_eq!(holds[1].epcs.len(), 2);
+    // The container hold names the case and its three packs.
+    assert_eq!(holds[2].epcs.len(), 4);
+    assert!(holds[2].epcs[0].starts_with("urn:epc:id:sscc:"));
+
+    // Releases: inspecting, the disposition before the hold.
+    // The lot's release gives each unit back its own disposition: one event per disposition
+    // (SN0001 loose and active, SN0002 in the case put aside, in progress).
+    assert_eq!(releases.len(), 3);
+    assert_eq!(releases[2].disposition.as_deref(), Some("in_progress"));
+    for e in &releases {
+        assert_eq!(e.action, Action::Observe);
+        assert_eq!(e.biz_step.as_deref(), Some("inspecting"));
+        assert!(pb(e, "signature").is_some());
+    }
+    // SN0001 was loose (removed from its case) when released: active.
+    assert_eq!(releases[0].disposition.as_deref(), Some("active"));
+    assert_eq!(releases[0].epcs, holds[0].epcs);
+}

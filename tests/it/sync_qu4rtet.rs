@@ -154,6 +154,70 @@ fn pallet_built_at_the_bench_lands_in_qu4rtet_with_every_parent_right() {
         q.holds_all(&all).unwrap(),
         "every local event is in QU4RTET"
     );
+    drop(store);
+
+    // Hold / quarantine (issue 14 §2): case A (on the pallet) with its packs is held by a
+    // supervisor and released by QA; both events reach QU4RTET, whose ledger of a pack in the
+    // case lists them.
+    let lines = [
+        r#"{"cmd":"login","user":"admin","password":"admin-pass-1"}"#.to_owned(),
+        r#"{"cmd":"create_user","user":"quinn","full_name":"Quinn QA","role":"qa","password":"qa-pass-12"}"#.to_owned(),
+        r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned(),
+        r#"{"cmd":"select_work_order","id":"WO-1"}"#.to_owned(),
+        format!(
+            r#"{{"cmd":"hold","scan":"(00){}","reason":"suspect_product","comment":"leaking blister","signature":{{"user":"sup","password":"sup-pass-1"}}}}"#,
+            sscc(base)
+        ),
+        format!(
+            r#"{{"cmd":"release","scan":"(00){}","reason":"inspected, no defect","signature":{{"user":"quinn","password":"qa-pass-12"}}}}"#,
+            sscc(base)
+        ),
+    ];
+    run_lines(dir.path(), &lines.join("\n"));
+    let report = sync_all(dir.path(), &cfg);
+    assert_eq!(
+        (report.stopped_by.clone(), report.parked_rows),
+        (None, 0),
+        "{report:?}"
+    );
+    assert_eq!(counts(dir.path()).0, 0);
+    let store = Store::open_dir(dir.path()).unwrap();
+    let held: Vec<(String, String)> = {
+        let mut st = store
+            .conn()
+            .raw_sqlite()
+            .prepare(
+                "SELECT c.kind, e.hash_id FROM events e JOIN commands c ON c.id = e.command_id
+                 WHERE c.kind IN ('hold', 'release') ORDER BY e.id",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let kinds: Vec<&str> = held.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["hold", "release"], "one event each");
+    let ledger: Vec<String> = q
+        .events_of_entry(&packs[1])
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    for (kind, id) in &held {
+        assert!(
+            ledger.contains(id),
+            "QU4RTET's ledger of {} lacks the {kind} event {id}: {ledger:?}",
+            packs[1]
+        );
+    }
+    assert!(
+        q.events_of_entry(&case_a)
+            .unwrap()
+            .iter()
+            .any(|(id, _)| *id == held[0].1),
+        "the case's ledger shows the hold"
+    );
 }
 
 /// Creates a sequential serialbox pool (as smoke.py beside up.sh does).
