@@ -26,7 +26,7 @@ pub(crate) struct Reprint {
 #[derive(Debug)]
 pub(crate) enum LabelAtClose {
     /// Recorded as printed again (in the close's transaction): send it after the commit.
-    Reprint(Reprint),
+    Reprint(Box<Reprint>),
     /// The label states another count and cannot be printed here: say so.
     Needed(serde_json::Value),
 }
@@ -61,14 +61,14 @@ impl Station {
                 format!("{} has no SSCC: a logistic label needs one", container.key),
             )
         })?;
-        if let Some(row) = store::label_by_sscc(self.store.conn(), &sscc)? {
-            if row.state == LabelState::Void {
-                return Err(Refusal::new(
-                    ReasonCode::Inactive,
-                    format!("the label {} was voided", sscc.unit_key()),
-                )
-                .into());
-            }
+        if let Some(row) = store::label_by_sscc(self.store.conn(), &sscc)?
+            && row.state == LabelState::Void
+        {
+            return Err(Refusal::new(
+                ReasonCode::Inactive,
+                format!("the label {} was voided", sscc.unit_key()),
+            )
+            .into());
         }
         let order = self.order_of(Some(container))?;
         let setup = self.label_setup(order, now)?;
@@ -225,11 +225,11 @@ impl CloseLabel {
             &sscc.unit_key(),
             Some(&reason),
         )?;
-        Ok(Some(LabelAtClose::Reprint(Reprint {
+        Ok(Some(LabelAtClose::Reprint(Box::new(Reprint {
             label_id: row.id,
             data,
             laid,
             printed_count,
-        })))
+        }))))
     }
 }

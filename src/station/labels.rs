@@ -104,10 +104,10 @@ impl Station {
     /// The work order whose content a container's label states: the container's own, else
     /// the selected one.
     pub(crate) fn order_of(&self, unit: Option<&UnitView>) -> Result<Option<WorkOrder>, Failure> {
-        if let Some(id) = unit.and_then(|u| u.work_order.as_deref()) {
-            if let Some(order) = store::load_work_order(self.store.conn(), id)? {
-                return Ok(Some(order));
-            }
+        if let Some(id) = unit.and_then(|u| u.work_order.as_deref())
+            && let Some(order) = store::load_work_order(self.store.conn(), id)?
+        {
+            return Ok(Some(order));
         }
         Ok(self.session.work_order.clone())
     }

@@ -269,7 +269,7 @@ fn random_label(rng: &mut Rng, i: usize) -> LabelData {
         work_order: Some(format!("WO-{i}")),
         station: None,
         date: "2026-12-03".to_owned(),
-        note: (i % 3 == 0).then(|| format!("SHORT {}/20", i % 20)),
+        note: i.is_multiple_of(3).then(|| format!("SHORT {}/20", i % 20)),
     }
 }
 
