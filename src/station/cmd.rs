@@ -282,6 +282,16 @@ impl<'a> Cmd<'a> {
             }
         }
         let (old_value, new_value) = audit_values(&self.tx, &self.changes)?;
+        let evidence = super::evidence::command_evidence(
+            command_id,
+            &changes,
+            finished
+                .iter()
+                .flatten()
+                .map(|f| (f.hash_id.as_str(), f.role)),
+            !self.events.is_empty(),
+            signed.map(|s| (s, self.now)),
+        );
         append_audit(
             &self.tx,
             &AuditEntry {
@@ -293,6 +303,7 @@ impl<'a> Cmd<'a> {
                 new_value,
                 reason: reason.map(str::to_owned),
                 signature_id,
+                evidence: Some(evidence),
             },
         )?;
         for (id, before) in withdrawn {
@@ -309,6 +320,7 @@ impl<'a> Cmd<'a> {
                         "undo #{command_id} before the events left: never sent"
                     )),
                     signature_id,
+                    evidence: None,
                 },
             )?;
         }
@@ -343,7 +355,11 @@ fn audit_values(
             Some(b) => old.push(snap_json(b, key_of(b.parent)?)),
             None => old.push(serde_json::json!({"key": c.key, "created": true})),
         }
-        new.push(snap_json(&c.after, key_of(c.after.parent)?));
+        if c.deleted {
+            new.push(serde_json::json!({"key": c.key, "deleted": true}));
+        } else {
+            new.push(snap_json(&c.after, key_of(c.after.parent)?));
+        }
     }
     Ok((
         Some(serde_json::Value::Array(old).to_string()),

@@ -13,9 +13,11 @@ mod adopt;
 mod cmd;
 mod containers;
 mod events;
+mod evidence;
 mod import_epcis;
 mod labels;
 mod link;
+mod lockout;
 mod ops;
 mod query;
 mod ranges;
@@ -31,6 +33,9 @@ mod verify_view;
 pub use crate::store::AlertInfo;
 pub use adopt::Origin;
 pub use events::PB_NAMESPACE;
+pub use evidence::{
+    AnchorPoint, Finding, VerifyReport, anchor_head, unsigned_command_evidence, verify_all,
+};
 pub use link::{LinkError, RepositoryLink};
 pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
@@ -575,6 +580,7 @@ impl Station {
                         ..AuditEntry::default()
                     },
                 )?;
+                lockout::audit_lockout(&tx, now, &e, lockout::Attempt::Signature)?;
                 Err(Failure::Refused(Refusal::new(
                     ReasonCode::SignatureInvalid,
                     e.to_string(),

@@ -24,12 +24,15 @@
 mod adoptions;
 mod alerts;
 mod audit;
+mod audit_key;
 mod catalog;
 mod commands;
 mod conn;
 mod events;
+mod evidence;
 mod open;
 mod outbox;
+mod private;
 mod schema;
 mod sscc;
 mod units;
@@ -46,6 +49,9 @@ pub use audit::{
     AuditEntry, AuditRecord, TargetAudit, audit_head, insert_audit_record, last_audit_link,
     target_history, visit_audit_records,
 };
+pub use audit_key::{
+    AUDIT_KEY_FILE, AuditKey, audit_key_path, canonical as audit_canonical, set_audit_key_dir,
+};
 pub use catalog::{
     format_spec, insert_work_order, load_product, load_work_order, parse_spec, products,
     set_has_serial_list, set_setting, setting, upsert_product, work_order_ids,
@@ -59,7 +65,13 @@ pub use events::{
     EpcEvent, EventRole, StoredEvent, command_epcs, command_events, command_events_with_roles,
     epc_history, event_bodies_since, insert_event, last_event_time,
 };
+pub use evidence::{
+    ANCHOR_FILE, Anchor, EventRow, SignatureRow, UnitState, adopted_units, anchor_path,
+    append_anchor, audit_hash_at, outbox_command_ids, read_anchors, signature_rows,
+    visit_commands, visit_events, visit_unit_states,
+};
 pub use open::{DB_FILE_NAME, SqliteError, Store, StoreError};
+pub use private::{create_private_file, restrict_dir, write_new_private};
 pub use outbox::{
     OutboxRow, ParkedRow, QueuedRow, claim_row, clear_unverified, count_attempt, insert_outbox,
     is_unverified, mark_failed, mark_latest_unverified, mark_sent, outbox_counts, outbox_row,

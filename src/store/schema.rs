@@ -245,6 +245,13 @@ UPDATE events SET role = 'correction' WHERE correction = 1;
     r"
 ALTER TABLE outbox ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
 ",
+    // (issue 16) tamper evidence: what an audit record vouches for beyond its own fields (a
+    // command's id, a digest of its changes, its events' hash IDs, its outbox row and
+    // signature, as JSON), covered by the keyed chain so that `audit verify` can check the
+    // state tables against it. Records written before have none.
+    r"
+ALTER TABLE audit ADD COLUMN evidence TEXT;
+",
 ];
 
 /// The schema version this build writes.

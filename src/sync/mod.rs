@@ -29,6 +29,7 @@ pub mod outbox;
 mod pull;
 mod qu4rtet;
 mod query;
+mod redact;
 mod repository;
 mod rest20;
 mod serials;
@@ -45,6 +46,7 @@ pub use link::{
 pub use outbox::{OutboxStatus, ParkedRow, outbox_status, requeue_parked};
 pub use pull::{MasterProduct, PoolAllocation, allocate_ssccs, pull_qu4rtet_products};
 pub use qu4rtet::Qu4rtet;
+pub use redact::{REDACTED, Redactor, url_credentials_refusal};
 pub use query::{
     DEFAULT_PER_PAGE, QueryResult, UnitState, next_link, query_events, query_raw_events,
     unit_state, unit_state_from_events,

@@ -1,0 +1,555 @@
+//! Tamper evidence beyond the audit chain (issue 16): each command's audit record vouches for
+//! its command row (a digest of its changes), its events (hash IDs and roles), its outbox row
+//! and its signature; `audit verify` checks the state tables against the keyed trail:
+//!
+//! - every stored event's hash ID is recomputed from its body, and the body's eventID is it;
+//! - every command row, event list, outbox row and signature row matches the record that
+//!   vouches for it, and none is missing or extra;
+//! - replaying the trail's unit changes (key, parent, status, container state, count) gives
+//!   the units table (units adopted from elsewhere since are left to the adoption);
+//! - every user's role is the one its audit history gave it;
+//! - every anchor (a head also sent to the repository) is still in the chain.
+//!
+//! Each finding names the table, the row and what differs.
+
+use super::cmd::Signed;
+use crate::auth::{AuditBreak, verify_audit};
+use crate::store::{self, Conn, EventRole, StoreError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The evidence JSON a command's audit record carries.
+pub(crate) fn command_evidence<'a>(
+    command_id: i64,
+    changes: &str,
+    events: impl Iterator<Item = (&'a str, EventRole)>,
+    outbox: bool,
+    signed: Option<(&Signed, i64)>,
+) -> String {
+    let events: Vec<String> = events
+        .map(|(hash, role)| format!("{hash} {}", role.as_str()))
+        .collect();
+    serde_json::json!({
+        "command": command_id,
+        "changes": digest(changes),
+        "events": events,
+        "outbox": outbox,
+        "signature": signed.map(|(s, time_ms)| serde_json::json!({
+            "user": s.signer.username,
+            "full_name": s.signer.full_name,
+            "meaning": s.meaning,
+            "reason": s.reason,
+            "time_ms": time_ms,
+        })),
+    })
+    .to_string()
+}
+
+/// The evidence of an unsigned command whose events are `events` (hash ID, role), for bulk
+/// loaders and benchmarks that build a database the way [`super::Station`] would.
+pub fn unsigned_command_evidence(
+    command_id: i64,
+    changes: &str,
+    events: &[(&str, EventRole)],
+    outbox: bool,
+) -> String {
+    command_evidence(command_id, changes, events.iter().copied(), outbox, None)
+}
+
+fn digest(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// One difference between the state tables and the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The table (`units`, `events`, `commands`, `signatures`, `outbox`, `users`, `anchors`).
+    pub table: &'static str,
+    /// The row (its key or id).
+    pub row: String,
+    /// What differs.
+    pub problem: String,
+}
+
+/// The last anchored point of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnchorPoint {
+    /// Record number.
+    pub seq: i64,
+    /// When it was anchored.
+    pub time_ms: i64,
+    /// Where the head went.
+    pub source: String,
+}
+
+/// What `audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Records in the chain, when it is intact.
+    pub records: Option<i64>,
+    /// The chain's first break.
+    pub chain_break: Option<String>,
+    /// Differences between the state and the evidence.
+    pub findings: Vec<Finding>,
+    /// The last anchor that is still in the chain.
+    pub last_anchor: Option<AnchorPoint>,
+}
+
+impl VerifyReport {
+    /// Whether nothing was found.
+    pub fn intact(&self) -> bool {
+        self.chain_break.is_none() && self.findings.is_empty()
+    }
+}
+
+/// Most findings listed (a thoroughly changed database would otherwise print millions).
+const MAX_FINDINGS: usize = 1000;
+
+#[derive(Default)]
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn add(&mut self, table: &'static str, row: impl Into<String>, problem: impl Into<String>) {
+        if self.0.len() < MAX_FINDINGS {
+            self.0.push(Finding {
+                table,
+                row: row.into(),
+                problem: problem.into(),
+            });
+        }
+    }
+}
+
+/// What one command's audit record vouches for.
+#[derive(Debug, serde::Deserialize)]
+struct Vouched {
+    command: i64,
+    changes: String,
+    events: Vec<String>,
+    outbox: bool,
+    signature: Option<VouchedSignature>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct VouchedSignature {
+    user: String,
+    full_name: String,
+    meaning: String,
+    reason: Option<String>,
+    time_ms: i64,
+}
+
+/// A unit's last state in the trail.
+struct Replayed {
+    parent: Option<String>,
+    status: Option<String>,
+    state: Option<String>,
+    count: Option<i64>,
+    deleted: bool,
+    time_ms: i64,
+}
+
+/// What the trail says, gathered in one walk.
+#[derive(Default)]
+struct Trail {
+    /// Command id → (audit seq, what it vouches for).
+    vouched: HashMap<i64, (i64, Vouched)>,
+    /// Signature id → audit seq.
+    signature_records: HashMap<i64, i64>,
+    units: HashMap<String, Replayed>,
+    /// User → the role its last role-giving record named.
+    roles: HashMap<String, (i64, String)>,
+}
+
+fn read_trail(conn: &Conn, findings: &mut Findings) -> Result<Trail, StoreError> {
+    let mut trail = Trail::default();
+    store::visit_audit_records(conn, |r| {
+        let e = &r.entry;
+        if let Some(id) = e.signature_id {
+            trail.signature_records.entry(id).or_insert(r.seq);
+        }
+        if let Some(ev) = &e.evidence {
+            match serde_json::from_str::<Vouched>(ev) {
+                Ok(v) => {
+                    trail.vouched.insert(v.command, (r.seq, v));
+                }
+                Err(err) => findings.add("audit", r.seq.to_string(), format!("evidence unreadable: {err}")),
+            }
+        }
+        if e.action == "create_user"
+            && let (Some(user), Some(role)) = (&e.target, &e.new_value)
+        {
+            let role = role.split_whitespace().next().unwrap_or_default().to_owned();
+            trail.roles.insert(user.clone(), (r.seq, role));
+        }
+        if let Some(new) = &e.new_value
+            && new.starts_with("[{")
+            && let Ok(serde_json::Value::Array(items)) = serde_json::from_str(new)
+        {
+            for item in items {
+                let Some(key) = item.get("key").and_then(|k| k.as_str()) else {
+                    continue;
+                };
+                let text = |f: &str| item.get(f).and_then(|v| v.as_str()).map(str::to_owned);
+                trail.units.insert(
+                    key.to_owned(),
+                    Replayed {
+                        parent: text("parent"),
+                        status: text("status"),
+                        state: text("state"),
+                        count: item.get("count").and_then(serde_json::Value::as_i64),
+                        deleted: item.get("deleted").is_some_and(|d| d == true),
+                        time_ms: e.time_ms,
+                    },
+                );
+            }
+        }
+        true
+    })?;
+    Ok(trail)
+}
+
+/// Checks the chain, then the state tables against it, then the anchors.
+pub fn verify_all(conn: &Conn, db_path: &Path) -> Result<VerifyReport, StoreError> {
+    let chain: Result<i64, AuditBreak> = verify_audit(conn)?;
+    let mut findings = Findings::default();
+    let trail = read_trail(conn, &mut findings)?;
+    check_commands(conn, &trail, &mut findings)?;
+    check_events(conn, &trail, &mut findings)?;
+    check_signatures(conn, &trail, &mut findings)?;
+    check_units(conn, &trail, &mut findings)?;
+    check_users(conn, &trail, &mut findings)?;
+    let last_anchor = check_anchors(conn, db_path, chain.as_ref().ok().copied(), &mut findings)?;
+    Ok(VerifyReport {
+        records: chain.as_ref().ok().copied(),
+        chain_break: chain.err().map(|b| b.to_string()),
+        findings: findings.0,
+        last_anchor,
+    })
+}
+
+fn check_commands(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
+    // Commands recorded before evidence existed (a database from an earlier version) are
+    // covered by the chain's old values only.
+    let first_vouched = trail.vouched.keys().min().copied().unwrap_or(i64::MAX);
+    let mut seen = HashSet::new();
+    store::visit_commands(conn, |id, changes| {
+        seen.insert(id);
+        match trail.vouched.get(&id) {
+            Some((seq, v)) if v.changes != digest(changes) => f.add(
+                "commands",
+                id.to_string(),
+                format!("its changes are not those audit record {seq} vouches for (edited)"),
+            ),
+            Some(_) => {}
+            None if id >= first_vouched => f.add(
+                "commands",
+                id.to_string(),
+                "no audit record vouches for this command (inserted)",
+            ),
+            None => {}
+        }
+    })?;
+    let outbox = store::outbox_command_ids(conn)?;
+    let mut vouched: Vec<_> = trail.vouched.iter().collect();
+    vouched.sort_by_key(|(id, _)| **id);
+    for (id, (seq, v)) in vouched {
+        if !seen.contains(id) {
+            f.add(
+                "commands",
+                id.to_string(),
+                format!("missing: audit record {seq} vouches for it (deleted)"),
+            );
+        }
+        if v.outbox && !outbox.contains(id) {
+            f.add(
+                "outbox",
+                id.to_string(),
+                format!("missing: audit record {seq} says command {id} queued its events (deleted)"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
+    let first_vouched = trail.vouched.keys().min().copied().unwrap_or(i64::MAX);
+    let mut per_command: HashMap<i64, Vec<String>> = HashMap::new();
+    store::visit_events(conn, 4096, |batch| {
+        for (row, problem) in recompute_hashes(&batch) {
+            f.add("events", row.to_string(), problem);
+        }
+        for e in batch {
+            per_command
+                .entry(e.command_id)
+                .or_default()
+                .push(format!("{} {}", e.hash_id, e.role));
+        }
+    })?;
+    let mut ids: Vec<i64> = trail.vouched.keys().chain(per_command.keys()).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let stored = per_command.get(&id).map_or(&[][..], Vec::as_slice);
+        match trail.vouched.get(&id) {
+            Some((seq, v)) if v.events != stored => f.add(
+                "events",
+                format!("command {id}"),
+                format!(
+                    "{} events stored, audit record {seq} vouches for {} ({})",
+                    stored.len(),
+                    v.events.len(),
+                    first_difference(&v.events, stored)
+                ),
+            ),
+            None if id >= first_vouched && !stored.is_empty() => f.add(
+                "events",
+                format!("command {id}"),
+                "no audit record vouches for these events (inserted)",
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn first_difference(vouched: &[String], stored: &[String]) -> String {
+    for (i, v) in vouched.iter().enumerate() {
+        match stored.get(i) {
+            Some(s) if s == v => {}
+            Some(s) => return format!("event {i}: expected {v}, found {s}"),
+            None => return format!("event {i} {v} missing"),
+        }
+    }
+    stored.get(vouched.len()).map_or_else(String::new, |s| format!("extra event {s}"))
+}
+
+/// Recomputes every event's hash from its body, on every core; returns (row id, problem).
+fn recompute_hashes(batch: &[store::EventRow]) -> Vec<(i64, String)> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).max(1);
+    let size = batch.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = batch
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || chunk.iter().filter_map(check_one_event).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn check_one_event(e: &store::EventRow) -> Option<(i64, String)> {
+    let computed = match crate::epcis::hash_ids_from_jsonld(&e.body) {
+        Ok(ids) => ids,
+        Err(err) => return Some((e.id, format!("body does not parse: {err}"))),
+    };
+    if computed.len() != 1 {
+        return Some((e.id, format!("body holds {} events, not one", computed.len())));
+    }
+    if computed[0] != e.hash_id {
+        return Some((
+            e.id,
+            format!(
+                "body hashes to {}, stored hash ID {} (body rewritten)",
+                computed[0], e.hash_id
+            ),
+        ));
+    }
+    let stated = serde_json::from_str::<serde_json::Value>(&e.body).ok().and_then(|v| {
+        v.pointer("/epcisBody/eventList/0/eventID")
+            .and_then(|id| id.as_str())
+            .map(str::to_owned)
+    });
+    if stated.as_deref() != Some(e.hash_id.as_str()) {
+        return Some((
+            e.id,
+            format!(
+                "body's eventID is {}, stored hash ID {}",
+                stated.unwrap_or_else(|| "absent".to_owned()),
+                e.hash_id
+            ),
+        ));
+    }
+    None
+}
+
+fn check_signatures(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
+    let rows = store::signature_rows(conn)?;
+    let mut present = HashSet::new();
+    for s in &rows {
+        present.insert(s.id);
+        let Some(seq) = trail.signature_records.get(&s.id) else {
+            f.add("signatures", s.id.to_string(), "no audit record carries this signature (inserted)");
+            continue;
+        };
+        let Some((_, v)) = trail.vouched.get(&s.command_id) else {
+            continue;
+        };
+        let Some(vs) = &v.signature else {
+            f.add(
+                "signatures",
+                s.id.to_string(),
+                format!("audit record {seq} vouches for command {} without a signature", s.command_id),
+            );
+            continue;
+        };
+        let mut differs = Vec::new();
+        if vs.user != s.username {
+            differs.push(format!("signer {} (audit: {})", s.username, vs.user));
+        }
+        if vs.full_name != s.full_name {
+            differs.push(format!("name {} (audit: {})", s.full_name, vs.full_name));
+        }
+        if vs.meaning != s.meaning {
+            differs.push(format!("meaning {} (audit: {})", s.meaning, vs.meaning));
+        }
+        if vs.reason != s.reason {
+            differs.push(format!("reason {:?} (audit: {:?})", s.reason, vs.reason));
+        }
+        if vs.time_ms != s.time_ms {
+            differs.push(format!("time {} (audit: {})", s.time_ms, vs.time_ms));
+        }
+        if !differs.is_empty() {
+            f.add(
+                "signatures",
+                s.id.to_string(),
+                format!("differs from audit record {seq}: {}", differs.join("; ")),
+            );
+        }
+    }
+    for (id, seq) in &trail.signature_records {
+        if !present.contains(id) {
+            f.add("signatures", id.to_string(), format!("missing: audit record {seq} carries it (deleted)"));
+        }
+    }
+    Ok(())
+}
+
+fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
+    let adopted = store::adopted_units(conn)?;
+    let mut seen = HashSet::new();
+    store::visit_unit_states(conn, |u| {
+        let adopted_since = |t: i64| adopted.get(&u.key).is_some_and(|&r| r >= t);
+        let Some(r) = trail.units.get(&u.key) else {
+            if !adopted.contains_key(&u.key) {
+                f.add("units", u.key.clone(), "no audit record made or changed this unit (inserted)");
+            }
+            seen.insert(u.key);
+            return;
+        };
+        if adopted_since(r.time_ms) {
+            seen.insert(u.key);
+            return;
+        }
+        let mut differs = Vec::new();
+        if r.deleted {
+            differs.push("the trail says it was deleted".to_owned());
+        }
+        if r.parent != u.parent {
+            differs.push(format!("parent {:?} (audit: {:?})", u.parent, r.parent));
+        }
+        if r.status.as_ref().is_some_and(|s| *s != u.status) {
+            differs.push(format!("status {} (audit: {})", u.status, r.status.as_deref().unwrap_or("")));
+        }
+        if r.status.is_some() && r.state != u.state {
+            differs.push(format!("state {:?} (audit: {:?})", u.state, r.state));
+        }
+        if r.count.is_some_and(|c| c != u.count) {
+            differs.push(format!("count {} (audit: {})", u.count, r.count.unwrap_or(0)));
+        }
+        if !differs.is_empty() {
+            f.add("units", u.key.clone(), differs.join("; "));
+        }
+        seen.insert(u.key);
+    })?;
+    let mut missing: Vec<&String> = trail
+        .units
+        .iter()
+        .filter(|(k, r)| !r.deleted && !seen.contains(*k))
+        .map(|(k, _)| k)
+        .collect();
+    missing.sort();
+    for key in missing {
+        f.add("units", key.clone(), "missing: the audit trail has it (deleted)");
+    }
+    Ok(())
+}
+
+fn check_users(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
+    for u in store::users(conn)? {
+        match trail.roles.get(&u.username) {
+            None => f.add("users", u.username.clone(), "no audit record created this user (inserted)"),
+            Some((seq, role)) if *role != u.role => f.add(
+                "users",
+                u.username.clone(),
+                format!("role {} (audit record {seq}: {role})", u.role),
+            ),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_anchors(
+    conn: &Conn,
+    db_path: &Path,
+    records: Option<i64>,
+    f: &mut Findings,
+) -> Result<Option<AnchorPoint>, StoreError> {
+    let mut last = None;
+    for (i, anchor) in store::read_anchors(db_path)?.into_iter().enumerate() {
+        let a = match anchor {
+            Ok(a) => a,
+            Err(line) => {
+                f.add("anchors", format!("line {line}"), "not an anchor line");
+                continue;
+            }
+        };
+        match store::audit_hash_at(conn, a.seq)? {
+            Some(h) if h == a.hash => {
+                last = Some(AnchorPoint {
+                    seq: a.seq,
+                    time_ms: a.time_ms,
+                    source: a.source,
+                });
+            }
+            Some(_) => f.add(
+                "anchors",
+                format!("line {}", i + 1),
+                format!("record {} differs from the head anchored at {} ({})", a.seq, a.time_ms, a.source),
+            ),
+            None => f.add(
+                "anchors",
+                format!("line {}", i + 1),
+                format!(
+                    "record {} was anchored at {} ({}) but the chain ends at {} (records deleted)",
+                    a.seq,
+                    a.time_ms,
+                    a.source,
+                    records.map_or_else(|| "?".to_owned(), |n| n.to_string())
+                ),
+            ),
+        }
+    }
+    Ok(last)
+}
+
+/// Appends the chain's current head to the anchor file (`source`: where it also went).
+pub fn anchor_head(conn: &Conn, db_path: &Path, time_ms: i64, source: &str) -> Result<(), StoreError> {
+    if let Some((seq, hash)) = store::last_audit_link(conn)? {
+        store::append_anchor(
+            db_path,
+            &store::Anchor {
+                seq,
+                hash,
+                time_ms,
+                source: source.to_owned(),
+            },
+        )?;
+    }
+    Ok(())
+}
