@@ -318,10 +318,12 @@ impl Station {
         }
         let tx = self.store.begin()?;
         let mut added = 0u64;
+        let mut listed = Vec::new();
         for (key, epc) in &parsed {
             if store::unit_by_key(&tx, key)?.is_some() {
                 continue;
             }
+            listed.push(key.as_str());
             store::insert_unit(
                 &tx,
                 &NewUnit {
@@ -341,13 +343,19 @@ impl Station {
             added += 1;
         }
         store::set_has_serial_list(&tx, work_order)?;
-        audit(
+        // The units made here are the record's evidence: `audit verify` checks the units
+        // table against it (issue 16).
+        append_audit(
             &tx,
-            now,
-            &admin.username,
-            "import_serials",
-            Some(work_order),
-            Some(format!("{added} new of {}", parsed.len())),
+            &AuditEntry {
+                time_ms: now,
+                username: admin.username.clone(),
+                action: "import_serials".to_owned(),
+                target: Some(work_order.to_owned()),
+                new_value: Some(format!("{added} new of {}", parsed.len())),
+                evidence: Some(serde_json::json!({ "listed": listed }).to_string()),
+                ..AuditEntry::default()
+            },
         )?;
         tx.commit()?;
         if self

@@ -171,11 +171,36 @@ fn read_trail(conn: &Conn, findings: &mut Findings) -> Result<Trail, StoreError>
             trail.signature_records.entry(id).or_insert(r.seq);
         }
         if let Some(ev) = &e.evidence {
-            match serde_json::from_str::<Vouched>(ev) {
-                Ok(v) => {
-                    trail.vouched.insert(v.command, (r.seq, v));
+            if ev.starts_with("{\"listed\"") {
+                // Units a serial list made (not packed yet).
+                let keys: Vec<String> = serde_json::from_str::<serde_json::Value>(ev)
+                    .ok()
+                    .and_then(|v| serde_json::from_value(v["listed"].clone()).ok())
+                    .unwrap_or_default();
+                for key in keys {
+                    trail.units.insert(
+                        key,
+                        Replayed {
+                            parent: None,
+                            status: Some("active".to_owned()),
+                            state: None,
+                            count: Some(0),
+                            deleted: false,
+                            time_ms: e.time_ms,
+                        },
+                    );
                 }
-                Err(err) => findings.add("audit", r.seq.to_string(), format!("evidence unreadable: {err}")),
+            } else {
+                match serde_json::from_str::<Vouched>(ev) {
+                    Ok(v) => {
+                        trail.vouched.insert(v.command, (r.seq, v));
+                    }
+                    Err(err) => findings.add(
+                        "audit",
+                        r.seq.to_string(),
+                        format!("evidence unreadable: {err}"),
+                    ),
+                }
             }
         }
         if e.action == "create_user"

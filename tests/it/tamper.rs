@@ -160,7 +160,7 @@ fn every_attack_of_the_issue_is_named() {
 
     // A pack moved to another case.
     let d = copy("move");
-    let pack = pack_scan("T", 2);
+    let pack = "(01)09506000134352(21)T0002";
     tamper(
         &d,
         &format!(
@@ -168,7 +168,7 @@ fn every_attack_of_the_issue_is_named() {
             sscc(301)
         ),
     );
-    assert_broken(&d, &["units", &pack, "parent"]);
+    assert_broken(&d, &["units", pack, "parent"]);
 
     // An event body rewritten (it would be exported under its old eventID).
     let d = copy("body");
@@ -179,7 +179,7 @@ fn every_attack_of_the_issue_is_named() {
     tamper(
         &d,
         &format!(
-            "UPDATE events SET body = replace(body, 'urn:epcglobal:cbv:bizstep:packing', 'urn:epcglobal:cbv:bizstep:shipping') WHERE id = {id};"
+            "UPDATE events SET body = replace(body, '\"packing\"', '\"shipping\"') WHERE id = {id};"
         ),
     );
     assert_broken(&d, &["events", &id, "body rewritten"]);
