@@ -14,8 +14,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use packbench::auth::{AuditEntry, Role, append_audit, create_user};
-use packbench::epcis::{Action, Event, EventKind, PersistentDisposition, document_jsonld, event_hash_id};
-use packbench::store::{EventRole, Store, StoredEvent, insert_command, insert_event, insert_outbox};
+use packbench::epcis::{
+    Action, Event, EventKind, PersistentDisposition, document_jsonld, event_hash_id,
+};
+use packbench::store::{
+    EventRole, Store, StoredEvent, insert_command, insert_event, insert_outbox,
+};
 use std::path::Path;
 use std::time::Instant;
 
@@ -41,7 +45,15 @@ fn prefill(dir: &Path, cases: u64) {
     let t = Instant::now();
     let mut store = Store::open_dir(dir).expect("open");
     let tx = store.begin().expect("tx");
-    create_user(&tx, "admin", "Ada Admin", Role::Administrator, "admin-pass-1", T0).unwrap();
+    create_user(
+        &tx,
+        "admin",
+        "Ada Admin",
+        Role::Administrator,
+        "admin-pass-1",
+        T0,
+    )
+    .unwrap();
     append_audit(
         &tx,
         &AuditEntry {
@@ -70,7 +82,9 @@ fn prefill(dir: &Path, cases: u64) {
                 .execute(rusqlite::params![case_key, case_epc, now])
                 .unwrap();
             let case_id = sql.last_insert_rowid();
-            let mut snaps = vec![serde_json::json!({"key": case_key, "parent": null, "status": "active", "state": "closed", "count": PACKS_PER_CASE})];
+            let mut snaps = vec![
+                serde_json::json!({"key": case_key, "parent": null, "status": "active", "state": "closed", "count": PACKS_PER_CASE}),
+            ];
             let mut children = Vec::new();
             for p in 0..PACKS_PER_CASE {
                 let serial = c * PACKS_PER_CASE + p;
@@ -83,7 +97,17 @@ fn prefill(dir: &Path, cases: u64) {
                 children.push(epc);
             }
             let changes = serde_json::Value::Array(snaps.clone()).to_string();
-            let command = insert_command(&tx, "close", "admin", now, Some("WO-1"), Some(&case_key), &changes, None).unwrap();
+            let command = insert_command(
+                &tx,
+                "close",
+                "admin",
+                now,
+                Some("WO-1"),
+                Some(&case_key),
+                &changes,
+                None,
+            )
+            .unwrap();
             let mut commission = event(EventKind::Object, Action::Add, now);
             commission.epcs = vec![case_epc.clone()];
             commission.biz_step = Some("commissioning".into());
@@ -122,7 +146,8 @@ fn prefill(dir: &Path, cases: u64) {
                 ids.push(id);
             }
             insert_outbox(&tx, command, now).unwrap();
-            let events: Vec<(&str, EventRole)> = ids.iter().map(|i| (i.as_str(), EventRole::Event)).collect();
+            let events: Vec<(&str, EventRole)> =
+                ids.iter().map(|i| (i.as_str(), EventRole::Event)).collect();
             append_audit(
                 &tx,
                 &AuditEntry {
@@ -131,7 +156,9 @@ fn prefill(dir: &Path, cases: u64) {
                     action: "close".into(),
                     target: Some(case_key.clone()),
                     new_value: Some(changes.clone()),
-                    evidence: Some(packbench::station::unsigned_command_evidence(command, &changes, &events, true)),
+                    evidence: Some(packbench::station::unsigned_command_evidence(
+                        command, &changes, &events, true,
+                    )),
                     ..AuditEntry::default()
                 },
             )
@@ -148,7 +175,11 @@ fn prefill(dir: &Path, cases: u64) {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    let cases = if full { 1_000_000 / PACKS_PER_CASE } else { 500 };
+    let cases = if full {
+        1_000_000 / PACKS_PER_CASE
+    } else {
+        500
+    };
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     let dir = base.join(if full { "verify-1m" } else { "verify-smoke" });
     std::fs::create_dir_all(&base).expect("mkdir");

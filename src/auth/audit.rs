@@ -91,8 +91,9 @@ pub fn verify(conn: &Conn) -> Result<Result<i64, AuditBreak>, StoreError> {
         if key.chain(&prev, seq, &record.entry) != record.hash {
             broken = Some(AuditBreak {
                 seq,
-                problem: "content does not match its keyed hash (edited, or rehashed without the key)"
-                    .into(),
+                problem:
+                    "content does not match its keyed hash (edited, or rehashed without the key)"
+                        .into(),
             });
             return false;
         }

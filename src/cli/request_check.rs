@@ -157,13 +157,10 @@ fn field_holding(value: &Value, wanted: &str, path: &str) -> Option<String> {
                 _ => field_holding(v, wanted, &sub),
             }
         }),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| match v {
-                Value::String(s) if s == wanted => Some(format!("{path}[{i}]")),
-                _ => field_holding(v, wanted, &format!("{path}[{i}]")),
-            }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| match v {
+            Value::String(s) if s == wanted => Some(format!("{path}[{i}]")),
+            _ => field_holding(v, wanted, &format!("{path}[{i}]")),
+        }),
         _ => None,
     }
 }

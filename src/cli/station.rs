@@ -4,8 +4,8 @@
 //! Malformed JSON, unknown commands, over-long lines and invalid UTF-8 get an error line and the
 //! session goes on. Every answer is flushed before the next line is read.
 
-use crate::auth::Role;
 use super::request_check;
+use crate::auth::Role;
 use crate::domain::ReasonCode;
 use crate::station::{Mode, Request, Response, Station};
 use std::io::{BufRead, Write};

@@ -206,7 +206,11 @@ fn read_trail(conn: &Conn, findings: &mut Findings) -> Result<Trail, StoreError>
         if e.action == "create_user"
             && let (Some(user), Some(role)) = (&e.target, &e.new_value)
         {
-            let role = role.split_whitespace().next().unwrap_or_default().to_owned();
+            let role = role
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             trail.roles.insert(user.clone(), (r.seq, role));
         }
         if let Some(new) = &e.new_value
@@ -292,7 +296,9 @@ fn check_commands(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), St
             f.add(
                 "outbox",
                 id.to_string(),
-                format!("missing: audit record {seq} says command {id} queued its events (deleted)"),
+                format!(
+                    "missing: audit record {seq} says command {id} queued its events (deleted)"
+                ),
             );
         }
     }
@@ -313,7 +319,12 @@ fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Stor
                 .push(format!("{} {}", e.hash_id, e.role));
         }
     })?;
-    let mut ids: Vec<i64> = trail.vouched.keys().chain(per_command.keys()).copied().collect();
+    let mut ids: Vec<i64> = trail
+        .vouched
+        .keys()
+        .chain(per_command.keys())
+        .copied()
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     for id in ids {
@@ -348,17 +359,23 @@ fn first_difference(vouched: &[String], stored: &[String]) -> String {
             None => return format!("event {i} {v} missing"),
         }
     }
-    stored.get(vouched.len()).map_or_else(String::new, |s| format!("extra event {s}"))
+    stored
+        .get(vouched.len())
+        .map_or_else(String::new, |s| format!("extra event {s}"))
 }
 
 /// Recomputes every event's hash from its body, on every core; returns (row id, problem).
 fn recompute_hashes(batch: &[store::EventRow]) -> Vec<(i64, String)> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).max(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .max(1);
     let size = batch.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
             .chunks(size)
-            .map(|chunk| scope.spawn(move || chunk.iter().filter_map(check_one_event).collect::<Vec<_>>()))
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().filter_map(check_one_event).collect::<Vec<_>>())
+            })
             .collect();
         handles
             .into_iter()
@@ -373,7 +390,10 @@ fn check_one_event(e: &store::EventRow) -> Option<(i64, String)> {
         Err(err) => return Some((e.id, format!("body does not parse: {err}"))),
     };
     if computed.len() != 1 {
-        return Some((e.id, format!("body holds {} events, not one", computed.len())));
+        return Some((
+            e.id,
+            format!("body holds {} events, not one", computed.len()),
+        ));
     }
     if computed[0] != e.hash_id {
         return Some((
@@ -384,11 +404,13 @@ fn check_one_event(e: &store::EventRow) -> Option<(i64, String)> {
             ),
         ));
     }
-    let stated = serde_json::from_str::<serde_json::Value>(&e.body).ok().and_then(|v| {
-        v.pointer("/epcisBody/eventList/0/eventID")
-            .and_then(|id| id.as_str())
-            .map(str::to_owned)
-    });
+    let stated = serde_json::from_str::<serde_json::Value>(&e.body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/epcisBody/eventList/0/eventID")
+                .and_then(|id| id.as_str())
+                .map(str::to_owned)
+        });
     if stated.as_deref() != Some(e.hash_id.as_str()) {
         return Some((
             e.id,
@@ -408,7 +430,11 @@ fn check_signatures(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), 
     for s in &rows {
         present.insert(s.id);
         let Some(seq) = trail.signature_records.get(&s.id) else {
-            f.add("signatures", s.id.to_string(), "no audit record carries this signature (inserted)");
+            f.add(
+                "signatures",
+                s.id.to_string(),
+                "no audit record carries this signature (inserted)",
+            );
             continue;
         };
         let Some((_, v)) = trail.vouched.get(&s.command_id) else {
@@ -418,7 +444,10 @@ fn check_signatures(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), 
             f.add(
                 "signatures",
                 s.id.to_string(),
-                format!("audit record {seq} vouches for command {} without a signature", s.command_id),
+                format!(
+                    "audit record {seq} vouches for command {} without a signature",
+                    s.command_id
+                ),
             );
             continue;
         };
@@ -448,7 +477,11 @@ fn check_signatures(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), 
     }
     for (id, seq) in &trail.signature_records {
         if !present.contains(id) {
-            f.add("signatures", id.to_string(), format!("missing: audit record {seq} carries it (deleted)"));
+            f.add(
+                "signatures",
+                id.to_string(),
+                format!("missing: audit record {seq} carries it (deleted)"),
+            );
         }
     }
     Ok(())
@@ -461,7 +494,11 @@ fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Store
         let adopted_since = |t: i64| adopted.get(&u.key).is_some_and(|&r| r >= t);
         let Some(r) = trail.units.get(&u.key) else {
             if !adopted.contains_key(&u.key) {
-                f.add("units", u.key.clone(), "no audit record made or changed this unit (inserted)");
+                f.add(
+                    "units",
+                    u.key.clone(),
+                    "no audit record made or changed this unit (inserted)",
+                );
             }
             seen.insert(u.key);
             return;
@@ -478,13 +515,21 @@ fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Store
             differs.push(format!("parent {:?} (audit: {:?})", u.parent, r.parent));
         }
         if r.status.as_ref().is_some_and(|s| *s != u.status) {
-            differs.push(format!("status {} (audit: {})", u.status, r.status.as_deref().unwrap_or("")));
+            differs.push(format!(
+                "status {} (audit: {})",
+                u.status,
+                r.status.as_deref().unwrap_or("")
+            ));
         }
         if r.status.is_some() && r.state != u.state {
             differs.push(format!("state {:?} (audit: {:?})", u.state, r.state));
         }
         if r.count.is_some_and(|c| c != u.count) {
-            differs.push(format!("count {} (audit: {})", u.count, r.count.unwrap_or(0)));
+            differs.push(format!(
+                "count {} (audit: {})",
+                u.count,
+                r.count.unwrap_or(0)
+            ));
         }
         if !differs.is_empty() {
             f.add("units", u.key.clone(), differs.join("; "));
@@ -499,7 +544,11 @@ fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Store
         .collect();
     missing.sort();
     for key in missing {
-        f.add("units", key.clone(), "missing: the audit trail has it (deleted)");
+        f.add(
+            "units",
+            key.clone(),
+            "missing: the audit trail has it (deleted)",
+        );
     }
     Ok(())
 }
@@ -507,7 +556,11 @@ fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Store
 fn check_users(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
     for u in store::users(conn)? {
         match trail.roles.get(&u.username) {
-            None => f.add("users", u.username.clone(), "no audit record created this user (inserted)"),
+            None => f.add(
+                "users",
+                u.username.clone(),
+                "no audit record created this user (inserted)",
+            ),
             Some((seq, role)) if *role != u.role => f.add(
                 "users",
                 u.username.clone(),
@@ -545,7 +598,10 @@ fn check_anchors(
             Some(_) => f.add(
                 "anchors",
                 format!("line {}", i + 1),
-                format!("record {} differs from the head anchored at {} ({})", a.seq, a.time_ms, a.source),
+                format!(
+                    "record {} differs from the head anchored at {} ({})",
+                    a.seq, a.time_ms, a.source
+                ),
             ),
             None => f.add(
                 "anchors",
@@ -564,7 +620,12 @@ fn check_anchors(
 }
 
 /// Appends the chain's current head to the anchor file (`source`: where it also went).
-pub fn anchor_head(conn: &Conn, db_path: &Path, time_ms: i64, source: &str) -> Result<(), StoreError> {
+pub fn anchor_head(
+    conn: &Conn,
+    db_path: &Path,
+    time_ms: i64,
+    source: &str,
+) -> Result<(), StoreError> {
     if let Some((seq, hash)) = store::last_audit_link(conn)? {
         store::append_anchor(
             db_path,

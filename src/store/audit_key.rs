@@ -33,8 +33,7 @@ const KEY_ID_SETTING: &str = "audit_key_id";
 /// The setting holding the chain's head (`seq:hash`).
 const HEAD_SETTING: &str = "audit_head";
 /// The keyless chain's first `prev_hash`.
-pub(super) const GENESIS: &str =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+pub(super) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 static KEY_DIR: OnceLock<PathBuf> = OnceLock::new();
 
@@ -322,7 +321,8 @@ fn key_database(conn: &mut Connection, key: &AuditKey) -> Result<(), StoreError>
     let mut prev = GENESIS.to_owned();
     let mut seq = 0;
     {
-        let mut update = tx.prepare("UPDATE audit SET seq = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4")?;
+        let mut update =
+            tx.prepare("UPDATE audit SET seq = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4")?;
         for (old_seq, e, _, _) in &records {
             seq += 1;
             let hash = key.chain(&prev, seq, e);

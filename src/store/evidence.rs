@@ -12,10 +12,7 @@ use std::path::{Path, PathBuf};
 pub const ANCHOR_FILE: &str = "audit-anchors.jsonl";
 
 /// Calls `visit(id, changes)` for every command row.
-pub fn visit_commands(
-    conn: &Conn,
-    mut visit: impl FnMut(i64, &str),
-) -> Result<(), StoreError> {
+pub fn visit_commands(conn: &Conn, mut visit: impl FnMut(i64, &str)) -> Result<(), StoreError> {
     let mut st = conn.sql().prepare("SELECT id, changes FROM commands")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
@@ -48,9 +45,9 @@ pub fn visit_events(
     batch: usize,
     mut visit: impl FnMut(Vec<EventRow>),
 ) -> Result<(), StoreError> {
-    let mut st = conn
-        .sql()
-        .prepare("SELECT id, command_id, hash_id, role, body FROM events ORDER BY command_id, seq")?;
+    let mut st = conn.sql().prepare(
+        "SELECT id, command_id, hash_id, role, body FROM events ORDER BY command_id, seq",
+    )?;
     let mut rows = st.query([])?;
     let mut chunk = Vec::with_capacity(batch);
     while let Some(r) = rows.next()? {
@@ -141,10 +138,7 @@ pub struct UnitState {
 }
 
 /// Calls `visit` for every unit row.
-pub fn visit_unit_states(
-    conn: &Conn,
-    mut visit: impl FnMut(UnitState),
-) -> Result<(), StoreError> {
+pub fn visit_unit_states(conn: &Conn, mut visit: impl FnMut(UnitState)) -> Result<(), StoreError> {
     let mut st = conn.sql().prepare(
         "SELECT u.key, p.key, u.status, u.state, u.child_count
          FROM units u LEFT JOIN units p ON p.id = u.parent_id",

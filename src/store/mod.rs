@@ -67,11 +67,10 @@ pub use events::{
 };
 pub use evidence::{
     ANCHOR_FILE, Anchor, EventRow, SignatureRow, UnitState, adopted_units, anchor_path,
-    append_anchor, audit_hash_at, outbox_command_ids, read_anchors, signature_rows,
-    visit_commands, visit_events, visit_unit_states,
+    append_anchor, audit_hash_at, outbox_command_ids, read_anchors, signature_rows, visit_commands,
+    visit_events, visit_unit_states,
 };
 pub use open::{DB_FILE_NAME, SqliteError, Store, StoreError};
-pub use private::{create_private_file, restrict_dir, write_new_private};
 pub use outbox::{
     OutboxRow, ParkedRow, QueuedRow, claim_row, clear_unverified, count_attempt, insert_outbox,
     is_unverified, mark_failed, mark_latest_unverified, mark_sent, outbox_counts, outbox_row,
@@ -79,6 +78,7 @@ pub use outbox::{
     queued_events, queued_rows, recover_sending, release_row, requeue_row, withdraw_row,
     withdrawn_count,
 };
+pub use private::{create_private_file, restrict_dir, write_new_private};
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 pub use sscc::{
     LabelRow, LabelState, NewLabel, NewRange, OpenRange, RangeStock, advance_range, ensure_label,

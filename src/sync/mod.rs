@@ -46,11 +46,11 @@ pub use link::{
 pub use outbox::{OutboxStatus, ParkedRow, outbox_status, requeue_parked};
 pub use pull::{MasterProduct, PoolAllocation, allocate_ssccs, pull_qu4rtet_products};
 pub use qu4rtet::Qu4rtet;
-pub use redact::{REDACTED, Redactor, url_credentials_refusal};
 pub use query::{
     DEFAULT_PER_PAGE, QueryResult, UnitState, next_link, query_events, query_raw_events,
     unit_state, unit_state_from_events,
 };
+pub use redact::{REDACTED, Redactor, url_credentials_refusal};
 pub use repository::{PushOutcome, Repository, connect};
 pub use rest20::Rest20;
 pub use serials::{

@@ -62,10 +62,20 @@ fn multibyte_time_zone_offsets_are_refused_not_fatal() {
         r#"{"cmd":"set_setting","key":"time_zone_offset","value":"-03:30"}"#,
         r#"{"cmd":"status"}"#,
     ]);
-    let codes: Vec<&str> = answers.iter().map(|a| a["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = answers
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
     assert_eq!(
         codes,
-        ["OK", "INVALID_ARGUMENT", "INVALID_ARGUMENT", "INVALID_ARGUMENT", "OK", "OK"]
+        [
+            "OK",
+            "INVALID_ARGUMENT",
+            "INVALID_ARGUMENT",
+            "INVALID_ARGUMENT",
+            "OK",
+            "OK"
+        ]
     );
     assert!(answers[1]["detail"].as_str().unwrap().contains("+01:00"));
 }
@@ -74,9 +84,7 @@ fn multibyte_time_zone_offsets_are_refused_not_fatal() {
 fn unknown_values_fields_and_duplicate_keys() {
     let scan = pack_scan("P", 1);
     let retire = |kind: &str, reason: &str| {
-        format!(
-            r#"{{"cmd":"retire","scan":"{scan}","kind":"{kind}","reason":"{reason}"}}"#
-        )
+        format!(r#"{{"cmd":"retire","scan":"{scan}","kind":"{kind}","reason":"{reason}"}}"#)
     };
     let lines = [
         retire("decommission", "bogus"),
@@ -94,16 +102,36 @@ fn unknown_values_fields_and_duplicate_keys() {
     let detail = |i: usize| a[i]["detail"].as_str().unwrap_or_default().to_owned();
     assert_eq!(code(0), "INVALID_ARGUMENT");
     assert!(detail(0).contains("field 'reason'"), "{}", detail(0));
-    assert!(detail(0).contains("'bogus'") && detail(0).contains("qa_sample"), "{}", detail(0));
+    assert!(
+        detail(0).contains("'bogus'") && detail(0).contains("qa_sample"),
+        "{}",
+        detail(0)
+    );
     assert_eq!(code(1), "INVALID_ARGUMENT");
-    assert!(detail(1).contains("field 'kind'") && detail(1).contains("decommission"), "{}", detail(1));
+    assert!(
+        detail(1).contains("field 'kind'") && detail(1).contains("decommission"),
+        "{}",
+        detail(1)
+    );
     assert_eq!(code(2), "BAD_REQUEST");
-    assert!(detail(2).contains("sigature") && detail(2).contains("confirm takes no fields"), "{}", detail(2));
+    assert!(
+        detail(2).contains("sigature") && detail(2).contains("confirm takes no fields"),
+        "{}",
+        detail(2)
+    );
     assert_eq!(code(3), "BAD_REQUEST");
     assert_eq!(code(4), "BAD_REQUEST");
-    assert!(detail(4).contains("duplicate key \"data\""), "{}", detail(4));
+    assert!(
+        detail(4).contains("duplicate key \"data\""),
+        "{}",
+        detail(4)
+    );
     assert_eq!(code(5), "BAD_REQUEST");
-    assert!(detail(5).contains("duplicate key \"user\""), "{}", detail(5));
+    assert!(
+        detail(5).contains("duplicate key \"user\""),
+        "{}",
+        detail(5)
+    );
     assert_eq!(code(6), "UNKNOWN_COMMAND");
     assert_eq!(code(7), "OK");
 }
@@ -136,10 +164,11 @@ fn a_failed_login_logs_the_previous_user_out_and_lockout_is_audited() {
     lines.push(r#"{"cmd":"login","user":"pat","password":"pat-pass-1"}"#.to_owned());
     lines.push(r#"{"cmd":"select_work_order","id":"WO-1"}"#.to_owned());
     lines.push(format!(r#"{{"cmd":"scan","data":"(00){}"}}"#, sscc(900)));
-    lines.push(format!(r#"{{"cmd":"scan","data":"{}"}}"#, pack_scan("L", 1)));
-    lines.push(
-        r#"{"cmd":"close","signature":{"user":"sup","password":"sup-pass-1"}}"#.to_owned(),
-    );
+    lines.push(format!(
+        r#"{{"cmd":"scan","data":"{}"}}"#,
+        pack_scan("L", 1)
+    ));
+    lines.push(r#"{"cmd":"close","signature":{"user":"sup","password":"sup-pass-1"}}"#.to_owned());
     let input = format!("{SETUP}\n{}\n", lines.join("\n"));
     let all = session(dir.path(), &input);
     let a = &all[SETUP.lines().count()..];
@@ -147,14 +176,26 @@ fn a_failed_login_logs_the_previous_user_out_and_lockout_is_audited() {
     assert_eq!(a[1]["data"]["user"], Value::Null, "{}", a[1]);
     assert_eq!(a[2]["code"], "NOT_LOGGED_IN");
     assert_eq!(a[6]["code"], "ACCOUNT_LOCKED", "the fifth failure locks");
-    assert_eq!(a[7]["code"], "ACCOUNT_LOCKED", "the right password is refused while locked");
+    assert_eq!(
+        a[7]["code"], "ACCOUNT_LOCKED",
+        "the right password is refused while locked"
+    );
     assert_eq!(a[8]["code"], "OK");
     assert_eq!(a[11]["code"], "OK", "{}", a[11]);
     assert_eq!(a[12]["code"], "SIGNATURE_INVALID", "{}", a[12]);
     let actions = audit_actions(dir.path());
-    let find = |action: &str| actions.iter().filter(|(_, a, _)| a == action).collect::<Vec<_>>();
+    let find = |action: &str| {
+        actions
+            .iter()
+            .filter(|(_, a, _)| a == action)
+            .collect::<Vec<_>>()
+    };
     let logout = find("logout");
-    assert_eq!(logout.len(), 1, "pat was logged out by the failed log-in: {actions:?}");
+    assert_eq!(
+        logout.len(),
+        1,
+        "pat was logged out by the failed log-in: {actions:?}"
+    );
     assert_eq!(logout[0].0, "pat");
     let locked = find("account_locked");
     assert_eq!(locked.len(), 1, "{actions:?}");
@@ -181,9 +222,13 @@ fn step_line(step: &Step) -> String {
     match step {
         Step::Case(n) => format!(r#"{{"cmd":"scan","data":"(00){}"}}"#, sscc(500 + n)),
         Step::Pack(n) => format!(r#"{{"cmd":"scan","data":"{}"}}"#, pack_scan("Q", *n)),
-        Step::Close => r#"{"cmd":"close","signature":{"user":"sup","password":"sup-pass-1"}}"#.to_owned(),
+        Step::Close => {
+            r#"{"cmd":"close","signature":{"user":"sup","password":"sup-pass-1"}}"#.to_owned()
+        }
         Step::Remove(n) => format!(r#"{{"cmd":"remove","scan":"{}"}}"#, pack_scan("Q", *n)),
-        Step::Undo => r#"{"cmd":"undo","signature":{"user":"sup","password":"sup-pass-1"}}"#.to_owned(),
+        Step::Undo => {
+            r#"{"cmd":"undo","signature":{"user":"sup","password":"sup-pass-1"}}"#.to_owned()
+        }
         Step::Pallet(n) => format!(
             "{{\"cmd\":\"new_container\",\"level\":\"pallet\",\"sscc\":\"(00){}\"}}",
             sscc(800 + n)
@@ -227,13 +272,44 @@ proptest! {
 fn any_line() -> impl Strategy<Value = String> {
     let text = "\\PC{0,12}";
     let cmds = prop::sample::select(vec![
-        "login", "logout", "scan", "mode", "close", "remove", "unpack", "move", "confirm",
-        "cancel", "retire", "undo", "set_setting", "lookup", "status", "tree", "verify_start",
-        "verify_confirm", "verify_cancel", "manifest", "new_container",
+        "login",
+        "logout",
+        "scan",
+        "mode",
+        "close",
+        "remove",
+        "unpack",
+        "move",
+        "confirm",
+        "cancel",
+        "retire",
+        "undo",
+        "set_setting",
+        "lookup",
+        "status",
+        "tree",
+        "verify_start",
+        "verify_confirm",
+        "verify_cancel",
+        "manifest",
+        "new_container",
     ]);
     let fields = prop::sample::select(vec![
-        "data", "scan", "user", "password", "mode", "kind", "reason", "key", "value", "level",
-        "to", "confirm", "container", "sscc", "signature",
+        "data",
+        "scan",
+        "user",
+        "password",
+        "mode",
+        "kind",
+        "reason",
+        "key",
+        "value",
+        "level",
+        "to",
+        "confirm",
+        "container",
+        "sscc",
+        "signature",
     ]);
     prop_oneof![
         (cmds, proptest::collection::vec((fields, text), 0..4)).prop_map(|(cmd, kv)| {

@@ -22,7 +22,9 @@ fn echo_server(status: u16) -> String {
         .spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let Ok(mut writer) = stream.try_clone() else { continue };
+                let Ok(mut writer) = stream.try_clone() else {
+                    continue;
+                };
                 let mut reader = BufReader::new(stream);
                 while let Some(req) = read_request(&mut reader) {
                     if req.method == "OPTIONS" {
@@ -104,7 +106,10 @@ fn assert_nowhere(dir: &Path, output: &str, secrets: &[&str]) {
 fn leak_check(status: u16, auth: &[&str], secrets: &[&str]) {
     let url = echo_server(status);
     let dir = tempfile::tempdir().unwrap();
-    run_lines(dir.path(), &format!("{SETUP}\n{}", pallet_lines("R", 100, 1)));
+    run_lines(
+        dir.path(),
+        &format!("{SETUP}\n{}", pallet_lines("R", 100, 1)),
+    );
     let mut args = vec!["sync", "--configure", "epcis20", "--url", &url];
     args.extend_from_slice(auth);
     let (code, text) = cli(dir.path(), &args);
@@ -118,7 +123,10 @@ fn leak_check(status: u16, auth: &[&str], secrets: &[&str]) {
         let (_, text) = cli(dir.path(), args);
         output.push_str(&text);
     }
-    assert!(output.contains("<redacted>"), "the echo reached the output: {output}");
+    assert!(
+        output.contains("<redacted>"),
+        "the echo reached the output: {output}"
+    );
     assert_nowhere(dir.path(), &output, secrets);
 }
 

@@ -127,7 +127,10 @@ fn every_attack_of_the_issue_is_named() {
 
     // Tail deletion: broken, and no command extends the trail past it.
     let d = copy("tail");
-    tamper(&d, "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);");
+    tamper(
+        &d,
+        "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);",
+    );
     assert_broken(&d, &["recorded head"]);
     let mut station = packbench::station::Station::open(&d).unwrap();
     let r = station.execute(packbench::station::Request::Login {
@@ -187,12 +190,18 @@ fn every_attack_of_the_issue_is_named() {
     // The signer changed.
     let d = copy("signer");
     let sig = one_value(&d, "SELECT CAST(id AS TEXT) FROM signatures LIMIT 1");
-    tamper(&d, "UPDATE signatures SET username = 'admin', full_name = 'Ada Admin';");
+    tamper(
+        &d,
+        "UPDATE signatures SET username = 'admin', full_name = 'Ada Admin';",
+    );
     assert_broken(&d, &["signatures", &sig, "signer admin (audit: sup)"]);
 
     // A packer promoted to administrator.
     let d = copy("promote");
-    tamper(&d, "UPDATE users SET role = 'administrator' WHERE username = 'pat';");
+    tamper(
+        &d,
+        "UPDATE users SET role = 'administrator' WHERE username = 'pat';",
+    );
     assert_broken(&d, &["users pat", "role administrator", "packer"]);
 
     // Outbox rows deleted.
