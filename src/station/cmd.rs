@@ -218,6 +218,12 @@ impl<'a> Cmd<'a> {
                 },
             )?),
         };
+        // The new events carry the trail's head as it stands before this command's record:
+        // the repository keeps it with them (issue 16).
+        let mut ctx = ctx.clone();
+        ctx.audit_anchor =
+            store::last_audit_link(&self.tx)?.map(|(seq, hash)| format!("{seq}:{hash}"));
+        let ctx = &ctx;
         let mut last_time = self.now;
         let signature_text = signed.map(|s| {
             format!(

@@ -13,10 +13,11 @@
 //! Each finding names the table, the row and what differs.
 
 use super::cmd::Signed;
-use crate::auth::{AuditBreak, verify_audit};
+use crate::auth::{AuditBreak, verify_audit_visiting};
 use crate::store::{self, Conn, EventRole, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -141,6 +142,27 @@ struct VouchedSignature {
     time_ms: i64,
 }
 
+/// One unit in a command record's new values (`[{"key","parent","status","state","count"}]`,
+/// or `{"key","deleted":true}`), read without copying what it does not keep.
+#[derive(serde::Deserialize)]
+struct SnapItem<'a> {
+    #[serde(borrow)]
+    key: Cow<'a, str>,
+    #[serde(borrow, default)]
+    parent: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    status: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    state: Option<Cow<'a, str>>,
+    #[serde(default)]
+    count: Option<i64>,
+    #[serde(default)]
+    deleted: bool,
+    /// Records of a creation (`old_value`) say `"created": true`; new values never do.
+    #[serde(default, rename = "created")]
+    _created: bool,
+}
+
 /// A unit's last state in the trail.
 struct Replayed {
     parent: Option<String>,
@@ -163,9 +185,14 @@ struct Trail {
     roles: HashMap<String, (i64, String)>,
 }
 
-fn read_trail(conn: &Conn, findings: &mut Findings) -> Result<Trail, StoreError> {
+/// Checks the chain and gathers what its records say (one walk); what the trail says past a
+/// break is not gathered.
+fn read_trail(
+    conn: &Conn,
+    findings: &mut Findings,
+) -> Result<(Result<i64, AuditBreak>, Trail), StoreError> {
     let mut trail = Trail::default();
-    store::visit_audit_records(conn, |r| {
+    let chain = verify_audit_visiting(conn, |r| {
         let e = &r.entry;
         if let Some(id) = e.signature_id {
             trail.signature_records.entry(id).or_insert(r.seq);
@@ -215,36 +242,33 @@ fn read_trail(conn: &Conn, findings: &mut Findings) -> Result<Trail, StoreError>
         }
         if let Some(new) = &e.new_value
             && new.starts_with("[{")
-            && let Ok(serde_json::Value::Array(items)) = serde_json::from_str(new)
+            && let Ok(items) = serde_json::from_str::<Vec<SnapItem<'_>>>(new)
         {
             for item in items {
-                let Some(key) = item.get("key").and_then(|k| k.as_str()) else {
-                    continue;
+                let replayed = Replayed {
+                    parent: item.parent.map(Cow::into_owned),
+                    status: item.status.map(Cow::into_owned),
+                    state: item.state.map(Cow::into_owned),
+                    count: item.count,
+                    deleted: item.deleted,
+                    time_ms: e.time_ms,
                 };
-                let text = |f: &str| item.get(f).and_then(|v| v.as_str()).map(str::to_owned);
-                trail.units.insert(
-                    key.to_owned(),
-                    Replayed {
-                        parent: text("parent"),
-                        status: text("status"),
-                        state: text("state"),
-                        count: item.get("count").and_then(serde_json::Value::as_i64),
-                        deleted: item.get("deleted").is_some_and(|d| d == true),
-                        time_ms: e.time_ms,
-                    },
-                );
+                match trail.units.get_mut(item.key.as_ref()) {
+                    Some(slot) => *slot = replayed,
+                    None => {
+                        trail.units.insert(item.key.into_owned(), replayed);
+                    }
+                }
             }
         }
-        true
     })?;
-    Ok(trail)
+    Ok((chain, trail))
 }
 
 /// Checks the chain, then the state tables against it, then the anchors.
 pub fn verify_all(conn: &Conn, db_path: &Path) -> Result<VerifyReport, StoreError> {
-    let chain: Result<i64, AuditBreak> = verify_audit(conn)?;
     let mut findings = Findings::default();
-    let trail = read_trail(conn, &mut findings)?;
+    let (chain, trail) = read_trail(conn, &mut findings)?;
     check_commands(conn, &trail, &mut findings)?;
     check_events(conn, &trail, &mut findings)?;
     check_signatures(conn, &trail, &mut findings)?;
@@ -308,9 +332,15 @@ fn check_commands(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), St
 fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
     let first_vouched = trail.vouched.keys().min().copied().unwrap_or(i64::MAX);
     let mut per_command: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut anchors: Vec<(i64, i64, String)> = Vec::new();
     store::visit_events(conn, 4096, |batch| {
-        for (row, problem) in recompute_hashes(&batch) {
-            f.add("events", row.to_string(), problem);
+        for checked in recompute_hashes(&batch) {
+            if let Some((row, problem)) = checked.problem {
+                f.add("events", row.to_string(), problem);
+            }
+            if let Some(anchor) = checked.anchor {
+                anchors.push(anchor);
+            }
         }
         for e in batch {
             per_command
@@ -319,6 +349,28 @@ fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Stor
                 .push(format!("{} {}", e.hash_id, e.role));
         }
     })?;
+    // The head each event carries (and the repository keeps) must be in the chain.
+    let mut known: HashMap<i64, Option<String>> = HashMap::new();
+    for (row, seq, hash) in anchors {
+        let stored = match known.get(&seq) {
+            Some(h) => h.clone(),
+            None => {
+                let h = store::audit_hash_at(conn, seq)?;
+                known.insert(seq, h.clone());
+                h
+            }
+        };
+        if stored.as_deref() != Some(hash.as_str()) {
+            f.add(
+                "events",
+                row.to_string(),
+                format!(
+                    "carries audit head {seq}:{hash}, which the chain {} (records changed or deleted)",
+                    if stored.is_some() { "holds with another hash" } else { "does not reach" }
+                ),
+            );
+        }
+    }
     let mut ids: Vec<i64> = trail
         .vouched
         .keys()
@@ -365,7 +417,7 @@ fn first_difference(vouched: &[String], stored: &[String]) -> String {
 }
 
 /// Recomputes every event's hash from its body, on every core; returns (row id, problem).
-fn recompute_hashes(batch: &[store::EventRow]) -> Vec<(i64, String)> {
+fn recompute_hashes(batch: &[store::EventRow]) -> Vec<Checked> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .max(1);
@@ -373,55 +425,90 @@ fn recompute_hashes(batch: &[store::EventRow]) -> Vec<(i64, String)> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
             .chunks(size)
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().filter_map(check_one_event).collect::<Vec<_>>())
+            .enumerate()
+            .map(|(i, chunk)| {
+                std::thread::Builder::new()
+                    .name(format!("verify-events-{i}"))
+                    .spawn_scoped(scope, move || {
+                        chunk.iter().map(check_one_event).collect::<Vec<_>>()
+                    })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let firsts: Vec<i64> = batch
+            .chunks(size)
+            .map(|c| c.first().map_or(0, |e| e.id))
+            .collect();
+        let mut found = Vec::new();
+        for (handle, first) in handles.into_iter().zip(firsts) {
+            match handle.map_err(|e| e.to_string()).and_then(|h| {
+                h.join()
+                    .map_err(|_| "the check stopped unexpectedly".to_owned())
+            }) {
+                Ok(problems) => found.extend(problems),
+                // A batch that could not be checked is a finding, never a silent pass.
+                Err(e) => found.push(Checked {
+                    problem: Some((first, format!("this and the next events not checked: {e}"))),
+                    anchor: None,
+                }),
+            }
+        }
+        found
     })
 }
 
-fn check_one_event(e: &store::EventRow) -> Option<(i64, String)> {
+/// What checking one event found: a problem, and the audit head its body carries.
+#[derive(Default)]
+struct Checked {
+    problem: Option<(i64, String)>,
+    /// (event row, anchored record, anchored hash).
+    anchor: Option<(i64, i64, String)>,
+}
+
+fn check_one_event(e: &store::EventRow) -> Checked {
+    let mut checked = Checked::default();
+    match event_problem(e) {
+        Ok(anchor) => {
+            checked.anchor = anchor
+                .as_deref()
+                .and_then(|a| a.split_once(':'))
+                .and_then(|(seq, hash)| Some((e.id, seq.parse().ok()?, hash.to_owned())));
+        }
+        Err(problem) => checked.problem = Some((e.id, problem)),
+    }
+    checked
+}
+
+/// The event's `pb:auditAnchor`, or what is wrong with its body.
+fn event_problem(e: &store::EventRow) -> Result<Option<String>, String> {
     let computed = match crate::epcis::hash_ids_from_jsonld(&e.body) {
         Ok(ids) => ids,
-        Err(err) => return Some((e.id, format!("body does not parse: {err}"))),
+        Err(err) => return Err(format!("body does not parse: {err}")),
     };
     if computed.len() != 1 {
-        return Some((
-            e.id,
-            format!("body holds {} events, not one", computed.len()),
-        ));
+        return Err(format!("body holds {} events, not one", computed.len()));
     }
     if computed[0] != e.hash_id {
-        return Some((
-            e.id,
-            format!(
-                "body hashes to {}, stored hash ID {} (body rewritten)",
-                computed[0], e.hash_id
-            ),
+        return Err(format!(
+            "body hashes to {}, stored hash ID {} (body rewritten)",
+            computed[0], e.hash_id
         ));
     }
-    let stated = serde_json::from_str::<serde_json::Value>(&e.body)
-        .ok()
-        .and_then(|v| {
-            v.pointer("/epcisBody/eventList/0/eventID")
-                .and_then(|id| id.as_str())
-                .map(str::to_owned)
-        });
+    let value = serde_json::from_str::<serde_json::Value>(&e.body).unwrap_or_default();
+    let field = |name: &str| {
+        value
+            .pointer(&format!("/epcisBody/eventList/0/{name}"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let stated = field("eventID");
     if stated.as_deref() != Some(e.hash_id.as_str()) {
-        return Some((
-            e.id,
-            format!(
-                "body's eventID is {}, stored hash ID {}",
-                stated.unwrap_or_else(|| "absent".to_owned()),
-                e.hash_id
-            ),
+        return Err(format!(
+            "body's eventID is {}, stored hash ID {}",
+            stated.unwrap_or_else(|| "absent".to_owned()),
+            e.hash_id
         ));
     }
-    None
+    Ok(field(&format!("pb:{}", super::events::AUDIT_ANCHOR_FIELD)))
 }
 
 fn check_signatures(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {

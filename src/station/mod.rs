@@ -350,6 +350,7 @@ impl Station {
                 .work_order
                 .as_ref()
                 .map(|w| format!("urn:epcglobal:cbv:bt:{}:{}", w.gtin, w.id)),
+            audit_anchor: None,
         }
     }
 

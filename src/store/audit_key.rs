@@ -84,6 +84,14 @@ impl AuditKey {
 
     /// HMAC-SHA-256 (RFC 2104) of `parts` under the key, hex.
     pub fn mac(&self, parts: &[&[u8]]) -> String {
+        let mut m = self.hmac();
+        for p in parts {
+            m.inner.update(p);
+        }
+        m.finish()
+    }
+
+    fn hmac(&self) -> Hmac {
         const BLOCK: usize = 64;
         let mut ipad = [0x36u8; BLOCK];
         let mut opad = [0x5cu8; BLOCK];
@@ -93,18 +101,28 @@ impl AuditKey {
         }
         let mut inner = Sha256::new();
         inner.update(ipad);
-        for p in parts {
-            inner.update(p);
-        }
         let mut outer = Sha256::new();
         outer.update(opad);
-        outer.update(inner.finalize());
-        hex::encode(outer.finalize())
+        Hmac { inner, outer }
     }
 
-    /// Record `seq`'s chain hash: `HMAC(key, prev_hash ‖ canonical(seq, entry))`.
+    /// Record `seq`'s chain hash: `HMAC(key, prev_hash ‖ fields(seq, entry))`, where every
+    /// field of the record (sequence number, time, user, action, target, old and new value,
+    /// reason, signature id, evidence) is fed length-prefixed, so no two records share an input.
     pub fn chain(&self, prev: &str, seq: i64, e: &AuditEntry) -> String {
-        self.mac(&[prev.as_bytes(), canonical(seq, e).as_bytes()])
+        let mut m = self.hmac();
+        m.inner.update(prev.as_bytes());
+        m.int(Some(seq));
+        m.int(Some(e.time_ms));
+        m.text(Some(&e.username));
+        m.text(Some(&e.action));
+        m.text(e.target.as_deref());
+        m.text(e.old_value.as_deref());
+        m.text(e.new_value.as_deref());
+        m.text(e.reason.as_deref());
+        m.int(e.signature_id);
+        m.text(e.evidence.as_deref());
+        m.finish()
     }
 
     fn to_file_text(&self) -> String {
@@ -118,22 +136,59 @@ impl AuditKey {
     }
 }
 
-/// The canonical form of a record that the chain covers: the JSON array of its fields
-/// including its sequence number and its evidence.
+/// An HMAC being computed: the inner hash fed, the outer one primed.
+struct Hmac {
+    inner: Sha256,
+    outer: Sha256,
+}
+
+impl Hmac {
+    fn int(&mut self, v: Option<i64>) {
+        match v {
+            None => self.inner.update([0u8]),
+            Some(n) => {
+                self.inner.update([1u8]);
+                self.inner.update(n.to_be_bytes());
+            }
+        }
+    }
+
+    fn text(&mut self, v: Option<&str>) {
+        match v {
+            None => self.inner.update([0u8]),
+            Some(t) => {
+                self.inner.update([2u8]);
+                self.inner
+                    .update(u64::try_from(t.len()).unwrap_or(u64::MAX).to_be_bytes());
+                self.inner.update(t.as_bytes());
+            }
+        }
+    }
+
+    fn finish(self) -> String {
+        let Self { inner, mut outer } = self;
+        outer.update(inner.finalize());
+        hex::encode(outer.finalize())
+    }
+}
+
+/// A record as readable text: the JSON array of its fields including its sequence number and
+/// its evidence (for showing a record; the chain itself hashes the fields length-prefixed).
 pub fn canonical(seq: i64, e: &AuditEntry) -> String {
-    serde_json::json!([
+    // A tuple serialises as the compact JSON array, without building a value tree first.
+    serde_json::to_string(&(
         seq,
         e.time_ms,
-        e.username,
-        e.action,
-        e.target,
-        e.old_value,
-        e.new_value,
-        e.reason,
+        &e.username,
+        &e.action,
+        &e.target,
+        &e.old_value,
+        &e.new_value,
+        &e.reason,
         e.signature_id,
-        e.evidence
-    ])
-    .to_string()
+        &e.evidence,
+    ))
+    .unwrap_or_default()
 }
 
 /// The keyless chain of earlier versions: `SHA-256(prev ‖ canonical-without-evidence)`.
@@ -391,6 +446,31 @@ mod tests {
             key.mac(&[b"what do ya want ", b"for nothing?"]),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn canonical_is_the_compact_json_array() {
+        let e = AuditEntry {
+            time_ms: 5,
+            username: "pat \"p\"".into(),
+            action: "pack".into(),
+            new_value: Some("[{\"key\":1}]".into()),
+            ..AuditEntry::default()
+        };
+        let expected = serde_json::json!([
+            3,
+            5,
+            "pat \"p\"",
+            "pack",
+            null,
+            null,
+            "[{\"key\":1}]",
+            null,
+            null,
+            null
+        ])
+        .to_string();
+        assert_eq!(canonical(3, &e), expected);
     }
 
     #[test]

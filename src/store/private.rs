@@ -5,14 +5,15 @@
 
 use std::path::Path;
 
-/// Makes `dir` the owner's alone (0700 on Unix).
+/// Makes `dir` the owner's alone on Unix (group and other permissions taken off).
 pub fn restrict_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            match std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+            // Narrowed, never widened: the owner's bits stay as they are.
+            match std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700)) {
                 // A directory another account owns (a site's shared data directory) stays as
                 // its owner set it.
                 Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
@@ -25,8 +26,8 @@ pub fn restrict_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Creates `path` empty with mode 0600 if it does not exist, and narrows an existing file
-/// (and the `-wal` / `-shm` files beside a database) to 0600.
+/// Creates `path` empty with mode 0600 if it does not exist, and takes every group and other
+/// permission off an existing file (and the `-wal` / `-shm` files beside a database).
 pub fn create_private_file(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -45,10 +46,12 @@ pub fn create_private_file(path: &Path) -> std::io::Result<()> {
             names.push(name.into());
         }
         for name in names {
-            if let Ok(meta) = std::fs::metadata(&name)
-                && meta.permissions().mode() & 0o077 != 0
-            {
-                std::fs::set_permissions(&name, std::fs::Permissions::from_mode(0o600))?;
+            if let Ok(meta) = std::fs::metadata(&name) {
+                let mode = meta.permissions().mode() & 0o777;
+                // Narrowed, never widened: a file its owner made read-only stays read-only.
+                if mode & 0o077 != 0 {
+                    std::fs::set_permissions(&name, std::fs::Permissions::from_mode(mode & 0o700))?;
+                }
             }
         }
     }
