@@ -268,12 +268,12 @@ fn read_trail(
 /// Checks the chain, then the state tables against it, then the anchors.
 pub fn verify_all(conn: &Conn, db_path: &Path) -> Result<VerifyReport, StoreError> {
     let mut findings = Findings::default();
-    let (chain, trail) = read_trail(conn, &mut findings)?;
+    let (chain, mut trail) = read_trail(conn, &mut findings)?;
     check_commands(conn, &trail, &mut findings)?;
     check_events(conn, &trail, &mut findings)?;
     check_signatures(conn, &trail, &mut findings)?;
-    check_units(conn, &trail, &mut findings)?;
     check_users(conn, &trail, &mut findings)?;
+    check_units(conn, std::mem::take(&mut trail.units), &mut findings)?;
     let last_anchor = check_anchors(conn, db_path, chain.as_ref().ok().copied(), &mut findings)?;
     Ok(VerifyReport {
         records: chain.as_ref().ok().copied(),
@@ -574,12 +574,16 @@ fn check_signatures(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), 
     Ok(())
 }
 
-fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
+/// `units`: the trail's replay, consumed (what is left at the end is missing from the table).
+fn check_units(
+    conn: &Conn,
+    mut units: HashMap<String, Replayed>,
+    f: &mut Findings,
+) -> Result<(), StoreError> {
     let adopted = store::adopted_units(conn)?;
-    let mut seen = HashSet::new();
     store::visit_unit_states(conn, |u| {
         let adopted_since = |t: i64| adopted.get(&u.key).is_some_and(|&r| r >= t);
-        let Some(r) = trail.units.get(&u.key) else {
+        let Some(r) = units.remove(&u.key) else {
             if !adopted.contains_key(&u.key) {
                 f.add(
                     "units",
@@ -587,11 +591,9 @@ fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Store
                     "no audit record made or changed this unit (inserted)",
                 );
             }
-            seen.insert(u.key);
             return;
         };
         if adopted_since(r.time_ms) {
-            seen.insert(u.key);
             return;
         }
         let mut differs = Vec::new();
@@ -619,23 +621,17 @@ fn check_units(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Store
             ));
         }
         if !differs.is_empty() {
-            f.add("units", u.key.clone(), differs.join("; "));
+            f.add("units", u.key, differs.join("; "));
         }
-        seen.insert(u.key);
     })?;
-    let mut missing: Vec<&String> = trail
-        .units
-        .iter()
-        .filter(|(k, r)| !r.deleted && !seen.contains(*k))
+    let mut missing: Vec<String> = units
+        .into_iter()
+        .filter(|(_, r)| !r.deleted)
         .map(|(k, _)| k)
         .collect();
     missing.sort();
     for key in missing {
-        f.add(
-            "units",
-            key.clone(),
-            "missing: the audit trail has it (deleted)",
-        );
+        f.add("units", key, "missing: the audit trail has it (deleted)");
     }
     Ok(())
 }

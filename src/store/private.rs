@@ -50,7 +50,15 @@ pub fn create_private_file(path: &Path) -> std::io::Result<()> {
                 let mode = meta.permissions().mode() & 0o777;
                 // Narrowed, never widened: a file its owner made read-only stays read-only.
                 if mode & 0o077 != 0 {
-                    std::fs::set_permissions(&name, std::fs::Permissions::from_mode(mode & 0o700))?;
+                    match std::fs::set_permissions(
+                        &name,
+                        std::fs::Permissions::from_mode(mode & 0o700),
+                    ) {
+                        // A file another account owns (a site that shares the database on
+                        // purpose) stays as its owner set it.
+                        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                        other => other?,
+                    }
                 }
             }
         }

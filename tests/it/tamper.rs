@@ -301,45 +301,49 @@ fn foreign_and_newer_wal_databases_are_left_byte_for_byte() {
     }
 }
 
-#[test]
-fn a_database_of_an_earlier_version_is_keyed_on_open_after_its_keyless_chain_is_checked() {
-    let dir = worked_station();
-    // What an earlier version left: the keyless SHA-256 chain over the fields it knew, no
-    // evidence, no key.
-    {
-        let c = rusqlite::Connection::open(dir.path().join("packbench.sqlite")).unwrap();
-        c.execute_batch(
-            "UPDATE audit SET evidence = NULL; DELETE FROM settings WHERE key = 'audit_key_id';",
-        )
-        .unwrap();
-        let rows: Vec<(i64, String)> = {
-            let mut st = c
-                .prepare(
-                    "SELECT seq, json_array(seq, time_ms, username, action, target, old_value, new_value, reason, signature_id) FROM audit ORDER BY seq",
-                )
-                .unwrap();
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect()
-        };
-        let mut prev = "0".repeat(64);
-        for (seq, canonical) in &rows {
-            let hash = hex::encode(Sha256::digest(format!("{prev}{canonical}").as_bytes()));
-            c.execute(
-                "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
-                rusqlite::params![prev, hash, seq],
+/// What an earlier version left: the keyless SHA-256 chain over the fields it knew, no
+/// evidence, no key mark, no key file.
+pub fn to_keyless_chain(dir: &Path) {
+    let c = rusqlite::Connection::open(dir.join("packbench.sqlite")).unwrap();
+    c.execute_batch(
+        "UPDATE audit SET evidence = NULL; DELETE FROM settings WHERE key = 'audit_key_id';",
+    )
+    .unwrap();
+    let rows: Vec<(i64, String)> = {
+        let mut st = c
+            .prepare(
+                "SELECT seq, json_array(seq, time_ms, username, action, target, old_value, new_value, reason, signature_id) FROM audit ORDER BY seq",
             )
             .unwrap();
-            prev = hash;
-        }
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let mut prev = "0".repeat(64);
+    for (seq, canonical) in &rows {
+        let hash = hex::encode(Sha256::digest(format!("{prev}{canonical}").as_bytes()));
         c.execute(
-            "UPDATE settings SET value = ?1 WHERE key = 'audit_head'",
-            [format!("{}:{prev}", rows.len())],
+            "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![prev, hash, seq],
         )
         .unwrap();
+        prev = hash;
     }
-    std::fs::remove_file(dir.path().join("audit.key")).unwrap();
+    c.execute(
+        "UPDATE settings SET value = ?1 WHERE key = 'audit_head'",
+        [format!("{}:{prev}", rows.len())],
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("audit.key")).unwrap();
+}
+
+#[test]
+fn a_database_of_an_earlier_version_is_keyed_on_open_after_its_keyless_chain_is_checked() {
+    // No events: those of an earlier version carry no audit head.
+    let dir = tempfile::tempdir().unwrap();
+    run_lines(dir.path(), SETUP);
+    to_keyless_chain(dir.path());
     let (code, text) = verify(dir.path());
     assert_eq!(code, 0, "{text}");
     assert!(dir.path().join("audit.key").exists());
