@@ -181,6 +181,9 @@ struct Trail {
     /// Signature id → audit seq.
     signature_records: HashMap<i64, i64>,
     units: HashMap<String, Replayed>,
+    /// The last `audit_keyed` record: records before it were re-chained under the key, so a
+    /// head an event carries from before it is not held to the chain.
+    keyed_at: i64,
     /// User → the role its last role-giving record named.
     roles: HashMap<String, (i64, String)>,
 }
@@ -194,6 +197,9 @@ fn read_trail(
     let mut trail = Trail::default();
     let chain = verify_audit_visiting(conn, |r| {
         let e = &r.entry;
+        if e.action == "audit_keyed" {
+            trail.keyed_at = r.seq;
+        }
         if let Some(id) = e.signature_id {
             trail.signature_records.entry(id).or_insert(r.seq);
         }
@@ -352,6 +358,9 @@ fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), Stor
     // The head each event carries (and the repository keeps) must be in the chain.
     let mut known: HashMap<i64, Option<String>> = HashMap::new();
     for (row, seq, hash) in anchors {
+        if seq < trail.keyed_at {
+            continue;
+        }
         let stored = match known.get(&seq) {
             Some(h) => h.clone(),
             None => {

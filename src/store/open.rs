@@ -117,12 +117,29 @@ impl Store {
         if exists {
             // Checked read-only first: a foreign or newer file (and its WAL) is left byte for
             // byte as it was; a read-write connection would checkpoint its WAL on close.
-            let probe = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            check_existing(&probe, path)?;
-            drop(probe);
+            let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let probe = Connection::open_with_flags(path, read_only)?;
+            match check_existing(&probe, path) {
+                // A read-only connection cannot create the WAL index when it is missing and
+                // the directory is not ours to write: the header and pages are read from the
+                // file alone (`immutable`), still without writing anything.
+                Err(StoreError::Sqlite(_)) => {
+                    drop(probe);
+                    let uri = format!(
+                        "file:{}?immutable=1",
+                        percent_encoding::utf8_percent_encode(
+                            &path.to_string_lossy(),
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                        .to_string()
+                        .replace("%2F", "/")
+                    );
+                    let probe =
+                        Connection::open_with_flags(uri, read_only | OpenFlags::SQLITE_OPEN_URI)?;
+                    check_existing(&probe, path)?;
+                }
+                other => other?,
+            }
         }
         // The file and its WAL and shared-memory files are the owner's alone (SQLite gives the
         // journal files the database file's mode).

@@ -390,8 +390,13 @@ fn a_database_the_station_may_not_write_answers_storage_error() {
         chmod(parent.path(), 0o755);
         chmod(&dir, 0o777);
         chmod(&db, 0o644);
-        // The audit key too: `nobody` may read it, as it may read the database.
-        chmod(&dir.join("audit.key"), 0o644);
+        // The audit key and the WAL files too (made 0600 like the database, issue 16):
+        // `nobody` may read them, as it may read the database.
+        for name in ["audit.key", "packbench.sqlite-wal", "packbench.sqlite-shm"] {
+            if dir.join(name).exists() {
+                chmod(&dir.join(name), 0o644);
+            }
+        }
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
         c
