@@ -7,7 +7,10 @@ mod audit;
 mod password;
 mod users;
 
-pub use audit::{AuditBreak, AuditEntry, append as append_audit, verify as verify_audit};
+pub use audit::{
+    AuditBreak, AuditEntry, append as append_audit, verify as verify_audit,
+    verify_visiting as verify_audit_visiting,
+};
 pub use password::{hash_password, verify_password};
 pub use users::UnknownRole;
 pub use users::{

@@ -151,6 +151,10 @@ pub enum AuthError {
         username: String,
         /// Unix ms when it unlocks.
         until_ms: i64,
+        /// `Some(failures)` when this very attempt locked the account (after that many failed
+        /// attempts in a row); `None` when it was locked already. Audited differently
+        /// (`account_locked` vs a refusal because of the lock).
+        locked_now: Option<u32>,
     },
     /// The account is deactivated.
     #[error("account '{username}' is deactivated")]
@@ -267,6 +271,7 @@ pub fn authenticate(
         return Err(AuthError::Locked {
             username: username.to_owned(),
             until_ms: account.locked_until_ms,
+            locked_now: None,
         });
     }
     if !account.active {
@@ -286,6 +291,7 @@ pub fn authenticate(
             return Err(AuthError::Locked {
                 username: username.to_owned(),
                 until_ms: lock,
+                locked_now: Some(failed),
             });
         }
         return Err(AuthError::BadCredentials {

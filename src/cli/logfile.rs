@@ -77,6 +77,7 @@ impl LogFile {
     /// Appends one line, rotating first when the file is full.
     pub fn try_write(&self, level: Level, message: &str) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
+        crate::store::restrict_dir(&self.dir)?;
         let path = self.path();
         if std::fs::metadata(&path).is_ok_and(|m| m.len() >= self.max_bytes) {
             self.rotate()?;
@@ -84,10 +85,9 @@ impl LogFile {
         let stamp = timestamp();
         // One line per record: a message spanning lines is folded.
         let message = message.replace(['\r', '\n'], " ");
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)?;
+        // The owner's alone (0600 on Unix): messages may name users and units.
+        crate::store::create_private_file(&path)?;
+        let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
         file.write_all(format!("{stamp} {} {message}\n", level.as_str()).as_bytes())
     }
 

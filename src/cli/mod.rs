@@ -9,6 +9,7 @@ pub mod import;
 pub mod label;
 pub mod logfile;
 pub mod parse;
+pub mod request_check;
 pub mod station;
 pub mod station_serial;
 pub mod sync;
@@ -101,8 +102,13 @@ pub enum Command {
 /// `packbench audit ...`
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
-    /// Verify the hash chain: exit 0 if intact, 1 with the first broken record.
-    Verify,
+    /// Verify the keyed audit chain and the state tables against it (events, commands,
+    /// signatures, outbox, units, users, anchors): exit 0 if intact, 1 naming every finding.
+    Verify {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The directories: `--data-dir`, else `PACKBENCH_DATA_DIR`, else the platform's standard
@@ -192,6 +198,49 @@ pub fn run() -> ExitCode {
     }
 }
 
+fn audit_verify(dir: &std::path::Path, json: bool) -> Result<ExitCode, String> {
+    let store = crate::store::Store::open_dir(dir).map_err(|e| e.to_string())?;
+    let report =
+        crate::station::verify_all(store.conn(), store.path()).map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        match (&report.chain_break, report.records) {
+            (Some(b), _) => println!("audit trail BROKEN at {b}"),
+            (None, Some(n)) if report.findings.is_empty() => {
+                println!("audit trail intact: {n} records");
+            }
+            (None, n) => println!(
+                "audit trail chain intact ({} records), but the state differs from it:",
+                n.unwrap_or(0)
+            ),
+        }
+        for f in &report.findings {
+            println!("  {} {}: {}", f.table, f.row, f.problem);
+        }
+        match &report.last_anchor {
+            Some(a) => println!(
+                "last anchored point: record {} at {} ({})",
+                a.seq, a.time_ms, a.source
+            ),
+            None => println!("last anchored point: none"),
+        }
+    }
+    if report.intact() {
+        // An intact trail verified now is a point later checks hold the chain to.
+        crate::station::anchor_head(store.conn(), store.path(), now_ms(), "audit verify")
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(ExitCode::from(if report.intact() {
+        EXIT_OK
+    } else {
+        EXIT_REJECTED
+    }))
+}
+
 fn print_paths(cli: &Cli, json: bool) -> Result<ExitCode, String> {
     let d = dirs(cli)?;
     let log = logfile::LogFile::new(&d.logs).path();
@@ -215,6 +264,10 @@ fn print_paths(cli: &Cli, json: bool) -> Result<ExitCode, String> {
 }
 
 fn run_command(cli: &Cli) -> Result<ExitCode, String> {
+    // The audit key lives in the configuration place (the data directory when one is given).
+    if let Ok(d) = dirs(cli) {
+        crate::store::set_audit_key_dir(d.config);
+    }
     let Some(command) = &cli.command else {
         let data = data_dir(cli)?;
         // No config directory: the settings still work, they are just not kept.
@@ -294,21 +347,8 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
         Command::Sync(args) => Ok(ExitCode::from(sync::run(&data_dir(cli)?, args)?)),
         Command::Import(args) => Ok(ExitCode::from(import::run(&data_dir(cli)?, args)?)),
         Command::Audit {
-            action: AuditAction::Verify,
-        } => {
-            let store =
-                crate::store::Store::open_dir(&data_dir(cli)?).map_err(|e| e.to_string())?;
-            match crate::auth::verify_audit(store.conn()).map_err(|e| e.to_string())? {
-                Ok(n) => {
-                    println!("audit trail intact: {n} records");
-                    Ok(ExitCode::from(EXIT_OK))
-                }
-                Err(broken) => {
-                    println!("audit trail BROKEN at {broken}");
-                    Ok(ExitCode::from(EXIT_REJECTED))
-                }
-            }
-        }
+            action: AuditAction::Verify { json },
+        } => audit_verify(&data_dir(cli)?, *json),
         Command::Paths { json } => print_paths(cli, *json),
         Command::Label(args) => {
             let stdout = std::io::stdout();

@@ -4,6 +4,7 @@
 //! Malformed JSON, unknown commands, over-long lines and invalid UTF-8 get an error line and the
 //! session goes on. Every answer is flushed before the next line is read.
 
+use super::request_check;
 use crate::auth::Role;
 use crate::domain::ReasonCode;
 use crate::station::{Mode, Request, Response, Station};
@@ -79,27 +80,44 @@ pub fn parse_request(line: &[u8]) -> Result<Request, Box<Response>> {
             Some(format!("not JSON: {e}")),
         ))
     })?;
+    if let Some(detail) = request_check::duplicate_key(text) {
+        return Err(Box::new(Response::with_code(
+            ReasonCode::BadRequest,
+            Some(detail),
+        )));
+    }
     let Some(cmd) = value.get("cmd").and_then(|c| c.as_str()).map(str::to_owned) else {
         return Err(Box::new(Response::with_code(
             ReasonCode::BadRequest,
             Some("expected a JSON object with a string field \"cmd\"".to_owned()),
         )));
     };
+    if !request_check::known_command(&cmd) {
+        return Err(Box::new(Response::with_code(
+            ReasonCode::UnknownCommand,
+            Some(format!("unknown command '{cmd}'")),
+        )));
+    }
     if let Some(detail) = unknown_name(&cmd, &value) {
         return Err(Box::new(Response::with_code(
             ReasonCode::InvalidArgument,
             Some(detail),
         )));
     }
-    serde_json::from_value::<Request>(value).map_err(|e| {
+    if let Some(detail) = request_check::field_of_fieldless(&cmd, &value) {
+        return Err(Box::new(Response::with_code(
+            ReasonCode::BadRequest,
+            Some(detail),
+        )));
+    }
+    serde_json::from_value::<Request>(value.clone()).map_err(|e| {
         let msg = e.to_string();
-        Box::new(if msg.contains("unknown variant") {
-            Response::with_code(
-                ReasonCode::UnknownCommand,
-                Some(format!("unknown command '{cmd}'")),
-            )
-        } else {
-            Response::with_code(ReasonCode::BadRequest, Some(format!("{cmd}: {msg}")))
+        Box::new(match request_check::unknown_value(&value, &msg) {
+            Some(detail) => Response::with_code(
+                ReasonCode::InvalidArgument,
+                Some(format!("{cmd}: {detail}")),
+            ),
+            None => Response::with_code(ReasonCode::BadRequest, Some(format!("{cmd}: {msg}"))),
         })
     })
 }

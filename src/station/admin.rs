@@ -80,13 +80,27 @@ impl Station {
             Err(crate::auth::AuthError::Store(e)) => return Err(e.into()),
             r => r,
         };
-        let action = if result.is_ok() {
-            "login"
+        if let Err(e) = &result {
+            // A failed log-in never leaves the previous user at the bench.
+            if let Some(previous) = self.session.user.as_ref() {
+                audit(
+                    &tx,
+                    now,
+                    &previous.username,
+                    "logout",
+                    None,
+                    Some(format!("a log-in as '{username}' failed")),
+                )?;
+            }
+            audit(&tx, now, username, "login_failed", None, None)?;
+            super::lockout::audit_lockout(&tx, now, e, super::lockout::Attempt::Login)?;
         } else {
-            "login_failed"
-        };
-        audit(&tx, now, username, action, None, None)?;
+            audit(&tx, now, username, "login", None, None)?;
+        }
         tx.commit()?;
+        if result.is_err() && self.session.user.is_some() {
+            self.end_session();
+        }
         let user = result?;
         self.session.user = Some(user.clone());
         self.session.pending = None;
@@ -98,14 +112,20 @@ impl Station {
         let tx = self.store.begin()?;
         audit(&tx, now, &user.username, "logout", None, None)?;
         tx.commit()?;
-        // The next user chooses the work order again: nobody packs into an order by accident.
+        self.end_session();
+        Ok(Response::ok())
+    }
+
+    /// Forgets the session's user. The next user chooses the work order again: nobody packs
+    /// into an order by accident.
+    fn end_session(&mut self) {
         self.session.user = None;
         self.session.pending = None;
         self.session.work_order = None;
         self.session.current.clear();
         self.session.working = None;
         self.session.next_level = None;
-        Ok(Response::ok())
+        self.session.verify = None;
     }
 
     pub(crate) fn create_user(
@@ -335,10 +355,12 @@ impl Station {
         }
         let tx = self.store.begin()?;
         let mut added = 0u64;
+        let mut listed = Vec::new();
         for (key, epc) in &parsed {
             if store::unit_by_key(&tx, key)?.is_some() {
                 continue;
             }
+            listed.push(key.as_str());
             store::insert_unit(
                 &tx,
                 &NewUnit {
@@ -358,13 +380,19 @@ impl Station {
             added += 1;
         }
         store::set_has_serial_list(&tx, work_order)?;
-        audit(
+        // The units made here are the record's evidence: `audit verify` checks the units
+        // table against it (issue 16).
+        append_audit(
             &tx,
-            now,
-            &admin.username,
-            "import_serials",
-            Some(work_order),
-            Some(format!("{added} new of {}", parsed.len())),
+            &AuditEntry {
+                time_ms: now,
+                username: admin.username.clone(),
+                action: "import_serials".to_owned(),
+                target: Some(work_order.to_owned()),
+                new_value: Some(format!("{added} new of {}", parsed.len())),
+                evidence: Some(serde_json::json!({ "listed": listed }).to_string()),
+                ..AuditEntry::default()
+            },
         )?;
         tx.commit()?;
         if self
@@ -428,11 +456,17 @@ impl Station {
             }
             super::OWNER_GLN_SETTING => super::owner::check_owner_gln(value).map_err(invalid)?,
             "time_zone_offset" => {
-                let ok = value.len() == 6
-                    && matches!(&value[..1], "+" | "-")
-                    && &value[3..4] == ":"
-                    && value[1..3].parse::<u8>().is_ok_and(|h| h <= 14)
-                    && value[4..6].parse::<u8>().is_ok_and(|m| m < 60);
+                // Bytes, not string slices: a multi-byte character must be refused, not split.
+                let two = |d: &[u8]| match d {
+                    [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some((a - b'0') * 10 + (b - b'0')),
+                    _ => None,
+                };
+                let ok = match value.as_bytes() {
+                    [b'+' | b'-', h @ .., b':', m1, m2] if h.len() == 2 => {
+                        two(h).is_some_and(|h| h <= 14) && two(&[*m1, *m2]).is_some_and(|m| m < 60)
+                    }
+                    _ => false,
+                };
                 if !ok {
                     return Err(invalid(format!(
                         "time_zone_offset must look like +01:00, got '{value}'"

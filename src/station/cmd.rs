@@ -235,6 +235,12 @@ impl<'a> Cmd<'a> {
         for write in std::mem::take(&mut self.linked) {
             write(&self.tx, command_id, signature_id)?;
         }
+        // The new events carry the trail's head as it stands before this command's record:
+        // the repository keeps it with them (issue 16).
+        let mut ctx = ctx.clone();
+        ctx.audit_anchor =
+            store::last_audit_link(&self.tx)?.map(|(seq, hash)| format!("{seq}:{hash}"));
+        let ctx = &ctx;
         let mut last_time = self.now;
         let signature_text = signed.map(|s| {
             format!(
@@ -299,6 +305,16 @@ impl<'a> Cmd<'a> {
             }
         }
         let (old_value, new_value) = audit_values(&self.tx, &self.changes)?;
+        let evidence = super::evidence::command_evidence(
+            command_id,
+            &changes,
+            finished
+                .iter()
+                .flatten()
+                .map(|f| (f.hash_id.as_str(), f.role)),
+            !self.events.is_empty(),
+            signed.map(|s| (s, self.now)),
+        );
         append_audit(
             &self.tx,
             &AuditEntry {
@@ -310,6 +326,7 @@ impl<'a> Cmd<'a> {
                 new_value,
                 reason: reason.map(str::to_owned),
                 signature_id,
+                evidence: Some(evidence),
             },
         )?;
         for (id, before) in withdrawn {
@@ -326,6 +343,7 @@ impl<'a> Cmd<'a> {
                         "undo #{command_id} before the events left: never sent"
                     )),
                     signature_id,
+                    evidence: None,
                 },
             )?;
         }
@@ -360,7 +378,11 @@ fn audit_values(
             Some(b) => old.push(snap_json(b, key_of(b.parent)?)),
             None => old.push(serde_json::json!({"key": c.key, "created": true})),
         }
-        new.push(snap_json(&c.after, key_of(c.after.parent)?));
+        if c.deleted {
+            new.push(serde_json::json!({"key": c.key, "deleted": true}));
+        } else {
+            new.push(snap_json(&c.after, key_of(c.after.parent)?));
+        }
     }
     Ok((
         Some(serde_json::Value::Array(old).to_string()),

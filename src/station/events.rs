@@ -22,6 +22,9 @@ pub(crate) struct EventContext {
     pub work_order: Option<String>,
     /// URI of the work order as a `prodorder` business transaction.
     pub work_order_uri: Option<String>,
+    /// The audit trail's head (`seq:hash`) when the command commits, carried by its new
+    /// events as `pb:auditAnchor` so the repository keeps it (issue 16); set by `Cmd::commit`.
+    pub audit_anchor: Option<String>,
 }
 
 /// An event waiting for its time and hash.
@@ -188,6 +191,7 @@ impl PendingEvent {
                 e.biz_location.clone_from(&ctx.biz_location);
                 e.error_declaration = None;
                 e.extensions = reason_extensions(reason, signature);
+                e.extensions.extend(anchor_extension(ctx));
                 (e, EventRole::Compensation)
             }
             Self::New {
@@ -211,6 +215,7 @@ impl PendingEvent {
                         value: value.clone(),
                     });
                 }
+                extensions.extend(anchor_extension(ctx));
                 if *with_reason {
                     extensions.extend(reason_extensions(reason, signature));
                 }
@@ -263,6 +268,19 @@ impl PendingEvent {
 }
 
 /// The `pb:reason` and `pb:signature` extension fields.
+/// `pb:auditAnchor`: the audit trail's head when the event was recorded.
+fn anchor_extension(ctx: &EventContext) -> Option<Extension> {
+    ctx.audit_anchor.as_ref().map(|head| Extension {
+        namespace_uri: PB_NAMESPACE.to_owned(),
+        prefix: "pb".to_owned(),
+        name: AUDIT_ANCHOR_FIELD.to_owned(),
+        value: head.clone(),
+    })
+}
+
+/// The extension field (in [`PB_NAMESPACE`]) that carries the audit trail's head.
+pub const AUDIT_ANCHOR_FIELD: &str = "auditAnchor";
+
 fn reason_extensions(reason: Option<&str>, signature: Option<&str>) -> Vec<Extension> {
     let mut extensions = Vec::new();
     for (name, value) in [("reason", reason), ("signature", signature)] {

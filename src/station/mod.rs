@@ -15,11 +15,13 @@ mod cmd;
 mod containers;
 mod content_label;
 mod events;
+mod evidence;
 mod hold;
 mod hold_cmd;
 mod import_epcis;
 mod labels;
 mod link;
+mod lockout;
 mod ops;
 mod owner;
 mod query;
@@ -37,6 +39,9 @@ pub use crate::store::AlertInfo;
 pub use adopt::Origin;
 pub use bench::SuspendedInfo;
 pub use events::PB_NAMESPACE;
+pub use evidence::{
+    AnchorPoint, Finding, VerifyReport, anchor_head, unsigned_command_evidence, verify_all,
+};
 pub use hold_cmd::{HOLD_MEANING, RELEASE_MEANING};
 pub use link::{LinkError, RepositoryLink};
 pub use owner::{OWNER_GLN_SETTING, OwnerGln};
@@ -383,6 +388,7 @@ impl Station {
                 .work_order
                 .as_ref()
                 .and_then(|w| self.settings.owner.biz_transaction(&w.id)),
+            audit_anchor: None,
         }
     }
 
@@ -677,6 +683,7 @@ impl Station {
                         ..AuditEntry::default()
                     },
                 )?;
+                lockout::audit_lockout(&tx, now, &e, lockout::Attempt::Signature)?;
                 Err(Failure::Refused(Refusal::new(
                     ReasonCode::SignatureInvalid,
                     e.to_string(),

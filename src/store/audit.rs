@@ -1,8 +1,8 @@
 //! The audit trail's rows: appending a record with its chain hashes, walking the chain in order,
 //! the recorded head, and the records about one target.
 //!
-//! The hash chain itself (what is hashed, and checking it) belongs to `auth::audit`; this module
-//! only stores and reads what it computed.
+//! The chain's key and what it covers are in `audit_key`; appending and checking belong to
+//! `auth::audit`; this module only stores and reads what they computed.
 
 use super::{Conn, StoreError, Tx};
 use rusqlite::{OptionalExtension, params};
@@ -30,6 +30,10 @@ pub struct AuditEntry {
     pub reason: Option<String>,
     /// Signature row id, when signed.
     pub signature_id: Option<i64>,
+    /// What the record vouches for beyond its own fields, as JSON: a command's id, a digest
+    /// of its changes, its events' hash IDs, its outbox row and its signature
+    /// (`audit verify` checks the tables against it). Covered by the chain.
+    pub evidence: Option<String>,
 }
 
 /// A stored audit record: its place in the chain, its content and its hashes.
@@ -65,8 +69,8 @@ pub fn insert_audit_record(
 ) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached(
-            "INSERT INTO audit (seq, time_ms, username, action, target, old_value, new_value, reason, signature_id, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO audit (seq, time_ms, username, action, target, old_value, new_value, reason, signature_id, evidence, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             seq,
@@ -78,6 +82,7 @@ pub fn insert_audit_record(
             e.new_value,
             e.reason,
             e.signature_id,
+            e.evidence,
             prev_hash,
             hash
         ])?;
@@ -91,7 +96,7 @@ pub fn visit_audit_records(
     mut visit: impl FnMut(AuditRecord) -> bool,
 ) -> Result<(), StoreError> {
     let mut st = conn.sql().prepare(
-        "SELECT seq, time_ms, username, action, target, old_value, new_value, reason, signature_id, prev_hash, hash
+        "SELECT seq, time_ms, username, action, target, old_value, new_value, reason, signature_id, evidence, prev_hash, hash
          FROM audit ORDER BY seq",
     )?;
     let mut rows = st.query([])?;
@@ -107,9 +112,10 @@ pub fn visit_audit_records(
                 new_value: r.get(6)?,
                 reason: r.get(7)?,
                 signature_id: r.get(8)?,
+                evidence: r.get(9)?,
             },
-            prev_hash: r.get(9)?,
-            hash: r.get(10)?,
+            prev_hash: r.get(10)?,
+            hash: r.get(11)?,
         };
         if !visit(record) {
             break;

@@ -6,6 +6,7 @@
 //! sees the transaction's own writes.
 
 use super::StoreError;
+use super::audit_key::{AuditKey, KeyState};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::ops::Deref;
 
@@ -14,11 +15,21 @@ use std::ops::Deref;
 #[derive(Debug)]
 pub struct Conn {
     sqlite: Connection,
+    audit_key: KeyState,
 }
 
 impl Conn {
-    pub(super) fn new(sqlite: Connection) -> Self {
-        Self { sqlite }
+    pub(super) fn new(sqlite: Connection, audit_key: KeyState) -> Self {
+        Self { sqlite, audit_key }
+    }
+
+    /// The audit trail's key, or why the trail cannot be extended or checked
+    /// ([`StoreError::AuditUnusable`]).
+    pub fn audit_key(&self) -> Result<&AuditKey, StoreError> {
+        match &self.audit_key {
+            KeyState::Ready(k) => Ok(k),
+            KeyState::Unusable(why) => Err(StoreError::AuditUnusable(why.clone())),
+        }
     }
 
     /// The SQLite connection, for the queries of this module.

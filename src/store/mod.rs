@@ -24,14 +24,17 @@
 mod adoptions;
 mod alerts;
 mod audit;
+mod audit_key;
 mod bench;
 mod catalog;
 mod commands;
 mod conn;
 mod events;
+mod evidence;
 mod holds;
 mod open;
 mod outbox;
+mod private;
 mod schema;
 mod sscc;
 mod units;
@@ -47,6 +50,9 @@ pub use alerts::{
 pub use audit::{
     AuditEntry, AuditRecord, TargetAudit, audit_head, insert_audit_record, last_audit_link,
     target_history, visit_audit_records,
+};
+pub use audit_key::{
+    AUDIT_KEY_FILE, AuditKey, audit_key_path, canonical as audit_canonical, set_audit_key_dir,
 };
 pub use bench::{
     Suspension, current_containers, delete_suspension, insert_suspension, set_auto_open_next,
@@ -65,6 +71,11 @@ pub use events::{
     EpcEvent, EventRole, StoredEvent, command_epcs, command_events, command_events_with_roles,
     epc_history, event_bodies_since, insert_event, last_event_time,
 };
+pub use evidence::{
+    ANCHOR_FILE, Anchor, EventRow, SignatureRow, UnitState, adopted_units, anchor_path,
+    append_anchor, audit_hash_at, outbox_command_ids, read_anchors, signature_rows, visit_commands,
+    visit_events, visit_unit_states,
+};
 pub use holds::{
     HoldRecord, HoldRelease, NewHold, active_holds, hold_by_id, insert_hold, release_hold,
 };
@@ -76,6 +87,7 @@ pub use outbox::{
     queued_events, queued_rows, recover_sending, release_row, requeue_row, withdraw_row,
     withdrawn_count,
 };
+pub use private::{create_private_file, restrict_dir, write_new_private};
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 pub use sscc::{
     LabelRow, LabelState, NewLabel, NewRange, OpenRange, RangeStock, advance_range, ensure_label,

@@ -62,6 +62,10 @@ pub enum StoreError {
         /// The value.
         value: String,
     },
+    /// The audit trail cannot be extended: its key is missing or not the database's, or it
+    /// does not end where its recorded head says. Nothing was recorded.
+    #[error("the audit trail cannot be extended: {0}; run `packbench audit verify`")]
+    AuditUnusable(String),
     /// File system trouble (creating the data directory).
     #[error("{path}: {source}")]
     Io {
@@ -99,6 +103,10 @@ impl Store {
             path: dir.to_path_buf(),
             source,
         })?;
+        super::private::restrict_dir(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         Self::open(&dir.join(DB_FILE_NAME))
     }
 
@@ -106,17 +114,41 @@ impl Store {
     /// migrating it to the current schema.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let exists = path.exists();
-        let flags = if exists {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        let mut conn = Connection::open_with_flags(path, flags)?;
         if exists {
-            check_existing(&conn, path)?;
+            // Checked read-only first: a foreign or newer file (and its WAL) is left byte for
+            // byte as it was; a read-write connection would checkpoint its WAL on close.
+            let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let probe = Connection::open_with_flags(path, read_only)?;
+            match check_existing(&probe, path) {
+                // A read-only connection cannot create the WAL index when it is missing and
+                // the directory is not ours to write: the header and pages are read from the
+                // file alone (`immutable`), still without writing anything.
+                Err(StoreError::Sqlite(_)) => {
+                    drop(probe);
+                    let uri = format!(
+                        "file:{}?immutable=1",
+                        percent_encoding::utf8_percent_encode(
+                            &path.to_string_lossy(),
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                        .to_string()
+                        .replace("%2F", "/")
+                    );
+                    let probe =
+                        Connection::open_with_flags(uri, read_only | OpenFlags::SQLITE_OPEN_URI)?;
+                    check_existing(&probe, path)?;
+                }
+                other => other?,
+            }
         }
+        // The file and its WAL and shared-memory files are the owner's alone (SQLite gives the
+        // journal files the database file's mode).
+        super::private::create_private_file(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -131,8 +163,9 @@ impl Store {
             "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
         )?;
         migrate(&mut conn)?;
+        let key = super::audit_key::prepare(&mut conn, path)?;
         Ok(Self {
-            conn: Conn::new(conn),
+            conn: Conn::new(conn, key),
             path: path.to_path_buf(),
         })
     }

@@ -304,6 +304,13 @@ CREATE TABLE holds (
 CREATE INDEX holds_active ON holds(id) WHERE released_ms IS NULL;
 CREATE INDEX units_by_lot ON units(gtin, lot) WHERE lot IS NOT NULL;
 ",
+    // 11 (issue 16): tamper evidence: what an audit record vouches for beyond its own fields (a
+    // command's id, a digest of its changes, its events' hash IDs, its outbox row and
+    // signature, as JSON), covered by the keyed chain so that `audit verify` can check the
+    // state tables against it. Records written before have none.
+    r"
+ALTER TABLE audit ADD COLUMN evidence TEXT;
+",
 ];
 
 /// The schema version this build writes.

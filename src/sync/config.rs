@@ -174,6 +174,9 @@ impl RepositoryConfig {
             path: path.clone(),
             detail: e.to_string(),
         })?;
+        if let Some(detail) = super::redact::url_credentials_refusal(&config.url) {
+            return Err(ConfigError::Invalid { path, detail });
+        }
         let cred_path = data_dir.join(CREDENTIALS_FILE);
         match std::fs::read_to_string(&cred_path) {
             Ok(t) => {
@@ -195,6 +198,12 @@ impl RepositoryConfig {
 
     /// Writes `sync.json` and the credentials file (mode 0600, replaced atomically).
     pub fn save(&self, data_dir: &Path) -> Result<(), ConfigError> {
+        if let Some(detail) = super::redact::url_credentials_refusal(&self.url) {
+            return Err(ConfigError::Invalid {
+                path: data_dir.join(CONFIG_FILE),
+                detail,
+            });
+        }
         std::fs::create_dir_all(data_dir).map_err(|e| ConfigError::Io {
             path: data_dir.to_path_buf(),
             detail: e.to_string(),
@@ -204,7 +213,7 @@ impl RepositoryConfig {
             path: path.clone(),
             detail: e.to_string(),
         })?;
-        write_private(&path, &text, false)?;
+        write_private(&path, &text, true)?;
         let cred_path = data_dir.join(CREDENTIALS_FILE);
         let secret = serde_json::to_string(&self.auth).map_err(|e| ConfigError::Invalid {
             path: cred_path.clone(),

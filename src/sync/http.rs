@@ -1,9 +1,12 @@
 //! The HTTP client shared by both repository kinds: rustls with the system's root
 //! certificates (plus an optional site CA file), timeouts, the `Authorization` header.
-//! Nothing here logs a header or a body.
+//! Nothing here logs a header or a body, and every secret of the settings is cut out of what
+//! the repository answers (a server may echo the `Authorization` header in an error body)
+//! before anything else sees it.
 
 use super::config::RepositoryConfig;
 use super::error::SyncError;
+use super::redact::{Redactor, url_credentials_refusal};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,11 +42,15 @@ pub struct Http {
     agent: ureq::Agent,
     base: String,
     authorization: Option<String>,
+    redactor: Redactor,
 }
 
 impl Http {
     /// Builds the client: TLS roots from the system and `ca_file`, the configured timeout.
     pub fn new(config: &RepositoryConfig) -> Result<Self, SyncError> {
+        if let Some(detail) = url_credentials_refusal(&config.url) {
+            return Err(SyncError::Config { detail });
+        }
         let mut roots: Vec<ureq::tls::Certificate<'static>> = Vec::new();
         // The system's trust store; a machine without one still works over plain HTTP or with
         // an explicit CA file.
@@ -85,6 +92,7 @@ impl Http {
             agent: agent_config.into(),
             base: config.url.trim_end_matches('/').to_owned(),
             authorization: config.auth.header_value(),
+            redactor: Redactor::new(&config.auth),
         })
     }
 
@@ -134,12 +142,12 @@ impl Http {
         let request = builder
             .body(body.map(<[u8]>::to_vec).unwrap_or_default())
             .map_err(|e| SyncError::Config {
-                detail: format!("{url}: {e}"),
+                detail: self.redactor.redact(&format!("{url}: {e}")),
             })?;
         let mut response = self
             .agent
             .run(request)
-            .map_err(|e| transport_error(&url, &e))?;
+            .map_err(|e| transport_error(&url, &e, &self.redactor))?;
         let status = response.status().as_u16();
         let mut kept = Vec::new();
         for (name, value) in response.headers() {
@@ -149,7 +157,10 @@ impl Http {
                 || name == "content-type"
                 || name == "link"
             {
-                kept.push((name, value.to_str().unwrap_or_default().to_owned()));
+                kept.push((
+                    name,
+                    self.redactor.redact(value.to_str().unwrap_or_default()),
+                ));
             }
         }
         let location = kept
@@ -162,17 +173,17 @@ impl Http {
             .limit(MAX_BODY_BYTES)
             .lossy_utf8(true)
             .read_to_string()
-            .map_err(|e| transport_error(&url, &e))?;
+            .map_err(|e| transport_error(&url, &e, &self.redactor))?;
         Ok(Reply {
             status,
             location,
             headers: kept,
-            body,
+            body: self.redactor.redact(&body),
         })
     }
 }
 
-fn transport_error(url: &str, e: &ureq::Error) -> SyncError {
+fn transport_error(url: &str, e: &ureq::Error, redactor: &Redactor) -> SyncError {
     match e {
         ureq::Error::Timeout(_) => SyncError::Timeout {
             url: url.to_owned(),
@@ -182,7 +193,7 @@ fn transport_error(url: &str, e: &ureq::Error) -> SyncError {
         },
         other => SyncError::Unreachable {
             url: url.to_owned(),
-            detail: other.to_string(),
+            detail: redactor.redact(&other.to_string()),
         },
     }
 }

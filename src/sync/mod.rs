@@ -29,6 +29,7 @@ pub mod outbox;
 mod pull;
 mod qu4rtet;
 mod query;
+mod redact;
 mod repository;
 mod rest20;
 mod serials;
@@ -49,6 +50,7 @@ pub use query::{
     DEFAULT_PER_PAGE, QueryResult, UnitState, next_link, query_events, query_raw_events,
     unit_state, unit_state_from_events,
 };
+pub use redact::{REDACTED, Redactor, url_credentials_refusal};
 pub use repository::{PushOutcome, Repository, connect};
 pub use rest20::Rest20;
 pub use serials::{

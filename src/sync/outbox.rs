@@ -201,6 +201,9 @@ pub fn mark_sent(store: &mut Store, command_ids: &[i64], now_ms: i64) -> Result<
         store::mark_sent(&tx, id, now_ms)?;
     }
     tx.commit()?;
+    // The trail's head at the moment the repository holds these events goes into the anchor
+    // file: deleting records later is then seen by `audit verify` (issue 16).
+    crate::station::anchor_head(store.conn(), store.path(), now_ms, "sync")?;
     Ok(())
 }
 
@@ -266,6 +269,7 @@ fn audit_row(
             ),
             reason: reason.map(str::to_owned),
             signature_id: None,
+            evidence: None,
         },
     )?;
     Ok(())

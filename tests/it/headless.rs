@@ -165,6 +165,8 @@ fn audit_verify_detects_edits_deletions_and_reordering() {
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
             .unwrap();
         std::fs::copy(&db, d.join("packbench.sqlite")).unwrap();
+        // The audit key goes with it: the copy is the same bench's database.
+        std::fs::copy(dir.path().join("audit.key"), d.join("audit.key")).unwrap();
         d
     };
 

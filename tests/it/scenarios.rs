@@ -77,6 +77,9 @@ fn check_invariants(dir: &Path) {
     let store = Store::open_dir(dir).expect("reopen");
     let verdict = packbench::auth::verify_audit(store.conn()).expect("verify");
     assert!(verdict.is_ok(), "audit chain broken: {verdict:?}");
+    // The state tables match the evidence the trail vouches for (issue 16).
+    let report = packbench::station::verify_all(store.conn(), store.path()).expect("verify all");
+    assert!(report.intact(), "state differs from the trail: {report:?}");
     let dupes: i64 = store
         .conn()
         .raw_sqlite()

@@ -238,6 +238,8 @@ fn prepared(scenario: &Scenario) -> tempfile::TempDir {
 fn wal_bytes_of_command(dir: &Path, scenario: &Scenario) -> u64 {
     let copy = tempfile::tempdir().unwrap();
     std::fs::copy(dir.join(DB_FILE_NAME), copy.path().join(DB_FILE_NAME)).unwrap();
+    // The audit key goes with the database (issue 16).
+    std::fs::copy(dir.join("audit.key"), copy.path().join("audit.key")).unwrap();
     let mut station = Headless::start(copy.path());
     station.ok_lines(PREFIX);
     let before = wal_len(copy.path());
@@ -388,6 +390,13 @@ fn a_database_the_station_may_not_write_answers_storage_error() {
         chmod(parent.path(), 0o755);
         chmod(&dir, 0o777);
         chmod(&db, 0o644);
+        // The audit key and the WAL files too (made 0600 like the database, issue 16):
+        // `nobody` may read them, as it may read the database.
+        for name in ["audit.key", "packbench.sqlite-wal", "packbench.sqlite-shm"] {
+            if dir.join(name).exists() {
+                chmod(&dir.join(name), 0o644);
+            }
+        }
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
         c
