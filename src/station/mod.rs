@@ -22,14 +22,17 @@ mod import_epcis;
 mod labels;
 mod link;
 mod lockout;
+mod mode;
 mod ops;
 mod owner;
+mod place;
 mod query;
 mod ranges;
 mod request;
 mod response;
 mod rework;
 mod scan;
+mod signing;
 mod stale;
 mod tree;
 mod verify;
@@ -44,6 +47,7 @@ pub use evidence::{
 };
 pub use hold_cmd::{HOLD_MEANING, RELEASE_MEANING};
 pub use link::{LinkError, RepositoryLink};
+pub use mode::{Mode, UnknownMode};
 pub use owner::{OWNER_GLN_SETTING, OwnerGln};
 pub use ranges::AddedSsccRange;
 pub use request::{LevelInput, Request, SignatureInput};
@@ -52,7 +56,7 @@ pub use stale::{StaleCheck, check_stale};
 pub use tree::{TreeNode, TreeSnapshot};
 pub use verify::{VERIFY_MEANING, VerifyClass, VerifyCounts, VerifyItem, VerifyView};
 
-use crate::auth::{AuditEntry, AuthError, User, append_audit, authenticate};
+use crate::auth::{AuthError, User};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
 use crate::store::{Store, StoreError};
 use events::EventContext;
@@ -69,99 +73,6 @@ pub fn system_clock() -> Clock {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
     })
-}
-
-/// What a scan does in the current mode. Written as `pack`, `remove`, `move`, `lookup`,
-/// `receive` in the automation protocol and the view models.
-///
-/// ```
-/// use packbench::station::Mode;
-/// assert_eq!("lookup".parse::<Mode>(), Ok(Mode::Lookup));
-/// assert_eq!(Mode::Remove.to_string(), "remove");
-/// assert_eq!(
-///     "fly".parse::<Mode>().unwrap_err().to_string(),
-///     "unknown mode 'fly' (expected pack, remove, move, lookup or receive)"
-/// );
-/// ```
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(try_from = "String", into = "&'static str")]
-pub enum Mode {
-    /// Pack the scanned unit into the current container (or open/select a container).
-    #[default]
-    Pack,
-    /// Take the scanned unit out of its container.
-    Remove,
-    /// Move the scanned unit into the current container (asks for confirmation).
-    Move,
-    /// Show the scanned unit.
-    Lookup,
-    /// Take the scanned unit's whole hierarchy in from the site repository (or refresh it).
-    Receive,
-}
-
-impl Mode {
-    /// Every mode.
-    pub const ALL: [Mode; 5] = [
-        Self::Pack,
-        Self::Remove,
-        Self::Move,
-        Self::Lookup,
-        Self::Receive,
-    ];
-
-    /// Stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pack => "pack",
-            Self::Remove => "remove",
-            Self::Move => "move",
-            Self::Lookup => "lookup",
-            Self::Receive => "receive",
-        }
-    }
-}
-
-/// A mode name that is none of the four.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown mode '{input}' (expected pack, remove, move, lookup or receive)")]
-pub struct UnknownMode {
-    /// The text given.
-    pub input: String,
-}
-
-impl std::str::FromStr for Mode {
-    type Err = UnknownMode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or_else(|| UnknownMode {
-                input: s.to_owned(),
-            })
-    }
-}
-
-impl TryFrom<String> for Mode {
-    type Error = UnknownMode;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
-
-impl From<Mode> for &'static str {
-    fn from(mode: Mode) -> Self {
-        mode.as_str()
-    }
-}
-
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A step waiting for `confirm`.
@@ -637,98 +548,5 @@ impl Station {
 
     fn require_work_order(&self) -> Result<WorkOrder, Refusal> {
         self.session.require_work_order()
-    }
-
-    /// Checks a supervisor signature in its own transaction (so failed attempts count even though
-    /// the command itself is then refused).
-    fn check_signature(
-        &mut self,
-        sig: Option<&SignatureInput>,
-        meaning: &str,
-        now: i64,
-    ) -> Result<cmd::Signed, Failure> {
-        let Some(sig) = sig else {
-            return Err(Refusal::new(
-                ReasonCode::SignatureRequired,
-                format!("a supervisor signature is required: {meaning}"),
-            )
-            .into());
-        };
-        let tx = self.store.begin()?;
-        let result = authenticate(&tx, &sig.user, &sig.password, now);
-        let outcome = match result {
-            Ok(signer) if signer.role.can_sign() => Ok(cmd::Signed {
-                signer,
-                meaning: meaning.to_owned(),
-                reason: sig.reason.clone(),
-            }),
-            Ok(signer) => Err(Failure::Refused(Refusal::new(
-                ReasonCode::SignatureInvalid,
-                format!(
-                    "{} is a {} and cannot sign",
-                    signer.username,
-                    signer.role.as_str()
-                ),
-            ))),
-            Err(AuthError::Store(e)) => return Err(e.into()),
-            Err(e) => {
-                append_audit(
-                    &tx,
-                    &AuditEntry {
-                        time_ms: now,
-                        username: sig.user.clone(),
-                        action: "signature_failed".to_owned(),
-                        target: None,
-                        reason: Some(meaning.to_owned()),
-                        ..AuditEntry::default()
-                    },
-                )?;
-                lockout::audit_lockout(&tx, now, &e, lockout::Attempt::Signature)?;
-                Err(Failure::Refused(Refusal::new(
-                    ReasonCode::SignatureInvalid,
-                    e.to_string(),
-                )))
-            }
-        };
-        tx.commit()?;
-        outcome
-    }
-
-    fn record_alert(&mut self, r: &Refusal, now: i64) -> Response {
-        let username = self
-            .session
-            .user
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), |u| u.username.clone());
-        let result = (|| -> Result<i64, StoreError> {
-            let tx = self.store.begin()?;
-            let id = crate::store::insert_alert(
-                &tx,
-                &crate::store::NewAlert {
-                    time_ms: now,
-                    code: r.code.as_str(),
-                    key: r.subject.as_deref().unwrap_or("-"),
-                    detail: &r.detail,
-                    username: &username,
-                },
-            )?;
-            append_audit(
-                &tx,
-                &AuditEntry {
-                    time_ms: now,
-                    username: username.clone(),
-                    action: "alert".to_owned(),
-                    target: r.subject.clone(),
-                    new_value: Some(format!("{}: {}", r.code.as_str(), r.detail)),
-                    ..AuditEntry::default()
-                },
-            )?;
-            tx.commit()?;
-            Ok(id)
-        })();
-        match result {
-            Ok(id) => Response::from(r.clone()).data(serde_json::json!({"alert_id": id})),
-            Err(e) => Response::with_code(ReasonCode::StorageError, Some(e.to_string())),
-        }
     }
 }

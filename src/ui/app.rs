@@ -471,28 +471,7 @@ impl PackbenchApp {
             ReasonCode::ConfirmSwitch | ReasonCode::ChangedWhileSuspended => {
                 // Keys and counts only (the question is the translated reason message).
                 self.confirm_about = response.code;
-                let d = response.data.clone().unwrap_or_default();
-                let text = |v: &serde_json::Value| match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                self.confirm_move = Some(if response.code == ReasonCode::ConfirmSwitch {
-                    format!(
-                        "{} {}/{} → {}",
-                        text(&d["put_aside"]),
-                        text(&d["count"]),
-                        text(&d["capacity"]),
-                        text(&d["take"])
-                    )
-                } else {
-                    let key = response.container.as_ref().map(|c| c.key.clone());
-                    format!(
-                        "{} {} → {}",
-                        key.unwrap_or_default(),
-                        text(&d["was"]),
-                        text(&d["now"])
-                    )
-                });
+                self.confirm_move = Some(super::station_view::confirmation_text(response));
             }
             ReasonCode::InOtherContainer | ReasonCode::ConfirmRequired => {
                 self.confirm_about = response.code;
