@@ -11,12 +11,18 @@
 //! assert_eq!(spec.parent_level(Level::Pallet), None);
 //! ```
 
+mod closeout;
 mod level;
 mod reason;
 mod rules;
 mod unit;
 mod work_order;
 
+pub use closeout::{
+    Basis, ContainerLine, KeyList, LevelTotals, NotAddingUp, OrderCloseout, OrderClosing,
+    OrderStatus, OrderUnit, Reconciliation, SerialBreakdown, ShortContainer, SignatureRecord,
+    check_closeable,
+};
 pub use level::{Level, LevelError, PackagingSpec};
 pub use reason::{ReasonCode, Refusal, Severity};
 pub use rules::{

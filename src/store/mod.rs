@@ -25,6 +25,7 @@ mod adoptions;
 mod alerts;
 mod audit;
 mod catalog;
+mod closeout;
 mod commands;
 mod conn;
 mod events;
@@ -49,6 +50,10 @@ pub use audit::{
 pub use catalog::{
     format_spec, insert_work_order, load_product, load_work_order, parse_spec, products,
     set_has_serial_list, set_setting, setting, upsert_product, work_order_ids,
+};
+pub use closeout::{
+    ClosedOrder, closed_order, latest_signature_on, order_units, record_order_closed,
+    undo_reaches_closed_order, work_order_closed, work_order_of_unit,
 };
 pub use commands::{
     CommandRecord, NewSignature, insert_command, insert_signature, last_undoable_command,
