@@ -9,6 +9,7 @@ mod harness;
 
 mod adopt;
 mod camera_path;
+mod closeout;
 mod crash;
 mod decode_cli;
 mod decode_images;

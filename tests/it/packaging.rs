@@ -341,12 +341,16 @@ fn database_of_an_older_schema_is_migrated_and_keeps_its_data() {
     let answers = session(dir.path(), &setup);
     assert!(answers.iter().all(|a| a["ok"] == true), "{answers:?}");
 
-    // Turn it into exactly what the first release wrote: undo migrations 7, 6, 5, 4, 3 and 2.
+    // Turn it into exactly what the first release wrote: undo the close-out's migration and
+    // migrations 7, 6, 5, 4, 3 and 2.
     let db = dir.path().join(packbench::store::DB_FILE_NAME);
     let queued_before = {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch(
-            "ALTER TABLE outbox DROP COLUMN unverified; ALTER TABLE events DROP COLUMN role; DROP TABLE known_events; DROP TABLE adoptions;
+            "DROP INDEX units_by_work_order; ALTER TABLE units DROP COLUMN handled_ms;
+             ALTER TABLE work_orders DROP COLUMN closed_ms; ALTER TABLE work_orders DROP COLUMN closed_by;
+             ALTER TABLE work_orders DROP COLUMN closeout;
+             ALTER TABLE outbox DROP COLUMN unverified; ALTER TABLE events DROP COLUMN role; DROP TABLE known_events; DROP TABLE adoptions;
              DROP INDEX sscc_ranges_open; ALTER TABLE outbox DROP COLUMN sent_ms;
              DROP INDEX labels_pending; DROP TABLE labels; DROP TABLE sscc_ranges;
              PRAGMA user_version = 1;",

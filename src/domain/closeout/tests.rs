@@ -2,6 +2,7 @@
 //! generated; the close-out rule.
 
 use super::*;
+use crate::domain::ReasonCode;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
