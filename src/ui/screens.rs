@@ -405,6 +405,7 @@ impl PackbenchApp {
 
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         self.flow_ui(ctx);
+        self.closeout_ui(ctx);
         self.parked_ui(ctx);
         if let Some(mut dialog) = self.signature.take() {
             let mut sign = false;

@@ -10,6 +10,7 @@ mod harness;
 mod adopt;
 mod camera_path;
 mod closeout;
+mod closeout_report;
 mod crash;
 mod decode_cli;
 mod decode_images;
