@@ -4,7 +4,6 @@
 //! (`close_work_order`), and "Save report (PDF)…" for the batch record.
 
 use super::app::PackbenchApp;
-use super::screens::labelled_field;
 use crate::domain::{OrderCloseout, OrderStatus, ReasonCode, SerialBreakdown, Severity};
 use crate::station::{Request, Response, SignatureInput};
 
@@ -33,6 +32,17 @@ impl CloseoutView {
         let c = self.closeout.as_ref()?;
         Some(crate::report::closeout::render(c, generated_ms))
     }
+}
+
+/// A text field under its label (the field labelled by it for screen readers and tests).
+fn stacked_field(ui: &mut egui::Ui, label: &str, value: &mut String, password: bool) {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .password(password)
+            .desired_width(400.0),
+    )
+    .labelled_by(l.id);
 }
 
 const CATEGORIES: [&str; 7] = [
@@ -95,17 +105,31 @@ impl PackbenchApp {
         let title = self
             .i18n
             .tr_args("closeout-title", &[("id", view.work_order.clone().into())]);
+        // Figures on the left, the signature and the buttons on the right: both stay in view
+        // on a 1366x768 bench screen.
+        let screen = ctx.content_rect();
+        let height = (screen.height() - 130.0).max(240.0);
+        let width = (screen.width() - 60.0).clamp(600.0, 1180.0);
         egui::Window::new(title)
             .collapsible(false)
-            .default_width(760.0)
-            .max_height(660.0)
+            .fixed_size([width, height])
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 40.0])
             .show(ctx, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("closeout-scroll")
-                    .max_height(560.0)
-                    .show(ui, |ui| self.closeout_body_ui(ui, &mut view));
-                ui.separator();
-                keep = self.closeout_actions_ui(ui, &mut view);
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(width - 470.0);
+                        egui::ScrollArea::vertical()
+                            .id_salt("closeout-scroll")
+                            .max_width(width - 470.0)
+                            .max_height(height)
+                            .show(ui, |ui| self.closeout_body_ui(ui, &mut view));
+                    });
+                    ui.separator();
+                    ui.vertical(|ui| {
+                        ui.set_width(450.0);
+                        keep = self.closeout_actions_ui(ui, &mut view);
+                    });
+                });
             });
         if keep {
             self.closeout = Some(view);
@@ -113,6 +137,9 @@ impl PackbenchApp {
     }
 
     fn closeout_body_ui(&self, ui: &mut egui::Ui, view: &mut CloseoutView) {
+        // A table to read, not to touch: compact rows.
+        ui.spacing_mut().interact_size.y = 18.0;
+        ui.spacing_mut().item_spacing.y = 3.0;
         let Some(c) = view.closeout.clone() else {
             ui.label(self.i18n.tr("closeout-loading"));
             return;
@@ -137,18 +164,20 @@ impl PackbenchApp {
             crate::domain::Basis::SerialList => "closeout-serials-list",
             crate::domain::Basis::OrderUnits => "closeout-serials-order",
         };
-        ui.columns(2, |cols| {
-            self.breakdown_ui(&mut cols[0], "closeout-figures", caption, &r.serials);
-            if let Some(outside) = &r.not_listed {
-                self.breakdown_ui(
-                    &mut cols[1],
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                self.breakdown_ui(ui, "closeout-figures", caption, &r.serials);
+            });
+            ui.add_space(24.0);
+            ui.vertical(|ui| match &r.not_listed {
+                Some(outside) => self.breakdown_ui(
+                    ui,
                     "closeout-figures-outside",
                     "closeout-not-listed",
                     outside,
-                );
-            } else {
-                self.levels_ui(&mut cols[1], &c);
-            }
+                ),
+                None => self.levels_ui(ui, &c),
+            });
         });
         if r.not_listed.is_some() {
             self.levels_ui(ui, &c);
@@ -323,31 +352,27 @@ impl PackbenchApp {
                 )
             };
             ui.strong(meaning);
-            let widths = [220.0, 280.0];
-            labelled_field(
+            stacked_field(
                 ui,
                 &self.i18n.tr("closeout-sign-user"),
                 &mut view.user,
                 false,
-                widths,
             );
-            labelled_field(
+            stacked_field(
                 ui,
                 &self.i18n.tr("closeout-sign-password"),
                 &mut view.password,
                 true,
-                widths,
             );
-            labelled_field(
+            stacked_field(
                 ui,
                 &self.i18n.tr("closeout-sign-reason"),
                 &mut view.reason,
                 false,
-                widths,
             );
         }
         let mut keep = true;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let big = egui::vec2(150.0, 40.0);
             if open
                 && ui

@@ -27,6 +27,7 @@ mod gs1_dictionary;
 mod gs1_linters;
 mod gs1_props;
 mod gui;
+mod gui_closeout;
 mod gui_flows;
 mod gui_pseudo;
 mod gui_snapshots;
