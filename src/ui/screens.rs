@@ -244,6 +244,11 @@ impl PackbenchApp {
             if ui.button(self.i18n.tr("lookup-open-epcis")).clicked() {
                 self.open_epcis_dialog(ui.ctx());
             }
+            if self.snapshot.work_order.is_some()
+                && ui.button(self.i18n.tr("closeout-open")).clicked()
+            {
+                self.open_closeout();
+            }
         });
         let Some(data) = self.lookup.clone() else {
             return;

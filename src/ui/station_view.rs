@@ -157,9 +157,6 @@ impl PackbenchApp {
                 ui.strong(value);
                 ui.add_space(8.0);
             }
-            if ui.button(self.i18n.tr("closeout-open")).clicked() {
-                self.open_closeout();
-            }
         });
     }
 

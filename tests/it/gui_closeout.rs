@@ -35,7 +35,10 @@ fn tick(h: &mut Harness<'static, PackbenchApp>, label: &str) {
     settle(h);
 }
 
+/// Look-up screen, "Close work order…".
 fn open_window(h: &mut Harness<'static, PackbenchApp>) {
+    h.state_mut().screen = packbench::ui::app::Screen::Lookup;
+    h.run_steps(2);
     click(h, &tr("closeout-open"));
     settle(h);
     let view = h.state().closeout.as_ref().expect("window open");
