@@ -18,14 +18,16 @@ const CASE_CAPACITY: usize = 4;
 const SUP: &str = r#"{"user":"sup","password":"sup-pass-1"}"#;
 
 fn ask(station: &mut Station, request: Value) -> Value {
-    let req: Request = serde_json::from_value(request.clone())
-        .unwrap_or_else(|e| panic!("bad request {request}: {e}"));
+    let shown = request.to_string();
+    let req: Request =
+        serde_json::from_value(request).unwrap_or_else(|e| panic!("bad request {shown}: {e}"));
     serde_json::to_value(station.execute(req)).unwrap()
 }
 
 fn ok(station: &mut Station, request: Value) -> Value {
-    let answer = ask(station, request.clone());
-    assert_eq!(answer["ok"], true, "{request} refused: {answer}");
+    let shown = request.to_string();
+    let answer = ask(station, request);
+    assert_eq!(answer["ok"], true, "{shown} refused: {answer}");
     answer
 }
 

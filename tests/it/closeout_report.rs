@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 fn ok(station: &mut Station, request: Value) -> Value {
-    let req: Request = serde_json::from_value(request.clone()).unwrap();
+    let shown = request.to_string();
+    let req: Request = serde_json::from_value(request).unwrap();
     let answer = serde_json::to_value(station.execute(req)).unwrap();
-    assert_eq!(answer["ok"], true, "{request} refused: {answer}");
+    assert_eq!(answer["ok"], true, "{shown} refused: {answer}");
     answer
 }
 
