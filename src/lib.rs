@@ -9,6 +9,7 @@
 //! - [`store`], [`auth`], [`station`]: SQLite persistence, users and audit, the application service.
 //! - [`devices`]: scan sources — serial scanners, cameras and image decoding as one stream of scans.
 //! - [`labels`], [`sync`]: SSCC labels and printing; the repository sync worker.
+//! - [`report`]: printable documents for the batch record (the close-out report, PDF).
 //! - [`cli`]: the command-line surface; [`ui`]: the workstation window.
 
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod domain;
 pub mod epcis;
 pub mod gs1;
 pub mod labels;
+pub mod report;
 pub mod station;
 pub mod store;
 pub mod sync;

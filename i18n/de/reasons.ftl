@@ -58,3 +58,6 @@ reason-verify-foreign = Erfasst: diese Einheit ist in einem anderen Behälter ve
 reason-verify-wrong-lot = Erfasst: andere Charge oder anderes Produkt. Herausnehmen: wird nicht hinzugefügt.
 reason-not-verifying = Es läuft keine Inhaltsprüfung.
 reason-on-hold = Diese Einheit ist gesperrt (Quarantäne): Sie darf nicht verpackt, umgelagert oder versandt werden.
+reason-order-closed = Dieser Auftrag ist abgeschlossen: für ihn kann nichts mehr verpackt werden.
+reason-containers-open = Behälter dieses Auftrags sind noch offen oder zurückgestellt: zuerst schließen, füllen oder ausbuchen.
+reason-order-not-reconciled = Nicht jede Seriennummer dieses Auftrags ist verpackt oder ausgebucht.

@@ -58,3 +58,6 @@ reason-verify-foreign = Recorded: this unit is recorded in another container.
 reason-verify-wrong-lot = Recorded: another batch or product. Take it out: it will not be added.
 reason-not-verifying = No contents check is in progress.
 reason-on-hold = This unit is on hold (quarantine): it cannot be packed, moved or shipped.
+reason-order-closed = This work order is closed: nothing more can be packed for it.
+reason-containers-open = Containers of this work order are still open or put aside: close, fill or retire them first.
+reason-order-not-reconciled = Not every serial of this work order is packed or retired.

@@ -58,3 +58,6 @@ reason-verify-foreign = Registrado: esta unidad figura en otro contenedor.
 reason-verify-wrong-lot = Registrado: otro lote u otro producto. Retírelo: no se añadirá.
 reason-not-verifying = No hay ninguna verificación de contenido en curso.
 reason-on-hold = Esta unidad está retenida (cuarentena): no se puede empacar, mover ni enviar.
+reason-order-closed = Esta orden de trabajo está cerrada: ya no se puede empaquetar nada para ella.
+reason-containers-open = Hay contenedores de esta orden abiertos o apartados: ciérrelos, llénelos o retírelos primero.
+reason-order-not-reconciled = No todos los números de serie de esta orden están empaquetados o retirados.

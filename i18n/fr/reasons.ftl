@@ -58,3 +58,6 @@ reason-verify-foreign = Enregistré : cette unité est enregistrée dans un autr
 reason-verify-wrong-lot = Enregistré : autre lot ou autre produit. Retirez-le : il ne sera pas ajouté.
 reason-not-verifying = Aucun contrôle du contenu n'est en cours.
 reason-on-hold = Cette unité est bloquée (quarantaine) : elle ne peut être ni emballée, ni déplacée, ni expédiée.
+reason-order-closed = Cet ordre de fabrication est clôturé : plus rien ne peut être conditionné pour lui.
+reason-containers-open = Des contenants de cet ordre sont encore ouverts ou mis de côté : fermez-les, remplissez-les ou retirez-les d'abord.
+reason-order-not-reconciled = Tous les numéros de série de cet ordre ne sont pas conditionnés ou retirés.

@@ -58,3 +58,6 @@ reason-verify-foreign = Đã ghi nhận: đơn vị này thuộc một thùng kh
 reason-verify-wrong-lot = Đã ghi nhận: lô hoặc sản phẩm khác. Hãy lấy ra: sẽ không được thêm.
 reason-not-verifying = Không có lần kiểm tra nội dung nào đang diễn ra.
 reason-on-hold = Đơn vị này đang bị giữ lại (cách ly): không được đóng gói, di chuyển hay gửi đi.
+reason-order-closed = Lệnh sản xuất này đã đóng: không thể đóng gói thêm gì cho lệnh này.
+reason-containers-open = Còn thùng của lệnh này đang mở hoặc để riêng: hãy đóng, làm đầy hoặc loại bỏ chúng trước.
+reason-order-not-reconciled = Chưa phải mọi số sê-ri của lệnh này đều đã được đóng gói hoặc loại bỏ.

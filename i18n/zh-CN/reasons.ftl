@@ -58,3 +58,6 @@ reason-verify-foreign = 已记录：此单元记录在另一个容器中。
 reason-verify-wrong-lot = 已记录：其他批号或产品。请取出：不会加入。
 reason-not-verifying = 没有正在进行的内容核对。
 reason-on-hold = 此单元已被冻结（隔离）：不能包装、移动或发货。
+reason-order-closed = 此工单已关闭：不能再为其包装任何产品。
+reason-containers-open = 此工单仍有容器处于打开或搁置状态：请先关闭、装满或停用它们。
+reason-order-not-reconciled = 此工单并非所有序列号都已包装或停用。

@@ -9,6 +9,7 @@ pub mod import;
 pub mod label;
 pub mod logfile;
 pub mod parse;
+pub mod report;
 pub mod request_check;
 pub mod station;
 pub mod station_serial;
@@ -91,6 +92,8 @@ pub enum Command {
     },
     /// Render a GS1 logistic label (ZPL, PDF, PNG) to a file or send it to a printer.
     Label(label::LabelArgs),
+    /// Printable reports for the batch record (the close-out report of a work order, PDF).
+    Report(report::ReportArgs),
     /// Audit trail tools.
     Audit {
         /// What to do.
@@ -133,6 +136,7 @@ fn logged_name(cli: &Cli) -> Option<&'static str> {
         Some(Command::Sync(_)) => Some("sync"),
         Some(Command::Import(_)) => Some("import"),
         Some(Command::Audit { .. }) => Some("audit"),
+        Some(Command::Report(_)) => Some("report"),
         Some(
             Command::Parse(_) | Command::Decode(_) | Command::Label(_) | Command::Paths { .. },
         ) => None,
@@ -346,6 +350,7 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
         }
         Command::Sync(args) => Ok(ExitCode::from(sync::run(&data_dir(cli)?, args)?)),
         Command::Import(args) => Ok(ExitCode::from(import::run(&data_dir(cli)?, args)?)),
+        Command::Report(args) => Ok(ExitCode::from(report::run(&data_dir(cli)?, args)?)),
         Command::Audit {
             action: AuditAction::Verify { json },
         } => audit_verify(&data_dir(cli)?, *json),

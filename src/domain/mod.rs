@@ -11,6 +11,7 @@
 //! assert_eq!(spec.parent_level(Level::Pallet), None);
 //! ```
 
+mod closeout;
 mod hold;
 mod level;
 mod reason;
@@ -19,6 +20,11 @@ mod targeting;
 mod unit;
 mod work_order;
 
+pub use closeout::{
+    Basis, ContainerLine, KeyList, LevelTotals, NotAddingUp, OrderCloseout, OrderClosing,
+    OrderStatus, OrderUnit, Reconciliation, SerialBreakdown, ShortContainer, SignatureRecord,
+    check_closeable,
+};
 pub use hold::{Hold, HoldReason, HoldScope, UnknownHoldReason, covering_hold, lot_hold};
 pub use level::{Level, LevelError, PackagingSpec};
 pub use reason::{ReasonCode, Refusal, Severity};

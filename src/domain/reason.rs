@@ -158,6 +158,14 @@ reason_codes! {
     VerifyWrongLot = "VERIFY_WRONG_LOT", Warning, "Recorded: another batch or product. Take it out: it will not be added.";
     /// Status, confirm or cancel of a contents check while none is in progress.
     NotVerifying = "NOT_VERIFYING", Refused, "No contents check is in progress.";
+    /// The work order is closed: it takes no more packs, containers or labels (look-up,
+    /// manifest, tree and reports still work).
+    OrderClosed = "ORDER_CLOSED", Refused, "This work order is closed: nothing more can be packed for it.";
+    /// Closing a work order while containers of it are open or suspended (the detail names them).
+    ContainersOpen = "CONTAINERS_OPEN", Refused, "Containers of this work order are still open or put aside: close, fill or retire them first.";
+    /// Closing a work order whose serials are not all accounted for (leftovers active in no
+    /// container, without decommissioning them; or figures that do not add up).
+    OrderNotReconciled = "ORDER_NOT_RECONCILED", Refused, "Not every serial of this work order is packed or retired.";
     /// The request is malformed (automation protocol).
     BadRequest = "BAD_REQUEST", Refused, "Malformed request.";
     /// The request names an unknown command (automation protocol).

@@ -1,10 +1,10 @@
 //! Units (packs, cases, pallets) as the station sees them.
 
 use super::Level;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Life-cycle status of a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitStatus {
     /// Commissioned and usable.
@@ -56,7 +56,7 @@ impl UnitStatus {
 }
 
 /// Whether a container still accepts children.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContainerState {
     /// Being filled.

@@ -11,6 +11,7 @@
 mod admin;
 mod adopt;
 mod bench;
+mod closeout;
 mod cmd;
 mod containers;
 mod content_label;
@@ -288,17 +289,18 @@ impl Station {
     }
 
     fn event_context(&self) -> EventContext {
+        self.event_context_for(self.session.work_order.as_ref())
+    }
+
+    /// The event context of a command about `order` (the selected one, or another one named).
+    fn event_context_for(&self, order: Option<&WorkOrder>) -> EventContext {
         EventContext {
             read_point: self.settings.read_point.clone(),
             biz_location: self.settings.biz_location.clone(),
             tz_offset: self.settings.tz_offset.clone(),
-            work_order: self.session.work_order.as_ref().map(|w| w.id.clone()),
+            work_order: order.map(|w| w.id.clone()),
             // CBV: urn:epcglobal:cbv:bt:<owner's GLN>:<id>; none without an owner (`owner.rs`).
-            work_order_uri: self
-                .session
-                .work_order
-                .as_ref()
-                .and_then(|w| self.settings.owner.biz_transaction(&w.id)),
+            work_order_uri: order.and_then(|w| self.settings.owner.biz_transaction(&w.id)),
             audit_anchor: None,
         }
     }
@@ -332,6 +334,7 @@ impl Station {
     }
 
     fn dispatch(&mut self, req: Request, now: i64) -> Outcome {
+        self.refuse_closed_order(&req)?;
         let offline = self.before_rework(&req, now)?;
         let answer = self.handle(req, now)?;
         Ok(match offline {
@@ -539,6 +542,17 @@ impl Station {
             Request::Tree { scan } => self.tree_request(scan.as_deref()),
             Request::Adopt { scan } => self.adopt_request(&scan, now),
             Request::ImportEpcis { paths } => self.import_epcis(&paths, now),
+            Request::Reconcile { work_order } => self.reconcile(work_order.as_deref()),
+            Request::CloseWorkOrder {
+                work_order,
+                decommission_leftovers,
+                signature,
+            } => self.close_work_order(
+                work_order.as_deref(),
+                decommission_leftovers,
+                signature.as_ref(),
+                now,
+            ),
         }
     }
 

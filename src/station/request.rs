@@ -394,6 +394,30 @@ pub enum Request {
         /// The files.
         paths: Vec<String>,
     },
+    /// The close-out of a work order (read-only; `docs/automation.md`, "Closing a work
+    /// order"): its serials packed, retired or still loose, totals per level, open, suspended
+    /// and short containers, and how it was closed.
+    Reconcile {
+        /// The order (default: the selected one).
+        #[serde(default)]
+        work_order: Option<String>,
+    },
+    /// Closes a work order (supervisor signature): refused while containers of it are open or
+    /// suspended (`CONTAINERS_OPEN`) or serials of it are active in no container
+    /// (`ORDER_NOT_RECONCILED`) unless they are decommissioned in the same step. A closed
+    /// order takes no more packs (`ORDER_CLOSED`).
+    CloseWorkOrder {
+        /// The order (default: the selected one).
+        #[serde(default)]
+        work_order: Option<String>,
+        /// Decommission every serial of the order left active in no container, in the same
+        /// signed step.
+        #[serde(default)]
+        decommission_leftovers: bool,
+        /// Supervisor signature.
+        #[serde(default)]
+        signature: Option<SignatureInput>,
+    },
     /// The tree (pre-order rows) of the topmost container above `scan`, or above the container
     /// being filled when `scan` is absent.
     Tree {

@@ -27,6 +27,7 @@ mod audit;
 mod audit_key;
 mod bench;
 mod catalog;
+mod closeout;
 mod commands;
 mod conn;
 mod events;
@@ -61,6 +62,10 @@ pub use bench::{
 pub use catalog::{
     format_spec, insert_work_order, load_product, load_work_order, parse_spec, products,
     set_has_serial_list, set_setting, setting, upsert_product, work_order_ids,
+};
+pub use closeout::{
+    ClosedOrder, closed_order, latest_signature_on, order_units, record_order_closed,
+    undo_reaches_closed_order, work_order_closed, work_order_of_unit,
 };
 pub use commands::{
     CommandRecord, NewSignature, insert_command, insert_signature, last_command,

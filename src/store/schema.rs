@@ -311,6 +311,26 @@ CREATE INDEX units_by_lot ON units(gtin, lot) WHERE lot IS NOT NULL;
     r"
 ALTER TABLE audit ADD COLUMN evidence TEXT;
 ",
+    // 12: work order close-out (issue 14 §2). `work_orders.closed_ms` / `closed_by` / `closeout`:
+    // when the order was closed, by whom (the user logged in; the supervisor's signature is
+    // the command's), and the reconciliation that was signed (JSON), the batch record's copy
+    // that later rework cannot change. `units.handled_ms`: when a command of this station
+    // first changed the unit, so the reconciliation tells a serial-list entry scanned here
+    // (and left loose) from one never seen; filled for the serial-list entries already
+    // handled from the commands' recorded changes. An index finds an order's units.
+    r"
+ALTER TABLE work_orders ADD COLUMN closed_ms INTEGER;
+ALTER TABLE work_orders ADD COLUMN closed_by TEXT;
+ALTER TABLE work_orders ADD COLUMN closeout TEXT;
+ALTER TABLE units ADD COLUMN handled_ms INTEGER;
+UPDATE units SET handled_ms = updated_ms
+WHERE listed = 1 AND (
+    parent_id IS NOT NULL OR status != 'active'
+    OR id IN (SELECT CAST(json_extract(j.value, '$.id') AS INTEGER)
+              FROM commands c, json_each(c.changes) j)
+);
+CREATE INDEX units_by_work_order ON units(work_order) WHERE work_order IS NOT NULL;
+",
 ];
 
 /// The schema version this build writes.

@@ -155,10 +155,12 @@ pub fn insert_unit(tx: &Tx<'_>, u: &NewUnit<'_>) -> Result<i64, StoreError> {
     Ok(tx.sql().last_insert_rowid())
 }
 
-/// Writes the mutable fields of a unit back (parent, published flag, state, status, child count).
+/// Writes the mutable fields of a unit back (parent, published flag, state, status, child count);
+/// the first such write also records when the station first handled the unit.
 pub fn update_unit(tx: &Tx<'_>, u: &UnitView, time_ms: i64) -> Result<(), StoreError> {
     let mut st = tx.sql().prepare_cached(
-        "UPDATE units SET parent_id = ?2, published = ?3, state = ?4, status = ?5, child_count = ?6, updated_ms = ?7
+        "UPDATE units SET parent_id = ?2, published = ?3, state = ?4, status = ?5, child_count = ?6, updated_ms = ?7,
+             handled_ms = COALESCE(handled_ms, ?7)
          WHERE id = ?1",
     )?;
     st.execute(params![

@@ -162,6 +162,8 @@ pub struct PackbenchApp {
     sound: super::sound::Sounds,
     /// Scanners and camera: settings, workers, the last layer read.
     pub devices: super::devices_state::Devices,
+    /// The "Close work order…" window, when open.
+    pub closeout: Option<super::closeout_view::CloseoutView>,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -224,6 +226,7 @@ impl PackbenchApp {
             training_next: 0,
             sound: super::sound::Sounds::default(),
             devices: super::devices_state::Devices::default(),
+            closeout: None,
         }
     }
 
@@ -395,6 +398,7 @@ impl PackbenchApp {
 
     fn on_answer(&mut self, request: &Request, response: &Response) {
         self.on_hold_answer(request, response);
+        self.closeout_answer(request, response);
         match request {
             Request::Login { .. } if response.ok => {
                 self.forms.login_password.clear();

@@ -1,4 +1,5 @@
-//! Files the user asked for (manifest export, command-barcode sheet, EPCIS files to take in):
+//! Files the user asked for (manifest export, command-barcode sheet, close-out report, EPCIS
+//! files to take in):
 //! the file dialogs and the writes run on a named thread, never in the frame loop.
 
 /// Asks where to save the manifest (JSON) and writes it.
@@ -14,7 +15,23 @@ pub fn save_sheet(pdf: Vec<u8>) {
     save_bytes("packbench-command-barcodes.pdf", pdf);
 }
 
-fn save_bytes(default_name: &'static str, bytes: Vec<u8>) {
+/// Asks where to save the close-out report of a work order (PDF) and writes it.
+pub fn save_closeout_report(work_order: &str, pdf: Vec<u8>) {
+    let safe: String = work_order
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    save_bytes(format!("closeout-{safe}.pdf"), pdf);
+}
+
+fn save_bytes(default_name: impl Into<String>, bytes: Vec<u8>) {
+    let default_name = default_name.into();
     let _ = std::thread::Builder::new()
         .name("save-file".to_owned())
         .spawn(move || {

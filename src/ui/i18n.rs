@@ -30,6 +30,7 @@ pub const FILES: &[&str] = &[
     "settings.ftl",
     "reasons.ftl",
     "devices.ftl",
+    "closeout.ftl",
 ];
 
 macro_rules! locale_sources {
@@ -42,12 +43,13 @@ macro_rules! locale_sources {
             include_str!(concat!("../../i18n/", $loc, "/settings.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/reasons.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/devices.ftl")),
+            include_str!(concat!("../../i18n/", $loc, "/closeout.ftl")),
         ]
     };
 }
 
 /// The embedded `.ftl` sources of a shipped locale, in [`FILES`] order.
-pub fn sources(locale: &str) -> Option<[&'static str; 7]> {
+pub fn sources(locale: &str) -> Option<[&'static str; 8]> {
     Some(match locale {
         "en-US" => locale_sources!("en-US"),
         "vi" => locale_sources!("vi"),

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod auto_pack;
 mod camera_layer;
+pub mod closeout_view;
 mod commands;
 pub mod demo;
 mod devices_panel;

@@ -244,6 +244,11 @@ impl PackbenchApp {
             if ui.button(self.i18n.tr("lookup-open-epcis")).clicked() {
                 self.open_epcis_dialog(ui.ctx());
             }
+            if self.snapshot.work_order.is_some()
+                && ui.button(self.i18n.tr("closeout-open")).clicked()
+            {
+                self.open_closeout();
+            }
         });
         let Some(data) = self.lookup.clone() else {
             return;
@@ -407,6 +412,7 @@ impl PackbenchApp {
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         self.flow_ui(ctx);
         self.hold_dialog_ui(ctx);
+        self.closeout_ui(ctx);
         self.parked_ui(ctx);
         if let Some(mut dialog) = self.signature.take() {
             let mut sign = false;

@@ -12,7 +12,7 @@ use packbench::ui::labels_view::PrinterState;
 use packbench::ui::{PackbenchApp, demo};
 
 /// Removes what changes from run to run (the measured scan-to-verdict time).
-fn steady(h: &mut Harness<'static, PackbenchApp>) {
+pub(crate) fn steady(h: &mut Harness<'static, PackbenchApp>) {
     h.state_mut().last_scan_to_verdict = None;
     h.run_steps(3);
 }
@@ -23,7 +23,7 @@ static RENDER: Mutex<()> = Mutex::new(());
 /// Renders and compares with `tests/snapshots/NAME.png`. A render that timed out (wgpu waits
 /// at most 10 s for the software renderer, which a busy machine can exceed) is tried again; a
 /// mismatch fails at once.
-fn snapshot(h: &mut Harness<'static, PackbenchApp>, name: &str) {
+pub(crate) fn snapshot(h: &mut Harness<'static, PackbenchApp>, name: &str) {
     let _one = RENDER
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

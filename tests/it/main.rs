@@ -9,6 +9,8 @@ mod harness;
 
 mod adopt;
 mod camera_path;
+mod closeout;
+mod closeout_report;
 mod crash;
 mod decode_cli;
 mod decode_images;
@@ -26,6 +28,7 @@ mod gs1_linters;
 mod gs1_props;
 mod gui;
 mod gui_bench;
+mod gui_closeout;
 mod gui_flows;
 mod gui_hold;
 mod gui_pseudo;
