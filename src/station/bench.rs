@@ -427,15 +427,13 @@ impl Station {
         let later = self.now();
         let mut r = self.pack_scan(scan, later)?;
         if let Some(a) = aside {
-            let extra = serde_json::json!({"put_aside": a.key, "put_aside_count": a.count});
-            r.data = Some(match r.data.take() {
-                Some(serde_json::Value::Object(mut m)) => {
-                    m.insert("put_aside".into(), extra["put_aside"].clone());
-                    m.insert("put_aside_count".into(), extra["put_aside_count"].clone());
-                    serde_json::Value::Object(m)
-                }
-                _ => extra,
-            });
+            let mut data = match r.data.take() {
+                Some(serde_json::Value::Object(m)) => m,
+                _ => serde_json::Map::new(),
+            };
+            data.insert("put_aside".into(), a.key.into());
+            data.insert("put_aside_count".into(), a.count.into());
+            r.data = Some(serde_json::Value::Object(data));
         }
         Ok(r)
     }

@@ -298,7 +298,10 @@ impl Station {
         let fills: Vec<Filling> = filling.iter().map(filling_of).collect();
         match target(&order.spec, &fills, self.session.working, &kind)? {
             Targeting::AlreadyCurrent => {
-                let current = existing.unwrap_or_else(|| filling[0].clone());
+                // The scanned label is the current container: a unit the store knows.
+                let current = existing
+                    .or_else(|| filling.into_iter().next())
+                    .ok_or_else(|| Refusal::new(ReasonCode::UnknownUnit, "no current container"))?;
                 Ok(Response::ok()
                     .container(&current)
                     .data(serde_json::json!({"selected": true, "already_current": true})))

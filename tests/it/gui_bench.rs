@@ -2,19 +2,9 @@
 //! aside from the station screen, the list of containers put aside, and resuming by scanning
 //! the label — on the real app with a real station worker on a real SQLite file.
 
+use crate::gui_flows::case_count as current_case;
 use crate::harness::gui::{click, code, first_run, harness, scan, shows};
 use packbench::ui::demo;
-
-fn current_case(
-    h: &egui_kittest::Harness<'static, packbench::ui::PackbenchApp>,
-) -> Option<(String, u32)> {
-    h.state()
-        .snapshot
-        .current
-        .iter()
-        .find(|c| c.level == "case")
-        .map(|c| (c.key.clone(), c.count))
-}
 
 #[test]
 fn a_second_case_label_asks_then_puts_the_first_aside_and_a_scan_resumes_it() {

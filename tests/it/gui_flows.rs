@@ -23,7 +23,7 @@ fn lookup(h: &mut Harness<'static, PackbenchApp>, scan: &str) -> serde_json::Val
     h.state().lookup.clone().expect("look-up answered")
 }
 
-fn case_count(h: &Harness<'static, PackbenchApp>) -> Option<(String, u32)> {
+pub(crate) fn case_count(h: &Harness<'static, PackbenchApp>) -> Option<(String, u32)> {
     h.state()
         .snapshot
         .current
