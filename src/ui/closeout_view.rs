@@ -240,7 +240,7 @@ impl PackbenchApp {
                     ("name", closing.signature.full_name.clone().into()),
                     (
                         "time",
-                        super::screens::utc_time(closing.signature.time_ms).into(),
+                        super::history_view::local_time(closing.signature.time_ms).into(),
                     ),
                 ],
             ));
@@ -399,7 +399,7 @@ impl PackbenchApp {
             {
                 let now = (crate::station::system_clock())();
                 if let Some(pdf) = view.report_pdf(now) {
-                    super::files::save_closeout_report(&view.work_order, pdf);
+                    self.files.save_closeout_report(&view.work_order, pdf);
                 }
             }
             if ui

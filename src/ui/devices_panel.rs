@@ -39,10 +39,13 @@ impl PackbenchApp {
             for (n, (name, _)) in SAMPLES.iter().enumerate() {
                 let label = self.i18n.tr_args("camera-sample", &[("n", (n + 1).into())]);
                 if ui.button(label).on_hover_text(*name).clicked() {
-                    self.decode_sample(n);
+                    self.training_sample(n);
                 }
             }
         });
+        if let Some(path) = super::device_fields::image_path_ui(&mut self.devices, &self.i18n, ui) {
+            self.devices.decode_files(vec![path.into()]);
+        }
         ui.horizontal_wrapped(|ui| {
             let can_pack = self
                 .devices
@@ -404,22 +407,12 @@ impl PackbenchApp {
         );
         // Camera.
         ui.label(self.i18n.tr("devices-camera"));
-        let mut camera = self.devices.settings.camera.to_string();
-        ui.horizontal(|ui| {
-            let label = ui.label(self.i18n.tr("devices-camera-choice"));
-            let r = ui
-                .add(egui::TextEdit::singleline(&mut camera).desired_width(320.0))
-                .labelled_by(label.id);
-            if (r.lost_focus() || ui.input(|i| i.key_pressed(egui::Key::Enter)))
-                && let Ok(choice) = camera.parse::<CameraChoice>()
-            {
-                self.devices.settings.camera = choice;
-            }
-        });
+        super::device_fields::camera_choice_ui(&mut self.devices, &self.i18n, ui);
         ui.small(self.i18n.tr("devices-camera-hint"));
         if !WEBCAM_BUILT {
             ui.small(self.i18n.tr("devices-webcam-not-built"));
         }
+        let camera_before = self.devices.settings.camera.clone();
         ui.horizontal_wrapped(|ui| {
             if ui.button(self.i18n.tr("devices-camera-off")).clicked() {
                 self.devices.settings.camera = CameraChoice::None;
@@ -453,6 +446,10 @@ impl PackbenchApp {
                     }
                 }
             });
+        }
+        if self.devices.settings.camera != camera_before {
+            // A camera chosen with a button replaces what was typed.
+            self.devices.camera_text = None;
         }
         ui.horizontal(|ui| {
             let label = ui.label(self.i18n.tr("devices-decode-interval"));
@@ -549,5 +546,6 @@ pub fn wizard_error_id(error: &crate::gs1::scanner::CalibrationError) -> &'stati
         E::Garbled { .. } => "wizard-error-garbled",
         E::GsDropped => "wizard-error-gs-dropped",
         E::AmbiguousSubstitute { .. } => "wizard-error-ambiguous",
+        E::DoubleRead { .. } => "wizard-error-double-read",
     }
 }

@@ -66,6 +66,8 @@ struct FileDecoded {
     path: String,
     image: GrayImage,
     read: LayerRead,
+    /// Why the file could not be read (it then shows as an empty frame).
+    error: Option<String>,
 }
 
 /// The devices' runtime state, owned by the app.
@@ -87,6 +89,15 @@ pub struct Devices {
     pub(super) frame_size: (u32, u32),
     files_tx: Sender<FileDecoded>,
     files_rx: Receiver<FileDecoded>,
+    no_dialog_tx: Sender<()>,
+    no_dialog_rx: Receiver<()>,
+    /// The built-in "Image file" path field, shown when no file dialog can be shown (`None`:
+    /// hidden).
+    pub image_path: Option<String>,
+    /// The camera choice as typed in the settings (`None`: not edited, show the one in force).
+    pub camera_text: Option<String>,
+    /// The typed camera choice is not one packbench understands.
+    pub camera_text_invalid: bool,
     /// Every device's state, for the status bar and the settings.
     pub lines: Vec<DeviceLine>,
     /// Frames per second the camera delivered recently.
@@ -130,6 +141,7 @@ impl Devices {
     pub fn new(settings: DeviceSettings) -> Self {
         let (sink, events) = EventSink::channel();
         let (files_tx, files_rx) = channel();
+        let (no_dialog_tx, no_dialog_rx) = channel();
         Self {
             sink,
             events,
@@ -143,6 +155,11 @@ impl Devices {
             frame_size: (0, 0),
             files_tx,
             files_rx,
+            no_dialog_tx,
+            no_dialog_rx,
+            image_path: None,
+            camera_text: None,
+            camera_text_invalid: false,
             lines: Vec::new(),
             camera_fps: 0.0,
             fps_window: (Instant::now(), 0),
@@ -245,21 +262,59 @@ impl Devices {
             .spawn(move || decode_paths(paths, &tx));
     }
 
-    /// Asks for image files with the system's open dialog (on a named thread) and decodes them.
+    /// Asks for image files with the system's open dialog (on a named thread) and decodes them;
+    /// without a file-dialog service the camera screen shows its own path field instead.
     pub fn open_images_dialog(&mut self, ctx: &egui::Context) {
         let tx = self.files_tx.clone();
+        let no_dialog = self.no_dialog_tx.clone();
         let ctx = ctx.clone();
         let _ = std::thread::Builder::new()
             .name("open-images".to_owned())
             .spawn(move || {
-                if let Some(paths) = rfd::FileDialog::new()
-                    .add_filter("PNG / JPEG", &["png", "jpg", "jpeg"])
-                    .pick_files()
-                {
-                    decode_paths(paths, &tx);
-                    ctx.request_repaint();
+                match super::files::pick_files("PNG / JPEG", &["png", "jpg", "jpeg"]) {
+                    super::files::PickOutcome::Chosen(paths) => decode_paths(paths, &tx),
+                    super::files::PickOutcome::NoDialog => {
+                        let _ = no_dialog.send(());
+                    }
+                    super::files::PickOutcome::Cancelled => {}
                 }
+                ctx.request_repaint();
             });
+    }
+
+    /// Draws `data` (raw element strings) as a layer of DataMatrix symbols, 5 per row, on a
+    /// named thread, writes the picture to the temporary folder as `name` and decodes it like
+    /// an image file.
+    pub fn render_and_decode(&mut self, data: Vec<String>, name: &str) {
+        static PICTURES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let tx = self.files_tx.clone();
+        let seq = PICTURES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("{}-{seq}-{name}", std::process::id()));
+        let spawned = std::thread::Builder::new()
+            .name("sample-picture".to_owned())
+            .spawn(move || {
+                match crate::devices::render::layer(&data, 5, 4, 36) {
+                    Ok(img) => {
+                        let _ = img.save(&path);
+                    }
+                    Err(_) => {
+                        let _ = std::fs::remove_file(&path);
+                    }
+                }
+                decode_paths(vec![path], &tx);
+            });
+        if spawned.is_ok() {
+            self.files_pending += 1;
+        }
+    }
+
+    /// Whether an open dialog came back unshown since the last call (no file-dialog service).
+    pub(super) fn take_no_dialog(&mut self) -> bool {
+        let mut any = false;
+        while self.no_dialog_rx.try_recv().is_ok() {
+            any = true;
+        }
+        any
     }
 
     /// Lists the webcams on a named thread (asking a camera for its resolutions opens it).
@@ -324,7 +379,10 @@ impl Devices {
 /// gives an empty frame).
 fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
     for path in paths {
-        let image = load_gray(&path).unwrap_or_else(|_| GrayImage::new(1, 1));
+        let (image, error) = match load_gray(&path) {
+            Ok(image) => (image, None),
+            Err(e) => (GrayImage::new(1, 1), Some(e.to_string())),
+        };
         let started = Instant::now();
         let codes = decode_image(&image, &DecodeOptions::default());
         let read = LayerRead {
@@ -332,7 +390,13 @@ fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
             decode_ms: started.elapsed().as_secs_f64() * 1000.0,
         };
         let path = path.display().to_string();
-        if tx.send(FileDecoded { path, image, read }).is_err() {
+        let file = FileDecoded {
+            path,
+            image,
+            read,
+            error,
+        };
+        if tx.send(file).is_err() {
             return;
         }
     }
@@ -353,6 +417,9 @@ impl PackbenchApp {
             };
             self.on_device_event(event);
         }
+        if self.devices.take_no_dialog() {
+            self.devices.image_path.get_or_insert_with(String::new);
+        }
         if let Some(rx) = &self.devices.cameras_rx
             && let Ok(cameras) = rx.try_recv()
         {
@@ -361,6 +428,15 @@ impl PackbenchApp {
         }
         while let Ok(file) = self.devices.files_rx.try_recv() {
             self.devices.files_pending = self.devices.files_pending.saturating_sub(1);
+            if let Some(error) = &file.error {
+                self.notice = Some(self.i18n.tr_args(
+                    "camera-image-unreadable",
+                    &[
+                        ("path", file.path.clone().into()),
+                        ("detail", error.clone().into()),
+                    ],
+                ));
+            }
             self.devices.show_preview(ctx, &file.image);
             self.set_layer(file.path, file.read, false);
         }
