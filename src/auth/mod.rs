@@ -12,8 +12,8 @@ pub use audit::{
     verify_visiting as verify_audit_visiting,
 };
 pub use password::{hash_password, verify_password};
-pub use users::UnknownRole;
 pub use users::{
     AuthError, LOCKOUT_AFTER_FAILURES, LOCKOUT_MS, Role, User, authenticate, create_user,
     list_users, user_count,
 };
+pub use users::{MIN_PASSWORD_CHARS, UnknownRole};

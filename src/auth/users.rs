@@ -181,7 +181,10 @@ pub fn user_count(conn: &Conn) -> Result<i64, AuthError> {
     Ok(store::user_count(conn)?)
 }
 
-/// Creates a user. Passwords need at least 8 characters.
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Creates a user. Passwords need at least [`MIN_PASSWORD_CHARS`] characters.
 pub fn create_user(
     tx: &Tx<'_>,
     username: &str,
@@ -203,7 +206,7 @@ pub fn create_user(
     if full_name.trim().is_empty() {
         return Err(AuthError::Invalid("the printed name is empty".into()));
     }
-    if password.chars().count() < 8 {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AuthError::Invalid(
             "the password needs at least 8 characters".into(),
         ));
