@@ -24,40 +24,7 @@ impl Station {
             .take(LOOKUP_CHILDREN_MAX)
             .map(UnitInfo::from)
             .collect();
-        let mut history: Vec<(i64, Value)> = Vec::new();
-        for e in store::epc_history(conn, &unit.epc)? {
-            let ev = super::events::stored_event(&e.body);
-            history.push((
-                e.time_ms,
-                json!({
-                    "time_ms": e.time_ms,
-                    "source": "event",
-                    "command": e.command,
-                    "user": e.username,
-                    "signature": e.signature,
-                    "event_type": ev.as_ref().map(|e| format!("{:?}", e.kind)),
-                    "action": ev.as_ref().map(|e| format!("{:?}", e.action).to_uppercase()),
-                    "biz_step": ev.as_ref().and_then(|e| e.biz_step.clone()),
-                    "disposition": ev.as_ref().and_then(|e| e.disposition.clone()),
-                    "parent": ev.as_ref().and_then(|e| e.parent_id.clone()),
-                    "error_declaration": e.correction,
-                }),
-            ));
-        }
-        for a in store::target_history(conn, &unit.key)? {
-            history.push((
-                a.time_ms,
-                json!({
-                    "time_ms": a.time_ms,
-                    "source": "audit",
-                    "user": a.username,
-                    "command": a.action,
-                    "reason": a.reason,
-                    "signature": a.signature,
-                }),
-            ));
-        }
-        history.sort_by_key(|(t, _)| *t);
+        let history = super::history::unit_history(conn, &unit)?;
         let origin = match store::adoption_of(conn, unit.id)? {
             Some(a) => json!({
                 "origin": a.origin,
@@ -82,7 +49,7 @@ impl Station {
             "children": children,
             "children_total": kids.len(),
             "origin": origin,
-            "history": history.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+            "history": history,
         })))
     }
 

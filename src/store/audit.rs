@@ -142,22 +142,34 @@ pub struct TargetAudit {
     pub reason: Option<String>,
     /// The signature, as `Full Name (user): meaning`.
     pub signature: Option<String>,
+    /// The signer, as `Full Name (user)`.
+    pub signer: Option<String>,
+    /// The meaning of the signature, as recorded.
+    pub meaning: Option<String>,
 }
 
 /// The audit records about a target (a unit's key, a setting, ...), in sequence order.
 pub fn target_history(conn: &Conn, target: &str) -> Result<Vec<TargetAudit>, StoreError> {
     let mut st = conn.sql().prepare_cached(
         "SELECT a.time_ms, a.username, a.action, a.reason,
-                (SELECT s.full_name || ' (' || s.username || '): ' || s.meaning FROM signatures s WHERE s.id = a.signature_id)
-         FROM audit a WHERE a.target = ?1 ORDER BY a.seq",
+                s.full_name || ' (' || s.username || ')', s.meaning
+         FROM audit a LEFT JOIN signatures s ON s.id = a.signature_id
+         WHERE a.target = ?1 ORDER BY a.seq",
     )?;
     let rows = st.query_map([target], |r| {
+        let signer: Option<String> = r.get(4)?;
+        let meaning: Option<String> = r.get(5)?;
         Ok(TargetAudit {
             time_ms: r.get(0)?,
             username: r.get(1)?,
             action: r.get(2)?,
             reason: r.get(3)?,
-            signature: r.get(4)?,
+            signature: signer
+                .as_ref()
+                .zip(meaning.as_ref())
+                .map(|(s, m)| format!("{s}: {m}")),
+            signer,
+            meaning,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

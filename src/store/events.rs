@@ -141,24 +141,39 @@ pub struct EpcEvent {
     pub username: String,
     /// The supervisor signature of the command, as `Full Name (user): meaning`.
     pub signature: Option<String>,
+    /// The command's id (a move's DELETE and ADD share it).
+    pub command_id: i64,
+    /// The signer, as `Full Name (user)`.
+    pub signer: Option<String>,
+    /// The meaning of the signature, as recorded.
+    pub meaning: Option<String>,
 }
 
 /// Every event naming an EPC, in the order they were stored.
 pub fn epc_history(conn: &Conn, epc: &str) -> Result<Vec<EpcEvent>, StoreError> {
     let mut st = conn.sql().prepare_cached(
         "SELECT e.event_time_ms, e.body, e.correction, c.kind, c.username,
-                (SELECT s.full_name || ' (' || s.username || '): ' || s.meaning FROM signatures s WHERE s.command_id = c.id)
+                s.full_name || ' (' || s.username || ')', s.meaning, c.id
          FROM event_epcs x JOIN events e ON e.id = x.event_id JOIN commands c ON c.id = e.command_id
+         LEFT JOIN signatures s ON s.id = (SELECT MIN(id) FROM signatures WHERE command_id = c.id)
          WHERE x.epc = ?1 ORDER BY e.id",
     )?;
     let rows = st.query_map([epc], |r| {
+        let signer: Option<String> = r.get(5)?;
+        let meaning: Option<String> = r.get(6)?;
         Ok(EpcEvent {
             time_ms: r.get(0)?,
             body: r.get(1)?,
             correction: r.get(2)?,
             command: r.get(3)?,
             username: r.get(4)?,
-            signature: r.get(5)?,
+            signature: signer
+                .as_ref()
+                .zip(meaning.as_ref())
+                .map(|(s, m)| format!("{s}: {m}")),
+            command_id: r.get(7)?,
+            signer,
+            meaning,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

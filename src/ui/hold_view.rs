@@ -106,7 +106,7 @@ impl PackbenchApp {
                     "{} {} · {}",
                     self.i18n.tr("hold-placed-by"),
                     hold["placed_by"].as_str().unwrap_or_default(),
-                    super::screens::utc_time(hold["placed_ms"].as_i64().unwrap_or_default())
+                    super::history_view::local_time(hold["placed_ms"].as_i64().unwrap_or_default())
                 ));
                 ui.label(self.i18n.tr(&format!(
                     "hold-scope-{}",
