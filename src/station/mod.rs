@@ -17,6 +17,7 @@ mod containers;
 mod content_label;
 mod events;
 mod evidence;
+mod history;
 mod hold;
 mod hold_cmd;
 mod import_epcis;
@@ -35,6 +36,7 @@ mod rework;
 mod scan;
 mod signing;
 mod stale;
+mod training;
 mod tree;
 mod verify;
 mod verify_view;
@@ -543,6 +545,7 @@ impl Station {
             Request::Adopt { scan } => self.adopt_request(&scan, now),
             Request::ImportEpcis { paths } => self.import_epcis(&paths, now),
             Request::Reconcile { work_order } => self.reconcile(work_order.as_deref()),
+            Request::UnusedSerials { count } => self.unused_serials(count),
             Request::CloseWorkOrder {
                 work_order,
                 decommission_leftovers,

@@ -418,6 +418,13 @@ pub enum Request {
         #[serde(default)]
         signature: Option<SignatureInput>,
     },
+    /// Scans of serials the station has never handled, from the selected work order's serial
+    /// list, oldest first (`data.scans`): what training and sample pictures use, so that they
+    /// never reuse a serial typed in by hand or packed before.
+    UnusedSerials {
+        /// How many (at most 1,000).
+        count: u32,
+    },
     /// The tree (pre-order rows) of the topmost container above `scan`, or above the container
     /// being filled when `scan` is absent.
     Tree {

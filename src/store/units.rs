@@ -214,3 +214,20 @@ pub fn lot_in_subtree(
         .query_row(params![root, gtin, lot], unit_from_row)
         .optional()?)
 }
+
+/// The first `limit` serial-list entries of a work order that no command of this station has
+/// touched (never packed, retired or put on hold here), oldest first: their keys.
+pub fn unhandled_listed(
+    conn: &Conn,
+    work_order: &str,
+    limit: u32,
+) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.sql().prepare_cached(
+        "SELECT key FROM units
+         WHERE work_order = ?1 AND listed = 1 AND handled_ms IS NULL
+           AND parent_id IS NULL AND status = 'active'
+         ORDER BY id LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![work_order, limit], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
