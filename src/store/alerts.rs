@@ -27,10 +27,12 @@ pub struct AlertInfo {
     pub id: i64,
     /// Reason code string, e.g. `UNKNOWN_SERIAL`.
     pub code: String,
-    /// What was scanned.
+    /// The core's technical detail (English, for support).
     pub detail: String,
     /// When (Unix ms).
     pub time_ms: i64,
+    /// The unit scanned (its key, `-` when none).
+    pub key: String,
 }
 
 /// Records an alert; returns its id.
@@ -76,7 +78,7 @@ pub fn open_alert_count(conn: &Conn) -> Result<i64, StoreError> {
 /// The alerts nobody has acknowledged yet, oldest first.
 pub fn open_alerts(conn: &Conn) -> Result<Vec<AlertInfo>, StoreError> {
     let mut st = conn.sql().prepare_cached(
-        "SELECT id, code, detail, time_ms FROM alerts WHERE acknowledged_by IS NULL ORDER BY id",
+        "SELECT id, code, detail, time_ms, key FROM alerts WHERE acknowledged_by IS NULL ORDER BY id",
     )?;
     let rows = st.query_map([], |r| {
         Ok(AlertInfo {
@@ -84,6 +86,7 @@ pub fn open_alerts(conn: &Conn) -> Result<Vec<AlertInfo>, StoreError> {
             code: r.get(1)?,
             detail: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
             time_ms: r.get(3)?,
+            key: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

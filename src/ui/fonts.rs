@@ -33,6 +33,9 @@ pub fn definitions() -> FontDefinitions {
     fonts
 }
 
+/// The smallest touch target, in points (gloves).
+pub const TARGET_PX: f32 = 48.0;
+
 /// Installs the fonts and the bench theme (large text, high contrast, big touch targets).
 pub fn install(ctx: &egui::Context) {
     ctx.set_fonts(definitions());
@@ -47,7 +50,14 @@ pub fn install(ctx: &egui::Context) {
             (TextStyle::Monospace, FontId::monospace(16.0)),
         ]
         .into();
-        style.spacing.interact_size = egui::vec2(48.0, 40.0);
+        // Every target at least 48 px high (gloves): buttons, text fields and check boxes take
+        // their height from `interact_size`; the check box itself and the tree's +/- icons
+        // from the icon sizes.
+        style.spacing.interact_size = egui::vec2(48.0, TARGET_PX);
+        style.spacing.icon_width = 30.0;
+        style.spacing.icon_width_inner = 18.0;
+        style.spacing.icon_spacing = 10.0;
+        style.spacing.combo_height = 400.0;
         style.spacing.button_padding = egui::vec2(14.0, 8.0);
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.visuals.widgets.noninteractive.fg_stroke.color = egui::Color32::BLACK;

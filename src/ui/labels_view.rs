@@ -37,6 +37,8 @@ pub struct LabelPanel {
     preview_image: Option<Arc<egui::ColorImage>>,
     texture: Option<egui::TextureHandle>,
     next_poll: Option<Instant>,
+    /// The preview is shown large, in a window over the screen.
+    pub zoomed: bool,
 }
 
 impl std::fmt::Debug for LabelPanel {
@@ -211,25 +213,68 @@ impl PackbenchApp {
 
     /// The preview of the last label (collapsed by default: it is big).
     pub(crate) fn label_preview_ui(&mut self, ui: &mut egui::Ui) {
-        if let Some(image) = self.labels.preview_image.clone() {
-            let texture = self
-                .labels
-                .texture
-                .get_or_insert_with(|| {
-                    ui.ctx()
-                        .load_texture("label-preview", (*image).clone(), Default::default())
-                })
-                .clone();
-            ui.collapsing(self.i18n.tr("label-preview"), |ui| {
-                let size = texture.size_vec2();
-                let height = 260.0_f32.min(ui.available_height().max(120.0));
-                let scale = height / size.y.max(1.0);
+        let Some(image) = self.labels.preview_image.clone() else {
+            return;
+        };
+        let texture = self
+            .labels
+            .texture
+            .get_or_insert_with(|| {
+                ui.ctx()
+                    .load_texture("label-preview", (*image).clone(), Default::default())
+            })
+            .clone();
+        let title = self.i18n.tr("label-preview");
+        // Beside the verdict: big enough to recognise the label (the whole column's width, at
+        // most 420 px high); a tap shows it at nearly the screen's height to read it.
+        ui.label(egui::RichText::new(&title).strong());
+        let size = texture.size_vec2();
+        let scale = (ui.available_width() / size.x.max(1.0)).min(420.0 / size.y.max(1.0));
+        let thumb = ui
+            .add(
+                egui::Image::new(&texture)
+                    .fit_to_exact_size(size * scale)
+                    .alt_text(&title)
+                    .sense(egui::Sense::click()),
+            )
+            .on_hover_text(self.i18n.tr("label-preview-zoom"));
+        if thumb.clicked()
+            || ui
+                .add(
+                    egui::Button::new(self.i18n.tr("label-preview-zoom"))
+                        .min_size(egui::vec2(200.0, 48.0)),
+                )
+                .clicked()
+        {
+            self.labels.zoomed = true;
+        }
+        if !self.labels.zoomed {
+            return;
+        }
+        let screen = ui.ctx().content_rect();
+        let zoom =
+            (screen.height() * 0.78 / size.y.max(1.0)).min(screen.width() * 0.8 / size.x.max(1.0));
+        let mut open = true;
+        egui::Window::new(&title)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ui.ctx(), |ui| {
                 ui.add(
                     egui::Image::new(&texture)
-                        .fit_to_exact_size(size * scale)
-                        .alt_text(self.i18n.tr("label-preview")),
+                        .fit_to_exact_size(size * zoom)
+                        .alt_text(&title),
                 );
+                if ui
+                    .add(
+                        egui::Button::new(self.i18n.tr("label-preview-close"))
+                            .min_size(egui::vec2(200.0, 48.0)),
+                    )
+                    .clicked()
+                {
+                    open = false;
+                }
             });
-        }
+        self.labels.zoomed = open;
     }
 }

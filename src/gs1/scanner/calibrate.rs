@@ -121,7 +121,22 @@ pub enum CalibrationError {
         /// The substitute.
         substitute: String,
     },
+    /// The symbol arrived more than once in one scan (a double read), or with a prefix or
+    /// suffix too long to be one: a profile made from it would eat real data.
+    #[error(
+        "{received:?} holds the calibration symbol more than once or with a {affix_chars}-character prefix or suffix: scan the symbol once (turn off the scanner's multiple-read or continuous mode) and try again"
+    )]
+    DoubleRead {
+        /// What arrived.
+        received: String,
+        /// The length of the longest prefix or suffix found.
+        affix_chars: usize,
+    },
 }
+
+/// The longest prefix or suffix a scanner is believed to add (programmed affixes are a few
+/// characters: a source code, STX/ETX, a line terminator).
+pub const MAX_AFFIX_CHARS: usize = 16;
 
 /// Infers the profile of a scanner from what it delivered for [`CALIBRATION_SYMBOL`].
 /// Trailing CR/LF (line terminators) are ignored.
@@ -151,6 +166,20 @@ pub fn calibrate_with(symbol: &str, received: &str) -> Result<Calibration, Calib
             }
             recognised |= meant.contains(gtin);
             if let Some(found) = explain(&meant, head, tail) {
+                let affix_chars = found
+                    .prefix
+                    .chars()
+                    .count()
+                    .max(found.suffix.chars().count());
+                let repeated = [&found.prefix, &found.suffix]
+                    .iter()
+                    .any(|a| a.contains(gtin) || a.contains("]d2") || a.contains(tail));
+                if repeated || affix_chars > MAX_AFFIX_CHARS {
+                    return Err(CalibrationError::DoubleRead {
+                        received: received.to_owned(),
+                        affix_chars,
+                    });
+                }
                 return finish(found, layout, caps);
             }
         }
@@ -413,5 +442,27 @@ mod tests {
         let message = parse(CALIBRATION_SYMBOL, &ParseOptions::default()).unwrap();
         assert_eq!(message.hri(), CALIBRATION_SYMBOL_HRI);
         assert_eq!(message.raw(), CALIBRATION_SYMBOL);
+    }
+
+    #[test]
+    fn a_double_read_is_refused_not_taken_for_a_prefix() {
+        let once = format!("]d2{CALIBRATION_SYMBOL}");
+        let twice = format!("{once}{once}\r");
+        assert!(matches!(
+            calibrate(&twice),
+            Err(CalibrationError::DoubleRead { affix_chars, .. }) if affix_chars == once.chars().count()
+        ));
+        // A partial first read in front of a whole one: 50 characters are no prefix.
+        let partial = format!("{}{once}", &once[..20]);
+        assert!(matches!(
+            calibrate(&partial),
+            Err(CalibrationError::DoubleRead { .. })
+        ));
+        // A short programmed prefix and suffix still calibrate.
+        let ok = calibrate(&format!("S1]d2{CALIBRATION_SYMBOL}#\r")).unwrap();
+        assert_eq!(
+            (ok.profile.prefix.as_str(), ok.profile.suffix.as_str()),
+            ("S1", "#")
+        );
     }
 }
