@@ -25,3 +25,6 @@ parked-title = Vom Repository abgelehnt
 parked-help = Das Repository hat diese Befehle abgelehnt; nichts danach, das dieselben Einheiten betrifft, wird gesendet. Übernehmen Sie die Hierarchie erneut (Übernahmemodus), um den Stand des Repositorys zu sehen, und bitten Sie dann einen Administrator, sie erneut zu senden (packbench sync retry-parked).
 status-sscc-low = SSCC-Etiketten werden knapp: noch { $left }
 notice-dismiss = Schließen
+file-saved = Gespeichert: { $path }
+file-saved-no-dialog = Auf diesem Rechner gibt es keinen Dateidialog; die Datei wurde unter { $path } gespeichert
+file-not-saved = Nicht gespeichert: { $path }: { $detail }

@@ -146,3 +146,6 @@ suspended-title = { $count } zurückgestellt
 suspended-hint = Etikett scannen, um ihn wieder aufzunehmen.
 switch-title = Behälter wechseln?
 suspended-by = { $who }, vor { $age }
+training-no-serials = Alle Übungsseriennummern sind verbraucht. Anderen Auftrag wählen oder Seriennummern laden.
+label-preview-zoom = Etikett groß zeigen
+label-preview-close = Schließen

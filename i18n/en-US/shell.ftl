@@ -25,3 +25,6 @@ parked-title = Refused by the repository
 parked-help = The repository refused these commands; nothing after them that touches the same units is sent. Take the hierarchy in again (receive mode) to see the repository's state, then ask an administrator to retry them (packbench sync retry-parked).
 status-sscc-low = SSCC labels running low: { $left } left
 notice-dismiss = Dismiss
+file-saved = Saved: { $path }
+file-saved-no-dialog = No file dialog is available on this computer, so the file was saved to { $path }
+file-not-saved = Not saved: { $path }: { $detail }

@@ -146,3 +146,6 @@ suspended-title = { $count } put aside
 suspended-hint = Scan a label to take it up again.
 switch-title = Switch container?
 suspended-by = { $who }, { $age } ago
+training-no-serials = Every training serial has been used. Select another work order or load more serials.
+label-preview-zoom = Show the label large
+label-preview-close = Close

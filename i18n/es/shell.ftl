@@ -25,3 +25,6 @@ parked-title = Rechazados por el repositorio
 parked-help = El repositorio rechazó estas órdenes; no se envía nada posterior que afecte a las mismas unidades. Vuelva a incorporar la jerarquía (modo recepción) para ver el estado del repositorio y pida a un administrador que las reintente (packbench sync retry-parked).
 status-sscc-low = Quedan pocas etiquetas SSCC: { $left }
 notice-dismiss = Cerrar
+file-saved = Guardado: { $path }
+file-saved-no-dialog = Este equipo no tiene diálogo de archivos; el archivo se guardó en { $path }
+file-not-saved = No guardado: { $path }: { $detail }

@@ -146,3 +146,6 @@ suspended-title = { $count } aparte
 suspended-hint = Escanee una etiqueta para retomarlo.
 switch-title = ¿Cambiar de contenedor?
 suspended-by = { $who }, hace { $age }
+training-no-serials = Se usaron todos los números de serie de práctica. Elija otra orden o cargue más números.
+label-preview-zoom = Ver la etiqueta en grande
+label-preview-close = Cerrar

@@ -25,3 +25,6 @@ parked-title = Refusées par le référentiel
 parked-help = Le référentiel a refusé ces commandes ; rien de postérieur touchant les mêmes unités n'est envoyé. Reprenez la hiérarchie (mode réception) pour voir l'état du référentiel, puis demandez à un administrateur de les renvoyer (packbench sync retry-parked).
 status-sscc-low = Étiquettes SSCC bientôt épuisées : { $left } restantes
 notice-dismiss = Fermer
+file-saved = Enregistré : { $path }
+file-saved-no-dialog = Aucune boîte de dialogue de fichiers sur cet ordinateur : le fichier a été enregistré dans { $path }
+file-not-saved = Non enregistré : { $path } : { $detail }

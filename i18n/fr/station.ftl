@@ -146,3 +146,6 @@ suspended-title = { $count } mis de côté
 suspended-hint = Scannez une étiquette pour le reprendre.
 switch-title = Changer de contenant ?
 suspended-by = { $who }, il y a { $age }
+training-no-serials = Tous les numéros de série d’entraînement sont utilisés. Choisissez un autre ordre ou chargez des numéros.
+label-preview-zoom = Voir l’étiquette en grand
+label-preview-close = Fermer

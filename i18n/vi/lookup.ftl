@@ -30,7 +30,7 @@ history-undo = Hoàn tác
 history-print-label = In nhãn
 history-reprint-label = In lại nhãn
 history-verify-label = Xác minh nhãn
-history-void-label = Hủy nhãn
+history-void-label = Vô hiệu nhãn
 history-verify-contents = Đã kiểm tra nội dung
 
 # Hold / quarantine (issue 14 §2)
@@ -63,3 +63,12 @@ hold-placed-by = Người giữ lại
 release-reason = Lý do giải phóng
 release-signer = Tên người dùng QA
 release-submit = Giải phóng
+history-from-to = { $from } → { $to }
+history-into = → vào { $to }
+history-out-of = lấy ra khỏi { $from } →
+history-contents = { $count } đơn vị bên trong
+history-by = bởi { $user }
+history-signed = Ký bởi { $signer }: “{ $meaning }”
+history-reason = Lý do: { $reason }
+history-correction = (đính chính)
+history-empty = Chưa có ghi nhận nào cho đơn vị này.

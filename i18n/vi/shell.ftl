@@ -25,3 +25,6 @@ parked-title = Bị kho dữ liệu từ chối
 parked-help = Kho dữ liệu đã từ chối các lệnh này; không lệnh nào sau đó liên quan đến cùng đơn vị được gửi. Hãy nhận lại cấu trúc (chế độ tiếp nhận) để xem trạng thái của kho dữ liệu, rồi nhờ quản trị viên gửi lại (packbench sync retry-parked).
 status-sscc-low = Sắp hết nhãn SSCC: còn { $left }
 notice-dismiss = Đóng
+file-saved = Đã lưu: { $path }
+file-saved-no-dialog = Máy này không có hộp thoại chọn tệp, nên tệp đã được lưu vào { $path }
+file-not-saved = Chưa lưu được: { $path }: { $detail }

@@ -25,3 +25,6 @@ parked-title = 被存储库拒绝
 parked-help = 存储库拒绝了这些命令；其后涉及相同单元的内容都不会发送。请重新接收该层级（接收模式）以查看存储库的状态，然后请管理员重试（packbench sync retry-parked）。
 status-sscc-low = SSCC 标签即将用完：剩余 { $left }
 notice-dismiss = 关闭
+file-saved = 已保存：{ $path }
+file-saved-no-dialog = 此电脑没有文件对话框，文件已保存到 { $path }
+file-not-saved = 未保存：{ $path }：{ $detail }

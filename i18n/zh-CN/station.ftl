@@ -146,3 +146,6 @@ suspended-title = 已搁置 { $count } 个
 suspended-hint = 扫描标签即可继续该容器。
 switch-title = 切换容器？
 suspended-by = { $who }，{ $age }前
+training-no-serials = 培训序列号已全部用完。请选择其他工单或导入更多序列号。
+label-preview-zoom = 放大查看标签
+label-preview-close = 关闭

@@ -164,6 +164,12 @@ pub struct PackbenchApp {
     pub devices: super::devices_state::Devices,
     /// The "Close work order…" window, when open.
     pub closeout: Option<super::closeout_view::CloseoutView>,
+    /// Files being saved (manifest, command sheet, report) and where they went.
+    pub files: super::files::FileJobs,
+    /// The Users screen's new-user form and its last answer.
+    pub users: super::users_view::UsersPanel,
+    /// Training codes on their way (next pack, sample pictures).
+    pub training: super::training::Training,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -227,6 +233,9 @@ impl PackbenchApp {
             sound: super::sound::Sounds::default(),
             devices: super::devices_state::Devices::default(),
             closeout: None,
+            files: super::files::FileJobs::default(),
+            users: super::users_view::UsersPanel::default(),
+            training: super::training::Training::default(),
         }
     }
 
@@ -250,7 +259,10 @@ impl PackbenchApp {
 
     /// Whether commands are still on their way to or from the worker.
     pub fn is_busy(&self) -> bool {
-        !self.station_idle() || self.sync.is_saving() || self.devices.is_busy()
+        !self.station_idle()
+            || self.sync.is_saving()
+            || self.devices.is_busy()
+            || self.files.is_busy()
     }
 
     /// Switches the language at run time (the user's choice: saved in the settings).
@@ -331,6 +343,9 @@ impl PackbenchApp {
         self.labels_logic(ctx);
         self.sync_logic(ctx);
         self.settings_logic(ctx);
+        if let Some(notice) = self.files.logic(ctx, &self.i18n) {
+            self.notice = Some(notice);
+        }
         if let Some(rx) = &self.epcis_files
             && let Ok(paths) = rx.try_recv()
         {
@@ -389,14 +404,27 @@ impl PackbenchApp {
                 request,
                 response,
             } => {
+                let sent = self
+                    .in_flight
+                    .iter()
+                    .find(|(t, _)| *t == tag)
+                    .map(|(_, s)| *s);
                 self.in_flight.retain(|(t, _)| *t != tag);
                 self.awaiting_snapshot = true;
                 self.on_answer(&request, &response);
+                // "Last verdict" measures a scan, from sending it to its verdict on screen;
+                // buttons and background commands do not count.
+                self.verdict_arrived = sent.filter(|_| matches!(request, Request::Scan { .. }));
             }
         }
     }
 
     fn on_answer(&mut self, request: &Request, response: &Response) {
+        if self.users.on_answer(request, response, &self.i18n)
+            || self.training_answer(request, response)
+        {
+            return;
+        }
         self.on_hold_answer(request, response);
         self.closeout_answer(request, response);
         match request {
@@ -455,7 +483,7 @@ impl PackbenchApp {
             }
             Request::Manifest { .. } if response.ok => {
                 if let Some(data) = &response.data {
-                    super::files::save_manifest(data);
+                    self.files.save_manifest(data);
                 }
             }
             _ => {}
@@ -526,7 +554,6 @@ impl PackbenchApp {
             unit,
             detail,
         });
-        self.verdict_arrived = Some(Instant::now());
         if !self.settings.muted {
             self.sound.play(severity);
         }

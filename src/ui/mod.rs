@@ -7,12 +7,14 @@
 //! asks for the administrator's name and password and then sets up the training data of
 //! [`demo`], so every flow can be tried at once.
 
+mod alert_view;
 pub mod app;
 pub mod auto_pack;
 mod camera_layer;
 pub mod closeout_view;
 mod commands;
 pub mod demo;
+mod device_fields;
 mod devices_panel;
 pub mod devices_settings;
 pub mod devices_state;
@@ -20,6 +22,7 @@ mod devices_wizard;
 pub mod files;
 pub mod flows;
 pub mod fonts;
+pub mod history_view;
 pub mod hold_view;
 pub mod i18n;
 mod keyboard;
@@ -32,7 +35,9 @@ pub mod sheet;
 pub mod sound;
 mod station_view;
 pub mod status;
+mod training;
 pub mod tree_view;
+pub mod users_view;
 pub mod wedge;
 pub mod worker;
 

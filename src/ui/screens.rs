@@ -4,7 +4,6 @@
 use super::app::{PackbenchApp, Screen};
 use super::demo;
 use super::i18n::LOCALES;
-use crate::auth::Role;
 use crate::domain::{ReasonCode, RemovalReason, RetireKind};
 use crate::station::Request;
 
@@ -100,10 +99,8 @@ impl PackbenchApp {
                     let captions: Vec<(String, String)> = super::sheet::sheet_commands()
                         .map(|(_, id)| (self.i18n.tr(id), super::i18n::I18n::english().tr(id)))
                         .collect();
-                    super::files::save_sheet(super::sheet::pdf(
-                        &self.i18n.tr("sheet-title"),
-                        &captions,
-                    ));
+                    self.files
+                        .save_sheet(super::sheet::pdf(&self.i18n.tr("sheet-title"), &captions));
                 }
             }
             // Who is logged in, then Log out (wraps on a narrow screen instead of overlapping).
@@ -137,12 +134,15 @@ impl PackbenchApp {
 
     fn login_ui(&mut self, ui: &mut egui::Ui) {
         ui.heading(self.i18n.tr("login-title"));
-        labelled_text(
+        let user = labelled_text(
             ui,
             &self.i18n.tr("login-user"),
             &mut self.forms.login_user,
             false,
         );
+        if ui.memory(|m| m.focused().is_none()) {
+            user.request_focus();
+        }
         let r = labelled_text(
             ui,
             &self.i18n.tr("login-password"),
@@ -193,7 +193,7 @@ impl PackbenchApp {
         let long = self.forms.admin_password.chars().count() >= 8;
         if !matches {
             ui.label(self.i18n.tr("first-run-mismatch"));
-        } else if !long {
+        } else if !long && !self.forms.admin_password.is_empty() {
             ui.label(self.i18n.tr("first-run-short"));
         }
         let ok = matches
@@ -291,7 +291,7 @@ impl PackbenchApp {
                         ui.label(format!(
                             "{} {}",
                             self.i18n.tr("lookup-adopted-at"),
-                            utc_time(t)
+                            super::history_view::local_time(t)
                         ));
                     }
                     if let Some(t) = origin["refreshed_ms"]
@@ -301,7 +301,7 @@ impl PackbenchApp {
                         ui.label(format!(
                             "{} {}",
                             self.i18n.tr("lookup-refreshed-at"),
-                            utc_time(t)
+                            super::history_view::local_time(t)
                         ));
                     }
                 });
@@ -324,67 +324,14 @@ impl PackbenchApp {
             }
         });
         ui.heading(self.i18n.tr("lookup-history"));
-        egui::ScrollArea::vertical()
-            .id_salt("history")
-            .show(ui, |ui| {
-                egui::Grid::new("history")
-                    .striped(true)
-                    .num_columns(4)
-                    .show(ui, |ui| {
-                        for h in data["history"].as_array().into_iter().flatten() {
-                            let t = h["time_ms"].as_i64().unwrap_or_default();
-                            ui.monospace(utc_time(t));
-                            ui.label(h["user"].as_str().unwrap_or_default());
-                            // Known commands in words; any other is a technical code.
-                            let command = h["command"].as_str().unwrap_or_default();
-                            let id = format!("history-{}", command.replace('_', "-"));
-                            if self.i18n.has(&id) {
-                                ui.label(self.i18n.tr(&id));
-                            } else {
-                                ui.monospace(command);
-                            }
-                            ui.label(h["signature"].as_str().unwrap_or_default());
-                            ui.end_row();
-                        }
-                    });
-            });
+        let history = data["history"].as_array().cloned().unwrap_or_default();
+        super::history_view::history_ui(ui, &self.i18n, &history);
     }
 
     fn users_ui(&mut self, ui: &mut egui::Ui) {
-        ui.heading(self.i18n.tr("users-title"));
-        egui::Grid::new("users").striped(true).show(ui, |ui| {
-            for (user, name, role) in &self.snapshot.users {
-                ui.monospace(user);
-                ui.label(name);
-                ui.label(self.i18n.tr(&format!("role-{role}")));
-                ui.end_row();
-            }
-        });
-        ui.separator();
-        let (mut u, mut n, mut r, mut p) = std::mem::take(&mut self.forms.new_user);
-        labelled_text(ui, &self.i18n.tr("login-user"), &mut u, false);
-        labelled_text(ui, &self.i18n.tr("first-run-name"), &mut n, false);
-        ui.horizontal(|ui| {
-            for role in Role::ALL {
-                if ui
-                    .selectable_label(r == role, self.i18n.tr(&format!("role-{role}")))
-                    .clicked()
-                {
-                    r = role;
-                }
-            }
-        });
-        labelled_text(ui, &self.i18n.tr("login-password"), &mut p, true);
-        if ui.button(self.i18n.tr("users-create")).clicked() {
-            self.send(Request::CreateUser {
-                user: u.trim().to_owned(),
-                full_name: n.trim().to_owned(),
-                role: r,
-                password: p.clone(),
-            });
-            p.clear();
+        if let Some(r) = self.users.ui(ui, &self.i18n, &self.snapshot.users) {
+            self.send(r);
         }
-        self.forms.new_user = (u, n, r, p);
     }
 
     /// The training panel: demo scans as buttons (a newcomer without a scanner can try every flow).
@@ -397,8 +344,7 @@ impl PackbenchApp {
                 ));
             }
             if ui.button(self.i18n.tr("training-pack")).clicked() {
-                self.training_next += 1;
-                self.scan(&demo::pack_scan(self.training_next));
+                self.training_next_pack();
             }
             if ui.button(self.i18n.tr("training-wrong")).clicked() {
                 self.scan(&demo::wrong_product_scan());

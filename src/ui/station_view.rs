@@ -102,25 +102,8 @@ impl PackbenchApp {
     }
 
     fn alerts_ui(&mut self, ui: &mut egui::Ui) {
-        let alerts = self.snapshot.alerts.clone();
-        for alert in alerts {
-            let (bg, fg) = severity_colors(Severity::Alert);
-            egui::Frame::new()
-                .fill(bg)
-                .inner_margin(12.0)
-                .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label(
-                            egui::RichText::new(self.i18n.tr("alert-title"))
-                                .color(fg)
-                                .heading(),
-                        );
-                        ui.label(egui::RichText::new(&alert.detail).color(fg).monospace());
-                        if ui.button(self.i18n.tr("alert-acknowledge")).clicked() {
-                            self.send(Request::AcknowledgeAlert { id: alert.id });
-                        }
-                    });
-                });
+        if let Some(id) = super::alert_view::alerts_ui(ui, &self.i18n, &self.snapshot.alerts) {
+            self.send(Request::AcknowledgeAlert { id });
         }
     }
 

@@ -26,7 +26,7 @@ fn is_data(t: &str) -> bool {
         || t == demo::LOT
         || t.starts_with("case:")
         || t == "admin"
-        || (t.len() > 20 && t.as_bytes()[4] == b'-' && t.as_bytes()[10] == b'T') // a timestamp
+        || (t.len() > 18 && t.as_bytes()[4] == b'-' && matches!(t.as_bytes()[10], b'T' | b' ')) // a time
         || t.starts_with("Demo 20 mg")
         || t.starts_with('/')
         || !t.chars().any(char::is_alphabetic)
