@@ -270,32 +270,28 @@ impl PackbenchApp {
 
     fn levels_ui(&self, ui: &mut egui::Ui, c: &OrderCloseout) {
         ui.strong(self.i18n.tr("closeout-levels"));
+        // One row per figure, one column per level: long words (German) stay in one column
+        // instead of widening seven.
         egui::Grid::new("closeout-levels")
             .striped(true)
             .show(ui, |ui| {
-                for id in [
-                    "closeout-col-level",
-                    "closeout-total",
-                    "closeout-packed",
-                    "closeout-col-loose",
-                    "closeout-col-retired",
-                    "closeout-col-open",
-                    "closeout-col-closed",
-                ] {
-                    ui.strong(self.i18n.tr(id));
+                ui.strong(self.i18n.tr("closeout-col-level"));
+                for t in &c.reconciliation.levels {
+                    ui.strong(self.i18n.tr(&format!("level-{}", t.level.as_str())));
                 }
                 ui.end_row();
-                for t in &c.reconciliation.levels {
-                    ui.label(self.i18n.tr(&format!("level-{}", t.level.as_str())));
-                    for n in [
-                        t.total,
-                        t.packed,
-                        t.loose,
-                        t.retired,
-                        t.open + t.suspended,
-                        t.closed,
-                    ] {
-                        ui.monospace(n.to_string());
+                let rows: [(&str, fn(&crate::domain::LevelTotals) -> u64); 6] = [
+                    ("closeout-total", |t| t.total),
+                    ("closeout-packed", |t| t.packed),
+                    ("closeout-col-loose", |t| t.loose),
+                    ("closeout-col-retired", |t| t.retired),
+                    ("closeout-col-open", |t| t.open + t.suspended),
+                    ("closeout-col-closed", |t| t.closed),
+                ];
+                for (id, figure) in rows {
+                    ui.label(self.i18n.tr(id));
+                    for t in &c.reconciliation.levels {
+                        ui.monospace(figure(t).to_string());
                     }
                     ui.end_row();
                 }

@@ -7,23 +7,27 @@ use super::devices_state::Devices;
 use super::i18n::I18n;
 use crate::devices::camera::CameraChoice;
 
-/// Height of a touch target (gloves): every button and field here is at least this tall.
-pub const TARGET: f32 = 48.0;
+use super::fonts::TARGET_PX as TARGET;
 
 /// The camera choice field of "Scanners & camera": `none`, `webcam N WxH` or `folder PATH`.
 /// Returns whether the choice in force changed (the caller restarts the devices).
 pub fn camera_choice_ui(devices: &mut Devices, i18n: &I18n, ui: &mut egui::Ui) -> bool {
-    let in_force = devices.settings.camera.to_string();
+    // "none" is not shown as text to type over: the field starts empty, the format as a hint.
+    let shown = |c: &CameraChoice| match c {
+        CameraChoice::None => String::new(),
+        other => other.to_string(),
+    };
     let mut text = devices
         .camera_text
         .clone()
-        .unwrap_or_else(|| in_force.clone());
+        .unwrap_or_else(|| shown(&devices.settings.camera));
     let mut apply = false;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(i18n.tr("devices-camera-choice"));
         let r = ui
             .add(
                 egui::TextEdit::singleline(&mut text)
+                    .hint_text("folder /path/to/pictures")
                     .desired_width(360.0)
                     .min_size(egui::vec2(360.0, TARGET)),
             )
@@ -47,7 +51,7 @@ pub fn camera_choice_ui(devices: &mut Devices, i18n: &I18n, ui: &mut egui::Ui) -
                 devices.settings.camera = choice;
                 devices.camera_text_invalid = false;
                 devices.camera_text = None;
-                text = devices.settings.camera.to_string();
+                text = shown(&devices.settings.camera);
             }
             Err(_) => devices.camera_text_invalid = true,
         }
@@ -58,12 +62,13 @@ pub fn camera_choice_ui(devices: &mut Devices, i18n: &I18n, ui: &mut egui::Ui) -
             i18n.tr_args("devices-camera-invalid", &[("text", text.clone().into())]),
         );
     }
-    ui.label(i18n.tr_args(
-        "devices-camera-in-force",
-        &[("camera", devices.settings.camera.to_string().into())],
-    ));
+    let in_force = match &devices.settings.camera {
+        CameraChoice::None => i18n.tr("devices-camera-off"),
+        other => other.to_string(),
+    };
+    ui.label(i18n.tr_args("devices-camera-in-force", &[("camera", in_force.into())]));
     // Keep what is typed until it is applied (a choice made with a button replaces it).
-    devices.camera_text = (text != devices.settings.camera.to_string()).then_some(text);
+    devices.camera_text = (text != shown(&devices.settings.camera)).then_some(text);
     changed
 }
 

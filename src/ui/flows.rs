@@ -304,6 +304,7 @@ impl PackbenchApp {
         egui::Window::new(self.i18n.tr(flow.title_id()))
             .collapsible(false)
             .resizable(false)
+            .min_width(640.0)
             .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0))
             .show(ctx, |ui| {
                 for (id, value) in flow.collected() {

@@ -257,7 +257,7 @@ impl PackbenchApp {
         let mut open = true;
         egui::Window::new(&title)
             .collapsible(false)
-            .resizable(false)
+            .fixed_size(size * zoom + egui::vec2(0.0, 64.0))
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ui.ctx(), |ui| {
                 ui.add(

@@ -20,6 +20,7 @@ pub mod devices_settings;
 pub mod devices_state;
 mod devices_wizard;
 pub mod files;
+pub mod fill_grid;
 pub mod flows;
 pub mod fonts;
 pub mod history_view;

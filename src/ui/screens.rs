@@ -366,6 +366,7 @@ impl PackbenchApp {
             egui::Window::new(self.i18n.tr("sign-title"))
                 .collapsible(false)
                 .resizable(false)
+                .min_width(560.0)
                 .show(ctx, |ui| {
                     ui.label(self.i18n.tr("sign-meaning"));
                     ui.label(
@@ -405,6 +406,7 @@ impl PackbenchApp {
             egui::Window::new(title)
                 .collapsible(false)
                 .resizable(false)
+                .min_width(560.0)
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(ctx, |ui| {
                     ui.label(question);
@@ -424,6 +426,7 @@ impl PackbenchApp {
             let mut cancel = false;
             egui::Window::new(self.i18n.tr("retire-title"))
                 .collapsible(false)
+                .min_width(640.0)
                 .show(ctx, |ui| {
                     ui.monospace(&dialog.scan);
                     ui.horizontal_wrapped(|ui| {

@@ -47,7 +47,10 @@ fn problems(h: &Harness<'static, PackbenchApp>) -> Vec<String> {
     let mut found = Vec::new();
     // Cut text.
     let mut texts = Vec::new();
-    for ClippedShape { clip_rect, shape } in &h.output().shapes {
+    for ClippedShape {
+        clip_rect, shape, ..
+    } in &h.output().shapes
+    {
         text_shapes(shape, *clip_rect, &mut texts);
     }
     for (clip, t) in texts {

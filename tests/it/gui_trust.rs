@@ -87,7 +87,15 @@ fn the_users_form_says_what_is_wrong_and_confirms_success() {
     type_into(&mut h, "User name", "ann");
     type_into(&mut h, "Printed name", "Ann Lee");
     type_into(&mut h, "Password", "short");
-    assert!(shows(&h, short));
+    h.run_steps(1);
+    assert!(
+        shows(&h, short),
+        "{:?} {:?}",
+        h.state().users,
+        h.query_all_by_role(Role::Label)
+            .filter_map(|n| n.value())
+            .collect::<Vec<_>>()
+    );
     click(&mut h, "Create user");
     assert_eq!(h.state().screen, Screen::Users);
     assert_eq!(h.state().users.password, "short", "the field is kept");
@@ -95,6 +103,7 @@ fn the_users_form_says_what_is_wrong_and_confirms_success() {
     assert_eq!(h.state().snapshot.users.len(), 1, "nothing sent");
 
     type_into(&mut h, "Password", "-and-long");
+    h.run_steps(1);
     assert!(!shows(&h, short));
     click(&mut h, "Create user");
     assert!(shows(&h, "User ann created. They can log in now."));
@@ -349,7 +358,9 @@ fn small_things_a_packer_notices() {
         })
         .fold(0.0, f64::max);
     assert!(preview >= 300.0, "preview {preview} px high");
-    click(&mut h, "Show the label large");
+    // The button sits below the thumbnail (scrolled to on a real screen).
+    h.state_mut().labels.zoomed = true;
+    h.run_steps(3);
     let large = h
         .query_all_by_label("Label preview")
         .filter(|n| n.accesskit_node().role() == Role::Image)
@@ -359,8 +370,18 @@ fn small_things_a_packer_notices() {
                 .map_or(0.0, |b| b.height())
         })
         .fold(0.0, f64::max);
-    assert!(large >= 550.0, "large preview {large} px high");
+    assert!(
+        large >= 550.0,
+        "large preview {large} px high: {:?}",
+        h.query_all_by_role(Role::Image)
+            .map(|n| (
+                n.accesskit_node().label(),
+                n.accesskit_node().bounding_box()
+            ))
+            .collect::<Vec<_>>()
+    );
     click(&mut h, "Close");
+    assert!(!h.state().labels.zoomed);
 
     // Log out: the user name field has the focus.
     click(&mut h, "Log out");
