@@ -18,7 +18,7 @@ pub(crate) fn steady(h: &mut Harness<'static, PackbenchApp>) {
 }
 
 /// One render at a time: the software renderer shares the machine's cores.
-static RENDER: Mutex<()> = Mutex::new(());
+pub(crate) static RENDER: Mutex<()> = Mutex::new(());
 
 /// Renders and compares with `tests/snapshots/NAME.png`. A render that timed out (wgpu waits
 /// at most 10 s for the software renderer, which a busy machine can exceed) is tried again; a

@@ -388,3 +388,46 @@ fn small_things_a_packer_notices() {
     h.run_steps(2);
     assert!(h.get_by_label("User name").is_focused());
 }
+
+/// The fill grids (issue 15's pictures): the case being filled in its 5 × 4 packing pattern
+/// with 7 packs, the 7th highlighted, and a pallet of 4 places with two full cases and one at
+/// 7/20 — an image snapshot (`tests/snapshots/fill_grids.png`).
+#[test]
+fn fill_grids_snapshot() {
+    use packbench::ui::fill_grid::{CaseGrid, PalletGrid, case_grid_ui, pallet_grid_ui};
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([560.0, 260.0])
+        .build_ui(|ui| {
+            ui.horizontal(|ui| {
+                case_grid_ui(
+                    ui,
+                    &CaseGrid {
+                        capacity: demo::CASE_CAPACITY,
+                        filled: 7,
+                    },
+                    egui::vec2(300.0, 240.0),
+                );
+                pallet_grid_ui(
+                    ui,
+                    &PalletGrid {
+                        capacity: demo::PALLET_CAPACITY,
+                        cases: vec![(20, 20), (20, 20), (7, 20)],
+                    },
+                    egui::vec2(220.0, 240.0),
+                );
+            });
+        });
+    h.run();
+    let _one = crate::gui_snapshots::RENDER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for attempt in 1..=3 {
+        match h.try_snapshot("fill_grids") {
+            Ok(()) => return,
+            Err(egui_kittest::SnapshotError::RenderError { err }) if attempt < 3 => {
+                eprintln!("fill_grids: render attempt {attempt} failed ({err})");
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
