@@ -42,7 +42,7 @@ mod verify_view;
 pub use crate::store::AlertInfo;
 pub use adopt::Origin;
 pub use bench::SuspendedInfo;
-pub use events::PB_NAMESPACE;
+pub use events::{AUDIT_ANCHOR_FIELD, PB_NAMESPACE};
 pub use evidence::{
     AnchorPoint, Finding, VerifyReport, anchor_head, unsigned_command_evidence, verify_all,
 };
