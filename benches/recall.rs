@@ -92,8 +92,8 @@ fn main() {
     let mut last = None;
     for round in 0..5 {
         let t = Instant::now();
-        let r = packbench::station::recall_report(conn, GTIN, LOT, "+00:00", true, 0)
-            .expect("recall");
+        let r =
+            packbench::station::recall_report(conn, GTIN, LOT, "+00:00", true, 0).expect("recall");
         let ms = t.elapsed().as_secs_f64() * 1e3;
         println!(
             "round {round}: {ms:.0} ms ({} units, {} top containers, {} to pull)",

@@ -98,7 +98,7 @@ pub struct RecallUnit {
     pub container: Option<String>,
 }
 
-/// The units of the lot in one top container (or one loose unit).
+/// The units of the lot in one top container (or all those in no container).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecallGroup {
     /// The top container's key; `None` for units in no container.
@@ -107,7 +107,7 @@ pub struct RecallGroup {
     pub top_level: Option<String>,
     /// Units of the lot in it, per status.
     pub counts: RecallCounts,
-    /// Its last known event (the top container's, or the loose unit's).
+    /// The top container's last known event (none for the units in no container).
     pub last_event: Option<LastEvent>,
     /// Whether it must be pulled (it holds units of the lot that are in stock or on hold).
     pub pull: bool,
@@ -124,7 +124,7 @@ pub struct RecallReport {
     pub lot: String,
     /// Units per status.
     pub counts: RecallCounts,
-    /// Top containers (and loose units), containers first, by key.
+    /// Top containers by key, then the units in no container.
     pub groups: Vec<RecallGroup>,
     /// The top containers to pull.
     pub containers_to_pull: Vec<String>,

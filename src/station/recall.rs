@@ -19,7 +19,11 @@ fn short(v: &str) -> String {
 
 /// A stored event's type, action and business step.
 fn event_parts(body: &str) -> (String, Option<String>, serde_json::Value) {
-    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let mut v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    // The station stores each event as a one-event EPCIS document.
+    if v["type"] == "EPCISDocument" {
+        v = v["epcisBody"]["eventList"][0].take();
+    }
     let kind = v["type"].as_str().unwrap_or("Event");
     let what = match v["action"].as_str() {
         Some(a) => format!("{kind} {a}"),
@@ -74,14 +78,17 @@ pub fn recall_report(
         } else {
             RecallStatus::InStock
         };
-        let (top_key, top_epc, top_level) = match u.chain.last() {
-            Some((_, k, e, l)) => (k.clone(), e.clone(), Some(l.clone())),
+        // Units in no container are one group (key "").
+        let (top_key, top_level) = match u.chain.last() {
+            Some((_, k, e, l)) => {
+                tops.entry(k.clone()).or_insert_with(|| e.clone());
+                (k.clone(), Some(l.clone()))
+            }
             None => {
                 loose += 1;
-                (u.key.clone(), u.epc.clone(), None)
+                (String::new(), None)
             }
         };
-        tops.entry(top_key.clone()).or_insert(top_epc);
         let group = groups
             .entry((top_level.is_none(), top_key.clone()))
             .or_insert_with(|| RecallGroup {
@@ -103,11 +110,12 @@ pub fn recall_report(
             });
         }
     }
-    // A group whose top container (or loose unit) was last seen being shipped: its active,
-    // unheld units count as shipped.
+    // A group whose top container was last seen being shipped: its active, unheld units count
+    // as shipped.
     for ((_, key), g) in &mut groups {
-        let epc = tops.get(key).cloned().unwrap_or_default();
-        g.last_event = last_event(conn, &epc, tz)?;
+        if let Some(epc) = tops.get(key) {
+            g.last_event = last_event(conn, epc, tz)?;
+        }
         let shipped = g
             .last_event
             .as_ref()
@@ -153,7 +161,15 @@ fn history(
     keys: &HashMap<String, String>,
     tz: &str,
 ) -> Result<Vec<TraceMove>, StoreError> {
-    let name = |e: &str| keys.get(e).cloned().unwrap_or_else(|| e.to_owned());
+    // A container outside the traced tree (where a unit came from) is named by its key too.
+    let name = |e: &str| {
+        keys.get(e).cloned().unwrap_or_else(|| {
+            crate::gs1::Sscc::from_epc_uri(e)
+                .map(|(s, _)| s.unit_key())
+                .or_else(|_| crate::gs1::Sgtin::from_epc_uri(e).map(|(s, _)| s.unit_key()))
+                .unwrap_or_else(|_| e.to_owned())
+        })
+    };
     let mut out: Vec<TraceMove> = Vec::new();
     for ev in store::epc_history(conn, epc)? {
         let (what, biz, v) = event_parts(&ev.body);
@@ -364,13 +380,37 @@ struct NodeContext<'a> {
     tz: &'a str,
 }
 
+/// A unit's history, with where it sits now when that is not published yet: a move into a
+/// container still being filled has published only its DELETE (the ADD is sent when the
+/// container closes), so the move's destination is the unit's parent now.
+fn placed_history(ctx: &NodeContext<'_>, u: &UnitView) -> Result<Vec<TraceMove>, StoreError> {
+    let mut steps = history(ctx.conn, &u.epc, ctx.keys, ctx.tz)?;
+    if let Some(parent) = u.parent_id.filter(|_| !u.published)
+        && let Some(last) = steps.last_mut()
+        && last.command == "move"
+        && last.to.is_none()
+        && last.from.is_some()
+    {
+        last.to = match store::unit_by_id(ctx.conn, parent)? {
+            Some(p) => Some(p.key),
+            None => None,
+        };
+    }
+    Ok(steps)
+}
+
 /// A unit's node with everything below it (at most eight levels down).
 fn build_node(ctx: &NodeContext<'_>, u: &UnitView, depth: usize) -> Result<TraceNode, StoreError> {
     let up = store::ancestors(ctx.conn, u)?;
     let held = crate::domain::covering_hold(u, &up, ctx.holds).is_some();
     let mut children = Vec::new();
     if depth < 8 {
-        for c in ctx.by_parent.get(&u.id).map(Vec::as_slice).unwrap_or_default() {
+        for c in ctx
+            .by_parent
+            .get(&u.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             children.push(build_node(ctx, c, depth + 1)?);
         }
     }
@@ -381,14 +421,14 @@ fn build_node(ctx: &NodeContext<'_>, u: &UnitView, depth: usize) -> Result<Trace
         status: u.status.as_str().to_owned(),
         lot: u.lot.clone(),
         held,
-        history: history(ctx.conn, &u.epc, ctx.keys, ctx.tz)?,
+        history: placed_history(ctx, u)?,
         children,
     })
 }
 
 /// The recall as CSV: one line per unit (the report must list its units).
 pub fn recall_csv(r: &RecallReport) -> String {
-    use super::returns::csv_cell;
+    use super::returns_file::csv_cell;
     let mut out = String::from(
         "gtin,lot,unit_key,level,status,unit_status,container,top_container,top_level,pull,last_event,last_event_time\n",
     );

@@ -14,15 +14,12 @@
 //! returns user, without a supervisor's signature (nobody decided anything but the
 //! manufacturer's responder); releasing it needs QA's signature as any hold does.
 
-use super::hold_cmd::{hold_event_for, units_of_scope};
 use super::scan::Scanned;
-use super::vrs_link::{VrsExchange, VrsLinkError, VrsQuery};
+use super::vrs_link::VrsQuery;
 use super::{Failure, Outcome, Response, Station};
 use crate::auth::{AuditEntry, User, append_audit};
-use crate::domain::{
-    HoldReason, HoldScope, ReasonCode, Refusal, UnitView, VrsAnswer, parse_vrs_answer,
-};
-use crate::store::{self, CheckAttempt, CheckState, NewReturnCheck, ReturnCheck};
+use crate::domain::{ReasonCode, Refusal, UnitView};
+use crate::store::{self, CheckState, NewReturnCheck, ReturnCheck};
 use serde_json::json;
 
 /// At most this many packs are checked for one scanned container.
@@ -96,9 +93,15 @@ impl Station {
         let user = self.require_user()?;
         let scanned = self.identify(scan)?;
         let (items, returned_in) = self.return_items(&user, &scanned, now)?;
-        let remote = items
-            .iter()
-            .any(|i| i.unit.as_ref().is_some_and(|u| u.status.is_active()));
+        let mut remote = false;
+        for i in &items {
+            if let Some(u) = i.unit.as_ref().filter(|u| u.status.is_active())
+                && super::hold::covered(self.store.conn(), u)?.is_none()
+            {
+                remote = true;
+                break;
+            }
+        }
         if remote && self.vrs.is_none() {
             return Err(Refusal::new(
                 ReasonCode::VrsNotConfigured,
@@ -361,235 +364,6 @@ impl Station {
         })?)
     }
 
-    /// Sends a recorded check's query and records what came back.
-    fn ask_service(
-        &mut self,
-        user: &User,
-        id: i64,
-        query: &VrsQuery,
-        now: i64,
-    ) -> Result<ReturnCheck, Failure> {
-        let Some(link) = self.vrs.as_ref() else {
-            return Err(Refusal::new(
-                ReasonCode::VrsNotConfigured,
-                "no verification service is configured (packbench returns configure)",
-            )
-            .into());
-        };
-        let result = link.verify(query);
-        self.record_exchange(user, id, query, result, now)
-    }
-
-    fn record_exchange(
-        &mut self,
-        user: &User,
-        id: i64,
-        query: &VrsQuery,
-        result: Result<VrsExchange, VrsLinkError>,
-        now: i64,
-    ) -> Result<ReturnCheck, Failure> {
-        let record_time = self.now().max(now);
-        let (state, url, error, status, body, answer) = match &result {
-            Err(VrsLinkError::Unreachable { url, detail, .. }) => (
-                CheckState::Queued,
-                url.clone(),
-                Some(detail.clone()),
-                None,
-                None,
-                None,
-            ),
-            Err(e @ VrsLinkError::Config(_)) => (
-                CheckState::Error,
-                String::new(),
-                Some(e.to_string()),
-                None,
-                None,
-                None,
-            ),
-            Ok(ex) if ex.status != 200 => (
-                CheckState::Error,
-                ex.url.clone(),
-                Some(format!(
-                    "HTTP {}: {}",
-                    ex.status,
-                    ex.body.chars().take(300).collect::<String>()
-                )),
-                Some(ex.status),
-                Some(ex.body.clone()),
-                None,
-            ),
-            Ok(ex) => match parse_vrs_answer(&ex.body, &query.corr_uuid) {
-                Ok(a) => (
-                    CheckState::Answered,
-                    ex.url.clone(),
-                    None,
-                    Some(ex.status),
-                    Some(ex.body.clone()),
-                    Some(a),
-                ),
-                Err(e) => (
-                    CheckState::Error,
-                    ex.url.clone(),
-                    Some(e.to_string()),
-                    Some(ex.status),
-                    Some(ex.body.clone()),
-                    None,
-                ),
-            },
-        };
-        let check = store::return_check(self.store.conn(), id)?.ok_or_else(|| {
-            store::StoreError::BadValue {
-                what: "return_checks.id",
-                value: id.to_string(),
-            }
-        })?;
-        let unit = match check.unit_id {
-            Some(uid) => store::unit_by_id(self.store.conn(), uid)?,
-            None => None,
-        };
-        let failure_code = answer
-            .as_ref()
-            .and_then(|a| a.failure.as_ref().map(|f| f.code().to_owned()));
-        let audit = AuditEntry {
-            time_ms: record_time,
-            username: user.username.clone(),
-            action: "vrs_request".to_owned(),
-            target: Some(check.unit_key.clone()),
-            old_value: Some(
-                json!({"check": id, "corrUUID": query.corr_uuid, "url": url}).to_string(),
-            ),
-            new_value: Some(
-                json!({"state": state.as_str(), "status": status, "answer": body, "error": error})
-                    .to_string(),
-            ),
-            reason: Some("saleable return verification".to_owned()),
-            ..AuditEntry::default()
-        };
-        let attempt_parts = (url, error, status, body, failure_code.clone());
-        let write = move |tx: &store::Tx<'_>, answer: Option<&VrsAnswer>| {
-            let (url, error, status, body, failure) = &attempt_parts;
-            store::record_check_attempt(
-                tx,
-                &CheckAttempt {
-                    id,
-                    state,
-                    request_url: url,
-                    error: error.as_deref(),
-                    time_ms: record_time,
-                    http_status: *status,
-                    answer: body.as_deref(),
-                    verdict: answer.map(|a| {
-                        (
-                            a.verified,
-                            failure.as_deref(),
-                            a.responder_gln.as_deref(),
-                            a.timestamp.as_str(),
-                        )
-                    }),
-                },
-            )?;
-            append_audit(tx, &audit)?;
-            Ok::<(), store::StoreError>(())
-        };
-        let not_verified = answer.as_ref().is_some_and(|a| !a.verified);
-        let held_already = match &unit {
-            Some(u) => super::hold::covered(self.store.conn(), u)?.is_some(),
-            None => true,
-        };
-        match (not_verified, unit) {
-            (true, Some(u)) if !held_already && u.status.is_active() => {
-                let reason = format!(
-                    "saleable return not verified: {} (corrUUID {})",
-                    failure_code.as_deref().unwrap_or("-"),
-                    query.corr_uuid
-                );
-                self.hold_failed_return(
-                    user,
-                    &u,
-                    &reason,
-                    id,
-                    answer.as_ref(),
-                    write,
-                    record_time,
-                )?;
-            }
-            _ => {
-                let tx = self.store.begin()?;
-                write(&tx, answer.as_ref())?;
-                tx.commit()?;
-            }
-        }
-        Ok(store::return_check(self.store.conn(), id)?.ok_or_else(|| {
-            store::StoreError::BadValue {
-                what: "return_checks.id",
-                value: id.to_string(),
-            }
-        })?)
-    }
-
-    /// Puts a pack the service did not verify on hold, with the answer, in one transaction.
-    // The parts are distinct: the pack, the why, the check, the answer and its writer.
-    #[allow(clippy::too_many_arguments)]
-    fn hold_failed_return(
-        &mut self,
-        user: &User,
-        unit: &UnitView,
-        reason: &str,
-        check_id: i64,
-        answer: Option<&VrsAnswer>,
-        write: impl FnOnce(&store::Tx<'_>, Option<&VrsAnswer>) -> Result<(), store::StoreError>
-        + 'static,
-        now: i64,
-    ) -> Result<(), Failure> {
-        let scope = HoldScope::Unit {
-            unit_id: unit.id,
-            key: unit.key.clone(),
-        };
-        let hold_reason = HoldReason::SuspectProduct;
-        let ctx = self.event_context();
-        let tx = self.store.begin()?;
-        let mut cmd = super::cmd::Cmd::new(tx, now);
-        let units = units_of_scope(&cmd.tx, &scope)?;
-        if !units.is_empty() {
-            cmd.event(hold_event_for(
-                units.iter().map(|u| u.epc.clone()).collect(),
-                hold_reason.disposition(),
-                &scope,
-            ));
-        }
-        let answer = answer.cloned();
-        let (row_scope, comment, placer) =
-            (scope.clone(), reason.to_owned(), user.username.clone());
-        cmd.link(Box::new(
-            move |tx: &store::Tx<'_>, command_id: i64, signature_id: Option<i64>| {
-                write(tx, answer.as_ref())?;
-                let hold_id = store::insert_hold(
-                    tx,
-                    &store::NewHold {
-                        scope: &row_scope,
-                        reason: hold_reason,
-                        comment: Some(&comment),
-                        placed_by: &placer,
-                        placed_ms: now,
-                    },
-                    command_id,
-                    signature_id,
-                )?;
-                store::set_check_hold(tx, check_id, hold_id)
-            },
-        ));
-        cmd.commit(
-            "hold",
-            user,
-            &ctx,
-            Some(&unit.key),
-            None,
-            Some(&format!("{}: {reason}", hold_reason.code())),
-            None,
-        )?;
-        Ok(())
-    }
-
     /// `returns_retry`: asks again about the checks the service could not answer.
     pub(crate) fn returns_retry(&mut self, now: i64) -> Outcome {
         let user = self.require_user()?;
@@ -645,55 +419,5 @@ impl Station {
             "checks": all.iter().map(check_json).collect::<Vec<_>>(),
             "waiting": left,
         })))
-    }
-}
-
-/// The returns file as CSV: one line per check, oldest first.
-pub fn returns_csv(checks: &[ReturnCheck]) -> String {
-    let mut out = String::from(
-        "check,time_utc_ms,user,unit_key,gtin,serial,lot,expiry,returned_in,result,verified,failure_reason,local_reason,corr_uuid,responder_gln,verification_timestamp,http_status,attempts,hold_id,request_url\n",
-    );
-    for c in checks {
-        let cells = [
-            c.id.to_string(),
-            c.requested_ms.to_string(),
-            c.username.clone(),
-            c.unit_key.clone(),
-            c.gtin.clone(),
-            c.serial.clone(),
-            c.lot.clone().unwrap_or_default(),
-            c.expiry.clone().unwrap_or_default(),
-            c.returned_in.clone().unwrap_or_default(),
-            check_code(c).as_str().to_owned(),
-            c.verified.map(|v| v.to_string()).unwrap_or_default(),
-            c.failure_reason.clone().unwrap_or_default(),
-            c.local_reason.clone().unwrap_or_default(),
-            c.corr_uuid.clone(),
-            c.responder_gln.clone().unwrap_or_default(),
-            c.verification_timestamp.clone().unwrap_or_default(),
-            c.http_status.map(|s| s.to_string()).unwrap_or_default(),
-            c.attempts.to_string(),
-            c.hold_id.map(|h| h.to_string()).unwrap_or_default(),
-            c.request_url.clone().unwrap_or_default(),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
-}
-
-/// A CSV cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or
-/// `@` is defused with a `'` so a spreadsheet does not run it as a formula.
-pub fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }

@@ -130,7 +130,7 @@ pub fn recall_ui(ui: &mut egui::Ui, i18n: &I18n, state: &mut RecallState) -> Opt
                 ui.heading(i18n.tr_args("trace-heading", &[("unit", t.scanned.clone().into())]));
                 if !t.path_up.is_empty() {
                     ui.label(
-                        i18n.tr_args("trace-inside", &[("path", t.path_up.join(" ← ").into())]),
+                        i18n.tr_args("trace-inside", &[("path", t.path_up.join(" / ").into())]),
                     );
                 }
                 if ui.button(i18n.tr("trace-save-pdf")).clicked() {
@@ -194,8 +194,8 @@ fn report_ui(ui: &mut egui::Ui, i18n: &I18n, r: &RecallReport) -> Option<RecallA
                     (Some(k), Some(l)) => format!("{l} {k}"),
                     _ => i18n.tr("recall-loose"),
                 };
-                let name = if g.pull { format!("⚠ {name}") } else { name };
-                ui.label(egui::RichText::new(name).monospace());
+                let name = egui::RichText::new(name).monospace();
+                ui.label(if g.pull { name.strong() } else { name });
                 ui.label(g.counts.total().to_string());
                 let mut parts = Vec::new();
                 for (s, n) in [
@@ -241,12 +241,12 @@ fn node_ui(ui: &mut egui::Ui, i18n: &I18n, n: &TraceNode, depth: usize) {
                 if m.from.is_some() || m.to.is_some() {
                     line.push_str(&format!(
                         "  {} → {}",
-                        m.from.as_deref().unwrap_or("–"),
-                        m.to.as_deref().unwrap_or("–")
+                        m.from.as_deref().unwrap_or("-"),
+                        m.to.as_deref().unwrap_or("-")
                     ));
                 }
                 if let Some(s) = &m.signature {
-                    line.push_str(&format!("  ✍ {s}"));
+                    line.push_str(&format!("  {s}"));
                 }
                 ui.label(egui::RichText::new(line).small());
             }

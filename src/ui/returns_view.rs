@@ -219,13 +219,12 @@ pub fn returns_ui(
         .show(ui, |ui| {
             egui::Grid::new("returns-grid")
                 .striped(true)
-                .num_columns(3)
+                .num_columns(2)
                 .show(ui, |ui| {
                     for row in &state.recent {
                         let (bg, _) = colours(row.code);
-                        ui.label(egui::RichText::new("●").color(bg));
                         ui.label(egui::RichText::new(&row.key).monospace());
-                        ui.label(outcome_text(i18n, row));
+                        ui.label(egui::RichText::new(outcome_text(i18n, row)).color(bg));
                         ui.end_row();
                     }
                 });

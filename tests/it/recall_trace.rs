@@ -1,5 +1,5 @@
 //! Recall and trace (issue 18) on a lot spread over three pallets, one of them partly
-//! reworked (a pack taken out, a pack moved to another case, a pack decommissioned, a case put
+//! reworked (a pack taken out, a pack moved into a new case, a pack decommissioned, a case put
 //! on hold): the recall groups every unit by top container with its status and the containers
 //! to pull; the trace shows the tree with each move's history (who, when, from → to,
 //! signature); the whole lot is held in one signed step; CSV and PDF from the command line.
@@ -33,20 +33,19 @@ fn lot_over_pallets(dir: &std::path::Path, tag: &str, base: u64) -> Station {
     {
         ok(&mut s, &line);
     }
-    // Rework on pallet 2 (cases base+2, base+3; packs 7–12): pack 7 out, pack 8 moved into
-    // case base+2's place on pallet 3's case base+4 (which gives up pack 13), pack 9
-    // decommissioned (signed), case base+3 on hold (signed).
+    // Rework on pallet 2 (cases base+2, base+3; packs 7–12): pack 7 taken out, pack 8 moved
+    // into a new case base+10, pack 9 decommissioned (signed), case base+3 on hold (signed).
     ok(
         &mut s,
         &json!({"cmd": "remove", "scan": pack_scan(tag, 7)}).to_string(),
     );
     ok(
         &mut s,
-        &json!({"cmd": "remove", "scan": pack_scan(tag, 13)}).to_string(),
+        &json!({"cmd": "scan", "data": format!("(00){}", sscc(base + 10))}).to_string(),
     );
     let moved = ask(
         &mut s,
-        &json!({"cmd": "move", "scan": pack_scan(tag, 8), "to": format!("(00){}", sscc(base + 4)), "confirm": true}).to_string(),
+        &json!({"cmd": "move", "scan": pack_scan(tag, 8), "confirm": true}).to_string(),
     );
     if moved["code"] == "CONFIRM_REQUIRED" || moved["code"] == "IN_OTHER_CONTAINER" {
         ok(&mut s, r#"{"cmd":"confirm"}"#);
@@ -89,33 +88,32 @@ fn recall_groups_the_lot_by_top_container_with_status() {
         &json!({"cmd": "recall", "gtin": GTIN, "lot": "LOT42", "units": true}).to_string(),
     );
     let d = &r["data"];
-    // 18 packs: 2 loose (7, 13); 1 decommissioned (9); case base+3 held (10, 11, 12).
+    // 18 packs: 7 loose, 9 decommissioned (and loose), 8 in the new case, case base+3 held
+    // (10, 11, 12).
     assert_eq!(d["counts"]["retired"], 1, "{d}");
     assert_eq!(d["counts"]["on_hold"], 3, "{d}");
     assert_eq!(d["counts"]["in_stock"], 14, "{d}");
-    assert_eq!(d["loose"], 3, "{d}"); // 7 and 13 taken out, 9 taken out when decommissioned
+    assert_eq!(d["loose"], 2, "{d}");
     let p = |n: u64| format!("(00){}", sscc(base + 1000 + n));
-    assert_eq!(d["containers_to_pull"], json!([p(0), p(1), p(2)]), "{d}");
+    let new_case = format!("(00){}", sscc(base + 10));
+    assert_eq!(
+        d["containers_to_pull"],
+        json!([new_case, p(0), p(1), p(2)]),
+        "{d}"
+    );
     assert_eq!(group(d, Some(&p(0)))["counts"]["in_stock"], 6);
-    // Pallet 2 holds case base+2 (packs 7,8 gone: 1 left) and the held case base+3.
+    // Pallet 2 holds case base+2 (packs 7, 8 and 9 gone) and the held case base+3.
     let p2 = group(d, Some(&p(1)));
     assert_eq!(p2["counts"]["in_stock"], 0, "{p2}");
     assert_eq!(p2["counts"]["on_hold"], 3, "{p2}");
-    assert_eq!(
-        p2["units"].as_array().unwrap().len(),
-        3 + usize::from(false)
-    );
-    // Pallet 3 got pack 8 in place of pack 13.
-    let p3 = group(d, Some(&p(2)));
-    assert_eq!(p3["counts"]["in_stock"], 6, "{p3}");
-    assert!(
-        p3["units"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|u| u["key"] == format!("(01){GTIN}(21){tag}0008"))
-    );
-    assert_eq!(group(d, None)["counts"]["in_stock"], 2);
+    assert_eq!(p2["units"].as_array().unwrap().len(), 3);
+    assert_eq!(group(d, Some(&p(2)))["counts"]["in_stock"], 6);
+    // The new case holds pack 8.
+    let moved = group(d, Some(&new_case));
+    assert_eq!(moved["top_level"], "case");
+    assert_eq!(moved["units"][0]["key"], format!("(01){GTIN}(21){tag}0008"));
+    assert_eq!(group(d, None)["counts"]["in_stock"], 1);
+    assert_eq!(group(d, None)["counts"]["retired"], 1);
     // From one scanned pack, the same lot.
     let again = ok(
         &mut s,
@@ -184,7 +182,7 @@ fn recall_groups_the_lot_by_top_container_with_status() {
     {
         let t = String::from_utf8_lossy(&t.stdout);
         assert!(
-            t.contains("Recall report") && t.contains("Containers to pull (3)"),
+            t.contains("Recall report") && t.contains("Containers to pull (4)"),
             "{t}"
         );
     }
@@ -202,27 +200,11 @@ fn trace_shows_the_tree_and_every_move() {
     );
     let d = &r["data"];
     assert_eq!(d["scanned"], moved_key);
-    assert_eq!(d["root"]["key"], format!("(00){}", sscc(base + 1002)));
-    assert_eq!(
-        d["path_up"],
-        json!([
-            format!("(00){}", sscc(base + 4)),
-            format!("(00){}", sscc(base + 1002))
-        ])
-    );
-    // Pallet 3: two cases of three.
-    let cases = d["root"]["children"].as_array().unwrap();
-    assert_eq!(cases.len(), 2);
-    assert!(
-        cases
-            .iter()
-            .all(|c| c["children"].as_array().unwrap().len() == 3)
-    );
-    let node = cases
-        .iter()
-        .flat_map(|c| c["children"].as_array().unwrap())
-        .find(|p| p["key"] == moved_key.as_str())
-        .unwrap();
+    let new_case = format!("(00){}", sscc(base + 10));
+    assert_eq!(d["root"]["key"], new_case);
+    assert_eq!(d["path_up"], json!([new_case]));
+    let node = &d["root"]["children"][0];
+    assert_eq!(node["key"], moved_key.as_str());
     let history = node["history"].as_array().unwrap();
     let last = history.last().unwrap();
     assert_eq!(last["user"], "pat");
@@ -231,10 +213,24 @@ fn trace_shows_the_tree_and_every_move() {
         format!("(00){}", sscc(base + 2)),
         "{history:?}"
     );
-    assert_eq!(last["to"], format!("(00){}", sscc(base + 4)), "{history:?}");
+    assert_eq!(last["to"], new_case, "{history:?}");
     assert!(
         last["local_time"].as_str().unwrap().ends_with("UTC")
             || last["local_time"].as_str().unwrap().contains('+')
+    );
+    // A pack of pallet 1: the pallet, two cases of three.
+    let r = ok(
+        &mut s,
+        &json!({"cmd": "trace", "scan": pack_scan(tag, 1)}).to_string(),
+    );
+    let root = &r["data"]["root"];
+    assert_eq!(root["key"], format!("(00){}", sscc(base + 1000)));
+    let cases = root["children"].as_array().unwrap();
+    assert_eq!(cases.len(), 2);
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["children"].as_array().unwrap().len() == 3)
     );
     // The held case: its hold with the supervisor's signature in its history.
     let r = ok(

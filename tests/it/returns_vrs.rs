@@ -444,12 +444,18 @@ fn transient_failures_are_retried_then_queued_and_nothing_is_invented() {
             .contains("corrUUID"),
         "{a}"
     );
-    // The service is back: the retry answers both, with the corrUUIDs they had.
+    // A body that is not JSON: refused the same way, the body kept.
+    vrs.faults(&[Fault::Garbage]);
+    let a = verify(&mut s, &pack("V0000002", 1, "LOT42", "271231"));
+    assert_eq!(a["code"], "VRS_BAD_ANSWER", "{a}");
+    assert_eq!(check(&a, 0)["answer"], "<html>oops</html>");
+    // The service is back: the retry answers all three, with the corrUUIDs they had.
     let a = ok(&mut s, r#"{"cmd":"returns_retry"}"#);
-    assert_eq!(a["data"]["checks"].as_array().unwrap().len(), 2, "{a}");
+    assert_eq!(a["data"]["checks"].as_array().unwrap().len(), 3, "{a}");
     assert_eq!(check(&a, 0)["corr_uuid"], corr.as_str());
-    assert_eq!(check(&a, 0)["code"], "RETURN_VERIFIED");
-    assert_eq!(check(&a, 1)["code"], "RETURN_VERIFIED");
+    for i in 0..3 {
+        assert_eq!(check(&a, i)["code"], "RETURN_VERIFIED", "{a}");
+    }
     assert_eq!(a["data"]["left"], 0);
     // The service unreachable altogether (nothing listens there): queued, then retried later.
     let mut cfg = VrsConfig::new("http://127.0.0.1:9", "0614141000005", Auth::None);
@@ -489,5 +495,6 @@ fn verification_needs_a_service_and_a_full_scan() {
     );
     assert_eq!(a["code"], "RETURN_VERIFIED", "{a}");
     let list = ok(&mut s, r#"{"cmd":"returns"}"#);
-    assert_eq!(list["data"]["checks"].as_array().unwrap().len(), 3);
+    // The refused first try recorded nothing; the two answered checks are listed.
+    assert_eq!(list["data"]["checks"].as_array().unwrap().len(), 2);
 }

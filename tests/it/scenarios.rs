@@ -212,7 +212,7 @@ fn every_reason_code_is_exercised() {
             "UNDO_NOT_POSSIBLE",
             "tests/it/undo_repository.rs",
             "\"UNDO_NOT_POSSIBLE\"",
-        ),        // The returns desk's answers from a verification service need one (quartet-vrs and a
+        ), // The returns desk's answers from a verification service need one (quartet-vrs and a
         // responder of our own).
         (
             "RETURN_VERIFIED",
