@@ -391,10 +391,7 @@ fn placed_history(ctx: &NodeContext<'_>, u: &UnitView) -> Result<Vec<TraceMove>,
         && last.to.is_none()
         && last.from.is_some()
     {
-        last.to = match store::unit_by_id(ctx.conn, parent)? {
-            Some(p) => Some(p.key),
-            None => None,
-        };
+        last.to = store::unit_by_id(ctx.conn, parent)?.map(|p| p.key);
     }
     Ok(steps)
 }

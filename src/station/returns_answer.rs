@@ -42,15 +42,10 @@ impl Station {
         now: i64,
     ) -> Result<ReturnCheck, Failure> {
         let record_time = self.now().max(now);
-        let (state, url, error, status, body, answer) = match &result {
-            Err(VrsLinkError::Unreachable { url, detail, .. }) => (
-                CheckState::Queued,
-                url.clone(),
-                Some(detail.clone()),
-                None,
-                None,
-                None,
-            ),
+        let (state, url, error, status, body, answer) = match result {
+            Err(VrsLinkError::Unreachable { url, detail, .. }) => {
+                (CheckState::Queued, url, Some(detail), None, None, None)
+            }
             Err(e @ VrsLinkError::Config(_)) => (
                 CheckState::Error,
                 String::new(),
@@ -59,33 +54,36 @@ impl Station {
                 None,
                 None,
             ),
-            Ok(ex) if ex.status != 200 => (
-                CheckState::Error,
-                ex.url.clone(),
-                Some(format!(
+            Ok(ex) if ex.status != 200 => {
+                let error = format!(
                     "HTTP {}: {}",
                     ex.status,
                     ex.body.chars().take(300).collect::<String>()
-                )),
-                Some(ex.status),
-                Some(ex.body.clone()),
-                None,
-            ),
+                );
+                (
+                    CheckState::Error,
+                    ex.url,
+                    Some(error),
+                    Some(ex.status),
+                    Some(ex.body),
+                    None,
+                )
+            }
             Ok(ex) => match parse_vrs_answer(&ex.body, &query.corr_uuid) {
                 Ok(a) => (
                     CheckState::Answered,
-                    ex.url.clone(),
+                    ex.url,
                     None,
                     Some(ex.status),
-                    Some(ex.body.clone()),
+                    Some(ex.body),
                     Some(a),
                 ),
                 Err(e) => (
                     CheckState::Error,
-                    ex.url.clone(),
+                    ex.url,
                     Some(e.to_string()),
                     Some(ex.status),
-                    Some(ex.body.clone()),
+                    Some(ex.body),
                     None,
                 ),
             },

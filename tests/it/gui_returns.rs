@@ -144,7 +144,11 @@ fn recall_finds_the_lot_traces_a_pack_and_holds_the_lot() {
     type_into(&mut h, "Signer password", "sup-pass-1");
     click(&mut h, "Put on hold");
     settle(&mut h);
-    assert!(h.state().hold.is_none(), "the dialog closed: {:?}", h.state().verdict);
+    assert!(
+        h.state().hold.is_none(),
+        "the dialog closed: {:?}",
+        h.state().verdict
+    );
     h.state_mut().send(Request::Recall {
         gtin: Some("09506000134352".into()),
         lot: Some("LOT42".into()),
