@@ -113,10 +113,10 @@ impl Station {
         for item in &items {
             checks.push(self.check_item(&user, item, returned_in.as_deref(), now)?);
         }
-        Ok(self.checks_answer(&checks, returned_in))
+        Ok(self.checks_answer(&checks, returned_in.as_deref()))
     }
 
-    fn checks_answer(&self, checks: &[ReturnCheck], returned_in: Option<String>) -> Response {
+    fn checks_answer(&self, checks: &[ReturnCheck], returned_in: Option<&str>) -> Response {
         let worst = checks
             .iter()
             .map(check_code)

@@ -120,10 +120,10 @@ pub fn recall_ui(ui: &mut egui::Ui, i18n: &I18n, state: &mut RecallState) -> Opt
     egui::ScrollArea::vertical()
         .id_salt("recall")
         .show(ui, |ui| {
-            if let Some(r) = &state.report {
-                if let Some(a) = report_ui(ui, i18n, r) {
-                    action = Some(a);
-                }
+            if let Some(r) = &state.report
+                && let Some(a) = report_ui(ui, i18n, r)
+            {
+                action = Some(a);
             }
             if let Some(t) = &state.trace {
                 ui.separator();
