@@ -33,6 +33,7 @@ mod jsonld;
 mod model;
 mod splice;
 mod timestamp;
+pub use timestamp::local_time;
 mod tree;
 mod tree_json;
 mod vocab;

@@ -37,6 +37,8 @@ mod open;
 mod outbox;
 mod pipeline;
 mod private;
+mod recall;
+mod returns;
 mod schema;
 mod sscc;
 mod units;
@@ -96,6 +98,12 @@ pub use outbox::{
 };
 pub(crate) use pipeline::ordered_map;
 pub use private::{create_private_file, restrict_dir, write_new_private};
+pub use recall::{LotUnit, last_event_of, lot_units};
+pub use returns::{
+    CheckAttempt, CheckState, NewReturnCheck, ReturnCheck, insert_return_check,
+    record_check_attempt, retryable_checks, retryable_count, return_check, return_checks,
+    set_check_hold,
+};
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 pub use sscc::{
     LabelRow, LabelState, NewLabel, NewRange, OpenRange, RangeStock, advance_range, ensure_label,

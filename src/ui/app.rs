@@ -26,6 +26,10 @@ pub enum Screen {
     Users,
     /// The camera panel (live preview, layer reads, image files).
     Camera,
+    /// The returns desk (saleable-returns verification).
+    Returns,
+    /// Recall of a lot and trace of a unit.
+    Recall,
 }
 
 /// The last verdict, shown in the banner.
@@ -164,6 +168,12 @@ pub struct PackbenchApp {
     pub devices: super::devices_state::Devices,
     /// The "Close work order…" window, when open.
     pub closeout: Option<super::closeout_view::CloseoutView>,
+    /// The returns desk screen (`desk.rs`).
+    pub returns: super::returns_view::ReturnsState,
+    /// The recall and trace screen (`desk.rs`).
+    pub recall: super::recall_view::RecallState,
+    pub(crate) returns_mode_sent: Option<bool>,
+    pub(crate) returns_csv_pending: bool,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -227,6 +237,10 @@ impl PackbenchApp {
             sound: super::sound::Sounds::default(),
             devices: super::devices_state::Devices::default(),
             closeout: None,
+            returns: super::returns_view::ReturnsState::default(),
+            recall: super::recall_view::RecallState::default(),
+            returns_mode_sent: None,
+            returns_csv_pending: false,
         }
     }
 
@@ -399,6 +413,7 @@ impl PackbenchApp {
     fn on_answer(&mut self, request: &Request, response: &Response) {
         self.on_hold_answer(request, response);
         self.closeout_answer(request, response);
+        self.desk_answer(request, response);
         match request {
             Request::Login { .. } if response.ok => {
                 self.forms.login_password.clear();

@@ -14,6 +14,7 @@ pub(super) fn command_mode(command: &str) -> Option<Mode> {
         "MOVE" => Some(Mode::Move),
         "LOOKUP" => Some(Mode::Lookup),
         "RECEIVE" => Some(Mode::Receive),
+        "RETURNS" => Some(Mode::Returns),
         _ => None,
     }
 }
@@ -88,6 +89,9 @@ impl PackbenchApp {
             }
             other => {
                 if let Some(mode) = command_mode(other) {
+                    if mode == Mode::Returns {
+                        self.screen = super::app::Screen::Returns;
+                    }
                     self.send(Request::Mode { mode });
                 } else if let Some(flow) = super::flows::flow_for_command(other) {
                     self.flow = Some(flow);

@@ -30,6 +30,11 @@ pub fn save_closeout_report(work_order: &str, pdf: Vec<u8>) {
     save_bytes(format!("closeout-{safe}.pdf"), pdf);
 }
 
+/// Asks where to save a report (recall or trace PDF, CSV) and writes it.
+pub fn save_report(default_name: impl Into<String>, bytes: Vec<u8>) {
+    save_bytes(default_name, bytes);
+}
+
 fn save_bytes(default_name: impl Into<String>, bytes: Vec<u8>) {
     let default_name = default_name.into();
     let _ = std::thread::Builder::new()

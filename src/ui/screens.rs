@@ -59,6 +59,8 @@ impl PackbenchApp {
                     Screen::Settings => self.settings_ui(ui),
                     Screen::Users => self.users_ui(ui),
                     Screen::Camera => self.camera_ui(ui),
+                    Screen::Returns => self.returns_screen_ui(ui),
+                    Screen::Recall => self.recall_screen_ui(ui),
                 }
             }
         });
@@ -75,6 +77,8 @@ impl PackbenchApp {
                     (Screen::Station, "nav-station"),
                     (Screen::Lookup, "nav-lookup"),
                     (Screen::Camera, "nav-camera"),
+                    (Screen::Returns, "nav-returns"),
+                    (Screen::Recall, "nav-recall"),
                     (Screen::Settings, "nav-settings"),
                 ] {
                     if ui
@@ -82,6 +86,7 @@ impl PackbenchApp {
                         .clicked()
                     {
                         self.screen = screen;
+                        self.desk_screen_changed();
                     }
                 }
                 let admin = self
