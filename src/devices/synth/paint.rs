@@ -70,6 +70,7 @@ pub(crate) fn project(m: &Mat, (x, y): (f64, f64)) -> (f64, f64) {
 }
 
 /// The projective map taking the four `from` points to the four `to` points.
+#[allow(clippy::needless_range_loop)] // row/column elimination reads clearer with indices
 pub(crate) fn homography(from: [(f64, f64); 4], to: [(f64, f64); 4]) -> Option<Mat> {
     // Eight equations in h0..h7 (h8 = 1), solved by Gaussian elimination with pivoting.
     let mut a = [[0.0f64; 9]; 8];
