@@ -59,6 +59,9 @@ fn picture_seed(seed: u64, condition: Condition, index: usize) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Per written picture: its class, its codes and its size.
+type Expected = (Condition, BTreeSet<String>, (u32, u32));
+
 #[derive(Default)]
 struct Tally {
     pictures: usize,
@@ -119,7 +122,7 @@ fn main() {
     let folder = tempfile::tempdir().expect("temporary folder");
     let options = DecodeOptions::default();
     let mut ours: BTreeMap<Condition, Tally> = BTreeMap::new();
-    let mut expected: BTreeMap<String, (Condition, BTreeSet<String>, (u32, u32))> = BTreeMap::new();
+    let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
     let mut layer_mode_hd = Vec::new();
     let mut ours_hd = Vec::new();
     for condition in Condition::ALL {
