@@ -83,3 +83,9 @@ device-error-no-camera = no camera found
 device-error-camera-busy = camera busy (open in another program?)
 device-error-camera-unplugged = camera unplugged, reconnecting
 device-error-webcam-not-built = this build has no webcam support
+# Why a camera frame read nothing (frame diagnosis).
+camera-diagnosis = Nothing read, but the picture seems to hold codes. Why:
+camera-diagnosis-too-dark = Too dark: add light or move the lamp closer.
+camera-diagnosis-low-contrast = Too little contrast between codes and ground: light the case more evenly, avoid glare.
+camera-diagnosis-too-blurred = Too blurred: focus the camera, or hold the case still.
+camera-diagnosis-too-small = Codes too small in the picture: bring the camera closer or zoom in.

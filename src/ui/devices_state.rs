@@ -327,10 +327,7 @@ fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
         let image = load_gray(&path).unwrap_or_else(|_| GrayImage::new(1, 1));
         let started = Instant::now();
         let codes = decode_image(&image, &DecodeOptions::default());
-        let read = LayerRead {
-            codes,
-            decode_ms: started.elapsed().as_secs_f64() * 1000.0,
-        };
+        let read = LayerRead::new(&image, codes, started.elapsed().as_secs_f64() * 1000.0);
         let path = path.display().to_string();
         if tx.send(FileDecoded { path, image, read }).is_err() {
             return;

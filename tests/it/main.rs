@@ -14,6 +14,7 @@ mod closeout_report;
 mod crash;
 mod decode_cli;
 mod decode_images;
+mod decode_synth;
 mod devices_gui;
 mod epcis_hash_properties;
 mod epcis_hash_vectors;
