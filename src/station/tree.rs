@@ -156,6 +156,23 @@ impl Station {
         Ok(TreeSnapshot { nodes })
     }
 
+    /// The key of the first unit whose key contains `fragment` (a serial, part of an SSCC):
+    /// Find, for a unit that is not in the tree shown.
+    pub fn find_unit(&self, fragment: &str) -> Option<String> {
+        let fragment = fragment.trim();
+        if fragment.is_empty() {
+            return None;
+        }
+        store::unit_key_containing(self.store.conn(), fragment)
+            .ok()
+            .flatten()
+    }
+
+    /// Whether the unit of a scan is known here (the training panel skips used codes).
+    pub fn knows_scan(&self, scan: &str) -> bool {
+        self.resolve(self.store.conn(), scan).is_ok()
+    }
+
     /// The containers being filled now, lowest level first.
     pub fn current_containers(&self) -> Vec<ContainerInfo> {
         let conn = self.store.conn();
