@@ -6,7 +6,7 @@ use crate::harness::gui::{
 };
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use packbench::station::{Request, Station};
 use packbench::ui::app::Screen;
 use packbench::ui::{PackbenchApp, demo};
