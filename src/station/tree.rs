@@ -168,9 +168,18 @@ impl Station {
             .flatten()
     }
 
-    /// Whether the unit of a scan is known here (the training panel skips used codes).
-    pub fn knows_scan(&self, scan: &str) -> bool {
-        self.resolve(self.store.conn(), scan).is_ok()
+    /// Whether the code of a scan is free for the training panel: a label this station does not
+    /// know yet, or a commissioned pack that is in no container and active (a pack typed by
+    /// hand into a case is used; so is every known case or pallet label).
+    pub fn training_code_free(&self, scan: &str) -> bool {
+        match self.resolve(self.store.conn(), scan) {
+            Err(_) => true,
+            Ok(u) => {
+                u.level == crate::domain::Level::Pack
+                    && u.parent_id.is_none()
+                    && u.status.is_active()
+            }
+        }
     }
 
     /// The containers being filled now, lowest level first.

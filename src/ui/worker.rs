@@ -363,7 +363,7 @@ fn live_tree(station: &Station, focus: Option<&str>) -> TreeSnapshot {
 /// The next training codes nobody has used yet (the training panel's buttons): a case label
 /// that opens a new case (never another user's case), a pack serial never packed.
 fn training_next(station: &Station, from: TrainingNext) -> TrainingNext {
-    let unused = |scan: String| !station.knows_scan(&scan);
+    let unused = |scan: String| station.training_code_free(&scan);
     let case = (from.case.max(1)..from.case.max(1) + 10_000)
         .find(|n| unused(demo::case_sscc(*n)))
         .unwrap_or(from.case);
