@@ -159,7 +159,12 @@ impl PackbenchApp {
                 self.signature = Some(SignatureDialog {
                     request: request.clone(),
                     meaning_id,
-                    unit: subject_of(request, response),
+                    // A close without a scan closes the container being filled.
+                    unit: subject_of(request, response).or_else(|| {
+                        matches!(request, Request::Close { scan: None, .. })
+                            .then(|| self.snapshot.current.first().map(|c| c.key.clone()))
+                            .flatten()
+                    }),
                     user: String::new(),
                     password: String::new(),
                     reason: String::new(),
