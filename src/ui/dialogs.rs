@@ -80,7 +80,15 @@ pub fn signature_ui(
 ) -> Option<UiCommand> {
     let mut out = None;
     modal(ctx, "signature", &i18n.tr("sign-title"), |ui| {
-        fact(ui, &i18n.tr("sign-meaning"), &i18n.tr(dialog.meaning_id));
+        ui.label(egui::RichText::new(i18n.tr("sign-meaning")).size(18.0));
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(i18n.tr(dialog.meaning_id))
+                    .size(22.0)
+                    .strong(),
+            )
+            .wrap(),
+        );
         if let Some(unit) = &dialog.unit {
             fact(ui, &i18n.tr("sign-unit"), unit);
         }

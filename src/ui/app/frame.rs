@@ -78,8 +78,8 @@ impl PackbenchApp {
         self.push_commands(out);
     }
 
-    /// The station screen: the mode, alerts and work order on top; the verdict below them,
-    /// never covered by the action bar; left the fill, right the live tree.
+    /// The station screen: the mode, alerts and work order on top; left the verdict (never
+    /// covered by the action bar) and the fill, right the live tree with the full height.
     fn station_ui(&mut self, ui: &mut egui::Ui, out: &mut Vec<UiCommand>) {
         // The command buttons and the manual scan field stay in view at the bottom, whatever
         // the verdict, label and tree above them need.
@@ -95,25 +95,27 @@ impl PackbenchApp {
                 station_view::alerts_ui(ui, &s, out);
                 station_view::work_order_ui(ui, &s, out);
                 station_view::training_ui(ui, &s, out);
-                if station_view::verdict_ui(ui, &s) {
-                    self.verdict_drawn();
-                }
-                if let Some(batch) = self.batch.as_ref().filter(|b| b.screen == Screen::Station) {
-                    station_view::batch_ui(ui, &view!(self), batch, out);
-                }
                 ui.separator();
                 self.station_columns_ui(ui, out);
             });
     }
 
-    /// Left: what is being filled and the label; right: the live tree, using the full height
-    /// (a 1366x768 bench screen shows ~12 tree rows).
+    /// Left: the verdict, what is being filled and the label; right: the live tree, using the
+    /// full height.
     fn station_columns_ui(&mut self, ui: &mut egui::Ui, out: &mut Vec<UiCommand>) {
         let half = (ui.available_width() / 2.0).floor();
         let height = ui.available_height();
         ui.horizontal_top(|ui| {
             let top_down = egui::Layout::top_down(egui::Align::Min);
             ui.allocate_ui_with_layout(egui::vec2(half, height), top_down, |ui| {
+                // The verdict first, outside the scrolling part: always in view, never behind
+                // the action bar.
+                if station_view::verdict_ui(ui, &view!(self)) {
+                    self.verdict_drawn();
+                }
+                if let Some(batch) = self.batch.as_ref().filter(|b| b.screen == Screen::Station) {
+                    station_view::batch_ui(ui, &view!(self), batch, out);
+                }
                 // Scrolls by touch drag as well as by the wheel.
                 egui::ScrollArea::vertical()
                     .id_salt("station-left")
