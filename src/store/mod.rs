@@ -113,7 +113,7 @@ pub use sscc::{
 };
 pub use units::{
     NewUnit, ancestors, children, delete_unit, insert_unit, lot_in_subtree, open_containers,
-    subtree, unit_by_id, unit_by_key, units_of_lot, update_unit,
+    subtree, unit_by_id, unit_by_key, unit_key_containing, units_of_lot, update_unit,
 };
 pub use users::{
     Credentials, NewUser, UserRow, credentials, insert_user, reset_failed_attempts,

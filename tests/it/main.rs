@@ -35,6 +35,7 @@ mod gui_hold;
 mod gui_pseudo;
 mod gui_returns;
 mod gui_snapshots;
+mod gui_trust;
 mod headless;
 mod import_cli;
 mod import_epcis;
