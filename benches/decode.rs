@@ -1,53 +1,88 @@
-//! Decoder benchmark over `tests/data/images/`: per image the codes found / expected and
-//! the median decode time, totals, and the median over the 1920×1080 case layers — side by
-//! side with zxing-cpp when `PACKBENCH_PEER_PYTHON` names a Python with `zxingcpp` and `PIL`
-//! (see `tests/data/images/README.md`). Run with `cargo bench --bench decode`.
+//! Decoder benchmark over generated pictures (`packbench::devices::synth`): per condition
+//! class, codes read, false reads (codes reported that are not in the picture), reads dropped
+//! by GS1 validation and decode time, side by side with zxing-cpp when
+//! `PACKBENCH_PEER_PYTHON` names a Python with `zxingcpp` and `PIL` (see
+//! `tests/data/images/README.md`). Run with `cargo bench --bench decode`.
 //!
-//! Times exclude loading the PNG for both decoders. `RUNS` (default 5) sets the repetitions.
-//! Run without `--bench` (as `cargo test --all-targets` does) it makes one pass over the
-//! layer images only, without the peer: a smoke run that keeps the test suite fast.
+//! Each run draws a fresh seed (printed); `PACKBENCH_SEED=N` replays a run. Both decoders get
+//! the same frames and the same symbologies (the pharma set); times exclude loading. Run
+//! without `--bench` (as `cargo test --all-targets` does) it decodes one picture per class,
+//! without the peer: a smoke run that keeps the test suite fast. The fixed corpus under
+//! `tests/data/images/` is a regression test (`tests/it/decode_images.rs`), not a benchmark.
 
-// A benchmark over a fixed corpus: a missing file is a broken setup and should stop it loudly.
+// A benchmark: a broken setup (temporary folder, PNG writer) should stop it loudly.
 #![allow(clippy::expect_used)]
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use packbench::devices::decode::{DecodeOptions, decode_image, load_gray};
+use packbench::devices::decode::{DecodeOptions, decode_image_with_stats};
 use packbench::devices::layer::LayerReader;
-
-const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/images");
+use packbench::devices::synth::{Condition, Params, fresh_seed, generate};
 
 const PEER_SCRIPT: &str = r#"
-import sys, time, glob, os, statistics
+import sys, time, os
 import zxingcpp
 from PIL import Image
-folder, runs = sys.argv[1], int(sys.argv[2])
-for path in sorted(glob.glob(os.path.join(folder, '*.png'))):
-    img = Image.open(path).convert('L')
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter(); results = zxingcpp.read_barcodes(img); times.append((time.perf_counter() - t) * 1000)
+folder = sys.argv[1]
+F = zxingcpp.BarcodeFormat
+formats = [F.DataMatrix, F.QRCode, F.Code128, F.DataBar, F.DataBarExp]
+for name in sorted(os.listdir(folder)):
+    if not name.endswith('.png'):
+        continue
+    img = Image.open(os.path.join(folder, name)).convert('L')
+    t = time.perf_counter(); results = zxingcpp.read_barcodes(img, formats=formats); ms = (time.perf_counter() - t) * 1000
     texts = set(r.bytes.decode('latin-1') for r in results)
-    print(os.path.basename(path), statistics.median(times), '\x1e'.join(sorted(texts)), sep='\t')
+    print(name, ms, '\x1e'.join(sorted(texts)), sep='\t')
 "#;
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    if values.is_empty() {
-        0.0
-    } else {
-        values[values.len() / 2]
+/// Pictures per class in a full run (singles hold one code, layers 12–48).
+fn pictures(condition: Condition, full: bool) -> usize {
+    match (condition, full) {
+        (_, false) => 1,
+        (Condition::LayerSd, true) => 10,
+        (Condition::LayerHd, true) => 6,
+        (Condition::Layer4k, true) => 4,
+        (_, true) => 60,
     }
 }
 
-/// Per file: (median ms, texts) from zxing-cpp.
-fn peer(runs: usize) -> Option<HashMap<String, (f64, BTreeSet<String>)>> {
+/// A well-mixed seed for picture `index` of `condition` in the run seeded `seed`.
+fn picture_seed(seed: u64, condition: Condition, index: usize) -> u64 {
+    let mut z = seed
+        .wrapping_add((condition as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        .wrapping_add(index as u64);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Per written picture: its class, its codes and its size.
+type Expected = (Condition, BTreeSet<String>, (u32, u32));
+
+#[derive(Default)]
+struct Tally {
+    pictures: usize,
+    codes: usize,
+    read: usize,
+    false_reads: usize,
+    rejected: usize,
+    ms: Vec<f64>,
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Per file: (ms, texts) from zxing-cpp over every PNG in `folder`.
+fn peer(folder: &Path) -> Option<BTreeMap<String, (f64, BTreeSet<String>)>> {
     let python = std::env::var("PACKBENCH_PEER_PYTHON").ok()?;
     let output = Command::new(python)
-        .args(["-c", PEER_SCRIPT, IMAGES, &runs.to_string()])
+        .args(["-c", PEER_SCRIPT, &folder.to_string_lossy()])
         .output()
         .ok()?;
     if !output.status.success() {
@@ -76,101 +111,156 @@ fn peer(runs: usize) -> Option<HashMap<String, (f64, BTreeSet<String>)>> {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    let runs: usize = if full {
-        std::env::var("RUNS")
-            .ok()
-            .and_then(|r| r.parse().ok())
-            .unwrap_or(5)
-    } else {
-        1
-    };
-    let manifest =
-        std::fs::read_to_string(Path::new(IMAGES).join("manifest.tsv")).expect("manifest");
-    let peer = if full { peer(runs) } else { None };
+    let seed = std::env::var("PACKBENCH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(fresh_seed);
+    println!("seed {seed} (replay: PACKBENCH_SEED={seed} cargo bench --bench decode)");
     if !full {
-        println!("smoke run (layers only, one pass); use cargo bench --bench decode for figures");
+        println!("smoke run (one picture per class, no peer); use cargo bench --bench decode");
     }
+    let folder = tempfile::tempdir().expect("temporary folder");
     let options = DecodeOptions::default();
-    println!(
-        "{:<52} {:>9} {:>9} {:>9} {:>9}",
-        "image", "ours", "ms", "zxing-cpp", "ms"
-    );
-    let (mut ours_total, mut peer_total, mut expected_total, mut unexpected) = (0, 0, 0, 0);
-    let (mut ours_ms_total, mut peer_ms_total) = (0.0, 0.0);
-    let (mut layer_ms, mut layer_mode_ms, mut peer_layer_ms) = (Vec::new(), Vec::new(), Vec::new());
-    for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let file = cols[0];
-        if !full && !file.starts_with("multi_") {
-            continue;
-        }
-        let expected: BTreeSet<String> = cols[5]
-            .split(" | ")
-            .map(|s| s.replace("\\x1d", "\u{1d}"))
-            .collect();
-        let image = load_gray(&Path::new(IMAGES).join(file)).expect("image loads");
-        let mut times = Vec::new();
-        let mut found = BTreeSet::new();
-        for _ in 0..runs {
+    let mut ours: BTreeMap<Condition, Tally> = BTreeMap::new();
+    let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
+    let mut layer_mode_hd = Vec::new();
+    let mut ours_hd = Vec::new();
+    for condition in Condition::ALL {
+        for index in 0..pictures(condition, full) {
+            let picture = picture_seed(seed, condition, index);
+            let params = Params::draw(condition, picture);
+            let scene = generate(&params, picture);
+            let want: BTreeSet<String> = scene.codes.iter().map(|c| c.text.clone()).collect();
             let started = Instant::now();
-            let codes = decode_image(&image, &options);
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            found = codes.into_iter().map(|c| c.text).collect();
-        }
-        let ms = median(&mut times);
-        let hits = expected.intersection(&found).count();
-        unexpected += found.difference(&expected).count();
-        ours_total += hits;
-        expected_total += expected.len();
-        ours_ms_total += ms;
-        let is_layer = image.dimensions() == (1920, 1080);
-        if is_layer {
-            layer_ms.push(ms);
-            let reader = LayerReader::new(Some(expected.len()), None);
-            let mut times: Vec<f64> = (0..runs).map(|_| reader.read(&image).decode_ms).collect();
-            layer_mode_ms.push(median(&mut times));
-        }
-        let (peer_hits, peer_ms) = match peer.as_ref().and_then(|p| p.get(file)) {
-            Some((peer_ms, texts)) => {
-                let hits = expected.intersection(texts).count();
-                peer_total += hits;
-                peer_ms_total += peer_ms;
-                if is_layer {
-                    peer_layer_ms.push(*peer_ms);
-                }
-                (
-                    format!("{hits}/{}", expected.len()),
-                    format!("{peer_ms:.1}"),
-                )
+            let (codes, stats) = decode_image_with_stats(&scene.image, &options);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let found: BTreeSet<String> = codes.into_iter().map(|c| c.text).collect();
+            let tally = ours.entry(condition).or_default();
+            tally.pictures += 1;
+            tally.codes += want.len();
+            tally.read += want.intersection(&found).count();
+            tally.false_reads += found.difference(&want).count();
+            tally.rejected += stats.rejected;
+            tally.ms.push(ms);
+            let size = scene.image.dimensions();
+            if size == (1920, 1080) {
+                ours_hd.push(ms);
+                let reader = LayerReader::new(Some(want.len()), None);
+                layer_mode_hd.push(reader.read(&scene.image).decode_ms);
             }
-            None => ("-".to_owned(), "-".to_owned()),
+            if full {
+                let name = format!("{}-{index:03}.png", condition.name());
+                scene
+                    .image
+                    .save(folder.path().join(&name))
+                    .expect("PNG written");
+                expected.insert(name, (condition, want, size));
+            }
+        }
+    }
+    let peer_results = if full { peer(folder.path()) } else { None };
+    let mut theirs: BTreeMap<Condition, Tally> = BTreeMap::new();
+    let mut theirs_hd = Vec::new();
+    if let Some(results) = &peer_results {
+        for (name, (condition, want, size)) in &expected {
+            let tally = theirs.entry(*condition).or_default();
+            tally.pictures += 1;
+            tally.codes += want.len();
+            if let Some((ms, found)) = results.get(name) {
+                tally.read += want.intersection(found).count();
+                tally.false_reads += found.difference(want).count();
+                tally.ms.push(*ms);
+                if *size == (1920, 1080) {
+                    theirs_hd.push(*ms);
+                }
+            }
+        }
+    }
+    println!(
+        "{:<14} {:>5} {:>6} | {:>9} {:>5} {:>4} {:>9} {:>8} | {:>9} {:>5} {:>9} {:>8}",
+        "class",
+        "pics",
+        "codes",
+        "ours",
+        "false",
+        "rej",
+        "ms all",
+        "ms med",
+        "zxing-cpp",
+        "false",
+        "ms all",
+        "ms med"
+    );
+    let mut total = (Tally::default(), Tally::default());
+    for condition in Condition::ALL {
+        let Some(o) = ours.get(&condition) else {
+            continue;
+        };
+        let t = theirs.get(&condition);
+        let peer_cols = match t {
+            Some(t) => format!(
+                "{:>9} {:>5} {:>9.0} {:>8.1}",
+                format!("{}/{}", t.read, t.codes),
+                t.false_reads,
+                t.ms.iter().sum::<f64>(),
+                median(&t.ms)
+            ),
+            None => format!("{:>9} {:>5} {:>9} {:>8}", "-", "-", "-", "-"),
         };
         println!(
-            "{file:<52} {:>9} {ms:>9.1} {peer_hits:>9} {peer_ms:>9}",
-            format!("{hits}/{}", expected.len())
+            "{:<14} {:>5} {:>6} | {:>9} {:>5} {:>4} {:>9.0} {:>8.1} | {peer_cols}",
+            condition.name(),
+            o.pictures,
+            o.codes,
+            format!("{}/{}", o.read, o.codes),
+            o.false_reads,
+            o.rejected,
+            o.ms.iter().sum::<f64>(),
+            median(&o.ms),
         );
+        total.0.pictures += o.pictures;
+        total.0.codes += o.codes;
+        total.0.read += o.read;
+        total.0.false_reads += o.false_reads;
+        total.0.rejected += o.rejected;
+        total.0.ms.extend(&o.ms);
+        if let Some(t) = t {
+            total.1.read += t.read;
+            total.1.false_reads += t.false_reads;
+            total.1.ms.extend(&t.ms);
+        }
     }
+    let (o, t) = &total;
     println!(
-        "{:<52} {:>9} {:>9.1} {:>9} {:>9.1}",
+        "{:<14} {:>5} {:>6} | {:>9} {:>5} {:>4} {:>9.0} {:>8.1} | {}",
         "TOTAL",
-        format!("{ours_total}/{expected_total}"),
-        ours_ms_total,
-        if peer.is_some() {
-            format!("{peer_total}/{expected_total}")
+        o.pictures,
+        o.codes,
+        format!("{}/{}", o.read, o.codes),
+        o.false_reads,
+        o.rejected,
+        o.ms.iter().sum::<f64>(),
+        median(&o.ms),
+        if peer_results.is_some() {
+            format!(
+                "{:>9} {:>5} {:>9.0} {:>8.1}",
+                format!("{}/{}", t.read, o.codes),
+                t.false_reads,
+                t.ms.iter().sum::<f64>(),
+                median(&t.ms)
+            )
         } else {
-            "-".to_owned()
-        },
-        peer_ms_total
+            "zxing-cpp not run (set PACKBENCH_PEER_PYTHON)".to_owned()
+        }
     );
-    println!("unexpected codes (ours): {unexpected}");
     println!(
-        "median 1920x1080 layer: ours {:.1} ms (all symbologies), {:.1} ms (layer mode: DataMatrix, 24 expected); zxing-cpp {}",
-        median(&mut layer_ms),
-        median(&mut layer_mode_ms),
-        if peer_layer_ms.is_empty() {
+        "median 1920x1080 layer: ours {:.1} ms (pharma symbologies), {:.1} ms (layer mode: Data Matrix, count known); zxing-cpp {}",
+        median(&ours_hd),
+        median(&layer_mode_hd),
+        if theirs_hd.is_empty() {
             "-".to_owned()
         } else {
-            format!("{:.1} ms", median(&mut peer_layer_ms))
+            format!("{:.1} ms", median(&theirs_hd))
         }
     );
 }

@@ -91,3 +91,9 @@ camera-image-path = Image file
 camera-image-open = Open
 camera-image-unreadable = Cannot read the picture { $path }: { $detail }
 wizard-error-double-read = The symbol arrived twice in one scan (or with a very long prefix). Scan it once: turn off the scanner's multiple-read or continuous mode, then try again.
+# Why a camera frame read nothing (frame diagnosis).
+camera-diagnosis = Nothing read, but the picture seems to hold codes. Why:
+camera-diagnosis-too-dark = Too dark: add light or move the lamp closer.
+camera-diagnosis-low-contrast = Too little contrast between codes and ground: light the case more evenly, avoid glare.
+camera-diagnosis-too-blurred = Too blurred: focus the camera, or hold the case still.
+camera-diagnosis-too-small = Codes too small in the picture: bring the camera closer or zoom in.

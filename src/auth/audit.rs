@@ -58,17 +58,28 @@ pub struct AuditBreak {
 /// Walks the whole chain. Ok(number of records) or the first break. A missing key, a missing
 /// head and a head that is not the last record are breaks, not an empty trail.
 pub fn verify(conn: &Conn) -> Result<Result<i64, AuditBreak>, StoreError> {
-    verify_visiting(conn, |_| {})
+    verify_mapping(conn, |_| (), |_, ()| {})
 }
 
-/// Records checked per batch; their keyed hashes are recomputed on every core.
-const BATCH: usize = 8192;
+/// Records read per batch: one batch is checked on the worker threads while the next is read.
+const BATCH: usize = 4096;
 
 /// [`verify`], also handing every record that checks out to `visit`, in order (so a caller
 /// that reads the whole trail walks it once).
 pub fn verify_visiting(
     conn: &Conn,
-    mut visit: impl FnMut(&store::AuditRecord),
+    mut visit: impl FnMut(&store::AuditRecordRef<'_>),
+) -> Result<Result<i64, AuditBreak>, StoreError> {
+    verify_mapping(conn, |_| (), |r, ()| visit(r))
+}
+
+/// [`verify`], where what a caller reads from each record is worked out by `map` on the
+/// worker threads that also recompute the keyed hashes, and handed with the record to
+/// `apply`, in order, for every record that checks out (none past the first break).
+pub fn verify_mapping<T: Send>(
+    conn: &Conn,
+    map: impl Fn(&store::AuditRecordRef<'_>) -> T + Sync,
+    mut apply: impl FnMut(&store::AuditRecordRef<'_>, T),
 ) -> Result<Result<i64, AuditBreak>, StoreError> {
     let key = match conn.audit_key() {
         Ok(k) => k.clone(),
@@ -80,45 +91,49 @@ pub fn verify_visiting(
     let mut prev = GENESIS.to_owned();
     let mut count = 0;
     let mut broken = None;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut check = |batch: &mut Vec<store::AuditRecord>, prev: &mut String, count: &mut i64| {
-        let macs = keyed_hashes(&key, batch);
-        for (record, mac) in batch.drain(..).zip(macs) {
-            let seq = record.seq;
-            let expected_seq = *count + 1;
-            let problem = if seq != expected_seq {
-                Some(format!(
-                    "expected record {expected_seq} (a record was deleted or renumbered)"
-                ))
-            } else if record.prev_hash != *prev {
-                Some("does not follow the previous record (deleted, inserted or reordered)".into())
-            } else if mac != record.hash {
-                Some(
-                    "content does not match its keyed hash (edited, or rehashed without the key)"
-                        .into(),
-                )
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                return Some(AuditBreak { seq, problem });
+    store::ordered_map(
+        "audit-verify",
+        |sink| store::visit_audit_batches(conn, BATCH, sink),
+        |batch: store::AuditBatch| {
+            let checked: Vec<([u8; 32], T)> = batch
+                .records()
+                .map(|r| (key.chain_bytes(r.prev_hash, r.seq, &r.entry), map(&r)))
+                .collect();
+            (batch, checked)
+        },
+        |(batch, checked)| {
+            for (record, (mac, said)) in batch.records().zip(checked) {
+                let seq = record.seq;
+                let expected_seq = count + 1;
+                let problem = if seq != expected_seq {
+                    Some(format!(
+                        "expected record {expected_seq} (a record was deleted or renumbered)"
+                    ))
+                } else if record.prev_hash != prev {
+                    Some(
+                        "does not follow the previous record (deleted, inserted or reordered)"
+                            .into(),
+                    )
+                } else if !store::hex_is(&mac, record.hash) {
+                    Some(
+                        "content does not match its keyed hash (edited, or rehashed without the key)"
+                            .into(),
+                    )
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    broken = Some(AuditBreak { seq, problem });
+                    return false;
+                }
+                apply(&record, said);
+                prev.clear();
+                prev.push_str(record.hash);
+                count += 1;
             }
-            visit(&record);
-            *prev = record.hash;
-            *count += 1;
-        }
-        None
-    };
-    store::visit_audit_records(conn, |record| {
-        batch.push(record);
-        if batch.len() >= BATCH {
-            broken = check(&mut batch, &mut prev, &mut count);
-        }
-        broken.is_none()
-    })?;
-    if broken.is_none() && !batch.is_empty() {
-        broken = check(&mut batch, &mut prev, &mut count);
-    }
+            true
+        },
+    )?;
     if let Some(b) = broken {
         return Ok(Err(b));
     }
@@ -137,36 +152,4 @@ pub fn verify_visiting(
             ),
         })),
     }
-}
-
-/// Each record's keyed hash over its stored `prev_hash`, computed on every core (named
-/// threads); the order and linkage are checked by the caller.
-fn keyed_hashes(key: &store::AuditKey, batch: &[store::AuditRecord]) -> Vec<String> {
-    let one = |r: &store::AuditRecord| key.chain(&r.prev_hash, r.seq, &r.entry);
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    if workers < 2 || batch.len() < 256 {
-        return batch.iter().map(one).collect();
-    }
-    let size = batch.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = batch
-            .chunks(size)
-            .enumerate()
-            .map(|(i, chunk)| {
-                let spawned = std::thread::Builder::new()
-                    .name(format!("audit-verify-{i}"))
-                    .spawn_scoped(scope, move || chunk.iter().map(one).collect::<Vec<_>>());
-                (chunk, spawned)
-            })
-            .collect();
-        let mut out = Vec::with_capacity(batch.len());
-        for (chunk, handle) in handles {
-            // A thread that could not start or stopped is done here instead: never skipped.
-            match handle.ok().and_then(|h| h.join().ok()) {
-                Some(macs) => out.extend(macs),
-                None => out.extend(chunk.iter().map(one)),
-            }
-        }
-        out
-    })
 }

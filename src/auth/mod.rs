@@ -9,7 +9,7 @@ mod users;
 
 pub use audit::{
     AuditBreak, AuditEntry, append as append_audit, verify as verify_audit,
-    verify_visiting as verify_audit_visiting,
+    verify_mapping as verify_audit_mapping, verify_visiting as verify_audit_visiting,
 };
 pub use password::{hash_password, verify_password};
 pub use users::{

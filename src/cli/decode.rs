@@ -1,4 +1,5 @@
-//! `packbench decode [--json] IMAGE...`: every barcode in image files.
+//! `packbench decode [--json] [--any-symbology] IMAGE...`: every barcode in image files (by
+//! default only GS1 data in the pharma symbologies).
 //!
 //! Exit status: 0 when every image gave at least one code, 1 when some image gave none,
 //! 2 when a file could not be read as an image.
@@ -18,6 +19,10 @@ pub struct DecodeArgs {
     /// Print one JSON document (an array with one object per image) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Read every symbology and keep data that is not GS1 (default: only the pharma
+    /// symbologies, and only reads that pass GS1 validation).
+    #[arg(long)]
+    pub any_symbology: bool,
     /// Image files (PNG or JPEG).
     #[arg(required = true, value_name = "IMAGE")]
     pub images: Vec<PathBuf>,
@@ -69,7 +74,11 @@ fn code_out(code: &DecodedCode) -> CodeOut<'_> {
 
 /// Runs the command, writing to `out`; returns the exit status.
 pub fn run(args: &DecodeArgs, out: &mut dyn Write) -> u8 {
-    let options = DecodeOptions::default();
+    let options = if args.any_symbology {
+        DecodeOptions::any_symbology()
+    } else {
+        DecodeOptions::default()
+    };
     let results: Vec<(PathBuf, Result<DecodeReport, String>)> = args
         .images
         .iter()

@@ -11,6 +11,7 @@ pub mod logfile;
 pub mod parse;
 pub mod report;
 pub mod request_check;
+pub mod returns;
 pub mod station;
 pub mod station_serial;
 pub mod sync;
@@ -94,6 +95,8 @@ pub enum Command {
     Label(label::LabelArgs),
     /// Printable reports for the batch record (the close-out report of a work order, PDF).
     Report(report::ReportArgs),
+    /// The returns desk: its verification service, the returns file (CSV).
+    Returns(returns::ReturnsArgs),
     /// Audit trail tools.
     Audit {
         /// What to do.
@@ -137,6 +140,7 @@ fn logged_name(cli: &Cli) -> Option<&'static str> {
         Some(Command::Import(_)) => Some("import"),
         Some(Command::Audit { .. }) => Some("audit"),
         Some(Command::Report(_)) => Some("report"),
+        Some(Command::Returns(_)) => Some("returns"),
         Some(
             Command::Parse(_) | Command::Decode(_) | Command::Label(_) | Command::Paths { .. },
         ) => None,
@@ -351,6 +355,7 @@ fn run_command(cli: &Cli) -> Result<ExitCode, String> {
         Command::Sync(args) => Ok(ExitCode::from(sync::run(&data_dir(cli)?, args)?)),
         Command::Import(args) => Ok(ExitCode::from(import::run(&data_dir(cli)?, args)?)),
         Command::Report(args) => Ok(ExitCode::from(report::run(&data_dir(cli)?, args)?)),
+        Command::Returns(args) => Ok(ExitCode::from(returns::run(&data_dir(cli)?, args)?)),
         Command::Audit {
             action: AuditAction::Verify { json },
         } => audit_verify(&data_dir(cli)?, *json),

@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(refused.code, ReasonCode::InvalidArgument);
         assert_eq!(
             refused.detail.as_deref(),
-            Some("unknown mode 'fly' (expected pack, remove, move, lookup or receive)")
+            Some("unknown mode 'fly' (expected pack, remove, move, lookup, receive or returns)")
         );
         assert_eq!(
             parse_request(br#"{"cmd":"mode","mode":7}"#)

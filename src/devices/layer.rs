@@ -20,7 +20,7 @@ use std::time::Instant;
 use image::GrayImage;
 use serde::Serialize;
 
-use super::decode::{DecodeOptions, DecodedCode, decode_image};
+use super::decode::{DecodeOptions, DecodedCode, FrameDiagnosis, decode_image, diagnose_frame};
 
 /// Everything one frame showed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,9 +29,22 @@ pub struct LayerRead {
     pub codes: Vec<DecodedCode>,
     /// Time spent decoding the frame, in milliseconds.
     pub decode_ms: f64,
+    /// When nothing was read: what the frame itself says (code-like texture, and whether it
+    /// is too dark, too low in contrast, too blurred or its codes too small).
+    pub diagnosis: Option<FrameDiagnosis>,
 }
 
 impl LayerRead {
+    /// The read of `frame`: its codes and decode time, diagnosed when no code was read.
+    pub fn new(frame: &GrayImage, codes: Vec<DecodedCode>, decode_ms: f64) -> Self {
+        let diagnosis = codes.is_empty().then(|| diagnose_frame(frame));
+        Self {
+            codes,
+            decode_ms,
+            diagnosis,
+        }
+    }
+
     /// The codes' texts (raw element strings), for [`check_layer`].
     pub fn texts(&self) -> Vec<String> {
         self.codes.iter().map(|code| code.text.clone()).collect()
@@ -66,10 +79,7 @@ impl LayerReader {
     pub fn read(&self, frame: &GrayImage) -> LayerRead {
         let started = Instant::now();
         let codes = decode_image(frame, &self.options);
-        LayerRead {
-            codes,
-            decode_ms: started.elapsed().as_secs_f64() * 1000.0,
-        }
+        LayerRead::new(frame, codes, started.elapsed().as_secs_f64() * 1000.0)
     }
 }
 

@@ -21,5 +21,6 @@ pub mod layer;
 pub mod render;
 pub mod scan;
 pub mod serial;
+pub mod synth;
 
 pub use error::DeviceError;

@@ -84,7 +84,7 @@ fn pad(codewords: &mut Vec<u8>, capacity: usize) {
 
 /// The modules (true = dark) of a square single-region GS1 DataMatrix (up to 26×26 modules,
 /// 44 data codewords: a pack's GTIN, expiry, lot and serial fit).
-fn gs1_modules(data: &str) -> Result<Vec<Vec<bool>>, RenderError> {
+pub(crate) fn gs1_modules(data: &str) -> Result<Vec<Vec<bool>>, RenderError> {
     let err = |reason: String| RenderError::Encode {
         data: data.to_owned(),
         reason,

@@ -15,9 +15,11 @@ mod closeout;
 mod hold;
 mod level;
 mod reason;
+mod recall;
 mod rules;
 mod targeting;
 mod unit;
+mod vrs;
 mod work_order;
 
 pub use closeout::{
@@ -28,12 +30,17 @@ pub use closeout::{
 pub use hold::{Hold, HoldReason, HoldScope, UnknownHoldReason, covering_hold, lot_hold};
 pub use level::{Level, LevelError, PackagingSpec};
 pub use reason::{ReasonCode, Refusal, Severity};
+pub use recall::{
+    LastEvent, RecallCounts, RecallGroup, RecallReport, RecallStatus, RecallUnit, TraceMove,
+    TraceNode, TraceReport,
+};
 pub use rules::{
     ExpiryCheck, PlacementCheck, check_expiry, check_placement, check_product, days_from_civil,
     end_of_month_day,
 };
 pub use targeting::{Filling, LabelState, PackScan, Targeting, target};
 pub use unit::{ContainerState, UnitStatus, UnitView};
+pub use vrs::{ExpFormat, VrsAnswer, VrsAnswerError, VrsFailure, parse_vrs_answer};
 pub use work_order::{Product, WorkOrder};
 
 /// Reasons a supervisor gives when taking a unit out of the supply chain.

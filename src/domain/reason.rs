@@ -166,6 +166,26 @@ reason_codes! {
     /// Closing a work order whose serials are not all accounted for (leftovers active in no
     /// container, without decommissioning them; or figures that do not add up).
     OrderNotReconciled = "ORDER_NOT_RECONCILED", Refused, "Not every serial of this work order is packed or retired.";
+    /// Returns desk: the verification service verified the pack; it may be resold.
+    ReturnVerified = "RETURN_VERIFIED", Ok, "Verified by the manufacturer: this pack may be resold.";
+    /// Returns desk: the verification service did not verify the pack (the detail gives its
+    /// reason); the pack was put on hold.
+    ReturnNotVerified = "RETURN_NOT_VERIFIED", Refused, "Not verified: do not resell. The pack is on hold.";
+    /// Returns desk: the station's record says the pack was decommissioned or otherwise
+    /// retired; no request was sent.
+    ReturnInactive = "RETURN_INACTIVE", Refused, "This pack was taken out of use here: it cannot be resold.";
+    /// Returns desk: the pack is on hold here; no request was sent.
+    ReturnOnHold = "RETURN_ON_HOLD", Refused, "This pack is on hold here: it cannot be resold until QA releases it.";
+    /// Returns desk: the station does not know the pack; no request was sent.
+    ReturnUnknown = "RETURN_UNKNOWN", Refused, "This pack is unknown at this station: set it aside for investigation.";
+    /// Returns desk: the verification service could not be reached; the check is queued and
+    /// retried later.
+    ReturnQueued = "RETURN_QUEUED", Warning, "The verification service cannot be reached: the check is queued and will be retried. Keep the pack aside.";
+    /// Returns desk: the verification service's answer could not be taken (HTTP error,
+    /// unreadable or uncorrelated); nothing was decided.
+    VrsBadAnswer = "VRS_BAD_ANSWER", Refused, "The verification service's answer cannot be used: nothing was decided. Keep the pack aside.";
+    /// Returns desk: no verification service is configured.
+    VrsNotConfigured = "VRS_NOT_CONFIGURED", Refused, "No verification service is configured.";
     /// The request is malformed (automation protocol).
     BadRequest = "BAD_REQUEST", Refused, "Malformed request.";
     /// The request names an unknown command (automation protocol).

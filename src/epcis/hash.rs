@@ -150,9 +150,12 @@ const URN_TO_WEB: &[(&str, &str)] = &[
 /// Canonical form of a (trimmed) value: web vocabulary, numbers, GS1 Digital Link.
 fn canonical_value(text: &str) -> String {
     let mut value = text.to_owned();
-    for (urn, web) in URN_TO_WEB {
-        if value.contains(urn) {
-            value = value.replace(urn, web);
+    // Every old prefix starts so: one search instead of one per prefix for most values.
+    if value.contains("urn:epcglobal:cbv:") {
+        for (urn, web) in URN_TO_WEB {
+            if value.contains(urn) {
+                value = value.replace(urn, web);
+            }
         }
     }
     if let Some(number) = canonical_number(&value) {
@@ -164,6 +167,11 @@ fn canonical_value(text: &str) -> String {
 /// A numeric value without sign, padding or trailing zeros (`+026.50` → `26.5`, `26.0` → `26`),
 /// written the way the reference implementation prints floating-point numbers.
 pub(crate) fn canonical_number(text: &str) -> Option<String> {
+    // A number starts with a digit, a sign or a point (`inf` and `nan` are refused below):
+    // most values (URIs, names) are refused here without copying them.
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return None;
+    }
     let cleaned = strip_digit_underscores(text)?;
     let lower = cleaned.to_ascii_lowercase();
     if lower.contains("inf") || lower.contains("nan") {
@@ -321,10 +329,15 @@ fn generic(children: &[Node]) -> String {
 
 /// The pre-hash string of one event tree.
 pub(crate) fn prehash_of_node(event: &Node) -> String {
-    let mut children = event.children.clone();
+    prehash_of_parts(&event.name, event.children.clone())
+}
+
+/// [`prehash_of_node`] of an event's name and its children, consumed (no copy of the tree).
+fn prehash_of_parts(name: &str, mut children: Vec<Node>) -> String {
+    let event_name = name;
     let ordered = ordered_fields(&mut children, EVENT_ORDER);
     children.retain(|c| !EXCLUDED.contains(&c.name.as_str()));
-    format!("eventType={}{ordered}{}", event.name, generic(&children))
+    format!("eventType={}{ordered}{}", event_name, generic(&children))
 }
 
 /// `ni:///sha-256;<hex>?ver=CBV2.0` of a pre-hash string.
@@ -353,9 +366,17 @@ pub fn prehashes_from_xml(doc: &str) -> Result<Vec<String>, EpcisError> {
 
 /// Event hash IDs of every event of an EPCIS 2.0 JSON-LD document, in document order.
 pub fn hash_ids_from_jsonld(doc: &str) -> Result<Vec<String>, EpcisError> {
-    Ok(prehashes_from_jsonld(doc)?
-        .iter()
-        .map(|p| hash_id_of_prehash(p))
+    let value: serde_json::Value =
+        serde_json::from_str(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
+    hash_ids_from_json(&value)
+}
+
+/// [`hash_ids_from_jsonld`] of a document already parsed (so a caller that also reads other
+/// fields of it parses it once).
+pub fn hash_ids_from_json(value: &serde_json::Value) -> Result<Vec<String>, EpcisError> {
+    Ok(tree_json::event_nodes_from_json(value)?
+        .into_iter()
+        .map(|node| hash_id_of_prehash(&prehash_of_parts(&node.name, node.children)))
         .collect())
 }
 

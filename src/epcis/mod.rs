@@ -33,6 +33,7 @@ mod jsonld;
 mod model;
 mod splice;
 mod timestamp;
+pub use timestamp::local_time;
 mod tree;
 mod tree_json;
 mod vocab;
@@ -49,8 +50,8 @@ pub use facts_read::{
     read_document, read_jsonld, read_xml,
 };
 pub use hash::{
-    event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_jsonld, hash_ids_from_xml,
-    prehashes_from_jsonld, prehashes_from_xml,
+    event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_json, hash_ids_from_jsonld,
+    hash_ids_from_xml, prehashes_from_jsonld, prehashes_from_xml,
 };
 pub use jsonld::{
     EPCIS_CONTEXT_URL, document_jsonld, events_from_jsonld, events_from_query_jsonld,

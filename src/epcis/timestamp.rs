@@ -65,6 +65,21 @@ pub(crate) fn format_ms_lenient(ms: i64, offset: &str) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_owned())
 }
 
+/// `ms` as the station's local time for people, e.g. `2026-12-03 17:00:05 +07:00` (UTC when
+/// the offset is unusable).
+///
+/// ```
+/// assert_eq!(packbench::epcis::local_time(0, "+07:00"), "1970-01-01 07:00:00 +07:00");
+/// ```
+pub fn local_time(ms: i64, offset: &str) -> String {
+    let text = format_ms_lenient(ms, offset);
+    // `YYYY-MM-DDThh:mm:ss.mmm±hh:mm` → `YYYY-MM-DD hh:mm:ss ±hh:mm`.
+    match (text.get(..10), text.get(11..19), text.get(23..)) {
+        (Some(d), Some(t), Some(z)) => format!("{d} {t} {}", if z == "Z" { "UTC" } else { z }),
+        _ => text,
+    }
+}
+
 /// Parses an RFC 3339 timestamp into UTC milliseconds (sub-millisecond digits are dropped) and
 /// the offset as written (`Z` or `+HH:MM`).
 pub(crate) fn parse_rfc3339(text: &str) -> Result<(i64, String), EpcisError> {

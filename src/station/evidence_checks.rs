@@ -1,8 +1,9 @@
 //! The checks of `audit verify` beyond the chain (`super`): commands, events, signatures,
 //! units, users and anchors, each against what the trail vouches for.
 
-use super::{AnchorPoint, Findings, Replayed, Trail, digest};
+use super::{AnchorPoint, Findings, Replay, Trail};
 use crate::store::{self, Conn, StoreError};
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -11,44 +12,69 @@ pub(super) fn check_commands(
     trail: &Trail,
     f: &mut Findings,
 ) -> Result<(), StoreError> {
-    // Commands recorded before evidence existed (a database from an earlier version) are
-    // covered by the chain's old values only.
-    let first_vouched = trail.vouched.keys().min().copied().unwrap_or(i64::MAX);
-    let mut seen = HashSet::new();
-    store::visit_commands(conn, |id, changes| {
-        seen.insert(id);
-        match trail.vouched.get(&id) {
-            Some((seq, v)) if v.changes != digest(changes) => f.add(
-                "commands",
-                id.to_string(),
-                format!("its changes are not those audit record {seq} vouches for (edited)"),
-            ),
-            Some(_) => {}
-            None if id >= first_vouched => f.add(
-                "commands",
-                id.to_string(),
-                "no audit record vouches for this command (inserted)",
-            ),
-            None => {}
-        }
-    })?;
+    let first_vouched = trail.vouched.first();
+    let vouched = &trail.vouched.0;
+    // Both in command order: walked side by side.
+    let mut next = 0;
+    let mut missing = Vec::new();
+    store::ordered_map(
+        "verify-commands",
+        |sink| store::visit_command_batches(conn, 4096, sink),
+        |batch: store::CommandBatch| {
+            let digests: Vec<[u8; 32]> = batch
+                .rows()
+                .map(|(_, changes)| Sha256::digest(changes.as_bytes()).into())
+                .collect();
+            (batch, digests)
+        },
+        |(batch, digests)| {
+            for ((id, _), digest) in batch.rows().zip(digests) {
+                while let Some(v) = vouched.get(next).filter(|v| v.command < id) {
+                    missing.push(v);
+                    next += 1;
+                }
+                match vouched.get(next).filter(|v| v.command == id) {
+                    Some(v) => {
+                        next += 1;
+                        if v.changes != Some(digest) {
+                            f.add(
+                                "commands",
+                                id.to_string(),
+                                format!(
+                                    "its changes are not those audit record {} vouches for (edited)",
+                                    v.seq
+                                ),
+                            );
+                        }
+                    }
+                    None if id >= first_vouched => f.add(
+                        "commands",
+                        id.to_string(),
+                        "no audit record vouches for this command (inserted)",
+                    ),
+                    None => {}
+                }
+            }
+            true
+        },
+    )?;
+    missing.extend(vouched.get(next..).unwrap_or_default());
+    for v in missing {
+        f.add(
+            "commands",
+            v.command.to_string(),
+            format!("missing: audit record {} vouches for it (deleted)", v.seq),
+        );
+    }
     let outbox = store::outbox_command_ids(conn)?;
-    let mut vouched: Vec<_> = trail.vouched.iter().collect();
-    vouched.sort_by_key(|(id, _)| **id);
-    for (id, (seq, v)) in vouched {
-        if !seen.contains(id) {
-            f.add(
-                "commands",
-                id.to_string(),
-                format!("missing: audit record {seq} vouches for it (deleted)"),
-            );
-        }
-        if v.outbox && !outbox.contains(id) {
+    for v in vouched {
+        if v.outbox && !outbox.contains(&v.command) {
             f.add(
                 "outbox",
-                id.to_string(),
+                v.command.to_string(),
                 format!(
-                    "missing: audit record {seq} says command {id} queued its events (deleted)"
+                    "missing: audit record {} says command {} queued its events (deleted)",
+                    v.seq, v.command
                 ),
             );
         }
@@ -56,142 +82,182 @@ pub(super) fn check_commands(
     Ok(())
 }
 
+/// One stored event as the events check keeps it: (hash ID, role).
+type StoredPair = (String, String);
+
 pub(super) fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
-    let first_vouched = trail.vouched.keys().min().copied().unwrap_or(i64::MAX);
-    let mut per_command: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut anchors: Vec<(i64, i64, String)> = Vec::new();
-    store::visit_events(conn, 4096, |batch| {
-        for checked in recompute_hashes(&batch) {
-            if let Some((row, problem)) = checked.problem {
-                f.add("events", row.to_string(), problem);
+    let first_vouched = trail.vouched.first();
+    let vouched = &trail.vouched.0;
+    let mut next = 0;
+    // The events of one command (they come in command order), compared when it changes.
+    let mut group: Option<(i64, Vec<StoredPair>)> = None;
+    let mut anchors: Vec<Anchored> = Vec::new();
+    let compare = |id: i64, stored: &[StoredPair], next: &mut usize, f: &mut Findings| {
+        while let Some(v) = vouched.get(*next).filter(|v| v.command < id) {
+            *next += 1;
+            events_differ(v, &[], f);
+        }
+        match vouched.get(*next).filter(|v| v.command == id) {
+            Some(v) => {
+                *next += 1;
+                events_differ(v, stored, f);
             }
-            if let Some(anchor) = checked.anchor {
-                anchors.push(anchor);
-            }
-        }
-        for e in batch {
-            per_command
-                .entry(e.command_id)
-                .or_default()
-                .push(format!("{} {}", e.hash_id, e.role));
-        }
-    })?;
-    // The head each event carries (and the repository keeps) must be in the chain.
-    let mut known: HashMap<i64, Option<String>> = HashMap::new();
-    for (row, seq, hash) in anchors {
-        if seq < trail.keyed_at {
-            continue;
-        }
-        let stored = match known.get(&seq) {
-            Some(h) => h.clone(),
-            None => {
-                let h = store::audit_hash_at(conn, seq)?;
-                known.insert(seq, h.clone());
-                h
-            }
-        };
-        if stored.as_deref() != Some(hash.as_str()) {
-            f.add(
-                "events",
-                row.to_string(),
-                format!(
-                    "carries audit head {seq}:{hash}, which the chain {} (records changed or deleted)",
-                    if stored.is_some() { "holds with another hash" } else { "does not reach" }
-                ),
-            );
-        }
-    }
-    let mut ids: Vec<i64> = trail
-        .vouched
-        .keys()
-        .chain(per_command.keys())
-        .copied()
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for id in ids {
-        let stored = per_command.get(&id).map_or(&[][..], Vec::as_slice);
-        match trail.vouched.get(&id) {
-            Some((seq, v)) if v.events != stored => f.add(
-                "events",
-                format!("command {id}"),
-                format!(
-                    "{} events stored, audit record {seq} vouches for {} ({})",
-                    stored.len(),
-                    v.events.len(),
-                    first_difference(&v.events, stored)
-                ),
-            ),
             None if id >= first_vouched && !stored.is_empty() => f.add(
                 "events",
                 format!("command {id}"),
                 "no audit record vouches for these events (inserted)",
             ),
-            _ => {}
+            None => {}
+        }
+    };
+    store::ordered_map(
+        "verify-events",
+        |sink| store::visit_events(conn, 1024, sink),
+        |batch: Vec<store::EventRow>| {
+            let checked: Vec<Checked> = batch.iter().map(check_one_event).collect();
+            (batch, checked)
+        },
+        |(batch, checked)| {
+            for (e, c) in batch.into_iter().zip(checked) {
+                if let Some(problem) = c.problem {
+                    f.add("events", e.id.to_string(), problem);
+                }
+                if let Some((seq, hash)) = c.anchor {
+                    anchors.push(Anchored {
+                        row: e.id,
+                        command: e.command_id,
+                        seq,
+                        hash,
+                    });
+                }
+                match &mut group {
+                    Some((id, stored)) if *id == e.command_id => stored.push((e.hash_id, e.role)),
+                    _ => {
+                        if let Some((id, stored)) = group.take() {
+                            compare(id, &stored, &mut next, f);
+                        }
+                        group = Some((e.command_id, vec![(e.hash_id, e.role)]));
+                    }
+                }
+            }
+            true
+        },
+    )?;
+    if let Some((id, stored)) = group.take() {
+        compare(id, &stored, &mut next, f);
+    }
+    for v in vouched.get(next..).unwrap_or_default() {
+        events_differ(v, &[], f);
+    }
+    check_event_anchors(conn, trail, anchors, f)
+}
+
+/// The head an event carries (`pb:auditAnchor`).
+struct Anchored {
+    row: i64,
+    command: i64,
+    seq: i64,
+    hash: String,
+}
+
+/// The head each event carries (and the repository keeps) must be in the chain.
+fn check_event_anchors(
+    conn: &Conn,
+    trail: &Trail,
+    anchors: Vec<Anchored>,
+    f: &mut Findings,
+) -> Result<(), StoreError> {
+    let mut known: HashMap<i64, Option<String>> = HashMap::new();
+    for a in anchors {
+        if a.seq < trail.keyed_at {
+            continue;
+        }
+        // Usually the head just before the command's own record, which the chain walk kept
+        // (checked); otherwise the chain's record is looked up.
+        let before = trail
+            .vouched
+            .get(a.command)
+            .filter(|v| v.seq - 1 == a.seq)
+            .and_then(|v| v.head_before.as_deref());
+        let stored = match (before, known.get(&a.seq)) {
+            (Some(h), _) => Some(h.to_owned()),
+            (None, Some(h)) => h.clone(),
+            (None, None) => {
+                let h = store::audit_hash_at(conn, a.seq)?;
+                known.insert(a.seq, h.clone());
+                h
+            }
+        };
+        if stored.as_deref() != Some(a.hash.as_str()) {
+            f.add(
+                "events",
+                a.row.to_string(),
+                format!(
+                    "carries audit head {}:{}, which the chain {} (records changed or deleted)",
+                    a.seq,
+                    a.hash,
+                    if stored.is_some() {
+                        "holds with another hash"
+                    } else {
+                        "does not reach"
+                    }
+                ),
+            );
         }
     }
     Ok(())
 }
 
-fn first_difference(vouched: &[String], stored: &[String]) -> String {
+/// A finding when a command's stored events are not those its record vouches for.
+fn events_differ(v: &super::Voucher, stored: &[StoredPair], f: &mut Findings) {
+    let same = v.events.len() == stored.len()
+        && v.events
+            .iter()
+            .zip(stored)
+            .all(|(said, (hash, role))| is_pair(said, hash, role));
+    if !same {
+        f.add(
+            "events",
+            format!("command {}", v.command),
+            format!(
+                "{} events stored, audit record {} vouches for {} ({})",
+                stored.len(),
+                v.seq,
+                v.events.len(),
+                first_difference(&v.events, stored)
+            ),
+        );
+    }
+}
+
+/// Whether `said` is `"<hash> <role>"`.
+fn is_pair(said: &str, hash: &str, role: &str) -> bool {
+    said.strip_prefix(hash)
+        .and_then(|rest| rest.strip_prefix(' '))
+        .is_some_and(|rest| rest == role)
+}
+
+fn first_difference(vouched: &[String], stored: &[StoredPair]) -> String {
     for (i, v) in vouched.iter().enumerate() {
         match stored.get(i) {
-            Some(s) if s == v => {}
-            Some(s) => return format!("event {i}: expected {v}, found {s}"),
+            Some((hash, role)) if is_pair(v, hash, role) => {}
+            Some((hash, role)) => return format!("event {i}: expected {v}, found {hash} {role}"),
             None => return format!("event {i} {v} missing"),
         }
     }
     stored
         .get(vouched.len())
-        .map_or_else(String::new, |s| format!("extra event {s}"))
-}
-
-/// Recomputes every event's hash from its body, on every core; returns (row id, problem).
-fn recompute_hashes(batch: &[store::EventRow]) -> Vec<Checked> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .max(1);
-    let size = batch.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = batch
-            .chunks(size)
-            .enumerate()
-            .map(|(i, chunk)| {
-                std::thread::Builder::new()
-                    .name(format!("verify-events-{i}"))
-                    .spawn_scoped(scope, move || {
-                        chunk.iter().map(check_one_event).collect::<Vec<_>>()
-                    })
-            })
-            .collect();
-        let firsts: Vec<i64> = batch
-            .chunks(size)
-            .map(|c| c.first().map_or(0, |e| e.id))
-            .collect();
-        let mut found = Vec::new();
-        for (handle, first) in handles.into_iter().zip(firsts) {
-            match handle.map_err(|e| e.to_string()).and_then(|h| {
-                h.join()
-                    .map_err(|_| "the check stopped unexpectedly".to_owned())
-            }) {
-                Ok(problems) => found.extend(problems),
-                // A batch that could not be checked is a finding, never a silent pass.
-                Err(e) => found.push(Checked {
-                    problem: Some((first, format!("this and the next events not checked: {e}"))),
-                    anchor: None,
-                }),
-            }
-        }
-        found
-    })
+        .map_or_else(String::new, |(hash, role)| {
+            format!("extra event {hash} {role}")
+        })
 }
 
 /// What checking one event found: a problem, and the audit head its body carries.
 #[derive(Default)]
 struct Checked {
-    problem: Option<(i64, String)>,
-    /// (event row, anchored record, anchored hash).
-    anchor: Option<(i64, i64, String)>,
+    problem: Option<String>,
+    /// (anchored record, anchored hash).
+    anchor: Option<(i64, String)>,
 }
 
 fn check_one_event(e: &store::EventRow) -> Checked {
@@ -201,16 +267,18 @@ fn check_one_event(e: &store::EventRow) -> Checked {
             checked.anchor = anchor
                 .as_deref()
                 .and_then(|a| a.split_once(':'))
-                .and_then(|(seq, hash)| Some((e.id, seq.parse().ok()?, hash.to_owned())));
+                .and_then(|(seq, hash)| Some((seq.parse().ok()?, hash.to_owned())));
         }
-        Err(problem) => checked.problem = Some((e.id, problem)),
+        Err(problem) => checked.problem = Some(problem),
     }
     checked
 }
 
-/// The event's `pb:auditAnchor`, or what is wrong with its body.
+/// The event's `pb:auditAnchor`, or what is wrong with its body (parsed once).
 fn event_problem(e: &store::EventRow) -> Result<Option<String>, String> {
-    let computed = match crate::epcis::hash_ids_from_jsonld(&e.body) {
+    let value = serde_json::from_str::<serde_json::Value>(&e.body)
+        .map_err(|err| format!("body does not parse: {err}"))?;
+    let computed = match crate::epcis::hash_ids_from_json(&value) {
         Ok(ids) => ids,
         Err(err) => return Err(format!("body does not parse: {err}")),
     };
@@ -223,25 +291,21 @@ fn event_problem(e: &store::EventRow) -> Result<Option<String>, String> {
             computed[0], e.hash_id
         ));
     }
-    let value = serde_json::from_str::<serde_json::Value>(&e.body).unwrap_or_default();
-    let field = |name: &str| {
-        value
-            .pointer(&format!("/epcisBody/eventList/0/{name}"))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
+    let event = value.pointer("/epcisBody/eventList/0");
+    let field = |name: &str| event.and_then(|v| v.get(name)).and_then(|v| v.as_str());
     let stated = field("eventID");
-    if stated.as_deref() != Some(e.hash_id.as_str()) {
+    if stated != Some(e.hash_id.as_str()) {
         return Err(format!(
             "body's eventID is {}, stored hash ID {}",
-            stated.unwrap_or_else(|| "absent".to_owned()),
+            stated.unwrap_or("absent"),
             e.hash_id
         ));
     }
     Ok(field(&format!(
         "pb:{}",
         crate::station::events::AUDIT_ANCHOR_FIELD
-    )))
+    ))
+    .map(str::to_owned))
 }
 
 pub(super) fn check_signatures(
@@ -261,7 +325,7 @@ pub(super) fn check_signatures(
             );
             continue;
         };
-        let Some((_, v)) = trail.vouched.get(&s.command_id) else {
+        let Some(v) = trail.vouched.get(s.command_id) else {
             continue;
         };
         let Some(vs) = &v.signature else {
@@ -314,17 +378,22 @@ pub(super) fn check_signatures(
 /// `units`: the trail's replay, consumed (what is left at the end is missing from the table).
 pub(super) fn check_units(
     conn: &Conn,
-    mut units: HashMap<String, Replayed>,
+    mut replay: Replay,
     f: &mut Findings,
 ) -> Result<(), StoreError> {
     let adopted = store::adopted_units(conn)?;
     store::visit_unit_states(conn, |u| {
-        let adopted_since = |t: i64| adopted.get(&u.key).is_some_and(|&r| r >= t);
-        let Some(r) = units.remove(&u.key) else {
-            if !adopted.contains_key(&u.key) {
+        let adopted_since = |t: i64| adopted.get(u.key).is_some_and(|&r| r >= t);
+        let found = replay
+            .ids
+            .get(u.key)
+            .and_then(|&id| replay.units.get_mut(id as usize))
+            .and_then(Option::take);
+        let Some(r) = found else {
+            if !adopted.contains_key(u.key) {
                 f.add(
                     "units",
-                    u.key.clone(),
+                    u.key,
                     "no audit record made or changed this unit (inserted)",
                 );
             }
@@ -337,18 +406,25 @@ pub(super) fn check_units(
         if r.deleted {
             differs.push("the trail says it was deleted".to_owned());
         }
-        if r.parent != u.parent {
-            differs.push(format!("parent {:?} (audit: {:?})", u.parent, r.parent));
+        let parent = u.parent.map(|p| replay.ids.get(p).copied());
+        if parent.map_or(r.parent.is_some(), |p| p.is_none() || p != r.parent) {
+            differs.push(format!(
+                "parent {:?} (audit: {:?})",
+                u.parent,
+                replay.name(r.parent)
+            ));
         }
-        if r.status.as_ref().is_some_and(|s| *s != u.status) {
+        let status = replay.word_text(r.status);
+        if status.is_some_and(|s| s != u.status) {
             differs.push(format!(
                 "status {} (audit: {})",
                 u.status,
-                r.status.as_deref().unwrap_or("")
+                status.unwrap_or("")
             ));
         }
-        if r.status.is_some() && r.state != u.state {
-            differs.push(format!("state {:?} (audit: {:?})", u.state, r.state));
+        let state = replay.word_text(r.state);
+        if status.is_some() && state != u.state {
+            differs.push(format!("state {:?} (audit: {:?})", u.state, state));
         }
         if r.count.is_some_and(|c| c != u.count) {
             differs.push(format!(
@@ -361,12 +437,14 @@ pub(super) fn check_units(
             f.add("units", u.key, differs.join("; "));
         }
     })?;
-    let mut missing: Vec<String> = units
-        .into_iter()
-        .filter(|(_, r)| !r.deleted)
-        .map(|(k, _)| k)
+    let mut missing: Vec<&str> = replay
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.as_ref().is_some_and(|r| !r.deleted))
+        .filter_map(|(id, _)| replay.names.get(id).map(|n| &**n))
         .collect();
-    missing.sort();
+    missing.sort_unstable();
     for key in missing {
         f.add("units", key, "missing: the audit trail has it (deleted)");
     }

@@ -56,6 +56,20 @@ fn units_of(conn: &Conn, scope: &HoldScope) -> Result<Vec<UnitView>, StoreError>
     Ok(units)
 }
 
+/// The active units a hold's scope covers (the returns desk's automatic hold).
+pub(super) fn units_of_scope(conn: &Conn, scope: &HoldScope) -> Result<Vec<UnitView>, StoreError> {
+    units_of(conn, scope)
+}
+
+/// The ObjectEvent OBSERVE (`holding`) of a hold placed on `epcs`.
+pub(super) fn hold_event_for(
+    epcs: Vec<String>,
+    disposition: &'static str,
+    scope: &HoldScope,
+) -> PendingEvent {
+    hold_event(epcs, "holding", disposition, scope)
+}
+
 fn hold_event(
     epcs: Vec<String>,
     biz_step: &'static str,

@@ -30,8 +30,12 @@ mod owner;
 mod place;
 mod query;
 mod ranges;
+mod recall;
 mod request;
 mod response;
+mod returns;
+mod returns_answer;
+mod returns_file;
 mod rework;
 mod scan;
 mod signing;
@@ -40,11 +44,12 @@ mod training;
 mod tree;
 mod verify;
 mod verify_view;
+mod vrs_link;
 
 pub use crate::store::AlertInfo;
 pub use adopt::Origin;
 pub use bench::SuspendedInfo;
-pub use events::PB_NAMESPACE;
+pub use events::{AUDIT_ANCHOR_FIELD, PB_NAMESPACE};
 pub use evidence::{
     AnchorPoint, Finding, VerifyReport, anchor_head, unsigned_command_evidence, verify_all,
 };
@@ -53,11 +58,15 @@ pub use link::{LinkError, RepositoryLink};
 pub use mode::{Mode, UnknownMode};
 pub use owner::{OWNER_GLN_SETTING, OwnerGln};
 pub use ranges::AddedSsccRange;
+pub use recall::{recall_csv, recall_report};
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
+pub use returns::check_code;
+pub use returns_file::{csv_cell, returns_csv};
 pub use stale::{StaleCheck, check_stale};
 pub use tree::{TreeNode, TreeSnapshot};
 pub use verify::{VERIFY_MEANING, VerifyClass, VerifyCounts, VerifyItem, VerifyView};
+pub use vrs_link::{VerificationLink, VrsExchange, VrsLinkError, VrsQuery};
 
 use crate::auth::{AuthError, User};
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
@@ -186,6 +195,8 @@ pub struct Station {
     print_pending: usize,
     /// The site repository, when one is configured (adoption, stale checks, corrections).
     link: Option<Box<dyn RepositoryLink>>,
+    /// The verification service of the returns desk, when one is configured.
+    vrs: Option<Box<dyn VerificationLink>>,
 }
 
 impl Station {
@@ -223,6 +234,7 @@ impl Station {
             printer: None,
             print_pending: 0,
             link: None,
+            vrs: None,
         };
         station.reload()?;
         station.last_time_ms = crate::store::last_event_time(station.store.conn())?.unwrap_or(0);
@@ -232,6 +244,11 @@ impl Station {
     /// Connects the station to the site repository (or disconnects it with `None`).
     pub fn set_repository_link(&mut self, link: Option<Box<dyn RepositoryLink>>) {
         self.link = link;
+    }
+
+    /// Connects the returns desk to its verification service (or disconnects it with `None`).
+    pub fn set_verification_link(&mut self, link: Option<Box<dyn VerificationLink>>) {
+        self.vrs = link;
     }
 
     /// The store (read-only use: exports, tests).
@@ -517,6 +534,16 @@ impl Station {
                 signature,
             } => self.verify_confirm(move_foreign, signature.as_ref(), now),
             Request::Lookup { scan } => self.lookup(&scan),
+            Request::VerifyReturn { scan } => self.verify_return(&scan, now),
+            Request::ReturnsRetry => self.returns_retry(now),
+            Request::Returns { limit } => self.returns_list(limit),
+            Request::Trace { scan } => self.trace_request(&scan, now),
+            Request::Recall {
+                gtin,
+                lot,
+                scan,
+                units,
+            } => self.recall_request(gtin.as_deref(), lot.as_deref(), scan.as_deref(), units, now),
             Request::Manifest { scan } => self.manifest(&scan),
             Request::AcknowledgeAlert { id } => self.acknowledge_alert(id, now),
             Request::Status => self.status(),

@@ -1,7 +1,7 @@
 //! The scan modes: what a scan does.
 
 /// What a scan does in the current mode. Written as `pack`, `remove`, `move`, `lookup`,
-/// `receive` in the automation protocol and the view models.
+/// `receive`, `returns` in the automation protocol and the view models.
 ///
 /// ```
 /// use packbench::station::Mode;
@@ -9,7 +9,7 @@
 /// assert_eq!(Mode::Remove.to_string(), "remove");
 /// assert_eq!(
 ///     "fly".parse::<Mode>().unwrap_err().to_string(),
-///     "unknown mode 'fly' (expected pack, remove, move, lookup or receive)"
+///     "unknown mode 'fly' (expected pack, remove, move, lookup, receive or returns)"
 /// );
 /// ```
 #[derive(
@@ -28,16 +28,19 @@ pub enum Mode {
     Lookup,
     /// Take the scanned unit's whole hierarchy in from the site repository (or refresh it).
     Receive,
+    /// Returns desk: verify the scanned returned pack (or every pack of a returned case).
+    Returns,
 }
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 6] = [
         Self::Pack,
         Self::Remove,
         Self::Move,
         Self::Lookup,
         Self::Receive,
+        Self::Returns,
     ];
 
     /// Stable name.
@@ -48,13 +51,14 @@ impl Mode {
             Self::Move => "move",
             Self::Lookup => "lookup",
             Self::Receive => "receive",
+            Self::Returns => "returns",
         }
     }
 }
 
 /// A mode name that is none of the four.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown mode '{input}' (expected pack, remove, move, lookup or receive)")]
+#[error("unknown mode '{input}' (expected pack, remove, move, lookup, receive or returns)")]
 pub struct UnknownMode {
     /// The text given.
     pub input: String,

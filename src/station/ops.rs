@@ -244,6 +244,12 @@ impl Station {
             }
             PlacementCheck::NeedsMove if confirm => self.do_move(item.id, target.id, now),
             PlacementCheck::NeedsMove => {
+                // The question names where the unit is and where it goes.
+                let from_key = match item.parent_id {
+                    Some(p) => store::unit_by_id(self.store.conn(), p)?.map(|f| f.key),
+                    None => None,
+                }
+                .unwrap_or_default();
                 self.session.pending = Some(Pending::Move {
                     item: item.id,
                     target: target.id,
@@ -253,7 +259,8 @@ impl Station {
                     Some(format!("confirm to move {} to {}", item.key, target.key)),
                 )
                 .unit(&item)
-                .container(&target))
+                .container(&target)
+                .data(serde_json::json!({"from": from_key, "to": target.key})))
             }
         }
     }

@@ -362,6 +362,41 @@ pub enum Request {
         #[serde(default)]
         wait_ms: Option<u64>,
     },
+    /// Returns desk (issue 18): verifies a returned pack, or every pack of a returned
+    /// container, locally first and then at the configured verification service (VRS).
+    VerifyReturn {
+        /// The returned pack's DataMatrix (GTIN, serial, lot, expiry) or a container's label.
+        scan: String,
+    },
+    /// Asks the verification service again about the checks it could not answer (queued or
+    /// unreadable), oldest first; stops at the first that is still unreachable.
+    ReturnsRetry,
+    /// The returns checks recorded, newest first.
+    Returns {
+        /// At most this many (default 200).
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+    /// A unit up to its top container and down to every pack, with each unit's moves.
+    Trace {
+        /// The unit.
+        scan: String,
+    },
+    /// Every unit of a lot the station knows, grouped by top container, with its status.
+    Recall {
+        /// GTIN (with `lot`).
+        #[serde(default)]
+        gtin: Option<String>,
+        /// Lot (with `gtin`).
+        #[serde(default)]
+        lot: Option<String>,
+        /// Or: a pack of the lot.
+        #[serde(default)]
+        scan: Option<String>,
+        /// List every unit, not only the counts per container.
+        #[serde(default)]
+        units: bool,
+    },
     /// Status, parent chain, children and history of a unit.
     Lookup {
         /// The unit.

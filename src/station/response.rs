@@ -136,6 +136,8 @@ impl Response {
                     | ReasonCode::VerifyExtra
                     | ReasonCode::VerifyForeign
                     | ReasonCode::VerifyWrongLot
+                    | ReasonCode::ReturnVerified
+                    | ReasonCode::ReturnQueued
             ),
             code,
             severity: code.severity(),

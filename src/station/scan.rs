@@ -252,6 +252,7 @@ impl Station {
             Mode::Move => self.move_request(data, None, false, now),
             Mode::Pack => self.pack_scan(data, now),
             Mode::Receive => self.adopt_request(data, now),
+            Mode::Returns => self.verify_return(data, now),
         }
     }
 

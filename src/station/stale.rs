@@ -50,7 +50,7 @@ impl Station {
             Request::Scan { data } => match self.session.mode {
                 Mode::Remove | Mode::Move => (vec![data.as_str()], true),
                 Mode::Lookup => (vec![data.as_str()], false),
-                Mode::Pack | Mode::Receive => return Ok(None),
+                Mode::Pack | Mode::Receive | Mode::Returns => return Ok(None),
             },
             _ => return Ok(None),
         };

@@ -156,6 +156,32 @@ impl Station {
         Ok(TreeSnapshot { nodes })
     }
 
+    /// The key of the first unit whose key contains `fragment` (a serial, part of an SSCC):
+    /// Find, for a unit that is not in the tree shown.
+    pub fn find_unit(&self, fragment: &str) -> Option<String> {
+        let fragment = fragment.trim();
+        if fragment.is_empty() {
+            return None;
+        }
+        store::unit_key_containing(self.store.conn(), fragment)
+            .ok()
+            .flatten()
+    }
+
+    /// Whether the code of a scan is free for the training panel: a label this station does not
+    /// know yet, or a commissioned pack that is in no container and active (a pack typed by
+    /// hand into a case is used; so is every known case or pallet label).
+    pub fn training_code_free(&self, scan: &str) -> bool {
+        match self.resolve(self.store.conn(), scan) {
+            Err(_) => true,
+            Ok(u) => {
+                u.level == crate::domain::Level::Pack
+                    && u.parent_id.is_none()
+                    && u.status.is_active()
+            }
+        }
+    }
+
     /// The containers being filled now, lowest level first.
     pub fn current_containers(&self) -> Vec<ContainerInfo> {
         let conn = self.store.conn();

@@ -19,7 +19,7 @@
 //! An unusable key never stops the database from opening (so `packbench audit verify` can say
 //! why); it stops every append, so nothing is recorded on an unprovable trail.
 
-use super::audit::AuditEntry;
+use super::audit::{AuditEntry, AuditEntryRef};
 use super::{StoreError, private};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -110,19 +110,24 @@ impl AuditKey {
     /// field of the record (sequence number, time, user, action, target, old and new value,
     /// reason, signature id, evidence) is fed length-prefixed, so no two records share an input.
     pub fn chain(&self, prev: &str, seq: i64, e: &AuditEntry) -> String {
+        hex::encode(self.chain_bytes(prev, seq, &e.as_borrowed()))
+    }
+
+    /// [`chain`](Self::chain) of a borrowed record, as bytes (compare with [`hex_is`]).
+    pub fn chain_bytes(&self, prev: &str, seq: i64, e: &AuditEntryRef<'_>) -> [u8; 32] {
         let mut m = self.hmac();
         m.inner.update(prev.as_bytes());
         m.int(Some(seq));
         m.int(Some(e.time_ms));
-        m.text(Some(&e.username));
-        m.text(Some(&e.action));
-        m.text(e.target.as_deref());
-        m.text(e.old_value.as_deref());
-        m.text(e.new_value.as_deref());
-        m.text(e.reason.as_deref());
+        m.text(Some(e.username));
+        m.text(Some(e.action));
+        m.text(e.target);
+        m.text(e.old_value);
+        m.text(e.new_value);
+        m.text(e.reason);
         m.int(e.signature_id);
-        m.text(e.evidence.as_deref());
-        m.finish()
+        m.text(e.evidence);
+        m.finish_bytes()
     }
 
     fn to_file_text(&self) -> String {
@@ -166,10 +171,26 @@ impl Hmac {
     }
 
     fn finish(self) -> String {
+        hex::encode(self.finish_bytes())
+    }
+
+    fn finish_bytes(self) -> [u8; 32] {
         let Self { inner, mut outer } = self;
         outer.update(inner.finalize());
-        hex::encode(outer.finalize())
+        outer.finalize().into()
     }
+}
+
+/// Whether `text` is the lower-case hex form of `bytes` (as `hex::encode` writes it), without
+/// building the string.
+pub fn hex_is(bytes: &[u8], text: &str) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let text = text.as_bytes();
+    text.len() == bytes.len() * 2
+        && bytes.iter().zip(text.chunks_exact(2)).all(|(b, pair)| {
+            pair.first() == DIGITS.get(usize::from(b >> 4))
+                && pair.get(1) == DIGITS.get(usize::from(b & 0x0f))
+        })
 }
 
 /// A record as readable text: the JSON array of its fields including its sequence number and

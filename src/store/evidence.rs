@@ -11,14 +11,80 @@ use std::path::{Path, PathBuf};
 /// The anchor file's name, beside the database.
 pub const ANCHOR_FILE: &str = "audit-anchors.jsonl";
 
-/// Calls `visit(id, changes)` for every command row.
-pub fn visit_commands(conn: &Conn, mut visit: impl FnMut(i64, &str)) -> Result<(), StoreError> {
-    let mut st = conn.sql().prepare("SELECT id, changes FROM commands")?;
+/// Runs `read` inside one read transaction (when none is open yet), so every table it reads
+/// is seen as of one moment: a command committed meanwhile by another connection is either
+/// wholly seen or not at all. Nothing is written; the transaction is rolled back.
+pub fn in_read_snapshot<T>(
+    conn: &Conn,
+    read: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    if !conn.sql().is_autocommit() {
+        return read();
+    }
+    conn.sql().execute_batch("BEGIN DEFERRED")?;
+    let out = read();
+    let ended = conn.sql().execute_batch("ROLLBACK");
+    let out = out?;
+    ended?;
+    Ok(out)
+}
+
+/// Consecutive command rows (id order), their changes in one buffer.
+#[derive(Debug, Default)]
+pub struct CommandBatch {
+    ids: Vec<i64>,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl CommandBatch {
+    /// Every row's (id, changes), in id order.
+    pub fn rows(&self) -> impl Iterator<Item = (i64, &str)> {
+        self.ids.iter().enumerate().map(|(i, &id)| {
+            let start = if i == 0 {
+                0
+            } else {
+                self.ends.get(i - 1).copied().unwrap_or(0)
+            };
+            let end = self.ends.get(i).copied().unwrap_or(start);
+            (id, self.text.get(start..end).unwrap_or_default())
+        })
+    }
+}
+
+/// Calls `visit` with the command rows in id order, `batch` at a time, until it returns
+/// `false`.
+pub fn visit_command_batches(
+    conn: &Conn,
+    batch: usize,
+    mut visit: impl FnMut(CommandBatch) -> bool,
+) -> Result<(), StoreError> {
+    let mut st = conn
+        .sql()
+        .prepare("SELECT id, changes FROM commands ORDER BY id")?;
     let mut rows = st.query([])?;
+    let mut current = CommandBatch::default();
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let changes: String = r.get(1)?;
-        visit(id, &changes);
+        current.ids.push(r.get(0)?);
+        current.text.push_str(super::text_ref(r, 1)?);
+        current.ends.push(current.text.len());
+        if current.ids.len() >= batch {
+            let capacity = current.text.capacity();
+            let full = std::mem::replace(
+                &mut current,
+                CommandBatch {
+                    ids: Vec::with_capacity(batch),
+                    text: String::with_capacity(capacity),
+                    ends: Vec::with_capacity(batch),
+                },
+            );
+            if !visit(full) {
+                return Ok(());
+            }
+        }
+    }
+    if !current.ids.is_empty() {
+        visit(current);
     }
     Ok(())
 }
@@ -39,11 +105,11 @@ pub struct EventRow {
 }
 
 /// Calls `visit` for every stored event, in command and position order, `batch` at a time
-/// (so the caller can check a batch in parallel).
+/// (so the caller can check a batch in parallel), until it returns `false`.
 pub fn visit_events(
     conn: &Conn,
     batch: usize,
-    mut visit: impl FnMut(Vec<EventRow>),
+    mut visit: impl FnMut(Vec<EventRow>) -> bool,
 ) -> Result<(), StoreError> {
     let mut st = conn.sql().prepare(
         "SELECT id, command_id, hash_id, role, body FROM events ORDER BY command_id, seq",
@@ -58,8 +124,9 @@ pub fn visit_events(
             role: r.get(3)?,
             body: r.get(4)?,
         });
-        if chunk.len() >= batch {
-            visit(std::mem::take(&mut chunk));
+        if chunk.len() >= batch && !visit(std::mem::replace(&mut chunk, Vec::with_capacity(batch)))
+        {
+            return Ok(());
         }
     }
     if !chunk.is_empty() {
@@ -122,23 +189,26 @@ pub fn adopted_units(conn: &Conn) -> Result<HashMap<String, i64>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// One unit's state as the state table holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitState {
+/// One unit's state as the state table holds it, borrowed from the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitState<'a> {
     /// Its key.
-    pub key: String,
+    pub key: &'a str,
     /// Its parent's key.
-    pub parent: Option<String>,
+    pub parent: Option<&'a str>,
     /// Status.
-    pub status: String,
+    pub status: &'a str,
     /// Container state.
-    pub state: Option<String>,
+    pub state: Option<&'a str>,
     /// Children.
     pub count: i64,
 }
 
 /// Calls `visit` for every unit row.
-pub fn visit_unit_states(conn: &Conn, mut visit: impl FnMut(UnitState)) -> Result<(), StoreError> {
+pub fn visit_unit_states(
+    conn: &Conn,
+    mut visit: impl FnMut(UnitState<'_>),
+) -> Result<(), StoreError> {
     let mut st = conn.sql().prepare(
         "SELECT u.key, p.key, u.status, u.state, u.child_count
          FROM units u LEFT JOIN units p ON p.id = u.parent_id",
@@ -146,10 +216,10 @@ pub fn visit_unit_states(conn: &Conn, mut visit: impl FnMut(UnitState)) -> Resul
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         visit(UnitState {
-            key: r.get(0)?,
-            parent: r.get(1)?,
-            status: r.get(2)?,
-            state: r.get(3)?,
+            key: super::text_ref(r, 0)?,
+            parent: super::opt_text_ref(r, 1)?,
+            status: super::text_ref(r, 2)?,
+            state: super::opt_text_ref(r, 3)?,
             count: r.get(4)?,
         });
     }

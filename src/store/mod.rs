@@ -35,7 +35,10 @@ mod evidence;
 mod holds;
 mod open;
 mod outbox;
+mod pipeline;
 mod private;
+mod recall;
+mod returns;
 mod schema;
 mod sscc;
 mod units;
@@ -49,11 +52,12 @@ pub use alerts::{
     AlertInfo, NewAlert, acknowledge_alert, insert_alert, open_alert_count, open_alerts,
 };
 pub use audit::{
-    AuditEntry, AuditRecord, TargetAudit, audit_head, insert_audit_record, last_audit_link,
-    target_history, visit_audit_records,
+    AuditBatch, AuditEntry, AuditEntryRef, AuditRecord, AuditRecordRef, TargetAudit, audit_head,
+    insert_audit_record, last_audit_link, target_history, visit_audit_batches, visit_audit_records,
 };
 pub use audit_key::{
-    AUDIT_KEY_FILE, AuditKey, audit_key_path, canonical as audit_canonical, set_audit_key_dir,
+    AUDIT_KEY_FILE, AuditKey, audit_key_path, canonical as audit_canonical, hex_is,
+    set_audit_key_dir,
 };
 pub use bench::{
     Suspension, current_containers, delete_suspension, insert_suspension, set_auto_open_next,
@@ -77,9 +81,9 @@ pub use events::{
     epc_history, event_bodies_since, insert_event, last_event_time,
 };
 pub use evidence::{
-    ANCHOR_FILE, Anchor, EventRow, SignatureRow, UnitState, adopted_units, anchor_path,
-    append_anchor, audit_hash_at, outbox_command_ids, read_anchors, signature_rows, visit_commands,
-    visit_events, visit_unit_states,
+    ANCHOR_FILE, Anchor, CommandBatch, EventRow, SignatureRow, UnitState, adopted_units,
+    anchor_path, append_anchor, audit_hash_at, in_read_snapshot, outbox_command_ids, read_anchors,
+    signature_rows, visit_command_batches, visit_events, visit_unit_states,
 };
 pub use holds::{
     HoldRecord, HoldRelease, NewHold, active_holds, hold_by_id, insert_hold, release_hold,
@@ -92,7 +96,14 @@ pub use outbox::{
     queued_events, queued_rows, recover_sending, release_row, requeue_row, withdraw_row,
     withdrawn_count,
 };
+pub(crate) use pipeline::ordered_map;
 pub use private::{create_private_file, restrict_dir, write_new_private};
+pub use recall::{LotUnit, last_event_of, lot_units};
+pub use returns::{
+    CheckAttempt, CheckState, NewReturnCheck, ReturnCheck, insert_return_check,
+    record_check_attempt, retryable_checks, retryable_count, return_check, return_checks,
+    set_check_hold,
+};
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 pub use sscc::{
     LabelRow, LabelState, NewLabel, NewRange, OpenRange, RangeStock, advance_range, ensure_label,
@@ -102,7 +113,8 @@ pub use sscc::{
 };
 pub use units::{
     NewUnit, ancestors, children, delete_unit, insert_unit, lot_in_subtree, open_containers,
-    subtree, unhandled_listed, unit_by_id, unit_by_key, units_of_lot, update_unit,
+    subtree, unhandled_listed, unit_by_id, unit_by_key, unit_key_containing, units_of_lot,
+    update_unit,
 };
 pub use users::{
     Credentials, NewUser, UserRow, credentials, insert_user, reset_failed_attempts,
@@ -120,4 +132,21 @@ fn bad_column(what: &'static str, value: &str) -> rusqlite::Error {
             value: value.to_owned(),
         }),
     )
+}
+
+/// Column `i` of a row as text borrowed from SQLite (an error when NULL or not text, as
+/// `row.get::<String>` would be).
+fn text_ref<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    opt_text_ref(row, i)?.ok_or(rusqlite::Error::InvalidColumnType(
+        i,
+        String::new(),
+        rusqlite::types::Type::Null,
+    ))
+}
+
+/// Column `i` of a row as text borrowed from SQLite, or `None` when NULL.
+fn opt_text_ref<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(i)?.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

@@ -331,6 +331,39 @@ WHERE listed = 1 AND (
 );
 CREATE INDEX units_by_work_order ON units(work_order) WHERE work_order IS NOT NULL;
 ",
+    // 13 (issue 18): saleable-returns checks. One row per returned pack checked at the returns
+    // desk: what was read, the correlation UUID, the request sent to the verification service
+    // and its answer as received, the local decision when no request was needed, and the hold
+    // a failed verification placed. Queued and failed rows are found for a retry.
+    r"
+CREATE TABLE return_checks (
+    id                     INTEGER PRIMARY KEY,
+    corr_uuid              TEXT NOT NULL UNIQUE,
+    unit_key               TEXT NOT NULL,
+    gtin                   TEXT NOT NULL,
+    serial                 TEXT NOT NULL,
+    lot                    TEXT,
+    expiry                 TEXT,
+    unit_id                INTEGER REFERENCES units(id),
+    returned_in            TEXT,
+    username               TEXT NOT NULL,
+    requested_ms           INTEGER NOT NULL,
+    state                  TEXT NOT NULL,
+    local_reason           TEXT,
+    request_url            TEXT,
+    attempts               INTEGER NOT NULL DEFAULT 0,
+    last_error             TEXT,
+    answered_ms            INTEGER,
+    http_status            INTEGER,
+    answer                 TEXT,
+    verified               INTEGER,
+    failure_reason         TEXT,
+    responder_gln          TEXT,
+    verification_timestamp TEXT,
+    hold_id                INTEGER REFERENCES holds(id)
+);
+CREATE INDEX return_checks_retry ON return_checks(id) WHERE state IN ('queued', 'error');
+",
 ];
 
 /// The schema version this build writes.

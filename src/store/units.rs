@@ -43,6 +43,22 @@ pub fn unit_by_key(conn: &Conn, key: &str) -> Result<Option<UnitView>, StoreErro
     Ok(st.query_row([key], unit_from_row).optional()?)
 }
 
+/// The first unit (by key) whose key contains `fragment` (a serial, part of an SSCC): Find
+/// for a unit not in the tree shown. `%`, `_` and `\\` in the fragment match themselves.
+pub fn unit_key_containing(conn: &Conn, fragment: &str) -> Result<Option<String>, StoreError> {
+    let escaped: String = fragment
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let mut st = conn.sql().prepare_cached(
+        "SELECT key FROM units WHERE key LIKE '%' || ?1 || '%' ESCAPE '\\' ORDER BY key LIMIT 1",
+    )?;
+    Ok(st.query_row([escaped], |r| r.get(0)).optional()?)
+}
+
 /// A unit by row id.
 pub fn unit_by_id(conn: &Conn, id: i64) -> Result<Option<UnitView>, StoreError> {
     let mut st = conn

@@ -225,7 +225,7 @@ impl RepositoryConfig {
 
 /// Writes a file through a temporary beside it; `private` files get mode 0600 before any
 /// byte of the secret is written.
-fn write_private(path: &Path, text: &str, private: bool) -> Result<(), ConfigError> {
+pub(super) fn write_private(path: &Path, text: &str, private: bool) -> Result<(), ConfigError> {
     use std::io::Write;
     let io = |e: std::io::Error| ConfigError::Io {
         path: path.to_path_buf(),

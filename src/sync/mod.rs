@@ -33,6 +33,7 @@ mod redact;
 mod repository;
 mod rest20;
 mod serials;
+mod vrs;
 mod worker;
 
 pub use config::{
@@ -56,4 +57,5 @@ pub use rest20::Rest20;
 pub use serials::{
     CommissionedSerials, commissioned_serials, event_lot, sgtin_pattern, sgtin_serial,
 };
+pub use vrs::{VRS_CONFIG_FILE, VRS_CREDENTIALS_FILE, VrsConfig, VrsLink, connect_vrs, vrs_link};
 pub use worker::{Backoff, DrainOptions, DrainReport, Progress, SyncStatus, SyncWorker, drain};

@@ -1,98 +1,32 @@
-//! The application state and its frame loop: drains the station worker, turns keyboard bursts
-//! into scans, and runs the UI's commands once per frame. Drawing lives in the `*_view` modules.
+//! The application and its frame loop: drains the station worker, turns keyboard bursts into
+//! scans ([`super::scan_route`] decides what each means), and applies the screens'
+//! [`UiCommand`]s once per frame. The screens draw from an [`AppState`] borrowed for the frame;
+//! the answers become typed view models once, in `answers`.
 
 use super::i18n::I18n;
 use super::tree_view::TreeState;
+use super::ui_command::UiCommand;
 use super::wedge::{WedgeAssembler, WedgeProfile};
 use super::worker::{Snapshot, WorkerCommand, WorkerHandle, WorkerMessage};
-use crate::auth::Role;
 use crate::domain::{ReasonCode, RemovalReason, RetireKind, Severity};
 use crate::station::{Request, Response, SignatureInput};
 use std::time::{Duration, Instant};
 
-/// The prefix of command barcodes (`PBCMD:CLOSE`, ...), see [`super::sheet`].
-pub const COMMAND_PREFIX: &str = "PBCMD:";
+mod answers;
+mod commands;
+mod flow_actions;
+mod frame;
+mod keyboard;
 
-/// Which screen is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// The station screen.
-    Station,
-    /// Look-up results.
-    Lookup,
-    /// Settings.
-    Settings,
-    /// User administration.
-    Users,
-    /// The camera panel (live preview, layer reads, image files).
-    Camera,
-}
+pub use super::scan_route::COMMAND_PREFIX;
+pub use super::state::{
+    AppState, BatchView, Confirmation, Forms, RetireDialog, Screen, SignatureDialog, Verdict,
+    VerdictMessage,
+};
+pub(super) use commands::command_mode;
 
-/// The last verdict, shown in the banner.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    /// Severity (colour and sound).
-    pub severity: Severity,
-    /// Reason code.
-    pub code: ReasonCode,
-    /// The unit acted on.
-    pub unit: Option<String>,
-    /// English detail from the core (shown small, for support).
-    pub detail: Option<String>,
-}
-
-/// A supervisor signature being collected for a command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureDialog {
-    /// The command to send again with the signature.
-    pub request: Request,
-    /// Fluent id of the meaning of the signature.
-    pub meaning_id: &'static str,
-    /// Signer's user name.
-    pub user: String,
-    /// Signer's password.
-    pub password: String,
-    /// Reason.
-    pub reason: String,
-}
-
-/// A decommission / reject being prepared.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetireDialog {
-    /// The unit.
-    pub scan: String,
-    /// What to do.
-    pub kind: RetireKind,
-    /// Why.
-    pub reason: RemovalReason,
-}
-
-/// Text fields of the forms.
-#[derive(Debug, Clone, Default)]
-pub struct Forms {
-    /// Log-in user name.
-    pub login_user: String,
-    /// Log-in password.
-    pub login_password: String,
-    /// First run: administrator user name.
-    pub admin_user: String,
-    /// First run: administrator printed name.
-    pub admin_name: String,
-    /// First run: password.
-    pub admin_password: String,
-    /// First run: password again.
-    pub admin_password2: String,
-    /// Manual scan entry.
-    pub manual_scan: String,
-    /// New user: name, printed name, role, password.
-    pub new_user: (String, String, Role, String),
-    /// Setting being edited: read point SGLN.
-    pub read_point: String,
-    /// Setting being edited: printer target (filled from the station on first show).
-    pub printer: Option<String>,
-    /// Setting being edited: the owner's GLN (filled from the station on first show).
-    pub owner_gln: Option<String>,
-}
+/// The in-flight tag of a Find (answered by `WorkerMessage::Found`, not by an answer).
+const FIND_TAG: u64 = u64::MAX;
 
 /// The whole app.
 pub struct PackbenchApp {
@@ -116,12 +50,14 @@ pub struct PackbenchApp {
     pub forms: Forms,
     /// Signature dialog, when open.
     pub signature: Option<SignatureDialog>,
-    /// Move confirmation dialog, when open (the unit's key).
-    pub confirm_move: Option<String>,
-    /// What the confirmation is about: a move (`IN_OTHER_CONTAINER`, `CONFIRM_REQUIRED`),
-    /// putting the container being filled aside (`CONFIRM_SWITCH`), or resuming a container
-    /// that changed while aside (`CHANGED_WHILE_SUSPENDED`).
-    pub confirm_about: ReasonCode,
+    /// The station's question (move, switch, resume), when open.
+    pub confirm: Option<Confirmation>,
+    /// The last batch's answer ("Pack all seen", hands-free packing), per code.
+    pub batch: Option<BatchView>,
+    /// What the screens asked for this frame (applied in `logic`).
+    commands: Vec<UiCommand>,
+    /// A unit Find asked the station for, revealed when its tree arrives.
+    found: Option<String>,
     /// Decommission/reject dialog, when open.
     pub retire: Option<RetireDialog>,
     /// Hold / release dialog (Look-up screen), when open.
@@ -157,8 +93,6 @@ pub struct PackbenchApp {
     queue: Vec<Request>,
     /// The language comes from `PACKBENCH_LANG`, not from the settings.
     pub(crate) locale_override: bool,
-    /// The last training pack scanned from the training panel.
-    pub training_next: u32,
     sound: super::sound::Sounds,
     /// Scanners and camera: settings, workers, the last layer read.
     pub devices: super::devices_state::Devices,
@@ -170,6 +104,12 @@ pub struct PackbenchApp {
     pub users: super::users_view::UsersPanel,
     /// Training codes on their way (next pack, sample pictures).
     pub training: super::training::Training,
+    /// The returns desk screen (`desk.rs`).
+    pub returns: super::returns_view::ReturnsState,
+    /// The recall and trace screen (`desk.rs`).
+    pub recall: super::recall_view::RecallState,
+    pub(crate) returns_mode_sent: Option<bool>,
+    pub(crate) returns_csv_pending: bool,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -207,8 +147,10 @@ impl PackbenchApp {
                 ..Forms::default()
             },
             signature: None,
-            confirm_move: None,
-            confirm_about: ReasonCode::InOtherContainer,
+            confirm: None,
+            batch: None,
+            commands: Vec::new(),
+            found: None,
             retire: None,
             hold: None,
             lookup: None,
@@ -229,13 +171,16 @@ impl PackbenchApp {
             last_input_s: 0.0,
             queue: Vec::new(),
             locale_override: false,
-            training_next: 0,
             sound: super::sound::Sounds::default(),
             devices: super::devices_state::Devices::default(),
             closeout: None,
             files: super::files::FileJobs::default(),
             users: super::users_view::UsersPanel::default(),
             training: super::training::Training::default(),
+            returns: super::returns_view::ReturnsState::default(),
+            recall: super::recall_view::RecallState::default(),
+            returns_mode_sent: None,
+            returns_csv_pending: false,
         }
     }
 
@@ -246,15 +191,36 @@ impl PackbenchApp {
 
     /// Whether the station has answered every command sent and published its snapshot since.
     pub(crate) fn station_idle(&self) -> bool {
-        self.in_flight.is_empty() && self.queue.is_empty() && !self.awaiting_snapshot
+        self.in_flight.is_empty()
+            && self.queue.is_empty()
+            && self.commands.is_empty()
+            && !self.awaiting_snapshot
     }
 
     /// Whether a rework flow, a confirmation or a signature dialog waits for the packer.
     pub(crate) fn waits_for_packer(&self) -> bool {
         self.flow.is_some()
             || self.signature.is_some()
-            || self.confirm_move.is_some()
+            || self.confirm.is_some()
             || self.retire.is_some()
+    }
+
+    /// The typed view models the screens draw this frame.
+    pub fn view(&self) -> AppState<'_> {
+        AppState {
+            i18n: &self.i18n,
+            snapshot: &self.snapshot,
+            screen: self.screen,
+            verdict: self.verdict.as_ref(),
+            batch: self.batch.as_ref(),
+            modal_open: self.waits_for_packer(),
+            verify_move_foreign: self.verify_move_foreign,
+        }
+    }
+
+    /// Queues what a screen asked for (applied in the next `logic`).
+    pub fn push_commands(&mut self, commands: impl IntoIterator<Item = UiCommand>) {
+        self.commands.extend(commands);
     }
 
     /// Whether commands are still on their way to or from the worker.
@@ -307,30 +273,52 @@ impl PackbenchApp {
         }
     }
 
-    /// Handles one scan from any source (wedge, manual entry, training panel, camera).
+    /// Handles one scan from any source (wedge, manual entry, training panel, camera): what it
+    /// means is decided by [`super::scan_route::route`], in one place.
     pub fn scan(&mut self, data: &str) {
-        let data = data.trim_end_matches(['\r', '\n']);
-        if let Some(command) = data.strip_prefix(COMMAND_PREFIX) {
-            self.command_barcode(command);
-            return;
+        use super::scan_route::{ScanContext, ScanRoute, route};
+        let ctx =
+            ScanContext {
+                logged_in: self.snapshot.user.is_some(),
+                screen: self.screen,
+                wizard_waiting: self.devices.wizard.as_ref().is_some_and(|w| {
+                    w.target == super::devices_state::WizardTarget::Wedge && !w.saved
+                }),
+                flow_waiting: self
+                    .flow
+                    .as_ref()
+                    .is_some_and(super::flows::Flow::wants_scan),
+                retire_open: self.retire.is_some(),
+                question_open: self.signature.is_some()
+                    || self.confirm.is_some()
+                    || self.flow.as_ref().is_some_and(|f| !f.wants_scan()),
+            };
+        match route(&ctx, data) {
+            ScanRoute::Command(command) => self.command_barcode(&command),
+            ScanRoute::Wizard => {
+                self.wizard_takes_wedge_scan(data);
+            }
+            ScanRoute::Refuse { code, detail } => {
+                let unit = super::scan_route::key_of(data).or_else(|| Some(data.to_owned()));
+                self.show_verdict(Severity::Refused, code, unit, detail);
+            }
+            ScanRoute::Flow => {
+                self.flow_scan(data);
+            }
+            ScanRoute::RetireUnit => {
+                if let Some(dialog) = &mut self.retire {
+                    dialog.scan = data.to_owned();
+                }
+            }
+            ScanRoute::Station(request) => self.send(request),
         }
-        if self.wizard_takes_wedge_scan(data) {
-            return;
-        }
-        if self.snapshot.user.is_none() {
-            self.show_verdict(Severity::Refused, ReasonCode::NotLoggedIn, None, None);
-            return;
-        }
-        if self.flow_scan(data) {
-            return;
-        }
-        self.send(Request::Scan {
-            data: data.to_owned(),
-        });
     }
 
     /// Drains the worker (time-boxed), runs auto-logout, and sends queued commands.
     pub fn logic(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
         let budget = Instant::now() + Duration::from_millis(10);
         while Instant::now() < budget {
             let Some(msg) = self.worker.as_ref().and_then(WorkerHandle::try_recv) else {
@@ -394,11 +382,18 @@ impl PackbenchApp {
                         self.tree.reveal_key(&self.snapshot.tree, &key);
                     }
                 }
+                if let Some(key) = self.found.take() {
+                    self.tree.reveal_key(&self.snapshot.tree, &key);
+                }
                 if self.snapshot.read_point.is_some() && self.forms.read_point.is_empty() {
                     self.forms.read_point = self.snapshot.read_point.clone().unwrap_or_default();
                 }
             }
             WorkerMessage::LabelPreview { key, image } => self.labels.set_preview(key, image),
+            WorkerMessage::Found { needle, key } => {
+                self.in_flight.retain(|(t, _)| *t != FIND_TAG);
+                self.on_found(needle, key);
+            }
             WorkerMessage::Answer {
                 tag,
                 request,
@@ -419,117 +414,7 @@ impl PackbenchApp {
         }
     }
 
-    fn on_answer(&mut self, request: &Request, response: &Response) {
-        if self.users.on_answer(request, response, &self.i18n)
-            || self.training_answer(request, response)
-        {
-            return;
-        }
-        self.on_hold_answer(request, response);
-        self.closeout_answer(request, response);
-        match request {
-            Request::Login { .. } if response.ok => {
-                self.forms.login_password.clear();
-                self.screen = Screen::Station;
-            }
-            Request::Logout => {
-                self.screen = Screen::Station;
-                self.lookup = None;
-                self.verdict = None;
-                // Nothing half-done survives a log-out (auto-logout included): no open flow,
-                // no signature dialog holding a typed password.
-                self.flow = None;
-                self.signature = None;
-                self.retire = None;
-                self.hold = None;
-                self.confirm_move = None;
-                self.verify_move_foreign = false;
-                return;
-            }
-            Request::Lookup { .. } | Request::Scan { .. }
-                if response.ok
-                    && response
-                        .data
-                        .as_ref()
-                        .is_some_and(|d| d.get("history").is_some()) =>
-            {
-                self.lookup = response.data.clone();
-                self.screen = Screen::Lookup;
-            }
-            // A hierarchy taken in (receive mode, or a rework scan of a unit from elsewhere):
-            // the live tree shows it.
-            Request::Adopt { .. } | Request::ImportEpcis { .. } | Request::Scan { .. }
-                if response.ok
-                    && response
-                        .data
-                        .as_ref()
-                        .is_some_and(|d| d.get("tops").is_some()) =>
-            {
-                let top = response
-                    .data
-                    .as_ref()
-                    .and_then(|d| d["tops"][0].as_str())
-                    .map(str::to_owned);
-                self.focus_tree(top);
-                self.screen = Screen::Station;
-            }
-            Request::PrintStatus { .. } => {
-                // A background poll: only a failed job speaks up (in the label panel).
-                self.on_label_answer(request, response);
-                return;
-            }
-            Request::PrintLabel { .. } | Request::ReprintLabel { .. } => {
-                self.on_label_answer(request, response);
-            }
-            Request::Manifest { .. } if response.ok => {
-                if let Some(data) = &response.data {
-                    self.files.save_manifest(data);
-                }
-            }
-            _ => {}
-        }
-        match response.code {
-            ReasonCode::SignatureRequired => {
-                if let Some(meaning_id) = meaning_of(request) {
-                    self.signature = Some(SignatureDialog {
-                        request: request.clone(),
-                        meaning_id,
-                        user: String::new(),
-                        password: String::new(),
-                        reason: String::new(),
-                    });
-                }
-            }
-            ReasonCode::ConfirmSwitch | ReasonCode::ChangedWhileSuspended => {
-                // Keys and counts only (the question is the translated reason message).
-                self.confirm_about = response.code;
-                self.confirm_move = Some(super::station_view::confirmation_text(response));
-            }
-            ReasonCode::InOtherContainer | ReasonCode::ConfirmRequired => {
-                self.confirm_about = response.code;
-                let key = response.unit.as_ref().map(|u| u.key.clone());
-                self.confirm_move = key.or_else(|| match request {
-                    Request::Scan { data } => Some(data.clone()),
-                    _ => None,
-                });
-            }
-            _ => {}
-        }
-        if response.ok
-            && matches!(
-                request,
-                Request::VerifyConfirm { .. } | Request::VerifyCancel
-            )
-        {
-            self.verify_move_foreign = false;
-        }
-        if response.code == ReasonCode::Ok && matches!(request, Request::Confirm) {
-            self.confirm_move = None;
-        }
-        self.show_response(response);
-    }
-
-    fn show_response(&mut self, r: &Response) {
+    pub(crate) fn show_response(&mut self, r: &Response) {
         let unit = r
             .unit
             .as_ref()
@@ -553,23 +438,26 @@ impl PackbenchApp {
             code,
             unit,
             detail,
+            message: None,
         });
         if !self.settings.muted {
             self.sound.play(severity);
         }
     }
 
-    /// Sends the signed command of the open signature dialog.
+    /// Sends the signed command of the open signature dialog. The dialog stays open until the
+    /// station answers: a wrong signature leaves it open for another try.
     pub fn sign(&mut self) {
-        let Some(dialog) = self.signature.take() else {
+        let Some(dialog) = &mut self.signature else {
             return;
         };
         let signature = Some(SignatureInput {
-            user: dialog.user,
-            password: dialog.password,
-            reason: (!dialog.reason.trim().is_empty()).then_some(dialog.reason),
+            user: dialog.user.trim().to_owned(),
+            password: std::mem::take(&mut dialog.password),
+            reason: (!dialog.reason.trim().is_empty()).then(|| dialog.reason.clone()),
         });
-        let request = match dialog.request {
+        dialog.refused = None;
+        let request = match dialog.request.clone() {
             Request::Close { scan, .. } => Request::Close { scan, signature },
             Request::Replace {
                 damaged,
@@ -611,6 +499,93 @@ impl PackbenchApp {
     pub fn verdict_drawn(&mut self) {
         if let Some(t) = self.verdict_arrived.take() {
             self.last_scan_to_verdict = Some(t.elapsed());
+        }
+    }
+
+    /// Applies one command of a screen.
+    fn apply(&mut self, ctx: &egui::Context, command: UiCommand) {
+        match command {
+            UiCommand::Scan(data) => self.scan(&data),
+            UiCommand::Command(c) => self.command_barcode(&c),
+            UiCommand::Station(request) => self.send(request),
+            UiCommand::Show(screen) => {
+                self.screen = screen;
+                self.desk_screen_changed();
+            }
+            UiCommand::FocusTree(scan) => self.focus_tree(scan),
+            UiCommand::Find(needle) => self.find(&needle),
+            UiCommand::FindInTree(needle) => {
+                self.tree.find(&self.snapshot.tree, &needle);
+            }
+            UiCommand::Sign => self.sign(),
+            UiCommand::Retire => {
+                if let Some(dialog) = self.retire.take() {
+                    self.send(Request::Retire {
+                        scan: dialog.scan,
+                        kind: dialog.kind,
+                        reason: dialog.reason,
+                        comment: None,
+                        signature: None,
+                    });
+                }
+            }
+            UiCommand::FlowConfirm => {
+                self.flow_confirm();
+            }
+            UiCommand::FlowCancel => self.flow = None,
+            UiCommand::ExpandAll => self.tree.expand_all(&self.snapshot.tree),
+            UiCommand::CollapseAll => self.tree.collapse_all(&self.snapshot.tree),
+            UiCommand::SetLocale(locale) => self.set_locale(&locale),
+            UiCommand::DismissNotice => self.notice = None,
+            UiCommand::DismissBatch => self.batch = None,
+            UiCommand::SetVerifyMoveForeign(on) => self.verify_move_foreign = on,
+            UiCommand::OpenEpcis => self.open_epcis_dialog(ctx),
+            UiCommand::OpenCloseout => self.open_closeout(),
+            UiCommand::SaveCommandSheet => {
+                let captions: Vec<(String, String)> = super::sheet::sheet_commands()
+                    .map(|(_, id)| (self.i18n.tr(id), I18n::english().tr(id)))
+                    .collect();
+                self.files
+                    .save_sheet(super::sheet::pdf(&self.i18n.tr("sheet-title"), &captions));
+            }
+            UiCommand::TrainingNextPack => self.training_next_pack(),
+            UiCommand::FirstRun {
+                user,
+                full_name,
+                password,
+            } => self.first_run(user, full_name, password),
+        }
+    }
+
+    /// Find: the row in the tree shown; a unit not in it is looked for at the station (its
+    /// tree is shown when the station knows it, the verdict says so when not).
+    pub fn find(&mut self, needle: &str) {
+        let needle = needle.trim();
+        if needle.is_empty() || self.tree.find(&self.snapshot.tree, needle) {
+            return;
+        }
+        self.in_flight.push((FIND_TAG, Instant::now()));
+        self.dispatch(WorkerCommand::Find {
+            needle: needle.to_owned(),
+        });
+    }
+
+    fn on_found(&mut self, needle: String, key: Option<String>) {
+        match key {
+            // Shown with the snapshot that follows (its tree holds the unit).
+            Some(key) => {
+                self.found = Some(key);
+                self.awaiting_snapshot = true;
+            }
+            None => {
+                self.show_verdict(Severity::Refused, ReasonCode::UnknownUnit, None, None);
+                if let Some(v) = &mut self.verdict {
+                    v.message = Some(VerdictMessage {
+                        id: "find-none",
+                        args: vec![("needle", needle)],
+                    });
+                }
+            }
         }
     }
 

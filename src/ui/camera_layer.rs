@@ -5,6 +5,7 @@
 use super::app::PackbenchApp;
 use super::auto_pack::{AutoPack, SeenCode};
 use crate::devices::camera::unit_key;
+use crate::devices::decode::FrameIssue;
 use crate::devices::layer::{LayerRead, check_layer};
 use crate::station::{Mode, Request, TreeSnapshot};
 
@@ -190,6 +191,24 @@ impl PackbenchApp {
             "camera-hands-free-off"
         };
         self.notice = Some(self.i18n.tr(id));
+    }
+
+    /// Why the last frame read nothing although it looks like it holds codes, in the
+    /// packer's language (`None` when codes were read or nothing code-like is in view).
+    pub fn frame_hint(&self) -> Option<String> {
+        let layer = self.devices.layer.as_ref()?;
+        let issue = layer.read.diagnosis.as_ref()?.issue?;
+        let id = match issue {
+            FrameIssue::TooDark => "camera-diagnosis-too-dark",
+            FrameIssue::LowContrast => "camera-diagnosis-low-contrast",
+            FrameIssue::TooBlurred => "camera-diagnosis-too-blurred",
+            FrameIssue::CodesTooSmall => "camera-diagnosis-too-small",
+        };
+        Some(format!(
+            "{} {}",
+            self.i18n.tr("camera-diagnosis"),
+            self.i18n.tr(id)
+        ))
     }
 
     /// "Verify layer": the last frame against the container's recorded contents.

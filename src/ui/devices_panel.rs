@@ -183,6 +183,9 @@ impl PackbenchApp {
                 ("ms", layer.read.decode_ms.round().into()),
             ],
         ));
+        if let Some(hint) = self.frame_hint() {
+            ui.colored_label(RED, hint);
+        }
         ui.small(&layer.source);
         match &layer.container {
             Some(key) => ui.label(

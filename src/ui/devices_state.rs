@@ -385,10 +385,7 @@ fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
         };
         let started = Instant::now();
         let codes = decode_image(&image, &DecodeOptions::default());
-        let read = LayerRead {
-            codes,
-            decode_ms: started.elapsed().as_secs_f64() * 1000.0,
-        };
+        let read = LayerRead::new(&image, codes, started.elapsed().as_secs_f64() * 1000.0);
         let path = path.display().to_string();
         let file = FileDecoded {
             path,

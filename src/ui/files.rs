@@ -183,6 +183,11 @@ impl FileJobs {
         self.save(&format!("closeout-{safe}.pdf"), pdf);
     }
 
+    /// Saves a report (recall or trace PDF, returns or recall CSV) under the default `name`.
+    pub fn save_report(&mut self, name: impl AsRef<str>, bytes: Vec<u8>) {
+        self.save(name.as_ref(), bytes);
+    }
+
     /// Asks where to save `bytes` (default `name`) and writes them, on a named thread; without
     /// a file-dialog service the file goes into the fallback folder.
     pub fn save(&mut self, name: &str, bytes: Vec<u8>) {

@@ -6,7 +6,8 @@
 //! do, and sends one station [`Request`] on Confirm (button or the `PBCMD:CONFIRM` barcode);
 //! the station asks for a supervisor signature where the rules demand it.
 
-use super::app::PackbenchApp;
+use super::i18n::I18n;
+use super::ui_command::UiCommand;
 use crate::domain::RemovalReason;
 use crate::station::Request;
 
@@ -123,6 +124,12 @@ impl Flow {
         }
     }
 
+    /// Whether the flow waits for a scan (a complete flow waits for Confirm or Cancel; a
+    /// contents check takes a scan naming another container at any time).
+    pub fn wants_scan(&self) -> bool {
+        matches!(self, Self::Retire | Self::Verify { .. }) || self.request().is_none()
+    }
+
     /// Takes a scan; `false` when the flow already has everything.
     pub fn take_scan(&mut self, scan: &str) -> bool {
         let slot = match self {
@@ -233,161 +240,71 @@ pub fn flow_for_command(command: &str) -> Option<Flow> {
     })
 }
 
-const BIG: egui::Vec2 = egui::vec2(160.0, 48.0);
-
-impl PackbenchApp {
-    /// Gives a scan to the open flow; `true` when the flow took it.
-    pub(crate) fn flow_scan(&mut self, scan: &str) -> bool {
-        match &mut self.flow {
-            Some(Flow::Retire) => {
-                self.flow = None;
-                self.open_retire(scan.to_owned());
-                true
-            }
-            Some(flow @ Flow::Verify { .. }) => {
-                flow.take_scan(scan);
-                self.flow_confirm()
-            }
-            Some(flow) => flow.take_scan(scan),
-            None => false,
+/// The dialog of the open flow: what was scanned, what to do next, the reason picker, Confirm
+/// and Cancel.
+pub fn flow_ui(ctx: &egui::Context, i18n: &I18n, flow: &mut Flow) -> Option<UiCommand> {
+    use super::dialogs::{big_button, choice, fact, modal};
+    let mut out = None;
+    modal(ctx, "flow", &i18n.tr(flow.title_id()), |ui| {
+        for (id, value) in flow.collected() {
+            fact(ui, &i18n.tr(id), value);
         }
-    }
-
-    /// Sends the open flow's command if it is complete (Confirm); `true` when one was sent.
-    pub(crate) fn flow_confirm(&mut self) -> bool {
-        let Some(request) = self.flow.as_ref().and_then(Flow::request) else {
-            return false;
-        };
-        self.flow = None;
-        self.send(request);
-        true
-    }
-
-    /// Opens the unpack confirmation for a container already known (e.g. the last scan).
-    pub fn open_unpack(&mut self, container: String) {
-        self.flow = Some(Flow::Unpack {
-            container: Some(container),
-        });
-    }
-
-    /// Opens the contents check: proposes the container being filled (lowest level); a scan
-    /// names another.
-    pub fn open_verify(&mut self) {
-        self.flow = Some(Flow::Verify {
-            container: self.snapshot.current.first().map(|c| c.key.clone()),
-        });
-    }
-
-    /// Confirms the contents check in progress (the station asks for the signature).
-    pub fn verify_confirm(&mut self) {
-        self.send(Request::VerifyConfirm {
-            move_foreign: self.verify_move_foreign,
-            signature: None,
-        });
-    }
-
-    /// Opens the reprint dialog for a label already known (e.g. the label just printed).
-    pub fn open_reprint(&mut self, sscc: Option<String>) {
-        self.flow = Some(Flow::Reprint {
-            sscc,
-            reason: ReprintReason::Damaged,
-        });
-    }
-
-    /// The window of the open flow.
-    pub(crate) fn flow_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut flow) = self.flow.take() else {
-            return;
-        };
-        let mut confirm = false;
-        let mut cancel = false;
-        egui::Window::new(self.i18n.tr(flow.title_id()))
-            .collapsible(false)
-            .resizable(false)
-            .min_width(640.0)
-            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0))
-            .show(ctx, |ui| {
-                for (id, value) in flow.collected() {
-                    ui.horizontal(|ui| {
-                        ui.label(self.i18n.tr(id));
-                        ui.monospace(value);
-                    });
-                }
-                ui.label(
-                    egui::RichText::new(self.i18n.tr(flow.prompt_id()))
-                        .size(24.0)
-                        .strong(),
-                );
-                match &mut flow {
-                    Flow::Replace {
-                        reason, destroy, ..
-                    } => {
-                        ui.label(self.i18n.tr("retire-reason"));
-                        ui.horizontal_wrapped(|ui| {
-                            for r in [
-                                RemovalReason::Damaged,
-                                RemovalReason::Expired,
-                                RemovalReason::Rejected,
-                                RemovalReason::Other,
-                            ] {
-                                let id = format!("removal-{}", r.code().replace('_', "-"));
-                                if ui
-                                    .add(
-                                        egui::Button::new(self.i18n.tr(&id))
-                                            .selected(*reason == r)
-                                            .min_size(egui::vec2(120.0, 40.0)),
-                                    )
-                                    .clicked()
-                                {
-                                    *reason = r;
-                                }
-                            }
-                        });
-                        ui.checkbox(destroy, self.i18n.tr("flow-destroy-damaged"));
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(i18n.tr(flow.prompt_id()))
+                    .size(24.0)
+                    .strong(),
+            )
+            .wrap(),
+        );
+        match flow {
+            Flow::Replace {
+                reason, destroy, ..
+            } => {
+                ui.label(i18n.tr("retire-reason"));
+                ui.horizontal_wrapped(|ui| {
+                    for r in [
+                        RemovalReason::Damaged,
+                        RemovalReason::Expired,
+                        RemovalReason::Rejected,
+                        RemovalReason::Other,
+                    ] {
+                        let id = format!("removal-{}", r.code().replace('_', "-"));
+                        if choice(ui, i18n.tr(&id), *reason == r).clicked() {
+                            *reason = r;
+                        }
                     }
-                    Flow::Reprint { reason, .. } => {
-                        ui.label(self.i18n.tr("retire-reason"));
-                        ui.horizontal_wrapped(|ui| {
-                            for r in ReprintReason::ALL {
-                                if ui
-                                    .add(
-                                        egui::Button::new(self.i18n.tr(r.message_id()))
-                                            .selected(*reason == r)
-                                            .min_size(egui::vec2(120.0, 40.0)),
-                                    )
-                                    .clicked()
-                                {
-                                    *reason = r;
-                                }
-                            }
-                        });
-                    }
-                    _ => {}
-                }
-                ui.horizontal(|ui| {
-                    let ready = flow.request().is_some();
-                    confirm = ui
-                        .add_enabled(
-                            ready,
-                            egui::Button::new(self.i18n.tr("cmd-confirm")).min_size(BIG),
-                        )
-                        .clicked();
-                    cancel = ui
-                        .add(egui::Button::new(self.i18n.tr("cmd-cancel")).min_size(BIG))
-                        .clicked();
                 });
-                ui.label(self.i18n.tr("flow-barcode-hint"));
-            });
-        if cancel {
-            return;
+                ui.checkbox(destroy, i18n.tr("flow-destroy-damaged"));
+            }
+            Flow::Reprint { reason, .. } => {
+                ui.label(i18n.tr("retire-reason"));
+                ui.horizontal_wrapped(|ui| {
+                    for r in ReprintReason::ALL {
+                        if choice(ui, i18n.tr(r.message_id()), *reason == r).clicked() {
+                            *reason = r;
+                        }
+                    }
+                });
+            }
+            _ => {}
         }
-        self.flow = Some(flow);
-        if confirm {
-            self.flow_confirm();
-        }
-    }
+        ui.horizontal_wrapped(|ui| {
+            let ready = flow.request().is_some();
+            let confirm = ui
+                .add_enabled_ui(ready, |ui| big_button(ui, i18n.tr("cmd-confirm")))
+                .inner;
+            if confirm.clicked() {
+                out = Some(UiCommand::FlowConfirm);
+            }
+            if big_button(ui, i18n.tr("cmd-cancel")).clicked() {
+                out = Some(UiCommand::FlowCancel);
+            }
+        });
+        ui.label(i18n.tr("flow-barcode-hint"));
+    });
+    out
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

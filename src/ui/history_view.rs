@@ -73,6 +73,7 @@ pub fn history_ui(ui: &mut egui::Ui, i18n: &I18n, history: &[Value]) {
     }
     egui::ScrollArea::vertical()
         .id_salt("history")
+        .scroll_source(egui::scroll_area::ScrollSource::ALL)
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for (n, entry) in history.iter().rev().enumerate() {

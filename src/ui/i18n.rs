@@ -31,6 +31,7 @@ pub const FILES: &[&str] = &[
     "reasons.ftl",
     "devices.ftl",
     "closeout.ftl",
+    "returns.ftl",
 ];
 
 macro_rules! locale_sources {
@@ -44,12 +45,13 @@ macro_rules! locale_sources {
             include_str!(concat!("../../i18n/", $loc, "/reasons.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/devices.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/closeout.ftl")),
+            include_str!(concat!("../../i18n/", $loc, "/returns.ftl")),
         ]
     };
 }
 
 /// The embedded `.ftl` sources of a shipped locale, in [`FILES`] order.
-pub fn sources(locale: &str) -> Option<[&'static str; 8]> {
+pub fn sources(locale: &str) -> Option<[&'static str; 9]> {
     Some(match locale {
         "en-US" => locale_sources!("en-US"),
         "vi" => locale_sources!("vi"),

@@ -1,7 +1,9 @@
 //! The workstation GUI (egui/eframe): commands in, view models out. The station runs on its own
 //! thread ([`worker`]); the UI sends [`crate::station::Request`]s and draws the
-//! [`worker::Snapshot`] the worker publishes after every command. No SQL, file or device I/O
-//! happens in the frame loop.
+//! [`worker::Snapshot`] the worker publishes after every command. The screens draw from a
+//! [`state::AppState`] of typed view models and return [`ui_command::UiCommand`]s, applied once
+//! per frame; what a scan means is decided in one place, [`scan_route`]. No SQL, file or device
+//! I/O happens in the frame loop.
 //!
 //! Start: `packbench` with no arguments. On first start (no users in the database) the window
 //! asks for the administrator's name and password and then sets up the training data of
@@ -12,13 +14,14 @@ pub mod app;
 pub mod auto_pack;
 mod camera_layer;
 pub mod closeout_view;
-mod commands;
 pub mod demo;
+mod desk;
 mod device_fields;
 mod devices_panel;
 pub mod devices_settings;
 pub mod devices_state;
 mod devices_wizard;
+mod dialogs;
 pub mod files;
 pub mod fill_grid;
 pub mod flows;
@@ -26,18 +29,22 @@ pub mod fonts;
 pub mod history_view;
 pub mod hold_view;
 pub mod i18n;
-mod keyboard;
 pub mod labels_view;
 mod owner_gln_view;
+pub mod recall_view;
+pub mod returns_view;
+pub mod scan_route;
 mod screens;
 pub mod settings;
 pub mod settings_view;
 pub mod sheet;
 pub mod sound;
+pub mod state;
 mod station_view;
 pub mod status;
 mod training;
 pub mod tree_view;
+pub mod ui_command;
 pub mod users_view;
 pub mod wedge;
 pub mod worker;

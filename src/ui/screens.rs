@@ -1,10 +1,10 @@
-//! The frame around the screens (menu bar, status bar), log-in, first run, the dialogs
-//! (signature, move confirmation, decommission/reject), look-up, settings, users, training codes.
+//! The menu bar, the notice line, the Look-up screen (drawn from [`AppState`], returning
+//! [`UiCommand`]s), and the log-in, first-run and users forms.
 
-use super::app::{PackbenchApp, Screen};
-use super::demo;
+use super::app::PackbenchApp;
 use super::i18n::LOCALES;
-use crate::domain::{ReasonCode, RemovalReason, RetireKind};
+use super::state::{AppState, Screen};
+use super::ui_command::UiCommand;
 use crate::station::Request;
 
 fn labelled_text(
@@ -38,101 +38,7 @@ pub(super) fn labelled_field(
 }
 
 impl PackbenchApp {
-    /// Draws one whole frame (wedge first, so scans never reach a text field).
-    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
-        self.wedge_input(ui.ctx());
-        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
-        egui::CentralPanel::default().show(ui, |ui| {
-            self.notice_ui(ui);
-            if !self.is_ready() {
-                ui.label(self.i18n.tr("app-starting"));
-            } else if self.snapshot.first_run {
-                self.first_run_ui(ui);
-            } else if self.snapshot.user.is_none() {
-                self.login_ui(ui);
-            } else {
-                match self.screen {
-                    Screen::Station => self.station_ui(ui),
-                    Screen::Lookup => self.lookup_ui(ui),
-                    Screen::Settings => self.settings_ui(ui),
-                    Screen::Users => self.users_ui(ui),
-                    Screen::Camera => self.camera_ui(ui),
-                }
-            }
-        });
-        self.dialogs_ui(ui.ctx());
-        self.wizard_ui(ui.ctx());
-    }
-
-    fn menu_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
-            ui.heading("packbench");
-            let logged_in = self.snapshot.user.is_some();
-            if logged_in {
-                for (screen, id) in [
-                    (Screen::Station, "nav-station"),
-                    (Screen::Lookup, "nav-lookup"),
-                    (Screen::Camera, "nav-camera"),
-                    (Screen::Settings, "nav-settings"),
-                ] {
-                    if ui
-                        .selectable_label(self.screen == screen, self.i18n.tr(id))
-                        .clicked()
-                    {
-                        self.screen = screen;
-                    }
-                }
-                let admin = self
-                    .snapshot
-                    .user
-                    .as_ref()
-                    .is_some_and(|u| u.role.can_administer());
-                if admin
-                    && ui
-                        .selectable_label(self.screen == Screen::Users, self.i18n.tr("nav-users"))
-                        .clicked()
-                {
-                    self.screen = Screen::Users;
-                }
-                if ui.button(self.i18n.tr("nav-command-sheet")).clicked() {
-                    let captions: Vec<(String, String)> = super::sheet::sheet_commands()
-                        .map(|(_, id)| (self.i18n.tr(id), super::i18n::I18n::english().tr(id)))
-                        .collect();
-                    self.files
-                        .save_sheet(super::sheet::pdf(&self.i18n.tr("sheet-title"), &captions));
-                }
-            }
-            // Who is logged in, then Log out (wraps on a narrow screen instead of overlapping).
-            if let Some(user) = self.snapshot.user.clone() {
-                ui.separator();
-                let role = self.i18n.tr(&format!("role-{}", user.role));
-                ui.label(format!("{} · {role}", user.full_name));
-                if ui.button(self.i18n.tr("nav-logout")).clicked() {
-                    self.send(Request::Logout);
-                }
-            }
-        });
-    }
-
-    fn notice_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(notice) = self.notice.clone() else {
-            return;
-        };
-        egui::Frame::new()
-            .fill(egui::Color32::from_rgb(255, 236, 179))
-            .inner_margin(8.0)
-            .show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(egui::RichText::new(notice).color(egui::Color32::BLACK));
-                    if ui.button(self.i18n.tr("notice-dismiss")).clicked() {
-                        self.notice = None;
-                    }
-                });
-            });
-    }
-
-    fn login_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn login_ui(&mut self, ui: &mut egui::Ui) {
         ui.heading(self.i18n.tr("login-title"));
         let user = labelled_text(
             ui,
@@ -162,7 +68,7 @@ impl PackbenchApp {
         self.language_ui(ui);
     }
 
-    fn first_run_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn first_run_ui(&mut self, ui: &mut egui::Ui) {
         ui.heading(self.i18n.tr("first-run-title"));
         ui.label(self.i18n.tr("first-run-intro"));
         labelled_text(
@@ -231,272 +137,185 @@ impl PackbenchApp {
         });
     }
 
-    fn lookup_ui(&mut self, ui: &mut egui::Ui) {
-        ui.heading(self.i18n.tr("lookup-title"));
-        ui.label(self.i18n.tr("lookup-hint"));
-        ui.horizontal(|ui| {
-            for (cmd, id) in super::sheet::LOOKUP_COMMANDS {
-                if ui.button(self.i18n.tr(id)).clicked() {
-                    self.command_barcode(cmd);
-                    self.screen = Screen::Station;
-                }
-            }
-            if ui.button(self.i18n.tr("lookup-open-epcis")).clicked() {
-                self.open_epcis_dialog(ui.ctx());
-            }
-            if self.snapshot.work_order.is_some()
-                && ui.button(self.i18n.tr("closeout-open")).clicked()
-            {
-                self.open_closeout();
-            }
-        });
-        let Some(data) = self.lookup.clone() else {
-            return;
-        };
-        let unit = &data["unit"];
-        let key = unit["key"].as_str().unwrap_or_default().to_owned();
-        egui::Grid::new("lookup-unit")
-            .num_columns(2)
-            .show(ui, |ui| {
-                ui.label(self.i18n.tr("lookup-unit"));
-                ui.monospace(&key);
-                ui.end_row();
-                ui.label(self.i18n.tr("lookup-status"));
-                ui.label(self.i18n.tr(&format!(
-                    "status-{}",
-                    unit["status"].as_str().unwrap_or("active")
-                )));
-                ui.end_row();
-                ui.label(self.i18n.tr("lookup-parents"));
-                ui.vertical(|ui| {
-                    for p in data["parents"].as_array().into_iter().flatten() {
-                        ui.monospace(p["key"].as_str().unwrap_or_default());
-                    }
-                });
-                ui.end_row();
-                ui.label(self.i18n.tr("lookup-children"));
-                ui.label(data["children_total"].to_string());
-                ui.end_row();
-                // Where the unit came from: made here, or taken in from the repository or a
-                // file, and when.
-                let origin = &data["origin"];
-                let kind = origin["origin"].as_str().unwrap_or("local");
-                ui.label(self.i18n.tr("lookup-origin"));
-                ui.vertical(|ui| {
-                    ui.label(self.i18n.tr(&format!("origin-{kind}")));
-                    if let Some(source) = origin["source"].as_str() {
-                        ui.monospace(source);
-                    }
-                    if let Some(t) = origin["adopted_ms"].as_i64() {
-                        ui.label(format!(
-                            "{} {}",
-                            self.i18n.tr("lookup-adopted-at"),
-                            super::history_view::local_time(t)
-                        ));
-                    }
-                    if let Some(t) = origin["refreshed_ms"]
-                        .as_i64()
-                        .filter(|t| Some(*t) != origin["adopted_ms"].as_i64())
-                    {
-                        ui.label(format!(
-                            "{} {}",
-                            self.i18n.tr("lookup-refreshed-at"),
-                            super::history_view::local_time(t)
-                        ));
-                    }
-                });
-                ui.end_row();
-            });
-        self.lookup_hold_ui(ui, &data);
-        ui.horizontal(|ui| {
-            if ui.button(self.i18n.tr("lookup-show-tree")).clicked() {
-                self.focus_tree(Some(key.clone()));
-                self.screen = Screen::Station;
-            }
-            if unit["state"].is_string()
-                && ui.button(self.i18n.tr("lookup-export-manifest")).clicked()
-            {
-                self.send(Request::Manifest { scan: key.clone() });
-            }
-            // Take the unit's hierarchy in again from the repository (refresh).
-            if ui.button(self.i18n.tr("lookup-refresh")).clicked() {
-                self.send(Request::Adopt { scan: key.clone() });
-            }
-        });
-        ui.heading(self.i18n.tr("lookup-history"));
-        let history = data["history"].as_array().cloned().unwrap_or_default();
-        super::history_view::history_ui(ui, &self.i18n, &history);
-    }
-
-    fn users_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn users_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(r) = self.users.ui(ui, &self.i18n, &self.snapshot.users) {
             self.send(r);
         }
     }
+}
 
-    /// The training panel: demo scans as buttons (a newcomer without a scanner can try every flow).
-    pub fn training_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(self.i18n.tr("training-title"));
-            if ui.button(self.i18n.tr("training-case")).clicked() {
-                self.scan(&demo::case_sscc(
-                    self.training_next / demo::CASE_CAPACITY + 1,
-                ));
+/// The menu bar: the screens, the command sheet, who is logged in, Log out (wraps on a narrow
+/// screen instead of overlapping).
+pub(super) fn menu_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.heading("packbench");
+        let Some(user) = &s.snapshot.user else {
+            return;
+        };
+        let mut screens = vec![
+            (Screen::Station, "nav-station"),
+            (Screen::Lookup, "nav-lookup"),
+            (Screen::Camera, "nav-camera"),
+            (Screen::Returns, "nav-returns"),
+            (Screen::Recall, "nav-recall"),
+            (Screen::Settings, "nav-settings"),
+        ];
+        if user.role.can_administer() {
+            screens.push((Screen::Users, "nav-users"));
+        }
+        for (screen, id) in screens {
+            if ui
+                .selectable_label(s.screen == screen, s.i18n.tr(id))
+                .clicked()
+            {
+                out.push(UiCommand::Show(screen));
             }
-            if ui.button(self.i18n.tr("training-pack")).clicked() {
-                self.training_next_pack();
-            }
-            if ui.button(self.i18n.tr("training-wrong")).clicked() {
-                self.scan(&demo::wrong_product_scan());
-            }
-            if ui.button(self.i18n.tr("training-unknown")).clicked() {
-                self.scan(&demo::unknown_serial_scan());
-            }
+        }
+        if ui.button(s.i18n.tr("nav-command-sheet")).clicked() {
+            out.push(UiCommand::SaveCommandSheet);
+        }
+        ui.separator();
+        let role = s.i18n.tr(&format!("role-{}", user.role));
+        ui.label(format!("{} · {role}", user.full_name));
+        if ui.button(s.i18n.tr("nav-logout")).clicked() {
+            out.push(UiCommand::Station(Request::Logout));
+        }
+    });
+}
+
+/// The notice line (a file written, a setting saved), with Dismiss.
+pub(super) fn notice_ui(
+    ui: &mut egui::Ui,
+    s: &AppState<'_>,
+    notice: &str,
+    out: &mut Vec<UiCommand>,
+) {
+    egui::Frame::new()
+        .fill(egui::Color32::from_rgb(255, 236, 179))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(notice).color(egui::Color32::BLACK));
+                if ui.button(s.i18n.tr("notice-dismiss")).clicked() {
+                    out.push(UiCommand::DismissNotice);
+                }
+            });
         });
-    }
+}
 
-    fn dialogs_ui(&mut self, ctx: &egui::Context) {
-        self.flow_ui(ctx);
-        self.hold_dialog_ui(ctx);
-        self.closeout_ui(ctx);
-        self.parked_ui(ctx);
-        if let Some(mut dialog) = self.signature.take() {
-            let mut sign = false;
-            let mut cancel = false;
-            egui::Window::new(self.i18n.tr("sign-title"))
-                .collapsible(false)
-                .resizable(false)
-                .min_width(560.0)
-                .show(ctx, |ui| {
-                    ui.label(self.i18n.tr("sign-meaning"));
-                    ui.label(
-                        egui::RichText::new(self.i18n.tr(dialog.meaning_id))
-                            .strong()
-                            .size(22.0),
-                    );
-                    labelled_text(ui, &self.i18n.tr("sign-user"), &mut dialog.user, false);
-                    labelled_text(
-                        ui,
-                        &self.i18n.tr("sign-password"),
-                        &mut dialog.password,
-                        true,
-                    );
-                    labelled_text(ui, &self.i18n.tr("sign-reason"), &mut dialog.reason, false);
-                    ui.label(self.i18n.tr("sign-legal"));
-                    ui.horizontal(|ui| {
-                        sign = ui.button(self.i18n.tr("sign-submit")).clicked();
-                        cancel = ui.button(self.i18n.tr("cmd-cancel")).clicked();
-                    });
-                });
-            if !cancel {
-                self.signature = Some(dialog);
-            }
-            if sign {
-                self.sign();
+/// The Look-up screen's head: what a scan does here (it only looks up), the look-up commands,
+/// and the unit's facts when one was looked up.
+pub(super) fn lookup_head_ui(
+    ui: &mut egui::Ui,
+    s: &AppState<'_>,
+    data: Option<&serde_json::Value>,
+    out: &mut Vec<UiCommand>,
+) {
+    ui.heading(s.i18n.tr("lookup-title"));
+    ui.label(
+        egui::RichText::new(s.i18n.tr("lookup-scan-only"))
+            .size(20.0)
+            .strong(),
+    );
+    ui.label(s.i18n.tr("lookup-hint"));
+    ui.horizontal_wrapped(|ui| {
+        for (cmd, id) in super::sheet::LOOKUP_COMMANDS {
+            if ui.button(s.i18n.tr(id)).clicked() {
+                out.push(UiCommand::Command((*cmd).to_owned()));
+                out.push(UiCommand::Show(Screen::Station));
             }
         }
-        if let Some(key) = self.confirm_move.clone() {
-            let (title, question) = match self.confirm_about {
-                ReasonCode::ConfirmSwitch | ReasonCode::ChangedWhileSuspended => (
-                    self.i18n.tr("switch-title"),
-                    self.i18n.tr(&super::i18n::reason_id(self.confirm_about)),
-                ),
-                _ => (self.i18n.tr("move-title"), self.i18n.tr("move-question")),
-            };
-            egui::Window::new(title)
-                .collapsible(false)
-                .resizable(false)
-                .min_width(560.0)
-                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-                .show(ctx, |ui| {
-                    ui.label(question);
-                    ui.monospace(&key);
-                    ui.horizontal(|ui| {
-                        if ui.button(self.i18n.tr("cmd-confirm")).clicked() {
-                            self.command_barcode("CONFIRM");
-                        }
-                        if ui.button(self.i18n.tr("cmd-cancel")).clicked() {
-                            self.command_barcode("CANCEL");
-                        }
-                    });
-                });
+        if ui.button(s.i18n.tr("lookup-open-epcis")).clicked() {
+            out.push(UiCommand::OpenEpcis);
         }
-        if let Some(mut dialog) = self.retire.take() {
-            let mut go = false;
-            let mut cancel = false;
-            egui::Window::new(self.i18n.tr("retire-title"))
-                .collapsible(false)
-                .min_width(640.0)
-                .show(ctx, |ui| {
-                    ui.monospace(&dialog.scan);
-                    ui.horizontal_wrapped(|ui| {
-                        for (kind, id) in [
-                            (RetireKind::Decommission, "retire-decommission"),
-                            (RetireKind::Reject, "retire-reject"),
-                            (RetireKind::Destroy, "retire-destroy"),
-                            (RetireKind::Sample, "retire-sample"),
-                        ] {
-                            if ui
-                                .add(
-                                    egui::Button::new(self.i18n.tr(id))
-                                        .selected(dialog.kind == kind)
-                                        .min_size(egui::vec2(130.0, 44.0)),
-                                )
-                                .clicked()
-                            {
-                                dialog.kind = kind;
-                            }
-                        }
-                    });
-                    ui.label(self.i18n.tr("retire-reason"));
-                    ui.horizontal_wrapped(|ui| {
-                        for reason in [
-                            RemovalReason::Damaged,
-                            RemovalReason::QaSample,
-                            RemovalReason::Destroyed,
-                            RemovalReason::Stolen,
-                            RemovalReason::Rejected,
-                            RemovalReason::Expired,
-                            RemovalReason::Other,
-                        ] {
-                            let caption = self
-                                .i18n
-                                .tr(&format!("removal-{}", reason.code().replace('_', "-")));
-                            if ui
-                                .add(
-                                    egui::Button::new(caption)
-                                        .selected(dialog.reason == reason)
-                                        .min_size(egui::vec2(130.0, 44.0)),
-                                )
-                                .clicked()
-                            {
-                                dialog.reason = reason;
-                            }
-                        }
-                    });
-                    ui.horizontal(|ui| {
-                        let big = egui::vec2(160.0, 48.0);
-                        go = ui
-                            .add(egui::Button::new(self.i18n.tr("retire-submit")).min_size(big))
-                            .clicked();
-                        cancel = ui
-                            .add(egui::Button::new(self.i18n.tr("cmd-cancel")).min_size(big))
-                            .clicked();
-                    });
-                });
-            if go {
-                self.send(Request::Retire {
-                    scan: dialog.scan,
-                    kind: dialog.kind,
-                    reason: dialog.reason,
-                    comment: None,
-                    signature: None,
-                });
-            } else if !cancel {
-                self.retire = Some(dialog);
-            }
+        if s.snapshot.work_order.is_some() && ui.button(s.i18n.tr("closeout-open")).clicked() {
+            out.push(UiCommand::OpenCloseout);
         }
-    }
+    });
+    let Some(data) = data else {
+        return;
+    };
+    let unit = &data["unit"];
+    let key = unit["key"].as_str().unwrap_or_default();
+    egui::Grid::new("lookup-unit")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label(s.i18n.tr("lookup-unit"));
+            ui.monospace(key);
+            ui.end_row();
+            ui.label(s.i18n.tr("lookup-status"));
+            ui.label(s.i18n.tr(&format!(
+                "status-{}",
+                unit["status"].as_str().unwrap_or("active")
+            )));
+            ui.end_row();
+            ui.label(s.i18n.tr("lookup-parents"));
+            ui.vertical(|ui| {
+                for p in data["parents"].as_array().into_iter().flatten() {
+                    ui.monospace(p["key"].as_str().unwrap_or_default());
+                }
+            });
+            ui.end_row();
+            ui.label(s.i18n.tr("lookup-children"));
+            ui.label(data["children_total"].to_string());
+            ui.end_row();
+            // Where the unit came from: made here, or taken in from the repository or a
+            // file, and when.
+            let origin = &data["origin"];
+            let kind = origin["origin"].as_str().unwrap_or("local");
+            ui.label(s.i18n.tr("lookup-origin"));
+            ui.vertical(|ui| {
+                ui.label(s.i18n.tr(&format!("origin-{kind}")));
+                if let Some(source) = origin["source"].as_str() {
+                    ui.monospace(source);
+                }
+                if let Some(t) = origin["adopted_ms"].as_i64() {
+                    ui.label(format!(
+                        "{} {}",
+                        s.i18n.tr("lookup-adopted-at"),
+                        super::history_view::local_time(t)
+                    ));
+                }
+                if let Some(t) = origin["refreshed_ms"]
+                    .as_i64()
+                    .filter(|t| Some(*t) != origin["adopted_ms"].as_i64())
+                {
+                    ui.label(format!(
+                        "{} {}",
+                        s.i18n.tr("lookup-refreshed-at"),
+                        super::history_view::local_time(t)
+                    ));
+                }
+            });
+            ui.end_row();
+        });
+}
+
+/// The Look-up screen's actions on the unit and its history.
+pub(super) fn lookup_history_ui(
+    ui: &mut egui::Ui,
+    s: &AppState<'_>,
+    data: &serde_json::Value,
+    out: &mut Vec<UiCommand>,
+) {
+    let unit = &data["unit"];
+    let key = unit["key"].as_str().unwrap_or_default().to_owned();
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(s.i18n.tr("lookup-show-tree")).clicked() {
+            out.push(UiCommand::FocusTree(Some(key.clone())));
+            out.push(UiCommand::Show(Screen::Station));
+        }
+        if unit["state"].is_string() && ui.button(s.i18n.tr("lookup-export-manifest")).clicked() {
+            out.push(UiCommand::Station(Request::Manifest { scan: key.clone() }));
+        }
+        // Take the unit's hierarchy in again from the repository (refresh).
+        if ui.button(s.i18n.tr("lookup-refresh")).clicked() {
+            out.push(UiCommand::Station(Request::Adopt { scan: key.clone() }));
+        }
+    });
+    ui.heading(s.i18n.tr("lookup-history"));
+    let history = data["history"].as_array().cloned().unwrap_or_default();
+    super::history_view::history_ui(ui, s.i18n, &history);
 }
 
 /// A UTC time in RFC 3339 (empty when out of range).

@@ -40,6 +40,9 @@ pub const FILL_COMMANDS: &[(&str, &str)] = &[("SUSPEND", "cmd-suspend")];
 /// Taking hierarchies in from the repository: on the sheet, and on the Look-up screen.
 pub const LOOKUP_COMMANDS: &[(&str, &str)] = &[("RECEIVE", "cmd-receive-mode")];
 
+/// The returns desk: on the sheet (and the returns screen is its button).
+pub const RETURNS_COMMANDS: &[(&str, &str)] = &[("RETURNS", "cmd-returns-mode")];
+
 /// Camera commands: on the sheet (a packer at the camera needs no mouse), not among the station
 /// screen's buttons (the camera panel has its own).
 pub const CAMERA_COMMANDS: &[(&str, &str)] = &[
@@ -55,6 +58,7 @@ pub fn sheet_commands() -> impl Iterator<Item = &'static (&'static str, &'static
         .chain(TREE_COMMANDS)
         .chain(FILL_COMMANDS)
         .chain(LOOKUP_COMMANDS)
+        .chain(RETURNS_COMMANDS)
         .chain(CAMERA_COMMANDS)
 }
 

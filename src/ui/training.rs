@@ -97,10 +97,7 @@ impl PackbenchApp {
             .collect();
         match ask {
             TrainingAsk::NextPack => match scans.first() {
-                Some(scan) => {
-                    self.training_next += 1;
-                    self.scan(&scan.clone());
-                }
+                Some(scan) => self.scan(scan),
                 None => self.notice = Some(self.i18n.tr("training-no-serials")),
             },
             TrainingAsk::Sample(n) => {

@@ -6,6 +6,12 @@
 //! most `max_gap_ms`, so typing in a text field is delayed by a few milliseconds, never lost and
 //! never taken for a scan).
 //!
+//! The GUI gets its key events in batches, one batch per frame, with no time of their own: a
+//! slow frame (a big tree, a label preview) delivers the rest of a burst late, all at once. So
+//! the frame loop uses [`WedgeAssembler::begin_frame`] and [`WedgeAssembler::push_in_frame`]: a
+//! burst is cut only by silence the wedge *saw* — a frame that came with no input while the
+//! gap grew past `max_gap_ms` — never by the time a frame took to draw.
+//!
 //! ```
 //! use packbench::ui::wedge::{WedgeAssembler, WedgeInput, WedgeOutput, WedgeProfile};
 //! let mut wedge = WedgeAssembler::new(WedgeProfile::default());
@@ -75,6 +81,8 @@ pub struct WedgeAssembler {
     held: Vec<WedgeInput>,
     buffer: String,
     last_ms: u64,
+    /// The time of the frame being fed ([`Self::begin_frame`]).
+    frame_ms: u64,
 }
 
 impl WedgeAssembler {
@@ -85,6 +93,7 @@ impl WedgeAssembler {
             held: Vec::new(),
             buffer: String::new(),
             last_ms: 0,
+            frame_ms: 0,
         }
     }
 
@@ -114,9 +123,33 @@ impl WedgeAssembler {
         }
     }
 
-    /// Feeds one input at `now_ms`; answers what to do, in order.
+    /// Starts a frame at `now_ms` whose batch holds input (`has_input`) or not. Only a frame
+    /// without input releases held input (the silence was seen); a frame with input continues
+    /// the burst, however long the frame before it took.
+    pub fn begin_frame(&mut self, now_ms: u64, has_input: bool) -> Vec<WedgeOutput> {
+        self.frame_ms = now_ms;
+        if has_input {
+            Vec::new()
+        } else {
+            self.tick(now_ms)
+        }
+    }
+
+    /// Feeds one input of the frame begun by [`Self::begin_frame`] (no gap inside a batch).
+    pub fn push_in_frame(&mut self, input: WedgeInput) -> Vec<WedgeOutput> {
+        self.accept(input, self.frame_ms)
+    }
+
+    /// Feeds one input that has its own time `now_ms` (a device that stamps each key); answers
+    /// what to do, in order.
     pub fn push(&mut self, input: WedgeInput, now_ms: u64) -> Vec<WedgeOutput> {
         let mut out = self.tick(now_ms);
+        out.extend(self.accept(input, now_ms));
+        out
+    }
+
+    fn accept(&mut self, input: WedgeInput, now_ms: u64) -> Vec<WedgeOutput> {
+        let mut out = Vec::new();
         match input {
             WedgeInput::Text(text) => {
                 // Pasted or composed text (several characters in one event) is never a scan
@@ -334,6 +367,35 @@ mod tests {
         let mut out = burst(&mut w, "0109506000134352", 0, 3);
         out.extend(w.push(WedgeInput::Enter, 50));
         assert_eq!(out, vec![WedgeOutput::Scan("0109506000134352".to_owned())]);
+    }
+
+    /// Issue 15, finding 1: a slow frame delivers the rest of a burst 200 ms late; the burst
+    /// stays whole (only a frame without input may cut it).
+    #[test]
+    fn a_slow_frame_does_not_split_a_burst() {
+        let scan = "(01)09506000134352(17)301231(10)TRAIN01(21)TR00041";
+        let (head, tail) = scan.split_at(24);
+        let mut w = WedgeAssembler::new(WedgeProfile::default());
+        let mut out = w.begin_frame(1000, true);
+        for ch in head.chars() {
+            out.extend(w.push_in_frame(WedgeInput::Text(ch.to_string())));
+        }
+        out.extend(w.begin_frame(1200, true));
+        for ch in tail.chars() {
+            out.extend(w.push_in_frame(WedgeInput::Text(ch.to_string())));
+        }
+        out.extend(w.push_in_frame(WedgeInput::Enter));
+        assert_eq!(out, vec![WedgeOutput::Scan(scan.to_owned())]);
+        // Typing: a frame without input, past the gap, gives the keys to the widgets.
+        let mut out = w.begin_frame(2000, true);
+        out.extend(w.push_in_frame(WedgeInput::Text("a".to_owned())));
+        out.extend(w.begin_frame(2030, false));
+        assert!(out.is_empty(), "within the gap: still held");
+        out.extend(w.begin_frame(2100, false));
+        assert_eq!(
+            out,
+            vec![WedgeOutput::Pass(WedgeInput::Text("a".to_owned()))]
+        );
     }
 
     #[test]

@@ -32,6 +32,12 @@ pub enum WorkerCommand {
         /// Password.
         password: String,
     },
+    /// Find a unit by part of its key (a serial, part of an SSCC) and show its tree; the
+    /// answer is [`WorkerMessage::Found`].
+    Find {
+        /// What was typed.
+        needle: String,
+    },
     /// Show the tree of the container holding this unit (instead of the one being filled).
     FocusTree {
         /// Any unit of the tree; `None` follows the container being filled again.
@@ -65,6 +71,17 @@ pub struct WorkOrderView {
     pub expiry: Option<String>,
     /// Packaging spec, e.g. `case:20,pallet:4`.
     pub spec: String,
+}
+
+/// The training panel's next codes (training work order only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrainingNext {
+    /// The first training case label not used yet.
+    pub case: u32,
+    /// The first training pallet label not used yet.
+    pub pallet: u32,
+    /// The first training pack not packed yet (past [`demo::SERIALS`]: none left).
+    pub pack: u32,
 }
 
 /// Everything the station screen draws, published by the worker after every command.
@@ -106,6 +123,8 @@ pub struct Snapshot {
     pub label_template: Option<String>,
     /// Whose GLN the events' work-order business transactions carry.
     pub owner_gln: crate::station::OwnerGln,
+    /// The training panel's next codes, while the training work order is selected.
+    pub training: Option<TrainingNext>,
 }
 
 /// What the worker sends back.
@@ -122,6 +141,13 @@ pub enum WorkerMessage {
     },
     /// A fresh view model.
     Snapshot(Box<Snapshot>),
+    /// The answer to [`WorkerCommand::Find`] (sent before the snapshot showing its tree).
+    Found {
+        /// What was typed.
+        needle: String,
+        /// The unit's key, when the station knows one.
+        key: Option<String>,
+    },
     /// The preview of a label just printed (rendered on the worker, never in the frame).
     LabelPreview {
         /// The label's bracketed key.
@@ -175,6 +201,7 @@ fn run(
     waker: &Waker,
 ) {
     let mut focus: Option<String> = None;
+    let mut training = TrainingNext::default();
     if messages
         .send(WorkerMessage::Snapshot(Box::new(snapshot(&station, None))))
         .is_err()
@@ -188,7 +215,10 @@ fn run(
                 let response = station.execute(request.clone());
                 // Follow what was just touched: a scan into another pallet shows that pallet.
                 if let Some(c) = &response.container {
-                    focus = Some(c.key.clone());
+                    // The tree shows what is being filled anyway; a container elsewhere (a scan
+                    // into another pallet) is shown in front of it.
+                    let filling = response.filling.iter().any(|f| f.key == c.key);
+                    focus = (!filling).then(|| c.key.clone());
                 } else if matches!(request, Request::Logout | Request::SelectWorkOrder { .. }) {
                     focus = None;
                 }
@@ -224,8 +254,26 @@ fn run(
                 }
             }
             WorkerCommand::FocusTree { scan } => focus = scan,
+            WorkerCommand::Find { needle } => {
+                let key = station.find_unit(&needle);
+                if key.is_some() {
+                    focus.clone_from(&key);
+                }
+                if messages.send(WorkerMessage::Found { needle, key }).is_err() {
+                    return;
+                }
+            }
         }
-        let next = snapshot(&station, focus.as_deref());
+        let mut next = snapshot(&station, focus.as_deref());
+        if next.user.is_some()
+            && next
+                .work_order
+                .as_ref()
+                .is_some_and(|w| w.id == demo::WORK_ORDER)
+        {
+            training = training_next(&station, training);
+            next.training = Some(training);
+        }
         if messages
             .send(WorkerMessage::Snapshot(Box::new(next)))
             .is_err()
@@ -256,11 +304,7 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
     let tree = if let Some(v) = &verify {
         v.tree()
     } else if user.is_some() {
-        let from_focus = focus.and_then(|f| station.tree(Some(f)).ok());
-        from_focus
-            .filter(|t| !t.nodes.is_empty())
-            .or_else(|| station.tree(None).ok())
-            .unwrap_or_default()
+        live_tree(station, focus)
     } else {
         TreeSnapshot::default()
     };
@@ -284,7 +328,52 @@ pub fn snapshot(station: &Station, focus: Option<&str>) -> Snapshot {
         printer: station.setting("printer"),
         label_template: station.setting("label_template"),
         owner_gln: station.owner_gln().clone(),
+        training: None,
     }
+}
+
+/// The live tree: what is being filled (the pallet and, beside it, the case filling), and in
+/// front of it the tree of the unit last touched or found when that is elsewhere. The pallet
+/// never drops out of view while a case fills.
+fn live_tree(station: &Station, focus: Option<&str>) -> TreeSnapshot {
+    let filling = station.tree(None).unwrap_or_default();
+    let Some(focus) = focus.filter(|f| !filling.nodes.iter().any(|n| n.key == *f)) else {
+        return filling;
+    };
+    let Some(mut tree) = station
+        .tree(Some(focus))
+        .ok()
+        .filter(|t| !t.nodes.is_empty())
+    else {
+        return filling;
+    };
+    // A tree is a run of whole roots: skip the filling roots already shown in front.
+    let mut i = 0;
+    while let Some(root) = filling.nodes.get(i) {
+        let len = root.descendants as usize + 1;
+        if !tree.nodes.iter().any(|n| n.key == root.key) {
+            tree.nodes
+                .extend_from_slice(&filling.nodes[i..(i + len).min(filling.nodes.len())]);
+        }
+        i += len;
+    }
+    tree
+}
+
+/// The next training codes nobody has used yet (the training panel's buttons): a case label
+/// that opens a new case (never another user's case), a pack serial never packed.
+fn training_next(station: &Station, from: TrainingNext) -> TrainingNext {
+    let unused = |scan: String| station.training_code_free(&scan);
+    let case = (from.case.max(1)..from.case.max(1) + 10_000)
+        .find(|n| unused(demo::case_sscc(*n)))
+        .unwrap_or(from.case);
+    let pallet = (from.pallet.max(1)..from.pallet.max(1) + 10_000)
+        .find(|n| unused(demo::pallet_sscc(*n)))
+        .unwrap_or(from.pallet);
+    let pack = (from.pack.max(1)..=demo::SERIALS)
+        .find(|n| unused(demo::pack_scan(*n)))
+        .unwrap_or(demo::SERIALS + 1);
+    TrainingNext { case, pallet, pack }
 }
 
 /// After a label was printed: its preview image.

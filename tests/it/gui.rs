@@ -113,7 +113,7 @@ fn packer_flows_end_to_end() {
     scan(&mut h, "PBCMD:MOVE");
     scan(&mut h, &demo::pack_scan(22));
     assert_eq!(code(&h), Some("CONFIRM_REQUIRED"));
-    assert!(h.state().confirm_move.is_some());
+    assert!(h.state().confirm.is_some());
     assert!(shows(
         &h,
         "This unit is in another container. Move it into the current one?"
@@ -124,7 +124,7 @@ fn packer_flows_end_to_end() {
         .click();
     settle(&mut h);
     assert_eq!(code(&h), Some("OK"));
-    assert!(h.state().confirm_move.is_none());
+    assert!(h.state().confirm.is_none());
     let case3 = h
         .state()
         .snapshot

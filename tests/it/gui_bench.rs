@@ -19,7 +19,7 @@ fn a_second_case_label_asks_then_puts_the_first_aside_and_a_scan_resumes_it() {
     // Another case label while case 1 holds 2/20: the station asks, nothing changes yet.
     scan(&mut h, &demo::case_sscc(2));
     assert_eq!(code(&h), Some("CONFIRM_SWITCH"));
-    assert!(h.state().confirm_move.is_some(), "{:?}", h.state().verdict);
+    assert!(h.state().confirm.is_some(), "{:?}", h.state().verdict);
     assert!(shows(
         &h,
         "Another container of this level is being filled. Confirm to put it aside, or cancel."
@@ -27,7 +27,7 @@ fn a_second_case_label_asks_then_puts_the_first_aside_and_a_scan_resumes_it() {
     assert_eq!(current_case(&h), Some((demo::case_sscc(1), 2)));
     // Cancel: still case 1, and the next pack goes into it.
     click(&mut h, "Cancel");
-    assert!(h.state().confirm_move.is_none());
+    assert!(h.state().confirm.is_none());
     scan(&mut h, &demo::pack_scan(3));
     assert_eq!(current_case(&h), Some((demo::case_sscc(1), 3)));
     // Again, and confirm by the command barcode: case 1 is put aside, case 2 is current.

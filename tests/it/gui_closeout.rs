@@ -121,6 +121,8 @@ fn close_out_through_the_window_then_packing_is_refused() {
 
     // Closed: a pack scan is refused, naming the order.
     click(&mut h, &tr("closeout-dismiss"));
+    // On the station screen (a scan on the Look-up screen only looks up).
+    h.state_mut().screen = packbench::ui::app::Screen::Station;
     scan(&mut h, &demo::pack_scan(23));
     assert_eq!(code(&h), Some("ORDER_CLOSED"));
     let detail = h.state().verdict.as_ref().and_then(|v| v.detail.clone());

@@ -1,433 +1,453 @@
-//! Issue 15, a GUI a packer can trust (part B): each finding of the trial as a kittest test on
-//! the real app, a real station worker and real files — the camera field keeps what is typed
-//! (5), the Users form says what is wrong next to the field and confirms success (6), file
-//! dialogs fall back when the system has none (12), the look-up history reads from → to in
-//! local time with the signature's meaning (14), training never reuses a serial (15), and the
-//! smaller things of 16 (log-in focus, the first-run hint, the label preview, the verdict
-//! timing).
+//! Issue 15 (a GUI a packer can trust), part A: one test per finding, through the real app on a
+//! real station worker and SQLite file, scans typed through the keyboard wedge.
 
 use crate::harness::gui::{
-    click, code, first_run, harness, harness_with, scan, settle, shows, sign, type_into, wait_for,
+    BENCH, app_with, code, first_run, harness_in as harness, scan, screen, settle, shows, type_into,
 };
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use packbench::devices::camera::CameraChoice;
+use egui_kittest::kittest::Queryable;
+use packbench::station::{Request, Station};
 use packbench::ui::app::Screen;
-use packbench::ui::settings_view::SettingsSection;
-use packbench::ui::{PackbenchApp, demo, history_view};
+use packbench::ui::{PackbenchApp, demo};
 
-const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples");
-
-fn ready(dir: &std::path::Path) -> Harness<'static, PackbenchApp> {
-    let mut h = harness(dir);
-    first_run(&mut h);
+/// The app on the half-built pallet of the demo: a pallet with two full cases, case 3 with 12
+/// packs, `admin` logged in.
+fn half_pallet(dir: &std::path::Path) -> Harness<'static, PackbenchApp> {
+    let mut station = Station::open(dir).unwrap();
+    let r = demo::half_built_pallet(&mut station);
+    assert!(r.ok, "{r:?}");
+    let mut h = screen(app_with(station, "en-US"), BENCH);
+    settle(&mut h);
     h
 }
 
-/// Finding 5: the camera field keeps typed text until it is applied; a folder camera is set up
-/// on screen and runs; a choice that is not one says so next to the field.
+fn message(h: &Harness<'static, PackbenchApp>) -> Option<&'static str> {
+    h.state()
+        .verdict
+        .as_ref()
+        .and_then(|v| v.message.as_ref())
+        .map(|m| m.id)
+}
+
+fn pack_key(n: u32) -> String {
+    format!("(01){}(21)TR{n:05}", demo::GTIN)
+}
+
+/// Finding 1: a burst split across two frames by a slow frame (200 ms) stays one scan; a scan
+/// that lost its head is refused at once, in the dialog, loudly.
 #[test]
-fn the_camera_field_keeps_typed_text_and_sets_up_a_folder_camera() {
+fn a_slow_frame_never_splits_a_scan_and_a_cut_scan_is_refused_in_the_dialog() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = ready(dir.path());
-    h.state_mut().screen = Screen::Settings;
-    h.state_mut().settings_section = SettingsSection::Devices;
-    h.run_steps(2);
-    let field = "Camera (none, webcam N WIDTHxHEIGHT, folder PATH)";
-    // Typed one key at a time, slowly (not a scan): nothing reverts in between.
-    h.get_by_label(field).focus();
-    h.run_steps(1);
-    for ch in "fold".chars() {
-        h.event(egui::Event::Text(ch.to_string()));
-        h.run_steps(120);
+    let mut h = half_pallet(dir.path());
+    scan(&mut h, "PBCMD:RETIRE");
+    assert!(h.state().flow.is_some(), "decommission waits for the unit");
+    let whole = demo::pack_scan(3);
+    let (head, tail) = whole.split_at(24);
+    let t0 = h.ctx.input(|i| i.time);
+    for ch in head.chars() {
+        h.input_mut().events.push(egui::Event::Text(ch.to_string()));
     }
-    assert_eq!(h.state().devices.camera_text.as_deref(), Some("fold"));
-    assert_eq!(h.state().devices.settings.camera, CameraChoice::None);
-    // Not a camera: said next to the field, the text stays.
-    click(&mut h, "Use this camera");
-    assert!(
-        h.query_by_label_contains("is not a camera packbench knows")
-            .is_some()
-    );
-    assert_eq!(h.state().devices.camera_text.as_deref(), Some("fold"));
-    // The rest of the line, then applied: the folder camera runs and reads the samples.
-    type_into(&mut h, field, &format!("er {SAMPLES}"));
-    h.run_steps(3);
+    h.step();
+    // The next frame comes 200 ms later with the rest of the burst.
+    h.input_mut().time = Some(t0 + 0.2);
+    for ch in tail.chars() {
+        h.input_mut().events.push(egui::Event::Text(ch.to_string()));
+    }
+    h.input_mut().events.push(egui::Event::Key {
+        key: egui::Key::Enter,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    settle(&mut h);
+    let retire = h
+        .state()
+        .retire
+        .clone()
+        .expect("the retire dialog has the unit");
+    assert_eq!(retire.scan, whole, "the whole scan, not its tail");
+    assert!(shows(&h, &whole), "the dialog names the unit");
+
+    // The tail alone (what the issue saw): refused at once, the dialog keeps its unit.
+    scan(&mut h, tail);
+    assert_eq!(code(&h), Some("INVALID_SCAN"));
     assert_eq!(
-        h.state().devices.camera_text.as_deref(),
-        Some(format!("folder {SAMPLES}").as_str())
+        h.state().retire.as_ref().map(|r| r.scan.as_str()),
+        Some(whole.as_str())
     );
-    click(&mut h, "Use this camera");
-    assert!(matches!(
-        &h.state().devices.settings.camera,
-        CameraChoice::Folder { path, .. } if path == std::path::Path::new(SAMPLES)
-    ));
-    assert!(shows(&h, &format!("Camera in use: folder {SAMPLES}")));
-    wait_for(&mut h, "a frame from the folder camera", |app| {
-        app.devices
-            .layer
+    // In a flow too: the flow still waits for a unit.
+    scan(&mut h, "PBCMD:CANCEL");
+    scan(&mut h, "PBCMD:REPLACE");
+    scan(&mut h, tail);
+    assert_eq!(code(&h), Some("INVALID_SCAN"));
+    assert!(
+        h.state()
+            .flow
             .as_ref()
-            .is_some_and(|l| !l.read.codes.is_empty())
-    });
+            .is_some_and(|f| f.request().is_none() && f.collected().is_empty())
+    );
+    scan(&mut h, "PBCMD:CANCEL");
 }
 
-/// Finding 6: a too-short password is said next to the field (not before anything is typed,
-/// never on the Station screen), the form keeps what was typed, success is confirmed on the
-/// Users screen, and a refusal from the station shows there too.
+/// Finding 2: on the Look-up screen a scan only looks up, in Remove and in Move mode.
 #[test]
-fn the_users_form_says_what_is_wrong_and_confirms_success() {
+fn the_lookup_screen_only_looks_up_whatever_the_mode() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = ready(dir.path());
-    h.state_mut().verdict = None;
-    click(&mut h, "Users");
-    assert_eq!(h.state().screen, Screen::Users);
-    let short = "The password is too short: at least 8 characters.";
-    assert!(!shows(&h, short), "nothing typed yet");
-    type_into(&mut h, "User name", "ann");
-    type_into(&mut h, "Printed name", "Ann Lee");
-    type_into(&mut h, "Password", "short");
-    h.run_steps(1);
-    assert!(
-        shows(&h, short),
-        "{:?} {:?}",
-        h.state().users,
-        h.query_all_by_role(Role::Label)
-            .filter_map(|n| n.value())
-            .collect::<Vec<_>>()
-    );
-    click(&mut h, "Create user");
-    assert_eq!(h.state().screen, Screen::Users);
-    assert_eq!(h.state().users.password, "short", "the field is kept");
-    assert!(h.state().verdict.is_none(), "nothing on the Station screen");
-    assert_eq!(h.state().snapshot.users.len(), 1, "nothing sent");
-
-    type_into(&mut h, "Password", "-and-long");
-    h.run_steps(1);
-    assert!(!shows(&h, short));
-    click(&mut h, "Create user");
-    assert!(shows(&h, "User ann created. They can log in now."));
-    assert!(h.state().snapshot.users.iter().any(|(u, _, _)| u == "ann"));
-    assert!(h.state().verdict.is_none(), "nothing on the Station screen");
-    assert!(
-        h.state().users.user.is_empty(),
-        "the form is ready for the next user"
-    );
-
-    // The same name again: the station's refusal, on this screen, the form kept.
-    type_into(&mut h, "User name", "ann");
-    type_into(&mut h, "Printed name", "Ann Other");
-    type_into(&mut h, "Password", "another-pass");
-    click(&mut h, "Create user");
-    assert_eq!(h.state().screen, Screen::Users);
-    assert!(matches!(&h.state().users.result, Some(Err(_))));
-    assert_eq!(h.state().users.full_name, "Ann Other");
-    assert!(h.state().verdict.is_none());
+    let mut h = half_pallet(dir.path());
+    for mode in ["PBCMD:REMOVE", "PBCMD:MOVE"] {
+        scan(&mut h, mode);
+        h.get_by_label("Look-up").click();
+        settle(&mut h);
+        assert_eq!(h.state().screen, Screen::Lookup);
+        assert!(shows(
+            &h,
+            "A scan on this screen only looks the unit up: nothing is packed, removed or moved."
+        ));
+        scan(&mut h, &demo::pack_scan(45));
+        assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
+        assert!(h.state().confirm.is_none(), "{mode}: no move question");
+        let lookup = h.state().lookup.clone().expect("looked up");
+        assert_eq!(lookup["unit"]["key"], pack_key(45));
+        assert_eq!(lookup["parents"][0]["key"], demo::case_sscc(3));
+        let case3 = h
+            .state()
+            .snapshot
+            .current
+            .iter()
+            .find(|c| c.level == "case")
+            .cloned();
+        assert_eq!(
+            case3.map(|c| c.count),
+            Some(12),
+            "{mode}: nothing taken out"
+        );
+        h.state_mut().screen = Screen::Station;
+        settle(&mut h);
+    }
 }
 
-/// Finding 12: with no file-dialog service (this machine has no desktop portal), "Command
-/// barcodes (PDF)" saves into the fallback folder and says where; "Open images…" offers a path
-/// field that opens a picture, and an unreadable path is said.
+/// Finding 3: the live tree keeps the pallet (and its cases) while a case fills.
 #[test]
-fn without_a_file_dialog_files_still_save_and_open() {
+fn the_live_tree_keeps_the_pallet_while_a_case_fills() {
     let dir = tempfile::tempdir().unwrap();
-    let docs = tempfile::tempdir().unwrap();
-    let mut h = ready(dir.path());
-    h.state_mut().files.fallback_dir = Some(docs.path().to_path_buf());
-    click(&mut h, "Command barcodes (PDF)");
-    wait_for(&mut h, "the sheet saved", |app| app.files.last.is_some());
-    let saved = docs.path().join("packbench-command-barcodes.pdf");
-    assert_eq!(
-        h.state().files.last,
-        Some(packbench::ui::files::FileOutcome::SavedWithoutDialog(
-            saved.clone()
-        ))
-    );
-    assert!(std::fs::read(&saved).unwrap().starts_with(b"%PDF"));
-    let notice = h.state().notice.clone().unwrap_or_default();
-    assert!(
-        notice.contains(&saved.display().to_string()) && notice.contains("No file dialog"),
-        "{notice}"
-    );
-    // A second save does not overwrite the first.
-    click(&mut h, "Command barcodes (PDF)");
-    wait_for(&mut h, "the second sheet", |app| {
-        app.files.last
-            != Some(packbench::ui::files::FileOutcome::SavedWithoutDialog(
-                saved.clone(),
-            ))
-    });
-    assert!(
-        docs.path()
-            .join("packbench-command-barcodes-2.pdf")
-            .exists()
-    );
+    let mut h = half_pallet(dir.path());
+    for n in 53..=56 {
+        scan(&mut h, &demo::pack_scan(n));
+        assert_eq!(code(&h), Some("OK"));
+        let nodes = &h.state().snapshot.tree.nodes;
+        let pallet = nodes.iter().find(|n| n.level == "pallet");
+        assert_eq!(
+            pallet.map(|p| (p.key.as_str(), p.count)),
+            Some((demo::pallet_sscc(1).as_str(), 2)),
+            "pack {n}: the pallet with two cases stays in the tree"
+        );
+        assert!(
+            nodes
+                .iter()
+                .any(|c| c.key == demo::case_sscc(3) && c.count == n - 40)
+        );
+    }
+}
 
-    click(&mut h, "Camera");
-    click(&mut h, "Open images…");
-    wait_for(&mut h, "the path field", |app| {
-        app.devices.image_path.is_some()
-    });
+/// Finding 4: a batch answers per code on the screen where it ran; no stale question.
+#[test]
+fn a_batch_answers_per_code_where_it_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = half_pallet(dir.path());
+    h.state_mut().screen = Screen::Camera;
+    // Two new packs, one of case 1 (another container), one unknown serial.
+    let data = vec![
+        demo::pack_scan(60),
+        demo::pack_scan(61),
+        demo::pack_scan(2),
+        demo::unknown_serial_scan(),
+    ];
+    h.state_mut().send(Request::ScanBatch { data });
+    settle(&mut h);
+    let batch = h.state().batch.clone().expect("the batch's answer");
+    assert_eq!((batch.accepted, batch.refused), (2, 2));
+    assert_eq!(batch.screen, Screen::Camera);
+    let codes: Vec<&str> = batch.lines.iter().map(|l| l.code.as_str()).collect();
+    assert_eq!(codes, ["OK", "OK", "IN_OTHER_CONTAINER", "UNKNOWN_SERIAL"]);
+    assert!(shows(&h, "2 packed, 2 refused."), "on the camera screen");
     assert!(shows(
         &h,
-        "This computer has no file dialog: type the path of the picture below."
+        "Unknown serial number: possible counterfeit. Set the pack aside."
     ));
-    type_into(&mut h, "Image file", "/nowhere/picture.png");
-    click(&mut h, "Open");
-    wait_for(&mut h, "the refusal", |app| app.notice.is_some());
     assert!(
-        h.state()
-            .notice
-            .as_deref()
-            .is_some_and(|n| n.starts_with("Cannot read the picture /nowhere/picture.png"))
+        h.state().confirm.is_none(),
+        "a batch asks nothing to confirm"
     );
-    let picture = format!("{SAMPLES}/training_case_layer.png");
-    h.state_mut().devices.image_path = Some(String::new());
-    h.run_steps(1);
-    type_into(&mut h, "Image file", &picture);
-    click(&mut h, "Open");
-    wait_for(&mut h, "the picture decoded", |app| {
-        app.devices
-            .layer
-            .as_ref()
-            .is_some_and(|l| l.read.codes.len() == 20)
-    });
+    assert_eq!(message(&h), Some("event-batch"));
 }
 
-/// Finding 14: the history of a moved pack says where from and where to, in local time, who
-/// did it, and the supervisor signature with its meaning.
+/// Finding 9: important events say what happened; Remove mode is unmistakable.
 #[test]
-fn the_history_reads_from_to_in_local_time_with_the_signature() {
+fn events_say_what_happened_and_remove_mode_is_unmistakable() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = ready(dir.path());
+    let mut h = half_pallet(dir.path());
+    for n in 53..=60 {
+        scan(&mut h, &demo::pack_scan(n));
+    }
+    assert_eq!(message(&h), Some("event-closed"), "{:?}", h.state().verdict);
+    assert!(shows(
+        &h,
+        &format!("Case {} is complete: closed with 20.", demo::case_sscc(3))
+    ));
+    scan(&mut h, "PBCMD:UNDO");
+    assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
+    assert_eq!(message(&h), Some("event-undo"));
+    assert!(shows(&h, "Undone: the last action was reversed."));
+    scan(&mut h, &demo::unknown_serial_scan());
+    h.get_by_role_and_label(Role::Button, "Acknowledge").click();
+    settle(&mut h);
+    assert_eq!(message(&h), Some("event-acknowledged"));
+    scan(&mut h, "PBCMD:NEWPALLET");
+    assert_eq!(message(&h), Some("event-new-container-next"));
+    // Remove mode: a large label and the whole frame tinted; the removal says from where.
+    scan(&mut h, "PBCMD:REMOVE");
+    assert!(shows(
+        &h,
+        "REMOVE MODE: a scanned unit is taken OUT of its container"
+    ));
+    scan(&mut h, &demo::pack_scan(41));
+    assert_eq!(
+        message(&h),
+        Some("event-removed"),
+        "{:?}",
+        h.state().verdict
+    );
+    assert!(shows(
+        &h,
+        &format!(
+            "Taken out: {} is no longer in {}.",
+            pack_key(41),
+            demo::case_sscc(3)
+        )
+    ));
+    scan(&mut h, "PBCMD:PACK");
+    assert!(!shows(
+        &h,
+        "REMOVE MODE: a scanned unit is taken OUT of its container"
+    ));
+}
+
+/// Finding 8: the verdict and its message are above the action bar, and the left column
+/// scrolls by dragging.
+#[test]
+fn the_verdict_is_never_behind_the_action_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = half_pallet(dir.path());
+    scan(&mut h, &demo::wrong_product_scan());
+    assert_eq!(code(&h), Some("WRONG_PRODUCT"));
+    let message = h.get_by_label("Wrong product for this work order.").rect();
+    let bar_top = h
+        .get_all_by_role_and_label(Role::Button, "Close container")
+        .next()
+        .map(|b| b.rect().top())
+        .unwrap();
+    assert!(
+        message.bottom() < bar_top,
+        "{message:?} above the action bar at {bar_top}"
+    );
+    assert!(message.bottom() < BENCH[1]);
+}
+
+/// Finding 10: dialogs are modal and centred with large fields; Move says from where to where;
+/// the signature dialog names unit and action; a wrong signature keeps it open.
+#[test]
+fn dialogs_are_modal_spell_out_the_action_and_survive_a_wrong_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = half_pallet(dir.path());
+    // Move: a pack of case 1 into case 3.
+    scan(&mut h, "PBCMD:MOVE");
+    scan(&mut h, &demo::pack_scan(2));
+    let confirm = h.state().confirm.clone().expect("the move question");
+    assert_eq!(confirm.from.as_deref(), Some(demo::case_sscc(1).as_str()));
+    assert_eq!(confirm.to.as_deref(), Some(demo::case_sscc(3).as_str()));
+    assert!(shows(&h, &demo::case_sscc(1)) && shows(&h, "From:") && shows(&h, "To:"));
+    // Modal: a tap on a mode button beside the dialog does nothing.
+    h.get_all_by_role_and_label(Role::Button, "Pack mode")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert_eq!(h.state().snapshot.mode.as_str(), "move");
+    let button = h
+        .get_all_by_role_and_label(Role::Button, "Confirm")
+        .last()
+        .unwrap()
+        .rect();
+    assert!(button.height() >= 48.0, "{button:?}");
+    let centre = button.center().x;
+    assert!(
+        (centre - BENCH[0] / 2.0).abs() < BENCH[0] * 0.3,
+        "centred: {button:?}"
+    );
+    h.get_all_by_role_and_label(Role::Button, "Cancel")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert!(h.state().confirm.is_none());
+
+    // A short close: the signature dialog names the action and the case; a wrong password
+    // keeps it open with the refusal said in it; the right one closes the case.
+    scan(&mut h, "PBCMD:PACK");
+    scan(&mut h, "PBCMD:CLOSE");
+    assert_eq!(code(&h), Some("SIGNATURE_REQUIRED"));
+    assert!(shows(
+        &h,
+        "I approve closing this container below its capacity."
+    ));
+    assert!(shows(&h, &demo::case_sscc(3)));
+    let field = h.get_by_label("Supervisor password").rect();
+    assert!(
+        field.height() >= 48.0 && field.width() >= 300.0,
+        "{field:?}"
+    );
+    type_into(&mut h, "Supervisor user name", "admin");
+    type_into(&mut h, "Supervisor password", "wrong-password");
+    h.get_by_role_and_label(Role::Button, "Sign").click();
+    settle(&mut h);
+    assert_eq!(code(&h), Some("SIGNATURE_INVALID"));
+    let dialog = h
+        .state()
+        .signature
+        .clone()
+        .expect("still open for another try");
+    assert_eq!(dialog.user, "admin");
+    assert!(dialog.password.is_empty());
+    type_into(&mut h, "Supervisor password", "admin-pass-1");
+    type_into(&mut h, "Reason", "end of batch");
+    h.get_by_role_and_label(Role::Button, "Sign").click();
+    settle(&mut h);
+    assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
+    assert!(h.state().signature.is_none());
+    assert_eq!(message(&h), Some("event-closed"));
+}
+
+/// Finding 11: after a log-out and a log-in the bench shows what is being filled; the training
+/// case button opens a new case, never another user's; the previous user's search is gone.
+#[test]
+fn after_a_new_login_the_bench_shows_what_is_filling() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    first_run(&mut h);
+    scan(&mut h, "PBCMD:NEWPALLET");
+    scan(&mut h, &demo::pallet_sscc(1));
     scan(&mut h, &demo::case_sscc(1));
     scan(&mut h, &demo::pack_scan(1));
-    scan(&mut h, &demo::pack_scan(2));
-    // Closing short needs a supervisor: the close is signed.
+    // Case 1 closed short by a supervisor: it is used.
     scan(&mut h, "PBCMD:CLOSE");
-    sign(&mut h, "end of shift");
+    crate::harness::gui::sign(&mut h, "end of shift");
     assert_eq!(code(&h), Some("OK"));
     scan(&mut h, &demo::case_sscc(2));
-    scan(&mut h, "PBCMD:MOVE");
-    scan(&mut h, &demo::pack_scan(1));
-    assert_eq!(code(&h), Some("CONFIRM_REQUIRED"));
-    scan(&mut h, "PBCMD:CONFIRM");
-    assert_eq!(code(&h), Some("OK"));
-    scan(&mut h, "PBCMD:LOOKUP");
-    scan(&mut h, &demo::pack_scan(1));
-    assert_eq!(h.state().screen, Screen::Lookup);
-    let lookup = h.state().lookup.clone().expect("look-up");
-    let history = lookup["history"].as_array().unwrap().clone();
-    let (case1, case2) = (demo::case_sscc(1), demo::case_sscc(2));
-    let moved = history
-        .iter()
-        .find(|e| e["command"] == "move")
-        .expect("a move entry");
-    assert_eq!(
-        (moved["from"].as_str(), moved["to"].as_str()),
-        (Some(case1.as_str()), Some(case2.as_str())),
-        "{history:#?}"
-    );
-    assert!(shows(&h, &format!("{case1} → {case2}")));
-    assert!(shows(&h, "Moved"));
-    let time = history_view::local_time(moved["time_ms"].as_i64().unwrap());
-    assert!(shows(&h, &time), "local time {time}");
-    assert!(shows(&h, "by admin"));
-    let signed = history
-        .iter()
-        .find(|e| e["signer"].is_string())
-        .expect("a signed entry");
-    let line = format!(
-        "Signed by Ada Admin (admin): “{}”",
-        signed["meaning"].as_str().unwrap()
-    );
-    assert!(shows(&h, &line), "{line}");
-    assert!(!h.query_all_by_role(Role::Label).any(|n| {
-        n.value()
-            .is_some_and(|v| v.contains("×") || v.contains('Z') && v.contains('T'))
-    }));
-}
-
-/// Finding 15: "Next pack" never offers a serial typed in by hand or packed before (also after
-/// a restart), and the sample pictures show fresh serials.
-#[test]
-fn training_never_reuses_a_serial() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut h = ready(dir.path());
-        scan(&mut h, &demo::case_sscc(1));
-        // Typed in by hand: TR00001 and TR00003.
-        scan(&mut h, &demo::pack_scan(1));
-        scan(&mut h, &demo::pack_scan(3));
-        click(&mut h, "Next pack");
-        assert_eq!(code(&h), Some("OK"));
-        let unit = |h: &Harness<'static, PackbenchApp>| {
-            h.state().verdict.as_ref().and_then(|v| v.unit.clone())
-        };
-        assert_eq!(unit(&h).as_deref(), Some("(01)09506000134352(21)TR00002"));
-        click(&mut h, "Next pack");
-        assert_eq!(unit(&h).as_deref(), Some("(01)09506000134352(21)TR00004"));
-    }
-    // After a restart (the station's record, not the window's memory).
-    let mut h = harness(dir.path());
+    scan(&mut h, &demo::pack_scan(2));
+    type_into(&mut h, "Find", "TR00002");
+    h.get_by_role_and_label(Role::Button, "Log out").click();
     settle(&mut h);
-    if h.state().snapshot.user.is_none() {
-        type_into(&mut h, "User name", "admin");
-        type_into(&mut h, "Password", "admin-pass-1");
-        click(&mut h, "Log in");
-    }
-    if h.state().snapshot.work_order.is_none() {
-        click(&mut h, &format!("Select {}", demo::WORK_ORDER));
-    }
-    click(&mut h, "Next pack");
-    assert_eq!(
-        h.state()
-            .verdict
-            .as_ref()
-            .and_then(|v| v.unit.clone())
-            .as_deref(),
-        Some("(01)09506000134352(21)TR00005")
-    );
-    // The full-case picture: 20 serials never used, none of TR00001–5.
-    click(&mut h, "Camera");
-    click(&mut h, "Decode sample image 1");
-    wait_for(&mut h, "sample 1", |app| {
-        app.devices
-            .layer
-            .as_ref()
-            .is_some_and(|l| l.read.codes.len() == 20)
-    });
-    let keys: Vec<String> = h
-        .state()
-        .devices
-        .layer
-        .as_ref()
-        .unwrap()
-        .codes
-        .iter()
-        .map(|c| c.key.clone())
-        .collect();
-    let expected: Vec<String> = (6..=25)
-        .map(|n| format!("(01)09506000134352(21)TR{n:05}"))
-        .collect();
-    let mut sorted = keys.clone();
-    sorted.sort();
-    assert_eq!(sorted, expected);
-}
-
-/// Finding 16: the log-in screen focuses its field; the first run says "too short" only once
-/// something is typed; the label preview is big enough to read; "Last verdict" times scans
-/// only.
-#[test]
-fn small_things_a_packer_notices() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = tempfile::tempdir().unwrap();
-    let mut h = harness_with(
-        dir.path(),
-        "en-US",
-        Some(packbench::ui::settings::SettingsFile::in_dir(config.path())),
-    );
-    settle(&mut h);
-    assert!(!shows(&h, "The password is too short."));
-    type_into(&mut h, "Password (8 characters or more)", "abc");
-    type_into(&mut h, "Password again", "abc");
-    assert!(shows(&h, "The password is too short."));
-    h.state_mut().forms.admin_password.clear();
-    h.state_mut().forms.admin_password2.clear();
-    h.run_steps(1);
-    first_run(&mut h);
-
-    // The verdict timing: a scan sets it, a button does not.
-    scan(&mut h, &demo::case_sscc(1));
-    assert!(h.state().last_scan_to_verdict.is_some());
-    h.state_mut().last_scan_to_verdict = None;
-    click(&mut h, "Print label");
-    h.run_steps(5);
-    assert_eq!(h.state().last_scan_to_verdict, None);
-
-    // The label preview: the label at a readable size, larger on a tap.
-    wait_for(&mut h, "the preview", |app| app.labels.last_key.is_some());
-    h.run_steps(3);
-    let preview = h
-        .query_all_by_label("Label preview")
-        .filter(|n| n.accesskit_node().role() == Role::Image)
-        .map(|n| {
-            n.accesskit_node()
-                .bounding_box()
-                .map_or(0.0, |b| b.height())
-        })
-        .fold(0.0, f64::max);
-    assert!(preview >= 300.0, "preview {preview} px high");
-    // The button sits below the thumbnail (scrolled to on a real screen).
-    h.state_mut().labels.zoomed = true;
-    h.run_steps(3);
-    let large = h
-        .query_all_by_label("Label preview")
-        .filter(|n| n.accesskit_node().role() == Role::Image)
-        .map(|n| {
-            n.accesskit_node()
-                .bounding_box()
-                .map_or(0.0, |b| b.height())
-        })
-        .fold(0.0, f64::max);
     assert!(
-        large >= 550.0,
-        "large preview {large} px high: {:?}",
-        h.query_all_by_role(Role::Image)
-            .map(|n| (
-                n.accesskit_node().label(),
-                n.accesskit_node().bounding_box()
-            ))
-            .collect::<Vec<_>>()
+        h.state().tree.search.is_empty(),
+        "the search text is cleared"
     );
-    click(&mut h, "Close");
-    assert!(!h.state().labels.zoomed);
-
-    // Log out: the user name field has the focus.
-    click(&mut h, "Log out");
-    h.run_steps(2);
-    assert!(h.get_by_label("User name").is_focused());
+    type_into(&mut h, "User name", "admin");
+    type_into(&mut h, "Password", "admin-pass-1");
+    h.get_by_role_and_label(Role::Button, "Log in").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Select TRAINING-001")
+        .click();
+    settle(&mut h);
+    let filling: Vec<(String, Option<u32>)> = h
+        .state()
+        .snapshot
+        .current
+        .iter()
+        .map(|c| (c.key.clone(), (c.level == "case").then_some(c.count)))
+        .collect();
+    assert_eq!(
+        filling,
+        [(demo::case_sscc(2), Some(1)), (demo::pallet_sscc(1), None)],
+        "the case and the pallet being filled"
+    );
+    assert!(!shows(&h, "Scan a case or pallet label to start."));
+    assert!(shows(&h, "1/20"));
+    // The training buttons skip what is used: a new case (3), the next pack serial (3).
+    scan(&mut h, "PBCMD:CLOSE");
+    crate::harness::gui::sign(&mut h, "end of shift");
+    h.get_by_role_and_label(Role::Button, "Case label").click();
+    settle(&mut h);
+    assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
+    let case = h
+        .state()
+        .snapshot
+        .current
+        .iter()
+        .find(|c| c.level == "case")
+        .cloned();
+    assert_eq!(
+        case.map(|c| (c.key, c.count)),
+        Some((demo::case_sscc(3), 0))
+    );
+    h.get_by_role_and_label(Role::Button, "Next pack").click();
+    settle(&mut h);
+    assert_eq!(code(&h), Some("OK"), "{:?}", h.state().verdict);
+    assert_eq!(
+        h.state().verdict.as_ref().and_then(|v| v.unit.clone()),
+        Some(pack_key(3))
+    );
 }
 
-/// The fill grids (issue 15's pictures): the case being filled in its 5 × 4 packing pattern
-/// with 7 packs, the 7th highlighted, and a pallet of 4 places with two full cases and one at
-/// 7/20 — an image snapshot (`tests/snapshots/fill_grids.png`).
+/// Finding 13: Find looks for a unit outside the tree shown at the station.
 #[test]
-fn fill_grids_snapshot() {
-    use packbench::ui::fill_grid::{CaseGrid, PalletGrid, case_grid_ui, pallet_grid_ui};
-    let mut h = egui_kittest::Harness::builder()
-        .with_size([560.0, 260.0])
-        .build_ui(|ui| {
-            ui.horizontal(|ui| {
-                case_grid_ui(
-                    ui,
-                    &CaseGrid {
-                        capacity: demo::CASE_CAPACITY,
-                        filled: 7,
-                    },
-                    egui::vec2(300.0, 240.0),
-                );
-                pallet_grid_ui(
-                    ui,
-                    &PalletGrid {
-                        capacity: demo::PALLET_CAPACITY,
-                        cases: vec![(20, 20), (20, 20), (7, 20)],
-                    },
-                    egui::vec2(220.0, 240.0),
-                );
-            });
-        });
-    h.run();
-    let _one = crate::gui_snapshots::RENDER
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for attempt in 1..=3 {
-        match h.try_snapshot("fill_grids") {
-            Ok(()) => return,
-            Err(egui_kittest::SnapshotError::RenderError { err }) if attempt < 3 => {
-                eprintln!("fill_grids: render attempt {attempt} failed ({err})");
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
+fn find_searches_the_station_for_a_unit_not_in_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path(), "en-US");
+    first_run(&mut h);
+    scan(&mut h, &demo::case_sscc(1));
+    scan(&mut h, &demo::pack_scan(7));
+    scan(&mut h, "PBCMD:CLOSE");
+    crate::harness::gui::sign(&mut h, "sample");
+    scan(&mut h, &demo::case_sscc(2));
+    scan(&mut h, &demo::pack_scan(8));
+    // Case 1 is closed and out of the bench's tree now.
+    h.state_mut().focus_tree(None);
+    settle(&mut h);
+    assert!(
+        !h.state()
+            .snapshot
+            .tree
+            .nodes
+            .iter()
+            .any(|n| n.key == pack_key(7))
+    );
+    type_into(&mut h, "Find", "TR00007");
+    h.get_by_role_and_label(Role::Button, "Search the station")
+        .click();
+    settle(&mut h);
+    assert!(
+        h.state()
+            .snapshot
+            .tree
+            .nodes
+            .iter()
+            .any(|n| n.key == pack_key(7))
+    );
+    assert_eq!(
+        h.state().tree.highlight.as_deref(),
+        Some(pack_key(7).as_str())
+    );
+    // Nothing known: said so.
+    type_into(&mut h, "Find", "NOPE42");
+    h.get_by_role_and_label(Role::Button, "Search the station")
+        .click();
+    settle(&mut h);
+    assert_eq!(message(&h), Some("find-none"));
+    assert!(shows(
+        &h,
+        "No unit matching “TR00007NOPE42” is known at this station."
+    ));
 }

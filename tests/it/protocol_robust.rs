@@ -254,16 +254,46 @@ proptest! {
     fn any_valid_sequence_verifies_intact(steps in proptest::collection::vec(step(), 1..40)) {
         let dir = tempfile::tempdir().unwrap();
         let mut station = Station::open(dir.path()).unwrap();
+        // Every day starts with a case to pack into, so the sequence changes the state.
+        let steps: Vec<Step> = std::iter::once(Step::Case(0)).chain(steps).collect();
         let input = format!(
             "{SETUP}\n{}\n",
             steps.iter().map(step_line).collect::<Vec<_>>().join("\n")
         );
         let mut out = Vec::new();
         packbench::cli::station::serve(&mut station, &mut input.as_bytes(), &mut out).unwrap();
+        let answers: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let first = &answers[SETUP.lines().count()];
+        prop_assert_eq!(&first["code"], "OK", "{}", first);
         drop(station);
         let store = packbench::store::Store::open_dir(dir.path()).unwrap();
         let report = packbench::station::verify_all(store.conn(), store.path()).unwrap();
         prop_assert!(report.intact(), "{report:?}\n{input}");
+        // The stored EPCIS events, replayed, put every unit of a closed container where the
+        // state table has it (an open container's children are aggregated when it closes).
+        let sql = store.conn().raw_sqlite();
+        let mut facts = Vec::new();
+        let mut st = sql.prepare("SELECT body FROM events ORDER BY id").unwrap();
+        for body in st.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+            facts.extend(packbench::epcis::facts_from_jsonld(&body.unwrap()).unwrap());
+        }
+        let replayed = packbench::epcis::replay(&facts);
+        let mut st = sql
+            .prepare("SELECT u.epc, p.epc FROM units u JOIN units p ON p.id = u.parent_id WHERE p.state = 'closed'")
+            .unwrap();
+        let placed: Vec<(String, String)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (epc, parent) in &placed {
+            let by_events = replayed.units.get(epc).and_then(|u| u.parent.as_deref());
+            prop_assert_eq!(by_events, Some(parent.as_str()), "{}\n{}", epc, input);
+        }
     }
 }
 

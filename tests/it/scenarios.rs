@@ -212,6 +212,27 @@ fn every_reason_code_is_exercised() {
             "UNDO_NOT_POSSIBLE",
             "tests/it/undo_repository.rs",
             "\"UNDO_NOT_POSSIBLE\"",
+        ), // The returns desk's answers from a verification service need one (quartet-vrs and a
+        // responder of our own).
+        (
+            "RETURN_VERIFIED",
+            "tests/it/returns_vrs.rs",
+            "\"RETURN_VERIFIED\"",
+        ),
+        (
+            "RETURN_NOT_VERIFIED",
+            "tests/it/returns_vrs.rs",
+            "\"RETURN_NOT_VERIFIED\"",
+        ),
+        (
+            "RETURN_QUEUED",
+            "tests/it/returns_vrs.rs",
+            "\"RETURN_QUEUED\"",
+        ),
+        (
+            "VRS_BAD_ANSWER",
+            "tests/it/returns_vrs.rs",
+            "\"VRS_BAD_ANSWER\"",
         ),
     ];
     for (code, file, needle) in elsewhere {

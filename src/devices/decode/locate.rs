@@ -293,7 +293,9 @@ pub(crate) fn locate(image: &GrayImage) -> Vec<Region> {
     // several times busier. The upper quantile guards against a frame that is mostly code.
     let typical = quantile(&density, 0.5);
     let busy = quantile(&density, 0.98);
-    let floor = (block * block) * 6; // a mean step of 12 grey levels on half the rows
+    // A mean step of 6 grey levels on half the rows: grey ink on grey board (10–30 % contrast)
+    // stays above it; flat board and sensor noise are held off by the typical block.
+    let floor = (block * block) * 3;
     let threshold = (typical * 5 / 2).max(busy / 5).max(floor);
     let map = BlockMap {
         density,

@@ -13,7 +13,8 @@
 //!    multi-symbol Data Matrix detector, its QR reader and (for long blobs) the linear readers;
 //! 4. crops that yield nothing are retried with other binarisers, scales, smoothing, thickened
 //!    dots, inversion and rotation, within the time budget;
-//! 5. results are de-duplicated by text.
+//! 5. results are de-duplicated by text, and (by default) only reads that pass GS1
+//!    validation are kept ([`DecodeOptions::gs1_only`]): no ghost reads from print or texture.
 //!
 //! ```no_run
 //! use packbench::devices::decode::{decode_image, DecodeOptions};
@@ -24,11 +25,13 @@
 //! # Ok::<(), image::ImageError>(())
 //! ```
 
+mod diagnose;
 mod locate;
 mod prepare;
 mod reader;
 mod search;
 mod symbology;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -36,6 +39,7 @@ use std::time::Instant;
 use image::GrayImage;
 use serde::Serialize;
 
+pub use diagnose::{FrameDiagnosis, FrameIssue, diagnose_frame};
 pub use search::DecodeStats;
 pub use symbology::{Symbology, aim_is_gs1};
 
@@ -95,6 +99,11 @@ pub struct DecodeOptions {
     /// Stop starting new retries after this many milliseconds (a camera frame must not take
     /// longer than the next one); `None` = no limit (default).
     pub time_budget_ms: Option<u64>,
+    /// Keep only reads that pass GS1 validation (an element string with valid check digits,
+    /// dates and AI rules, or a GS1 Digital Link URI); anything else is dropped and counted in
+    /// [`DecodeStats::rejected`] (default on: a pharma bench never acts on other data, and a
+    /// misread of noise or print almost never passes).
+    pub gs1_only: bool,
 }
 
 impl Default for DecodeOptions {
@@ -105,11 +114,22 @@ impl Default for DecodeOptions {
             threads: 0,
             expected_codes: None,
             time_budget_ms: None,
+            gs1_only: true,
         }
     }
 }
 
 impl DecodeOptions {
+    /// Every symbology the decoder knows, with or without GS1 data (e.g. to look at a label
+    /// from elsewhere); ghost reads are possible.
+    pub fn any_symbology() -> Self {
+        Self {
+            symbologies: Symbology::ALL.to_vec(),
+            gs1_only: false,
+            ..Self::default()
+        }
+    }
+
     /// Options for a camera layer read of packs: Data Matrix only, stop at `expected_codes`.
     pub fn layer(expected_codes: Option<usize>) -> Self {
         Self {

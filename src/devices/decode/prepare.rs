@@ -24,6 +24,10 @@ pub(crate) enum Treatment {
     Invert,
     /// Turned by the angle in degrees about the centre (bilinear, white corners).
     Rotate(f32),
+    /// Local contrast boost: each pixel's difference from the mean of its `2r+1` square,
+    /// multiplied by four, about mid-grey. Grey ink on grey board (15–40 greys) comes out
+    /// as an ordinary symbol wherever it is in an unevenly lit frame.
+    Boost(u32),
 }
 
 /// Cuts `region` out of `image`.
@@ -38,8 +42,47 @@ pub(crate) fn crop(image: &GrayImage, region: &Region) -> GrayImage {
     for row in image.as_raw().chunks(w).take(y1).skip(y0) {
         out.extend_from_slice(&row[x0..x1]);
     }
+    stretch(&mut out);
     GrayImage::from_raw((x1 - x0) as u32, (y1 - y0) as u32, out)
         .unwrap_or_else(|| GrayImage::new(0, 0))
+}
+
+/// Spreads a low-contrast crop's grey levels (1st to 99th percentile) over 0–255.
+///
+/// rxing's hybrid binariser treats an 8×8 block whose levels span fewer than 24 greys as
+/// flat, so grey ink on grey board (a span of 15–40) would come out blank; stretched, it is
+/// an ordinary symbol. Crops that already span half the range are left alone.
+pub(crate) fn stretch(luma: &mut [u8]) {
+    if luma.is_empty() {
+        return;
+    }
+    let mut hist = [0u32; 256];
+    for &v in luma.iter() {
+        hist[usize::from(v)] += 1;
+    }
+    let total = luma.len() as u32;
+    let quantile = |q: f32| {
+        let target = (total as f32 * q) as u32;
+        let mut seen = 0;
+        for (level, &count) in hist.iter().enumerate() {
+            seen += count;
+            if seen > target {
+                return level as u32;
+            }
+        }
+        255
+    };
+    let (low, high) = (quantile(0.01), quantile(0.99));
+    let span = high.saturating_sub(low);
+    if !(6..128).contains(&span) {
+        return;
+    }
+    let lut: Vec<u8> = (0..256u32)
+        .map(|v| (v.saturating_sub(low) * 255 / span).min(255) as u8)
+        .collect();
+    for v in luma.iter_mut() {
+        *v = lut[usize::from(*v)];
+    }
 }
 
 /// Applies `treatment`; returns the prepared image and the matrix mapping its pixel
@@ -72,6 +115,7 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 
             (inverted.into_luma8(), IDENTITY)
         }
         Treatment::Rotate(degrees) => rotate(crop, degrees),
+        Treatment::Boost(radius) => (boost(crop, radius), IDENTITY),
     };
     let (width, height) = image.dimensions();
     (
@@ -82,6 +126,35 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 
         },
         back,
     )
+}
+
+/// See [`Treatment::Boost`]: box means from an integral image, then `128 + 4 (v − mean)`.
+fn boost(image: &GrayImage, radius: u32) -> GrayImage {
+    let (width, height) = image.dimensions();
+    let (w, h, r) = (width as usize, height as usize, radius.max(1) as usize);
+    let src = image.as_raw();
+    let mut integral = vec![0u32; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row_sum = 0u32;
+        for x in 0..w {
+            row_sum += u32::from(src[y * w + x]);
+            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row_sum;
+        }
+    }
+    let mut out = vec![0u8; src.len()];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0]
+                - integral[y0 * (w + 1) + x1]
+                - integral[y1 * (w + 1) + x0];
+            let mean = (sum / ((x1 - x0) * (y1 - y0)) as u32) as i32;
+            let value = 128 + 4 * (i32::from(src[y * w + x]) - mean);
+            out[y * w + x] = value.clamp(0, 255) as u8;
+        }
+    }
+    GrayImage::from_raw(width, height, out).unwrap_or_else(|| image.clone())
 }
 
 /// Separable square minimum filter: every pixel takes the darkest value within `radius`.

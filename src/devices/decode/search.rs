@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::locate::{Region, locate};
 use super::prepare::{Treatment, apply, crop, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
+use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
 
 /// Images up to this many pixels get a whole-image rxing pass before regions are searched.
@@ -26,6 +27,9 @@ pub struct DecodeStats {
     pub attempts: usize,
     /// Codes found only by a retry (not by the first attempt on their region).
     pub found_by_retry: usize,
+    /// Distinct reads dropped because they failed GS1 validation
+    /// ([`DecodeOptions::gs1_only`](super::DecodeOptions::gs1_only)).
+    pub rejected: usize,
 }
 
 /// One step of the retry ladder.
@@ -118,6 +122,7 @@ fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
 #[derive(Default)]
 struct Found {
     codes: Vec<DecodedCode>,
+    rejected_texts: Vec<String>,
     stats: DecodeStats,
 }
 
@@ -199,6 +204,13 @@ impl Search<'_> {
         found.stats.attempts += 1;
         let mut added = 0;
         for mut code in codes {
+            if self.options.gs1_only && !is_valid_gs1(&code) {
+                if !found.rejected_texts.contains(&code.text) {
+                    found.rejected_texts.push(code.text);
+                    found.stats.rejected += 1;
+                }
+                continue;
+            }
             code.corners = code
                 .corners
                 .iter()
@@ -376,6 +388,25 @@ pub(crate) fn run_with_stats(
             .filter(|region| small || u64::from(region.width) * u64::from(region.height) < quarter)
             .collect();
         let retried = search.decode_regions(&failed, true);
+        // Never give up early: unless every expected code is in, the whole frame once more
+        // with its local contrast boosted (grey ink on grey board, uneven light) through the
+        // multi-symbol detectors, as the region search may have missed codes altogether.
+        if !search.done() {
+            let module_guess = (width.min(height) / 60).clamp(6, 24);
+            search.attempt(
+                image,
+                &whole,
+                Step {
+                    treatment: Treatment::Boost(module_guess),
+                    binariser: Binariser::Hybrid,
+                    pass: Pass {
+                        try_harder: true,
+                        others: small,
+                        ..FIRST
+                    },
+                },
+            );
+        }
         let nothing_yet = search.lock().codes.is_empty();
         if nothing_yet && small {
             // Nothing anywhere: the whole image through the retry ladder.

@@ -66,19 +66,16 @@ impl Symbology {
         Self::Aztec,
     ];
 
-    /// The symbologies of pharmaceutical serialization and logistics labels: DataMatrix, QR,
-    /// Code 128 / GS1-128, DataBar and the EAN/UPC family (the default decoder set).
-    pub const PHARMA: [Self; 10] = [
+    /// The symbologies of pharmaceutical serialization and logistics labels (the default
+    /// decoder set): GS1 DataMatrix, GS1 QR and QR with a Digital Link, GS1-128 and DataBar.
+    /// EAN/UPC and ITF are left out: their short, weakly checked patterns are what print and
+    /// texture misread as (ghost UPC-E reads), and no serialised pack carries only those.
+    pub const PHARMA: [Self; 5] = [
         Self::DataMatrix,
         Self::QrCode,
         Self::Code128,
         Self::DataBar,
         Self::DataBarExpanded,
-        Self::Ean13,
-        Self::Ean8,
-        Self::UpcA,
-        Self::UpcE,
-        Self::Itf,
     ];
 
     /// Human-readable name; `gs1` selects the GS1 form ("GS1 DataMatrix", "GS1-128", ...).

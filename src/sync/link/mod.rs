@@ -61,6 +61,8 @@ pub fn repository_link(data_dir: &Path) -> Result<Option<Box<dyn RepositoryLink>
 /// cannot be used is reported on stderr, without any credential, and the station runs without
 /// the link.
 pub fn connect_repository(station: &mut Station, data_dir: &Path) {
+    // The returns desk's verification service is configured beside the repository.
+    super::connect_vrs(station, data_dir);
     match repository_link(data_dir) {
         Ok(link) => station.set_repository_link(link),
         Err(e) => eprintln!(

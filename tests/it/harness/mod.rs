@@ -7,7 +7,8 @@
 //! - [`fixtures`]: EPCIS events as the station writes them;
 //! - [`epcis_files`]: EPCIS files (2.0 JSON-LD, 2.0 XML, 1.2 XML) of a pallet, from a seed;
 //! - [`data`]: the files under `tests/data/` and the official validators built from them;
-//! - [`truth`]: what a repository itself says about a unit (QU4RTET's ledger, EPCIS 2.0 replay).
+//! - [`truth`]: what a repository itself says about a unit (QU4RTET's ledger, EPCIS 2.0 replay);
+//! - [`vrs`]: a verification service (VRS) of our own on 127.0.0.1 for the returns desk.
 
 pub mod data;
 pub mod epcis_files;
@@ -17,3 +18,4 @@ pub mod qu4rtet;
 pub mod repo;
 pub mod station;
 pub mod truth;
+pub mod vrs;

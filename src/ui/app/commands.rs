@@ -1,19 +1,20 @@
-//! Command barcodes (`PBCMD:…`, printed on the sheet of [`super::sheet`]) and the buttons that
-//! do the same: each becomes a station request, a dialog, or a camera action. A packer never
-//! needs the mouse.
+//! Command barcodes (`PBCMD:…`, printed on the sheet of [`crate::ui::sheet`]) and the buttons
+//! that do the same: each becomes a station request, a dialog, or a camera action. A packer
+//! never needs the mouse.
 
-use super::app::PackbenchApp;
+use super::PackbenchApp;
 use crate::domain::{ReasonCode, Severity};
 use crate::station::{Mode, Request};
 
 /// The scan mode a command barcode switches to (`PACK`, `REMOVE`, `MOVE`, `LOOKUP`, `RECEIVE`).
-pub(super) fn command_mode(command: &str) -> Option<Mode> {
+pub(crate) fn command_mode(command: &str) -> Option<Mode> {
     match command {
         "PACK" => Some(Mode::Pack),
         "REMOVE" => Some(Mode::Remove),
         "MOVE" => Some(Mode::Move),
         "LOOKUP" => Some(Mode::Lookup),
         "RECEIVE" => Some(Mode::Receive),
+        "RETURNS" => Some(Mode::Returns),
         _ => None,
     }
 }
@@ -56,7 +57,7 @@ impl PackbenchApp {
                 if self.flow_confirm() {
                     return;
                 }
-                self.confirm_move = None;
+                self.confirm = None;
                 if self.snapshot.verify.is_some() {
                     self.verify_confirm();
                     return;
@@ -76,7 +77,7 @@ impl PackbenchApp {
                 let had_dialog = self.signature.take().is_some()
                     | self.retire.take().is_some()
                     | self.flow.take().is_some();
-                self.confirm_move = None;
+                self.confirm = None;
                 if had_dialog {
                     return;
                 }
@@ -88,8 +89,11 @@ impl PackbenchApp {
             }
             other => {
                 if let Some(mode) = command_mode(other) {
+                    if mode == Mode::Returns {
+                        self.screen = super::Screen::Returns;
+                    }
                     self.send(Request::Mode { mode });
-                } else if let Some(flow) = super::flows::flow_for_command(other) {
+                } else if let Some(flow) = crate::ui::flows::flow_for_command(other) {
                     self.flow = Some(flow);
                 } else {
                     self.show_verdict(Severity::Refused, ReasonCode::UnknownCommand, None, None);

@@ -1,9 +1,10 @@
 //! The keyboard wedge in the frame loop: this frame's key events go through the
-//! [`super::wedge::WedgeAssembler`] before any widget sees them; finished scans are handled as
-//! scans, typed input is given back to the widgets in its original order.
+//! [`crate::ui::wedge::WedgeAssembler`] before any widget sees them; finished scans are handled
+//! as scans, typed input is given back to the widgets in its original order. A burst is cut only
+//! by silence the wedge saw (a frame without input), never by a slow frame.
 
-use super::app::PackbenchApp;
-use super::wedge::{WedgeInput, WedgeOutput};
+use super::PackbenchApp;
+use crate::ui::wedge::{WedgeInput, WedgeOutput};
 use std::time::Duration;
 
 impl PackbenchApp {
@@ -13,32 +14,14 @@ impl PackbenchApp {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // egui time is >= 0
         let now_ms = (ctx.input(|i| i.time) * 1000.0) as u64;
         let events = ctx.input_mut(|i| std::mem::take(&mut i.events));
+        let has_input = events.iter().any(|e| wedge_input(e).is_some());
         let mut keep = Vec::with_capacity(events.len());
-        let mut outputs = self.wedge.tick(now_ms);
+        let mut outputs = self.wedge.begin_frame(now_ms, has_input);
         for event in events {
-            let input = match &event {
-                egui::Event::Text(t) => Some(WedgeInput::Text(t.clone())),
-                egui::Event::Key {
-                    key: egui::Key::Enter,
-                    pressed: true,
-                    ..
-                } => Some(WedgeInput::Enter),
-                egui::Event::Key {
-                    key: egui::Key::Tab,
-                    pressed: true,
-                    ..
-                } => Some(WedgeInput::Tab),
-                egui::Event::Key {
-                    key: egui::Key::F8,
-                    pressed: true,
-                    ..
-                } => Some(WedgeInput::Gs),
-                _ => None,
-            };
-            match input {
+            match wedge_input(&event) {
                 Some(input) => {
                     // Output order is preserved: typed input is put back where it was.
-                    for out in self.wedge.push(input, now_ms) {
+                    for out in self.wedge.push_in_frame(input) {
                         outputs.push(out);
                     }
                     for out in outputs.drain(..) {
@@ -61,6 +44,29 @@ impl PackbenchApp {
         if self.wedge.is_holding() {
             ctx.request_repaint_after(Duration::from_millis(self.wedge.profile().max_gap_ms + 1));
         }
+    }
+}
+
+/// The wedge's part of a key event (text and the terminator keys), if any.
+fn wedge_input(event: &egui::Event) -> Option<WedgeInput> {
+    match event {
+        egui::Event::Text(t) => Some(WedgeInput::Text(t.clone())),
+        egui::Event::Key {
+            key: egui::Key::Enter,
+            pressed: true,
+            ..
+        } => Some(WedgeInput::Enter),
+        egui::Event::Key {
+            key: egui::Key::Tab,
+            pressed: true,
+            ..
+        } => Some(WedgeInput::Tab),
+        egui::Event::Key {
+            key: egui::Key::F8,
+            pressed: true,
+            ..
+        } => Some(WedgeInput::Gs),
+        _ => None,
     }
 }
 

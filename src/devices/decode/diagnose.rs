@@ -1,0 +1,202 @@
+//! Why a frame read nothing: a look at the frame itself (too dark, too low contrast, too
+//! blurred, codes too small), so the packer can fix the bench (light, focus, distance).
+//!
+//! Pure computation over the grey frame. The frame is cut into 16-pixel blocks; a block is
+//! *code-like* when its grey levels spread well beyond the frame's typical (flat board,
+//! noise) spread and a line through it crosses its middle grey several times, as lines
+//! through modules or bars do. The measures over the code-like blocks then say what is wrong.
+//!
+//! ```
+//! use packbench::devices::decode::{FrameIssue, diagnose_frame};
+//! let dark = image::GrayImage::from_fn(320, 240, |x, y| {
+//!     let module = (x / 4 + y / 4) % 2 == 0 && (100..220).contains(&x) && (60..180).contains(&y);
+//!     image::Luma([if module { 5 } else { 30 }])
+//! });
+//! assert_eq!(diagnose_frame(&dark).issue, Some(FrameIssue::TooDark));
+//! ```
+
+use image::GrayImage;
+use serde::Serialize;
+
+/// Block edge in pixels.
+const BLOCK: usize = 16;
+
+/// What is wrong with a frame that holds something code-like but read nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameIssue {
+    /// The light parts of the codes are dark grey: more light, or a longer exposure.
+    TooDark,
+    /// Ink and ground differ by too few grey levels: more or more even light, less glare.
+    LowContrast,
+    /// Edges are smeared: focus, or hold the case still.
+    TooBlurred,
+    /// Modules of about a pixel: bring the camera closer (or zoom).
+    CodesTooSmall,
+}
+
+/// The measures behind a diagnosis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameDiagnosis {
+    /// Whether the frame holds code-like texture at all.
+    pub looks_like_codes: bool,
+    /// Number of code-like 16-pixel blocks.
+    pub code_blocks: usize,
+    /// The frame's white level (98th percentile of grey).
+    pub white_level: u8,
+    /// Median spread (90th − 10th percentile) of grey in the code-like blocks.
+    pub code_contrast: u8,
+    /// Median sharpness of the code-like blocks: the steepest one-pixel step over the spread
+    /// (about 1 for crisp edges, under 0.3 when smeared).
+    pub sharpness: f32,
+    /// Median run length (pixels between crossings of the middle grey) in the code-like
+    /// blocks; about one to two modules.
+    pub run_px: f32,
+    /// The most pressing issue, if any.
+    pub issue: Option<FrameIssue>,
+}
+
+struct BlockStats {
+    low: u8,
+    high: u8,
+    steepest: u8,
+    crossings_per_line: f32,
+    run_px: f32,
+}
+
+/// The `q`-quantile of a 256-bin histogram with `total` samples.
+fn hist_quantile(hist: &[u32; 256], total: u32, q: f32) -> u8 {
+    let target = (total as f32 * q) as u32;
+    let mut seen = 0;
+    for (level, &count) in hist.iter().enumerate() {
+        seen += count;
+        if seen > target {
+            return level as u8;
+        }
+    }
+    255
+}
+
+fn block_stats(raw: &[u8], width: usize, bx: usize, by: usize) -> BlockStats {
+    let mut hist = [0u32; 256];
+    for y in by..by + BLOCK {
+        for &v in &raw[y * width + bx..y * width + bx + BLOCK] {
+            hist[usize::from(v)] += 1;
+        }
+    }
+    let total = (BLOCK * BLOCK) as u32;
+    let low = hist_quantile(&hist, total, 0.1);
+    let high = hist_quantile(&hist, total, 0.9);
+    let mid = (i32::from(low) + i32::from(high)) / 2;
+    let hysteresis = ((i32::from(high) - i32::from(low)) / 4).max(1);
+    let mut steepest = 0u8;
+    let (mut crossings, mut lines) = (0u32, 0u32);
+    // Rows and columns: count crossings of the middle grey (with hysteresis against noise).
+    for horizontal in [true, false] {
+        for i in 0..BLOCK {
+            let at = |j: usize| {
+                let (x, y) = if horizontal {
+                    (bx + j, by + i)
+                } else {
+                    (bx + i, by + j)
+                };
+                raw[y * width + x]
+            };
+            let mut state = 0i8;
+            for j in 0..BLOCK {
+                let v = i32::from(at(j));
+                if j > 0 {
+                    steepest = steepest.max(at(j).abs_diff(at(j - 1)));
+                }
+                let next = if v > mid + hysteresis {
+                    1
+                } else if v < mid - hysteresis {
+                    -1
+                } else {
+                    state
+                };
+                if state != 0 && next != state {
+                    crossings += 1;
+                }
+                state = next;
+            }
+            lines += 1;
+        }
+    }
+    let crossings_per_line = crossings as f32 / lines.max(1) as f32;
+    BlockStats {
+        low,
+        high,
+        steepest,
+        crossings_per_line,
+        run_px: BLOCK as f32 / (crossings_per_line + 1.0),
+    }
+}
+
+fn median_f32(values: &mut [f32]) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Looks at `frame` and says whether it holds code-like texture and what keeps it from
+/// reading.
+pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
+    let (width, height) = (frame.width() as usize, frame.height() as usize);
+    let raw = frame.as_raw();
+    let mut hist = [0u32; 256];
+    for &v in raw.iter().step_by(7) {
+        hist[usize::from(v)] += 1;
+    }
+    let total: u32 = hist.iter().sum();
+    let white_level = hist_quantile(&hist, total.max(1), 0.98);
+    let mut blocks = Vec::new();
+    for by in (0..height.saturating_sub(BLOCK - 1)).step_by(BLOCK) {
+        for bx in (0..width.saturating_sub(BLOCK - 1)).step_by(BLOCK) {
+            blocks.push(block_stats(raw, width, bx, by));
+        }
+    }
+    let mut spreads: Vec<f32> = blocks.iter().map(|b| f32::from(b.high - b.low)).collect();
+    let typical = median_f32(&mut spreads);
+    let floor = (typical * 2.5).max(6.0);
+    let code_like: Vec<&BlockStats> = blocks
+        .iter()
+        .filter(|b| f32::from(b.high - b.low) >= floor && b.crossings_per_line >= 1.5)
+        .collect();
+    let looks_like_codes = code_like.len() >= 4;
+    let mut contrast: Vec<f32> = code_like
+        .iter()
+        .map(|b| f32::from(b.high - b.low))
+        .collect();
+    let mut sharpness: Vec<f32> = code_like
+        .iter()
+        .map(|b| f32::from(b.steepest) / f32::from((b.high - b.low).max(1)))
+        .collect();
+    let mut runs: Vec<f32> = code_like.iter().map(|b| b.run_px).collect();
+    let mut highs: Vec<f32> = code_like.iter().map(|b| f32::from(b.high)).collect();
+    let code_contrast = median_f32(&mut contrast) as u8;
+    let sharpness = median_f32(&mut sharpness);
+    let run_px = median_f32(&mut runs);
+    let code_white = median_f32(&mut highs);
+    let issue = if !looks_like_codes {
+        None
+    } else if white_level < 70 || code_white < 60.0 {
+        Some(FrameIssue::TooDark)
+    } else if code_contrast < 30 {
+        Some(FrameIssue::LowContrast)
+    } else if sharpness < 0.3 {
+        Some(FrameIssue::TooBlurred)
+    } else if run_px < 2.2 {
+        Some(FrameIssue::CodesTooSmall)
+    } else {
+        None
+    };
+    FrameDiagnosis {
+        looks_like_codes,
+        code_blocks: code_like.len(),
+        white_level,
+        code_contrast,
+        sharpness,
+        run_px,
+        issue,
+    }
+}

@@ -1,0 +1,241 @@
+//! The decoder against generated pictures (`packbench::devices::synth`): for every condition
+//! class, pictures drawn at the class's hardest settings (fixed seeds) decode completely, and
+//! nothing is reported that is not in the picture. The benchmark (`cargo bench --bench
+//! decode`) draws fresh seeds over the classes' whole ranges and compares with zxing-cpp.
+
+use std::collections::BTreeSet;
+
+use packbench::devices::decode::{DecodeOptions, FrameIssue, decode_image, diagnose_frame};
+use packbench::devices::synth::{CodeKind, Condition, Params, generate};
+
+/// Seeds per class (fixed, so a failure replays).
+const SEEDS: [u64; 3] = [11, 2024, 777_001];
+
+/// Decodes `params` drawn with each seed; returns (found, expected) per picture and fails on
+/// any false read.
+fn read_all(params: &Params, seeds: &[u64]) -> Vec<(usize, usize)> {
+    let options = DecodeOptions::default();
+    seeds
+        .iter()
+        .map(|&seed| {
+            let scene = generate(params, seed);
+            let want: BTreeSet<String> = scene.codes.iter().map(|c| c.text.clone()).collect();
+            let found: BTreeSet<String> = decode_image(&scene.image, &options)
+                .into_iter()
+                .map(|c| c.text)
+                .collect();
+            let ghosts: Vec<&String> = found.difference(&want).collect();
+            assert!(
+                ghosts.is_empty(),
+                "{} seed {seed}: reported but not in the picture: {ghosts:?}",
+                params.condition.name()
+            );
+            (want.intersection(&found).count(), want.len())
+        })
+        .collect()
+}
+
+fn hardest_decodes(condition: Condition) {
+    let params = Params::hardest(condition);
+    let results = read_all(&params, &SEEDS);
+    println!("{} (hardest): {results:?}", condition.name());
+    for ((found, expected), seed) in results.iter().zip(SEEDS) {
+        assert_eq!(
+            found,
+            expected,
+            "{} (hardest) seed {seed}: {found}/{expected} read",
+            condition.name()
+        );
+    }
+}
+
+#[test]
+fn hardest_clean() {
+    hardest_decodes(Condition::Clean);
+}
+
+/// Classes whose hardest settings the decoder does not read completely yet (issue 17 stays
+/// open for them): the codes that must still be read over the three seeds, as measured when
+/// the generator came in (a floor against regressions, to be raised as the decoder improves).
+/// zxing-cpp reads the hardest layer-sd picture (seed 11) completely in about 40 ms.
+fn hardest_decodes_at_least(condition: Condition, minimum: usize) {
+    let params = Params::hardest(condition);
+    let results = read_all(&params, &SEEDS);
+    println!("{} (hardest): {results:?}", condition.name());
+    let found: usize = results.iter().map(|(found, _)| found).sum();
+    assert!(
+        found >= minimum,
+        "{} (hardest): {found} read over {SEEDS:?}, at least {minimum} expected: {results:?}",
+        condition.name()
+    );
+}
+
+#[test]
+fn hardest_low_contrast() {
+    // 10 % contrast on 170-grey board with light fall-off and noise: 1 of 3 read today.
+    hardest_decodes_at_least(Condition::LowContrast, 1);
+}
+
+#[test]
+fn hardest_blur() {
+    hardest_decodes(Condition::Blur);
+}
+
+#[test]
+fn hardest_glare() {
+    hardest_decodes(Condition::Glare);
+}
+
+#[test]
+fn hardest_jpeg() {
+    hardest_decodes(Condition::Jpeg);
+}
+
+#[test]
+fn hardest_tilt() {
+    hardest_decodes(Condition::Tilt);
+}
+
+#[test]
+fn hardest_small_modules() {
+    hardest_decodes(Condition::SmallModules);
+}
+
+#[test]
+fn hardest_dotted() {
+    hardest_decodes(Condition::Dotted);
+}
+
+#[test]
+fn hardest_occluded() {
+    hardest_decodes(Condition::Occluded);
+}
+
+#[test]
+fn hardest_clutter() {
+    hardest_decodes(Condition::Clutter);
+}
+
+#[test]
+fn hardest_layer_sd() {
+    // 24 packs at 1280×960, 30 % contrast, dense print, light and vignette 0.3, noise 4,
+    // JPEG 70: 10/24 per picture today (was 0/24 before the whole-frame contrast boost).
+    hardest_decodes_at_least(Condition::LayerSd, 30);
+}
+
+#[test]
+fn hardest_layer_hd() {
+    // 36 packs at 1920×1080 under the same conditions: 12/36 per picture today (was 0/36).
+    hardest_decodes_at_least(Condition::LayerHd, 36);
+}
+
+#[test]
+fn hardest_layer_4k() {
+    // 48 packs at 3840×2160: 22–25/48 per picture today.
+    hardest_decodes_at_least(Condition::Layer4k, 70);
+}
+
+#[test]
+fn every_kind_is_drawn_and_read_back() {
+    let params = Params::draw(Condition::Clean, 5);
+    let mut kinds = BTreeSet::new();
+    for seed in 0..24u64 {
+        let scene = generate(&params, seed);
+        let found: BTreeSet<String> = decode_image(&scene.image, &DecodeOptions::default())
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        for code in &scene.codes {
+            assert!(found.contains(&code.text), "seed {seed}: {code:?} not read");
+            kinds.insert(format!("{:?}", code.kind));
+        }
+    }
+    for kind in [
+        CodeKind::Gs1DataMatrix,
+        CodeKind::Gs1Qr,
+        CodeKind::Gs1_128,
+        CodeKind::QrDigitalLink,
+    ] {
+        assert!(kinds.contains(&format!("{kind:?}")), "{kind:?} never drawn");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_picture() {
+    let params = Params::draw(Condition::Jpeg, 42);
+    assert_eq!(params, Params::draw(Condition::Jpeg, 42));
+    let (a, b) = (generate(&params, 42), generate(&params, 42));
+    assert_eq!(a.image.as_raw(), b.image.as_raw());
+    assert_eq!(a.codes, b.codes);
+    assert_ne!(generate(&params, 43).image.as_raw(), a.image.as_raw());
+}
+
+#[test]
+fn layers_hold_the_drawn_number_of_codes_at_the_class_sizes() {
+    for (condition, sizes) in [
+        (Condition::LayerSd, vec![(640, 480), (1280, 960)]),
+        (Condition::LayerHd, vec![(1920, 1080)]),
+        (Condition::Layer4k, vec![(3840, 2160)]),
+    ] {
+        let params = Params::draw(condition, 9);
+        assert!(
+            sizes.contains(&params.canvas),
+            "{condition:?} {:?}",
+            params.canvas
+        );
+        assert!((12..=48).contains(&params.codes));
+    }
+    let params = Params::hardest(Condition::LayerSd);
+    let scene = generate(&params, 3);
+    assert_eq!(scene.codes.len(), params.codes);
+    let texts: BTreeSet<&String> = scene.codes.iter().map(|c| &c.text).collect();
+    assert_eq!(texts.len(), scene.codes.len(), "serials are distinct");
+}
+
+/// The frame diagnosis on generated pictures: a picture that reads has no issue, and each
+/// kind of bad frame is named.
+#[test]
+fn frame_diagnosis_names_what_is_wrong() {
+    let clean = generate(&Params::draw(Condition::Clean, 1), 1);
+    let diagnosis = diagnose_frame(&clean.image);
+    assert!(diagnosis.looks_like_codes, "{diagnosis:?}");
+    assert_eq!(diagnosis.issue, None, "{diagnosis:?}");
+
+    let mut dark = clean.image.clone();
+    for pixel in dark.pixels_mut() {
+        pixel.0[0] /= 5;
+    }
+    assert_eq!(diagnose_frame(&dark).issue, Some(FrameIssue::TooDark));
+
+    let low = Params {
+        contrast: 0.07,
+        noise: 1.0,
+        ..Params::draw(Condition::LowContrast, 2)
+    };
+    let diagnosis = diagnose_frame(&generate(&low, 2).image);
+    assert_eq!(
+        diagnosis.issue,
+        Some(FrameIssue::LowContrast),
+        "{diagnosis:?}"
+    );
+
+    let blurred = Params {
+        module_px: 5.0,
+        blur: 2.0,
+        kinds: vec![CodeKind::Gs1DataMatrix],
+        ..Params::draw(Condition::Clean, 3)
+    };
+    // A frame this blurred must never pass as a sharp frame with codes; today the block
+    // measure loses such codes altogether (no code-like blocks) instead of naming the blur.
+    let diagnosis = diagnose_frame(&generate(&blurred, 3).image);
+    assert!(
+        diagnosis.issue == Some(FrameIssue::TooBlurred) || !diagnosis.looks_like_codes,
+        "{diagnosis:?}"
+    );
+
+    // Codes too small (modules near one pixel) are not recognised yet: on generated frames
+    // the run-length measure is dominated by the surrounding label and print (issue 17).
+
+    let empty = image::GrayImage::from_pixel(320, 240, image::Luma([180]));
+    assert!(!diagnose_frame(&empty).looks_like_codes);
+}
