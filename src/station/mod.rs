@@ -332,6 +332,12 @@ impl Station {
             self.session.pending = None;
         }
         let result = self.dispatch(req, now);
+        // A command's events take `now`, `now + 1`, ... (one millisecond each): the next
+        // command's time starts after the last of them, so an undo's reversing events never
+        // come later than the packing that follows it.
+        if let Ok(Some(last)) = crate::store::last_event_time(self.store.conn()) {
+            self.last_time_ms = self.last_time_ms.max(last);
+        }
         let mut answer = self.answer(result, now);
         if self.session.user.is_some() && self.session.work_order.is_some() {
             answer.filling = self.current_containers();

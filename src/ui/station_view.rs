@@ -270,32 +270,9 @@ pub fn verify_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) 
     ui.heading(s.i18n.tr("verify-title"));
     let level = s.i18n.tr(&format!("level-{}", v.level));
     ui.label(egui::RichText::new(format!("{level}  {}", v.container)).monospace());
-    ui.label(s.i18n.tr("verify-hint"));
     let c = v.counts;
-    ui.horizontal_wrapped(|ui| {
-        for (id, n, class) in [
-            ("verify-expected", c.expected, None),
-            ("verify-mark-seen", c.seen, Some(VerifyClass::Seen)),
-            ("verify-mark-missing", c.missing, Some(VerifyClass::Missing)),
-            ("verify-mark-extra", c.extra, Some(VerifyClass::Extra)),
-            ("verify-mark-foreign", c.foreign, Some(VerifyClass::Foreign)),
-            (
-                "verify-mark-wrong-lot",
-                c.wrong_lot,
-                Some(VerifyClass::WrongLot),
-            ),
-        ] {
-            let text = egui::RichText::new(format!("{} {n}", s.i18n.tr(id)))
-                .size(22.0)
-                .strong();
-            let text = match class {
-                Some(class) if n > 0 => text.color(super::tree_view::mark_color(class.as_str())),
-                _ => text,
-            };
-            ui.label(text);
-            ui.add_space(6.0);
-        }
-    });
+    // Confirm and Cancel first, where a packer sees them without scrolling, whatever the
+    // counts and the tree below need.
     if c.foreign > 0 {
         let mut move_foreign = s.verify_move_foreign;
         if ui
@@ -318,6 +295,31 @@ pub fn verify_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) 
             .clicked()
         {
             out.push(UiCommand::Station(Request::VerifyCancel));
+        }
+    });
+    ui.label(s.i18n.tr("verify-hint"));
+    ui.horizontal_wrapped(|ui| {
+        for (id, n, class) in [
+            ("verify-expected", c.expected, None),
+            ("verify-mark-seen", c.seen, Some(VerifyClass::Seen)),
+            ("verify-mark-missing", c.missing, Some(VerifyClass::Missing)),
+            ("verify-mark-extra", c.extra, Some(VerifyClass::Extra)),
+            ("verify-mark-foreign", c.foreign, Some(VerifyClass::Foreign)),
+            (
+                "verify-mark-wrong-lot",
+                c.wrong_lot,
+                Some(VerifyClass::WrongLot),
+            ),
+        ] {
+            let text = egui::RichText::new(format!("{} {n}", s.i18n.tr(id)))
+                .size(22.0)
+                .strong();
+            let text = match class {
+                Some(class) if n > 0 => text.color(super::tree_view::mark_color(class.as_str())),
+                _ => text,
+            };
+            ui.label(text);
+            ui.add_space(6.0);
         }
     });
     ui.separator();
