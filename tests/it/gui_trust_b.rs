@@ -395,28 +395,26 @@ fn small_things_a_packer_notices() {
 #[test]
 fn fill_grids_snapshot() {
     use packbench::ui::fill_grid::{CaseGrid, PalletGrid, case_grid_ui, pallet_grid_ui};
-    let mut h = egui_kittest::Harness::builder()
-        .with_size([560.0, 260.0])
-        .build_ui(|ui| {
-            ui.horizontal(|ui| {
-                case_grid_ui(
-                    ui,
-                    &CaseGrid {
-                        capacity: demo::CASE_CAPACITY,
-                        filled: 7,
-                    },
-                    egui::vec2(300.0, 240.0),
-                );
-                pallet_grid_ui(
-                    ui,
-                    &PalletGrid {
-                        capacity: demo::PALLET_CAPACITY,
-                        cases: vec![(20, 20), (20, 20), (7, 20)],
-                    },
-                    egui::vec2(220.0, 240.0),
-                );
-            });
+    let mut h = Harness::builder().with_size([560.0, 260.0]).build_ui(|ui| {
+        ui.horizontal(|ui| {
+            case_grid_ui(
+                ui,
+                &CaseGrid {
+                    capacity: demo::CASE_CAPACITY,
+                    filled: 7,
+                },
+                egui::vec2(300.0, 240.0),
+            );
+            pallet_grid_ui(
+                ui,
+                &PalletGrid {
+                    capacity: demo::PALLET_CAPACITY,
+                    cases: vec![(20, 20), (20, 20), (7, 20)],
+                },
+                egui::vec2(220.0, 240.0),
+            );
         });
+    });
     h.run();
     let _one = crate::gui_snapshots::RENDER
         .lock()
