@@ -160,15 +160,8 @@ impl RepositoryConfig {
     /// station has no repository configured.
     pub fn load(data_dir: &Path) -> Result<Option<Self>, ConfigError> {
         let path = data_dir.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(ConfigError::Io {
-                    path,
-                    detail: e.to_string(),
-                });
-            }
+        let Some(text) = read_optional(&path)? else {
+            return Ok(None);
         };
         let mut config: Self = serde_json::from_str(&text).map_err(|e| ConfigError::Invalid {
             path: path.clone(),
@@ -178,20 +171,11 @@ impl RepositoryConfig {
             return Err(ConfigError::Invalid { path, detail });
         }
         let cred_path = data_dir.join(CREDENTIALS_FILE);
-        match std::fs::read_to_string(&cred_path) {
-            Ok(t) => {
-                config.auth = serde_json::from_str(&t).map_err(|e| ConfigError::Invalid {
-                    path: cred_path,
-                    detail: e.to_string(),
-                })?;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(ConfigError::Io {
-                    path: cred_path,
-                    detail: e.to_string(),
-                });
-            }
+        if let Some(t) = read_optional(&cred_path)? {
+            config.auth = serde_json::from_str(&t).map_err(|e| ConfigError::Invalid {
+                path: cred_path,
+                detail: e.to_string(),
+            })?;
         }
         Ok(Some(config))
     }
@@ -204,28 +188,52 @@ impl RepositoryConfig {
                 detail,
             });
         }
-        std::fs::create_dir_all(data_dir).map_err(|e| ConfigError::Io {
-            path: data_dir.to_path_buf(),
-            detail: e.to_string(),
-        })?;
-        let path = data_dir.join(CONFIG_FILE);
-        let text = serde_json::to_string_pretty(self).map_err(|e| ConfigError::Invalid {
-            path: path.clone(),
-            detail: e.to_string(),
-        })?;
-        write_private(&path, &text, true)?;
-        let cred_path = data_dir.join(CREDENTIALS_FILE);
-        let secret = serde_json::to_string(&self.auth).map_err(|e| ConfigError::Invalid {
-            path: cred_path.clone(),
-            detail: e.to_string(),
-        })?;
-        write_private(&cred_path, &secret, true)
+        save_with_credentials(data_dir, CONFIG_FILE, self, CREDENTIALS_FILE, &self.auth)
     }
+}
+
+/// A file's text; `Ok(None)` when it does not exist.
+pub(super) fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ConfigError::Io {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Writes a settings file and its credentials file beside it in `data_dir` (both mode 0600,
+/// replaced atomically): the repository's and the verification service's.
+pub(super) fn save_with_credentials<T: Serialize>(
+    data_dir: &Path,
+    config_file: &str,
+    config: &T,
+    credentials_file: &str,
+    auth: &Auth,
+) -> Result<(), ConfigError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| ConfigError::Io {
+        path: data_dir.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let path = data_dir.join(config_file);
+    let text = serde_json::to_string_pretty(config).map_err(|e| ConfigError::Invalid {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    write_private(&path, &text, true)?;
+    let cred_path = data_dir.join(credentials_file);
+    let secret = serde_json::to_string(auth).map_err(|e| ConfigError::Invalid {
+        path: cred_path.clone(),
+        detail: e.to_string(),
+    })?;
+    write_private(&cred_path, &secret, true)
 }
 
 /// Writes a file through a temporary beside it; `private` files get mode 0600 before any
 /// byte of the secret is written.
-pub(super) fn write_private(path: &Path, text: &str, private: bool) -> Result<(), ConfigError> {
+fn write_private(path: &Path, text: &str, private: bool) -> Result<(), ConfigError> {
     use std::io::Write;
     let io = |e: std::io::Error| ConfigError::Io {
         path: path.to_path_buf(),

@@ -5,7 +5,9 @@
 //! with the repository's HTTP client (TLS roots, timeouts, redaction of secrets), retrying
 //! transient failures a bounded number of times. The station reads the answer.
 
-use super::config::{Auth, ConfigError, RepositoryConfig, RepositoryKind, write_private};
+use super::config::{
+    Auth, ConfigError, RepositoryConfig, RepositoryKind, read_optional, save_with_credentials,
+};
 use super::error::SyncError;
 use super::http::Http;
 use crate::domain::ExpFormat;
@@ -101,15 +103,8 @@ impl VrsConfig {
     /// Loads the settings of a data directory; `Ok(None)` when none are configured.
     pub fn load(data_dir: &Path) -> Result<Option<Self>, ConfigError> {
         let path = data_dir.join(VRS_CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(ConfigError::Io {
-                    path,
-                    detail: e.to_string(),
-                });
-            }
+        let Some(text) = read_optional(&path)? else {
+            return Ok(None);
         };
         let mut config: Self = serde_json::from_str(&text).map_err(|e| ConfigError::Invalid {
             path: path.clone(),
@@ -119,21 +114,12 @@ impl VrsConfig {
             .check()
             .map_err(|detail| ConfigError::Invalid { path, detail })?;
         let cred_path = data_dir.join(VRS_CREDENTIALS_FILE);
-        match std::fs::read_to_string(&cred_path) {
-            Ok(t) => {
-                // A parser's message may quote the file: never a credential in a message.
-                config.auth = serde_json::from_str(&t).map_err(|_| ConfigError::Invalid {
-                    path: cred_path,
-                    detail: "not valid credentials".to_owned(),
-                })?;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(ConfigError::Io {
-                    path: cred_path,
-                    detail: e.to_string(),
-                });
-            }
+        if let Some(t) = read_optional(&cred_path)? {
+            // A parser's message may quote the file: never a credential in a message.
+            config.auth = serde_json::from_str(&t).map_err(|_| ConfigError::Invalid {
+                path: cred_path,
+                detail: "not valid credentials".to_owned(),
+            })?;
         }
         Ok(Some(config))
     }
@@ -145,21 +131,13 @@ impl VrsConfig {
             path: path.clone(),
             detail,
         })?;
-        std::fs::create_dir_all(data_dir).map_err(|e| ConfigError::Io {
-            path: data_dir.to_path_buf(),
-            detail: e.to_string(),
-        })?;
-        let text = serde_json::to_string_pretty(self).map_err(|e| ConfigError::Invalid {
-            path: path.clone(),
-            detail: e.to_string(),
-        })?;
-        write_private(&path, &text, true)?;
-        let cred_path = data_dir.join(VRS_CREDENTIALS_FILE);
-        let secret = serde_json::to_string(&self.auth).map_err(|e| ConfigError::Invalid {
-            path: cred_path.clone(),
-            detail: e.to_string(),
-        })?;
-        write_private(&cred_path, &secret, true)
+        save_with_credentials(
+            data_dir,
+            VRS_CONFIG_FILE,
+            self,
+            VRS_CREDENTIALS_FILE,
+            &self.auth,
+        )
     }
 }
 
