@@ -262,18 +262,44 @@ fn suspended_ui(ui: &mut egui::Ui, s: &AppState<'_>) {
     }
 }
 
-/// The contents check in progress: the container, the counts, Confirm and Cancel.
-pub fn verify_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) {
+/// The head of the contents check in progress: what is being checked. Drawn outside the left
+/// column's scrolling part; its Confirm and Cancel take the action bar's place
+/// ([`verify_actions_ui`]), so they are in view whatever the verdict and counts need (on a
+/// 1366×768 screen they had slid behind the action bar).
+pub fn verify_head_ui(ui: &mut egui::Ui, s: &AppState<'_>) {
     let Some(v) = &s.snapshot.verify else {
         return;
     };
-    ui.heading(s.i18n.tr("verify-title"));
-    let level = s.i18n.tr(&format!("level-{}", v.level));
-    ui.label(egui::RichText::new(format!("{level}  {}", v.container)).monospace());
-    let c = v.counts;
-    // Confirm and Cancel first, where a packer sees them without scrolling, whatever the
-    // counts and the tree below need.
-    if c.foreign > 0 {
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(s.i18n.tr("verify-title"));
+        let level = s.i18n.tr(&format!("level-{}", v.level));
+        ui.label(egui::RichText::new(format!("{level}  {}", v.container)).monospace());
+    });
+}
+
+/// The action bar during a contents check: only what applies to it (moving foreign units,
+/// Confirm, Cancel); the packing actions come back when the check ends.
+fn verify_actions_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) {
+    let Some(v) = &s.snapshot.verify else {
+        return;
+    };
+    let big = egui::vec2(200.0, 48.0);
+    if ui
+        .add(
+            egui::Button::new(egui::RichText::new(s.i18n.tr("verify-confirm")).strong())
+                .min_size(big),
+        )
+        .clicked()
+    {
+        out.push(UiCommand::Command("CONFIRM".to_owned()));
+    }
+    if ui
+        .add(egui::Button::new(s.i18n.tr("cmd-cancel")).min_size(big))
+        .clicked()
+    {
+        out.push(UiCommand::Station(Request::VerifyCancel));
+    }
+    if v.counts.foreign > 0 {
         let mut move_foreign = s.verify_move_foreign;
         if ui
             .checkbox(&mut move_foreign, s.i18n.tr("verify-move-foreign"))
@@ -282,22 +308,14 @@ pub fn verify_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) 
             out.push(UiCommand::SetVerifyMoveForeign(move_foreign));
         }
     }
-    ui.horizontal(|ui| {
-        let big = egui::vec2(160.0, 48.0);
-        if ui
-            .add(egui::Button::new(s.i18n.tr("verify-confirm")).min_size(big))
-            .clicked()
-        {
-            out.push(UiCommand::Command("CONFIRM".to_owned()));
-        }
-        if ui
-            .add(egui::Button::new(s.i18n.tr("cmd-cancel")).min_size(big))
-            .clicked()
-        {
-            out.push(UiCommand::Station(Request::VerifyCancel));
-        }
-    });
-    ui.label(s.i18n.tr("verify-hint"));
+}
+
+/// The contents check's counts, below [`verify_head_ui`] and outside the scrolling part.
+pub fn verify_counts_ui(ui: &mut egui::Ui, s: &AppState<'_>) {
+    let Some(v) = &s.snapshot.verify else {
+        return;
+    };
+    let c = v.counts;
     ui.horizontal_wrapped(|ui| {
         for (id, n, class) in [
             ("verify-expected", c.expected, None),
@@ -312,14 +330,14 @@ pub fn verify_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) 
             ),
         ] {
             let text = egui::RichText::new(format!("{} {n}", s.i18n.tr(id)))
-                .size(22.0)
+                .size(19.0)
                 .strong();
             let text = match class {
                 Some(class) if n > 0 => text.color(super::tree_view::mark_color(class.as_str())),
                 _ => text,
             };
             ui.label(text);
-            ui.add_space(6.0);
+            ui.add_space(2.0);
         }
     });
     ui.separator();
@@ -397,6 +415,10 @@ pub fn actions_ui(
     out: &mut Vec<UiCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
+        if s.snapshot.verify.is_some() {
+            verify_actions_ui(ui, s, out);
+            return;
+        }
         for (cmd, id) in super::sheet::COMMANDS {
             let selected = super::app::command_mode(cmd) == Some(s.snapshot.mode);
             if ui

@@ -118,6 +118,11 @@ impl PackbenchApp {
                 if let Some(batch) = self.batch.as_ref().filter(|b| b.screen == Screen::Station) {
                     station_view::batch_ui(ui, &view!(self), batch, out);
                 }
+                // The label waiting for its scan and a printer's failure with its Retry: in
+                // view too (behind the action bar, a tap on Retry hit Print label).
+                self.labels_ui(ui);
+                station_view::verify_head_ui(ui, &view!(self));
+                station_view::verify_counts_ui(ui, &view!(self));
                 // Scrolls by touch drag as well as by the wheel.
                 egui::ScrollArea::vertical()
                     .id_salt("station-left")
@@ -126,11 +131,10 @@ impl PackbenchApp {
                     .show(ui, |ui| {
                         let s = view!(self);
                         if s.snapshot.verify.is_some() {
-                            station_view::verify_ui(ui, &s, out);
+                            ui.label(s.i18n.tr("verify-hint"));
                         } else {
                             station_view::fill_ui(ui, &s, out);
                         }
-                        self.labels_ui(ui);
                         self.label_preview_ui(ui);
                     });
             });
