@@ -346,6 +346,7 @@ impl PackbenchApp {
             self.on_message(msg);
         }
         self.devices_logic(ctx);
+        self.returns_logic();
         self.auto_logout(ctx);
         self.labels_logic(ctx);
         self.sync_logic(ctx);

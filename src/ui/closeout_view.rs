@@ -46,6 +46,9 @@ fn stacked_field(ui: &mut egui::Ui, label: &str, value: &mut String, password: b
     .labelled_by(l.id);
 }
 
+/// One figure of a level's totals (a row of the levels table).
+type Figure = fn(&crate::domain::LevelTotals) -> u64;
+
 const CATEGORIES: [&str; 7] = [
     "closeout-packed",
     "closeout-decommissioned",
@@ -231,7 +234,7 @@ fn levels_ui(ui: &mut egui::Ui, i18n: &I18n, c: &OrderCloseout) {
                 ui.strong(i18n.tr(&format!("level-{}", t.level.as_str())));
             }
             ui.end_row();
-            let rows: [(&str, fn(&crate::domain::LevelTotals) -> u64); 6] = [
+            let rows: [(&str, Figure); 6] = [
                 ("closeout-total", |t| t.total),
                 ("closeout-packed", |t| t.packed),
                 ("closeout-col-loose", |t| t.loose),

@@ -6,26 +6,23 @@ use super::recall_view::{RecallAction, RecallState, recall_ui};
 use super::returns_view::{ReturnsAction, ReturnsState, returns_ui};
 use super::state::AppState;
 use super::ui_command::UiCommand;
-use crate::station::{Mode, Request};
+use crate::station::Request;
 
-/// The returns desk screen (the station is in returns mode while it shows).
+/// The returns desk screen (the app keeps the station in returns mode while it shows).
 pub(super) fn returns_screen_ui(
     ui: &mut egui::Ui,
     s: &AppState<'_>,
     state: &mut ReturnsState,
 ) -> Vec<UiCommand> {
-    let mut out = Vec::new();
-    if s.snapshot.mode != Mode::Returns {
-        // The screen is the returns mode: a scan here is a returned pack.
-        out.push(UiCommand::ReturnsMode(true));
-    }
-    out.extend(returns_ui(ui, s.i18n, state).map(|action| match action {
-        ReturnsAction::Verify(scan) => UiCommand::Station(Request::VerifyReturn { scan }),
-        ReturnsAction::Retry => UiCommand::Station(Request::ReturnsRetry),
-        ReturnsAction::Refresh => UiCommand::Station(Request::Returns { limit: None }),
-        ReturnsAction::SaveCsv => UiCommand::SaveReturnsCsv,
-    }));
-    out
+    returns_ui(ui, s.i18n, state)
+        .map(|action| match action {
+            ReturnsAction::Verify(scan) => UiCommand::Station(Request::VerifyReturn { scan }),
+            ReturnsAction::Retry => UiCommand::Station(Request::ReturnsRetry),
+            ReturnsAction::Refresh => UiCommand::Station(Request::Returns { limit: None }),
+            ReturnsAction::SaveCsv => UiCommand::SaveReturnsCsv,
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The recall and trace screen.

@@ -108,8 +108,6 @@ pub enum UiCommand {
     CloseCloseout,
     /// Saves the close-out report (PDF).
     SaveCloseoutReport,
-    /// Puts the station into returns mode (`true`, the returns desk is shown) or back.
-    ReturnsMode(bool),
     /// Saves the returns file (the whole list is asked for first).
     SaveReturnsCsv,
     /// Saves the recall or trace shown.

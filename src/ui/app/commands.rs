@@ -186,7 +186,6 @@ impl PackbenchApp {
             UiCommand::CloseHold => self.hold = None,
             UiCommand::CloseCloseout => self.closeout = None,
             UiCommand::SaveCloseoutReport => self.save_closeout_report(),
-            UiCommand::ReturnsMode(on) => self.set_returns_mode(on),
             UiCommand::SaveReturnsCsv => self.save_returns_csv(),
             UiCommand::SaveRecall(file) => self.save_recall(file),
             UiCommand::OpenImages => self.devices.open_images_dialog(ctx),

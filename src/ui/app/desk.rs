@@ -38,6 +38,17 @@ impl PackbenchApp {
         }
     }
 
+    /// The returns desk is the returns mode: while it shows (a user logged in), a scan is a
+    /// returned pack (called once per frame).
+    pub(crate) fn returns_logic(&mut self) {
+        if self.screen == Screen::Returns
+            && self.snapshot.user.is_some()
+            && self.snapshot.mode != Mode::Returns
+        {
+            self.set_returns_mode(true);
+        }
+    }
+
     /// After the screen changed: leaving the returns desk puts the station back to packing.
     pub(crate) fn desk_screen_changed(&mut self) {
         if self.screen != Screen::Returns && self.snapshot.mode == Mode::Returns {
