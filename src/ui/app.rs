@@ -7,16 +7,23 @@ use super::i18n::I18n;
 use super::tree_view::TreeState;
 use super::ui_command::UiCommand;
 use super::wedge::{WedgeAssembler, WedgeProfile};
-use super::worker::{Snapshot, WorkerCommand, WorkerHandle, WorkerMessage};
-use crate::domain::{ReasonCode, RemovalReason, RetireKind, Severity};
-use crate::station::{Request, Response, SignatureInput};
+use super::worker::{Snapshot, WorkerCommand, WorkerHandle};
+use crate::domain::Severity;
+use crate::station::Request;
 use std::time::{Duration, Instant};
 
 mod answers;
 mod commands;
+mod desk;
+mod devices;
 mod flow_actions;
 mod frame;
 mod keyboard;
+mod labels;
+mod models;
+mod settings;
+mod start;
+mod sync;
 
 pub use super::scan_route::COMMAND_PREFIX;
 pub use super::state::{
@@ -24,6 +31,7 @@ pub use super::state::{
     VerdictMessage,
 };
 pub(super) use commands::command_mode;
+pub use start::start;
 
 /// The in-flight tag of a Find (answered by `WorkerMessage::Found`, not by an answer).
 const FIND_TAG: u64 = u64::MAX;
@@ -62,8 +70,11 @@ pub struct PackbenchApp {
     pub retire: Option<RetireDialog>,
     /// Hold / release dialog (Look-up screen), when open.
     pub hold: Option<super::hold_view::HoldDialog>,
-    /// The last look-up answer.
+    /// The last look-up answer as the station sent it (the protocol's JSON, for tests and
+    /// support; the screen draws [`Self::lookup_view`]).
     pub lookup: Option<serde_json::Value>,
+    /// The last look-up, typed once when it arrived (what the Look-up screen draws).
+    pub lookup_view: Option<super::lookup_view::LookupView>,
     /// EPCIS files chosen in the open dialog, on their way.
     epcis_files: Option<std::sync::mpsc::Receiver<Vec<String>>>,
     /// The workstation's settings (saved through [`Self::settings_file`] on change).
@@ -154,6 +165,7 @@ impl PackbenchApp {
             retire: None,
             hold: None,
             lookup: None,
+            lookup_view: None,
             epcis_files: None,
             settings_saved: Some(settings.clone()),
             settings,
@@ -215,6 +227,13 @@ impl PackbenchApp {
             batch: self.batch.as_ref(),
             modal_open: self.waits_for_packer(),
             verify_move_foreign: self.verify_move_foreign,
+            settings: &self.settings,
+            settings_file: self.settings_file.as_ref(),
+            sync: &self.sync,
+            devices: &self.devices,
+            labels: &self.labels,
+            lookup: self.lookup_view.as_ref(),
+            last_scan_to_verdict: self.last_scan_to_verdict,
         }
     }
 
@@ -296,7 +315,7 @@ impl PackbenchApp {
         match route(&ctx, data) {
             ScanRoute::Command(command) => self.command_barcode(&command),
             ScanRoute::Wizard => {
-                self.wizard_takes_wedge_scan(data);
+                self.devices.wizard_takes_wedge_scan(data);
             }
             ScanRoute::Refuse { code, detail } => {
                 let unit = super::scan_route::key_of(data).or_else(|| Some(data.to_owned()));
@@ -327,6 +346,7 @@ impl PackbenchApp {
             self.on_message(msg);
         }
         self.devices_logic(ctx);
+        self.returns_logic();
         self.auto_logout(ctx);
         self.labels_logic(ctx);
         self.sync_logic(ctx);
@@ -368,252 +388,11 @@ impl PackbenchApp {
         }
     }
 
-    /// Handles one worker message (public for the benchmark and tests).
-    pub fn on_message(&mut self, msg: WorkerMessage) {
-        match msg {
-            WorkerMessage::Snapshot(s) => {
-                let tree_changed = s.tree != self.snapshot.tree;
-                self.snapshot = *s;
-                self.snapshot_seen = true;
-                self.awaiting_snapshot = false;
-                if tree_changed {
-                    self.tree.invalidate();
-                    if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
-                        self.tree.reveal_key(&self.snapshot.tree, &key);
-                    }
-                }
-                if let Some(key) = self.found.take() {
-                    self.tree.reveal_key(&self.snapshot.tree, &key);
-                }
-                if self.snapshot.read_point.is_some() && self.forms.read_point.is_empty() {
-                    self.forms.read_point = self.snapshot.read_point.clone().unwrap_or_default();
-                }
-            }
-            WorkerMessage::LabelPreview { key, image } => self.labels.set_preview(key, image),
-            WorkerMessage::Found { needle, key } => {
-                self.in_flight.retain(|(t, _)| *t != FIND_TAG);
-                self.on_found(needle, key);
-            }
-            WorkerMessage::Answer {
-                tag,
-                request,
-                response,
-            } => {
-                let sent = self
-                    .in_flight
-                    .iter()
-                    .find(|(t, _)| *t == tag)
-                    .map(|(_, s)| *s);
-                self.in_flight.retain(|(t, _)| *t != tag);
-                self.awaiting_snapshot = true;
-                self.on_answer(&request, &response);
-                // "Last verdict" measures a scan, from sending it to its verdict on screen;
-                // buttons and background commands do not count.
-                self.verdict_arrived = sent.filter(|_| matches!(request, Request::Scan { .. }));
-            }
-        }
-    }
-
-    pub(crate) fn show_response(&mut self, r: &Response) {
-        let unit = r
-            .unit
-            .as_ref()
-            .map(|u| u.key.clone())
-            .or_else(|| r.container.as_ref().map(|c| c.key.clone()));
-        self.show_verdict(r.severity, r.code, unit, r.detail.clone());
-    }
-
-    pub(crate) fn show_verdict(
-        &mut self,
-        severity: Severity,
-        code: ReasonCode,
-        unit: Option<String>,
-        detail: Option<String>,
-    ) {
-        if let Some(key) = &unit {
-            self.tree.reveal_key(&self.snapshot.tree, key);
-        }
-        self.verdict = Some(Verdict {
-            severity,
-            code,
-            unit,
-            detail,
-            message: None,
-        });
-        if !self.settings.muted {
-            self.sound.play(severity);
-        }
-    }
-
-    /// Sends the signed command of the open signature dialog. The dialog stays open until the
-    /// station answers: a wrong signature leaves it open for another try.
-    pub fn sign(&mut self) {
-        let Some(dialog) = &mut self.signature else {
-            return;
-        };
-        let signature = Some(SignatureInput {
-            user: dialog.user.trim().to_owned(),
-            password: std::mem::take(&mut dialog.password),
-            reason: (!dialog.reason.trim().is_empty()).then(|| dialog.reason.clone()),
-        });
-        dialog.refused = None;
-        let request = match dialog.request.clone() {
-            Request::Close { scan, .. } => Request::Close { scan, signature },
-            Request::Replace {
-                damaged,
-                replacement,
-                reason,
-                destroy,
-                ..
-            } => Request::Replace {
-                damaged,
-                replacement,
-                reason,
-                destroy,
-                signature,
-            },
-            Request::Retire {
-                scan,
-                kind,
-                reason,
-                comment,
-                ..
-            } => Request::Retire {
-                scan,
-                kind,
-                reason,
-                comment,
-                signature,
-            },
-            Request::Undo { .. } => Request::Undo { signature },
-            Request::VerifyConfirm { move_foreign, .. } => Request::VerifyConfirm {
-                move_foreign,
-                signature,
-            },
-            other => other,
-        };
-        self.send(request);
-    }
-
     /// Called by the station screen when the verdict banner was drawn: measures scan → screen.
     pub fn verdict_drawn(&mut self) {
         if let Some(t) = self.verdict_arrived.take() {
             self.last_scan_to_verdict = Some(t.elapsed());
         }
-    }
-
-    /// Applies one command of a screen.
-    fn apply(&mut self, ctx: &egui::Context, command: UiCommand) {
-        match command {
-            UiCommand::Scan(data) => self.scan(&data),
-            UiCommand::Command(c) => self.command_barcode(&c),
-            UiCommand::Station(request) => self.send(request),
-            UiCommand::Show(screen) => {
-                self.screen = screen;
-                self.desk_screen_changed();
-            }
-            UiCommand::FocusTree(scan) => self.focus_tree(scan),
-            UiCommand::Find(needle) => self.find(&needle),
-            UiCommand::FindInTree(needle) => {
-                self.tree.find(&self.snapshot.tree, &needle);
-            }
-            UiCommand::Sign => self.sign(),
-            UiCommand::Retire => {
-                if let Some(dialog) = self.retire.take() {
-                    self.send(Request::Retire {
-                        scan: dialog.scan,
-                        kind: dialog.kind,
-                        reason: dialog.reason,
-                        comment: None,
-                        signature: None,
-                    });
-                }
-            }
-            UiCommand::FlowConfirm => {
-                self.flow_confirm();
-            }
-            UiCommand::FlowCancel => self.flow = None,
-            UiCommand::ExpandAll => self.tree.expand_all(&self.snapshot.tree),
-            UiCommand::CollapseAll => self.tree.collapse_all(&self.snapshot.tree),
-            UiCommand::SetLocale(locale) => self.set_locale(&locale),
-            UiCommand::DismissNotice => self.notice = None,
-            UiCommand::DismissBatch => self.batch = None,
-            UiCommand::SetVerifyMoveForeign(on) => self.verify_move_foreign = on,
-            UiCommand::OpenEpcis => self.open_epcis_dialog(ctx),
-            UiCommand::OpenCloseout => self.open_closeout(),
-            UiCommand::SaveCommandSheet => {
-                let captions: Vec<(String, String)> = super::sheet::sheet_commands()
-                    .map(|(_, id)| (self.i18n.tr(id), I18n::english().tr(id)))
-                    .collect();
-                self.files
-                    .save_sheet(super::sheet::pdf(&self.i18n.tr("sheet-title"), &captions));
-            }
-            UiCommand::TrainingNextPack => self.training_next_pack(),
-            UiCommand::FirstRun {
-                user,
-                full_name,
-                password,
-            } => self.first_run(user, full_name, password),
-        }
-    }
-
-    /// Find: the row in the tree shown; a unit not in it is looked for at the station (its
-    /// tree is shown when the station knows it, the verdict says so when not).
-    pub fn find(&mut self, needle: &str) {
-        let needle = needle.trim();
-        if needle.is_empty() || self.tree.find(&self.snapshot.tree, needle) {
-            return;
-        }
-        self.in_flight.push((FIND_TAG, Instant::now()));
-        self.dispatch(WorkerCommand::Find {
-            needle: needle.to_owned(),
-        });
-    }
-
-    fn on_found(&mut self, needle: String, key: Option<String>) {
-        match key {
-            // Shown with the snapshot that follows (its tree holds the unit).
-            Some(key) => {
-                self.found = Some(key);
-                self.awaiting_snapshot = true;
-            }
-            None => {
-                self.show_verdict(Severity::Refused, ReasonCode::UnknownUnit, None, None);
-                if let Some(v) = &mut self.verdict {
-                    v.message = Some(VerdictMessage {
-                        id: "find-none",
-                        args: vec![("needle", needle)],
-                    });
-                }
-            }
-        }
-    }
-
-    /// Opens the decommission / reject dialog for a unit.
-    pub fn open_retire(&mut self, scan: String) {
-        self.retire = Some(RetireDialog {
-            scan,
-            kind: RetireKind::Decommission,
-            reason: RemovalReason::Damaged,
-        });
-    }
-
-    /// "Open EPCIS file…": the system's open dialog, then the chosen files are taken in.
-    pub fn open_epcis_dialog(&mut self, ctx: &egui::Context) {
-        self.epcis_files = Some(super::files::pick_epcis_files(ctx));
-    }
-
-    /// Takes in the hierarchies of EPCIS files (the open dialog's choice): the station reads
-    /// and checks every file before it adopts anything; the tree then shows what came in.
-    pub fn import_epcis_files(&mut self, paths: Vec<String>) {
-        if !paths.is_empty() {
-            self.send(Request::ImportEpcis { paths });
-        }
-    }
-
-    /// Shows the tree of the container holding `scan` (the worker follows it).
-    pub fn focus_tree(&mut self, scan: Option<String>) {
-        self.dispatch(WorkerCommand::FocusTree { scan });
     }
 }
 

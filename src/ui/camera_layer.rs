@@ -2,12 +2,14 @@
 //! recorded in the container being filled, what is recorded but was not seen, and what the app
 //! does with a layer ("Pack all seen", "Verify layer", hands-free packing).
 
-use super::app::PackbenchApp;
 use super::auto_pack::{AutoPack, SeenCode};
+use super::devices_state::Devices;
+use super::i18n::I18n;
+use super::worker::Snapshot;
 use crate::devices::camera::unit_key;
 use crate::devices::decode::FrameIssue;
 use crate::devices::layer::{LayerRead, check_layer};
-use crate::station::{Mode, Request, TreeSnapshot};
+use crate::station::{Request, TreeSnapshot};
 
 /// How a code in the frame relates to the container being filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,51 +119,37 @@ pub fn mark_layer(read: &LayerRead, recorded: &[String]) -> (Vec<OverlayCode>, V
     (codes, missing)
 }
 
-impl PackbenchApp {
-    pub(super) fn set_layer(&mut self, source: String, read: LayerRead, from_camera: bool) {
-        self.devices.layer = Some(LayerView {
+impl Devices {
+    /// Shows a frame read (camera frame or image file), marked against the container being
+    /// filled in `snapshot`.
+    pub(super) fn set_layer(
+        &mut self,
+        source: String,
+        read: LayerRead,
+        from_camera: bool,
+        snapshot: &Snapshot,
+    ) {
+        self.layer = Some(LayerView {
             source,
-            frame_size: self.devices.frame_size,
+            frame_size: self.frame_size,
             read,
             codes: Vec::new(),
             missing: Vec::new(),
             container: None,
             from_camera,
         });
-        self.refresh_marks();
+        self.refresh_marks(snapshot);
     }
 
-    /// Hands-free packing: the steady camera layer's new codes go to the station as one batch,
-    /// once a container is open in pack mode, no flow or dialog waits for the packer, and the
-    /// station has answered everything before (so that the marks are up to date).
-    pub(super) fn auto_pack_logic(&mut self) {
-        if !self.devices.settings.auto_pack
-            || self.snapshot.user.is_none()
-            || self.snapshot.mode != Mode::Pack
-            || !self.devices.auto_pack.is_steady()
-            || self.snapshot.current.is_empty()
-            || self.waits_for_packer()
-            || !self.station_idle()
-        {
-            return;
-        }
-        let Some(layer) = self.devices.layer.as_ref().filter(|l| l.from_camera) else {
-            return;
-        };
-        let data = self.devices.auto_pack.take(&seen_codes(layer));
-        if !data.is_empty() {
-            self.devices.auto_packed += data.len();
-            self.send(Request::ScanBatch { data });
-        }
-    }
-
-    pub(super) fn refresh_marks(&mut self) {
-        let container = self.snapshot.current.first().map(|c| c.key.clone());
+    /// Marks the last layer's codes against the container being filled (its recorded
+    /// contents in the live tree).
+    pub fn refresh_marks(&mut self, snapshot: &Snapshot) {
+        let container = snapshot.current.first().map(|c| c.key.clone());
         let recorded = container
             .as_deref()
-            .map(|key| recorded_children(&self.snapshot.tree, key))
+            .map(|key| recorded_children(&snapshot.tree, key))
             .unwrap_or_default();
-        if let Some(layer) = &mut self.devices.layer {
+        if let Some(layer) = &mut self.layer {
             let (codes, missing) = mark_layer(&layer.read, &recorded);
             layer.codes = codes;
             layer.missing = missing;
@@ -169,59 +157,38 @@ impl PackbenchApp {
         }
     }
 
-    /// "Pack all seen": every code of the last frame into the station as one batch.
-    pub fn pack_all_seen(&mut self) {
-        let Some(request) = self.devices.layer.as_ref().map(LayerView::batch_request) else {
-            return;
-        };
-        if matches!(&request, Request::ScanBatch { data } if !data.is_empty()) {
-            self.send(request);
-        }
-    }
-
-    /// Turns hands-free packing on or off (a command barcode: no mouse needed); saved with the
-    /// settings and said in the notice line.
-    pub fn toggle_hands_free(&mut self) {
-        let on = !self.devices.settings.auto_pack;
-        self.devices.settings.auto_pack = on;
-        self.devices.auto_pack = AutoPack::new(self.devices.settings.auto_pack_frames);
-        let id = if on {
-            "camera-hands-free-on"
-        } else {
-            "camera-hands-free-off"
-        };
-        self.notice = Some(self.i18n.tr(id));
-    }
-
-    /// Why the last frame read nothing although it looks like it holds codes, in the
-    /// packer's language (`None` when codes were read or nothing code-like is in view).
-    pub fn frame_hint(&self) -> Option<String> {
-        let layer = self.devices.layer.as_ref()?;
-        let issue = layer.read.diagnosis.as_ref()?.issue?;
-        let id = match issue {
-            FrameIssue::TooDark => "camera-diagnosis-too-dark",
-            FrameIssue::LowContrast => "camera-diagnosis-low-contrast",
-            FrameIssue::TooBlurred => "camera-diagnosis-too-blurred",
-            FrameIssue::CodesTooSmall => "camera-diagnosis-too-small",
-        };
-        Some(format!(
-            "{} {}",
-            self.i18n.tr("camera-diagnosis"),
-            self.i18n.tr(id)
-        ))
-    }
-
     /// "Verify layer": the last frame against the container's recorded contents.
-    pub fn verify_layer(&mut self) {
-        self.refresh_marks();
-        self.devices.check = self.devices.layer.as_ref().map(|layer| {
+    pub fn verify_layer(&mut self, snapshot: &Snapshot) {
+        self.refresh_marks(snapshot);
+        self.check = self.layer.as_ref().map(|layer| {
             let seen: Vec<String> = layer.codes.iter().map(|c| c.key.clone()).collect();
             let recorded = layer
                 .container
                 .as_deref()
-                .map(|key| recorded_children(&self.snapshot.tree, key))
+                .map(|key| recorded_children(&snapshot.tree, key))
                 .unwrap_or_default();
             check_layer(&seen, &recorded)
         });
     }
+
+    /// Turns hands-free packing on or off; `true` when it is now on.
+    pub fn toggle_hands_free(&mut self) -> bool {
+        let on = !self.settings.auto_pack;
+        self.settings.auto_pack = on;
+        self.auto_pack = AutoPack::new(self.settings.auto_pack_frames);
+        on
+    }
+}
+
+/// Why the last frame read nothing although it looks like it holds codes, in the packer's
+/// language (`None` when codes were read or nothing code-like is in view).
+pub fn frame_hint(i18n: &I18n, layer: &LayerView) -> Option<String> {
+    let issue = layer.read.diagnosis.as_ref()?.issue?;
+    let id = match issue {
+        FrameIssue::TooDark => "camera-diagnosis-too-dark",
+        FrameIssue::LowContrast => "camera-diagnosis-low-contrast",
+        FrameIssue::TooBlurred => "camera-diagnosis-too-blurred",
+        FrameIssue::CodesTooSmall => "camera-diagnosis-too-small",
+    };
+    Some(format!("{} {}", i18n.tr("camera-diagnosis"), i18n.tr(id)))
 }

@@ -3,11 +3,12 @@
 //! decommission the leftover serials in the same step, the supervisor's signature
 //! (`close_work_order`), and "Save report (PDF)…" for the batch record.
 
-use super::app::PackbenchApp;
+use super::i18n::I18n;
+use super::ui_command::UiCommand;
 use crate::domain::{OrderCloseout, OrderStatus, ReasonCode, SerialBreakdown, Severity};
-use crate::station::{Request, Response, SignatureInput};
+use crate::station::{Request, SignatureInput};
 
-/// The close-out window's state (open while `Some` in [`PackbenchApp::closeout`]).
+/// The close-out window's state (open while `Some` in the app's `closeout`).
 #[derive(Debug, Clone, Default)]
 pub struct CloseoutView {
     /// The order.
@@ -45,6 +46,9 @@ fn stacked_field(ui: &mut egui::Ui, label: &str, value: &mut String, password: b
     .labelled_by(l.id);
 }
 
+/// One figure of a level's totals (a row of the levels table).
+type Figure = fn(&crate::domain::LevelTotals) -> u64;
+
 const CATEGORIES: [&str; 7] = [
     "closeout-packed",
     "closeout-decommissioned",
@@ -55,364 +59,298 @@ const CATEGORIES: [&str; 7] = [
     "closeout-never-scanned",
 ];
 
-impl PackbenchApp {
-    /// Opens the close-out window for the selected work order and asks for its figures.
-    pub fn open_closeout(&mut self) {
-        let Some(order) = self.snapshot.work_order.as_ref().map(|w| w.id.clone()) else {
-            return;
-        };
-        self.closeout = Some(CloseoutView {
-            work_order: order.clone(),
-            ..CloseoutView::default()
-        });
-        self.send(Request::Reconcile {
-            work_order: Some(order),
-        });
-    }
-
-    /// Takes the station's answer to the window's requests.
-    pub(crate) fn closeout_answer(&mut self, request: &Request, response: &Response) {
-        let Some(view) = self.closeout.as_mut() else {
-            return;
-        };
-        let order = match request {
-            Request::Reconcile { work_order } | Request::CloseWorkOrder { work_order, .. } => {
-                work_order.as_deref()
-            }
-            _ => return,
-        };
-        if order != Some(view.work_order.as_str()) {
-            return;
-        }
-        if let Some(c) = response
-            .data
-            .as_ref()
-            .and_then(|d| serde_json::from_value::<OrderCloseout>(d.clone()).ok())
-        {
-            view.closeout = Some(c);
-        }
-        if matches!(request, Request::CloseWorkOrder { .. }) || !response.ok {
-            view.verdict = Some((response.severity, response.code, response.detail.clone()));
-        }
-    }
-
-    /// Draws the close-out window when it is open.
-    pub(crate) fn closeout_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut view) = self.closeout.take() else {
-            return;
-        };
-        let mut keep = true;
-        let title = self
-            .i18n
-            .tr_args("closeout-title", &[("id", view.work_order.clone().into())]);
-        // Figures on the left, the signature and the buttons on the right: both stay in view
-        // on a 1366x768 bench screen.
-        let screen = ctx.content_rect();
-        let height = (screen.height() - 130.0).max(240.0);
-        let width = (screen.width() - 60.0).clamp(600.0, 1180.0);
-        egui::Window::new(title)
-            .collapsible(false)
-            .fixed_size([width, height])
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 40.0])
-            .show(ctx, |ui| {
-                ui.horizontal_top(|ui| {
-                    ui.vertical(|ui| {
-                        ui.set_width(width - 470.0);
-                        egui::ScrollArea::vertical()
-                            .id_salt("closeout-scroll")
-                            .max_width(width - 470.0)
-                            .max_height(height)
-                            .show(ui, |ui| self.closeout_body_ui(ui, &mut view));
-                    });
-                    ui.separator();
-                    ui.vertical(|ui| {
-                        ui.set_width(450.0);
-                        keep = self.closeout_actions_ui(ui, &mut view);
-                    });
+/// Draws the close-out window (its own fields edited in place).
+pub fn closeout_ui(ctx: &egui::Context, i18n: &I18n, view: &mut CloseoutView) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let title = i18n.tr_args("closeout-title", &[("id", view.work_order.clone().into())]);
+    // Figures on the left, the signature and the buttons on the right: both stay in view
+    // on a 1366x768 bench screen.
+    let screen = ctx.content_rect();
+    let height = (screen.height() - 130.0).max(240.0);
+    let width = (screen.width() - 60.0).clamp(600.0, 1180.0);
+    egui::Window::new(title)
+        .collapsible(false)
+        .fixed_size([width, height])
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 40.0])
+        .show(ctx, |ui| {
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(width - 470.0);
+                    egui::ScrollArea::vertical()
+                        .id_salt("closeout-scroll")
+                        .max_width(width - 470.0)
+                        .max_height(height)
+                        .show(ui, |ui| closeout_body_ui(ui, i18n, view));
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    ui.set_width(450.0);
+                    out = closeout_actions_ui(ui, i18n, view);
                 });
             });
-        if keep {
-            self.closeout = Some(view);
-        }
-    }
+        });
+    out
+}
 
-    fn closeout_body_ui(&self, ui: &mut egui::Ui, view: &mut CloseoutView) {
-        // A table to read, not to touch: compact rows.
-        ui.spacing_mut().interact_size.y = 18.0;
-        ui.spacing_mut().item_spacing.y = 3.0;
-        let Some(c) = view.closeout.clone() else {
-            ui.label(self.i18n.tr("closeout-loading"));
-            return;
-        };
-        let status = match c.status {
-            OrderStatus::Open => "closeout-status-open",
-            OrderStatus::Closed => "closeout-status-closed",
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(self.i18n.tr("closeout-status"));
-            ui.strong(self.i18n.tr(status));
-            ui.add_space(8.0);
-            ui.label(format!(
-                "{} · {} · {}",
-                c.product.as_deref().unwrap_or(&c.gtin),
-                c.lot.as_deref().unwrap_or("-"),
-                c.expiry.as_deref().unwrap_or("-")
-            ));
+fn closeout_body_ui(ui: &mut egui::Ui, i18n: &I18n, view: &mut CloseoutView) {
+    // A table to read, not to touch: compact rows.
+    ui.spacing_mut().interact_size.y = 18.0;
+    ui.spacing_mut().item_spacing.y = 3.0;
+    let Some(c) = view.closeout.clone() else {
+        ui.label(i18n.tr("closeout-loading"));
+        return;
+    };
+    let status = match c.status {
+        OrderStatus::Open => "closeout-status-open",
+        OrderStatus::Closed => "closeout-status-closed",
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr("closeout-status"));
+        ui.strong(i18n.tr(status));
+        ui.add_space(8.0);
+        ui.label(format!(
+            "{} · {} · {}",
+            c.product.as_deref().unwrap_or(&c.gtin),
+            c.lot.as_deref().unwrap_or("-"),
+            c.expiry.as_deref().unwrap_or("-")
+        ));
+    });
+    let r = &c.reconciliation;
+    let caption = match r.basis {
+        crate::domain::Basis::SerialList => "closeout-serials-list",
+        crate::domain::Basis::OrderUnits => "closeout-serials-order",
+    };
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            breakdown_ui(ui, i18n, "closeout-figures", caption, &r.serials);
         });
-        let r = &c.reconciliation;
-        let caption = match r.basis {
-            crate::domain::Basis::SerialList => "closeout-serials-list",
-            crate::domain::Basis::OrderUnits => "closeout-serials-order",
-        };
-        ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                self.breakdown_ui(ui, "closeout-figures", caption, &r.serials);
-            });
-            ui.add_space(24.0);
-            ui.vertical(|ui| match &r.not_listed {
-                Some(outside) => self.breakdown_ui(
-                    ui,
-                    "closeout-figures-outside",
-                    "closeout-not-listed",
-                    outside,
-                ),
-                None => self.levels_ui(ui, &c),
-            });
-        });
-        if r.not_listed.is_some() {
-            self.levels_ui(ui, &c);
-        }
-        match r.check() {
-            Ok(()) => ui.label(self.i18n.tr("closeout-adds-up")),
-            Err(e) => ui.colored_label(
-                egui::Color32::from_rgb(190, 0, 0),
-                self.i18n.tr_args(
-                    "closeout-not-adding-up",
-                    &[("detail", e.to_string().into())],
-                ),
+        ui.add_space(24.0);
+        ui.vertical(|ui| match &r.not_listed {
+            Some(outside) => breakdown_ui(
+                ui,
+                i18n,
+                "closeout-figures-outside",
+                "closeout-not-listed",
+                outside,
             ),
-        };
-        ui.separator();
-        let unfinished: Vec<_> = r.open.iter().chain(&r.suspended).collect();
-        if unfinished.is_empty() {
-            ui.label(self.i18n.tr("closeout-none-open"));
-        } else {
-            ui.colored_label(
-                egui::Color32::from_rgb(190, 0, 0),
-                self.i18n.tr("closeout-open-containers"),
-            );
-            for line in unfinished {
-                let state = match line.state {
-                    crate::domain::ContainerState::Suspended => self.i18n.tr("closeout-suspended"),
-                    s => self.i18n.tr(&format!("state-{}", s.as_str())),
-                };
-                ui.monospace(format!(
-                    "{}  {} {}  {}/{}",
-                    line.key,
-                    self.i18n.tr(&format!("level-{}", line.level.as_str())),
-                    state,
-                    line.count,
-                    line.capacity.unwrap_or_default()
-                ));
-            }
-        }
-        ui.label(
-            self.i18n
-                .tr_args("closeout-short", &[("count", r.short.len().into())]),
-        );
-        for s in &r.short {
-            let signer = s.signature.as_ref().map_or_else(
-                || self.i18n.tr("closeout-short-unsigned"),
-                |sig| {
-                    self.i18n.tr_args(
-                        "closeout-short-signed",
-                        &[("name", sig.full_name.clone().into())],
-                    )
-                },
-            );
-            ui.monospace(format!("{}  {}/{}  {signer}", s.key, s.count, s.capacity));
-        }
-        if let Some(closing) = &c.closing {
-            ui.separator();
-            ui.strong(self.i18n.tr_args(
-                "closeout-closed-by",
-                &[
-                    ("name", closing.signature.full_name.clone().into()),
-                    (
-                        "time",
-                        super::history_view::local_time(closing.signature.time_ms).into(),
-                    ),
-                ],
-            ));
-            ui.label(self.i18n.tr_args(
-                "closeout-decommissioned-at-close",
-                &[("count", closing.decommissioned.count.into())],
-            ));
-            if closing.changed_since {
-                ui.label(self.i18n.tr("closeout-changed"));
-            }
-        }
-    }
-
-    fn breakdown_ui(&self, ui: &mut egui::Ui, grid: &str, caption: &str, b: &SerialBreakdown) {
-        ui.strong(self.i18n.tr(caption));
-        egui::Grid::new(grid).striped(true).show(ui, |ui| {
-            for ((_, list), id) in b.categories().iter().zip(CATEGORIES) {
-                ui.label(self.i18n.tr(id));
-                ui.monospace(list.count.to_string());
-                ui.end_row();
-            }
-            ui.strong(self.i18n.tr("closeout-total"));
-            ui.strong(b.total.to_string());
-            ui.end_row();
+            None => levels_ui(ui, i18n, &c),
         });
+    });
+    if r.not_listed.is_some() {
+        levels_ui(ui, i18n, &c);
     }
+    match r.check() {
+        Ok(()) => ui.label(i18n.tr("closeout-adds-up")),
+        Err(e) => ui.colored_label(
+            egui::Color32::from_rgb(190, 0, 0),
+            i18n.tr_args(
+                "closeout-not-adding-up",
+                &[("detail", e.to_string().into())],
+            ),
+        ),
+    };
+    ui.separator();
+    let unfinished: Vec<_> = r.open.iter().chain(&r.suspended).collect();
+    if unfinished.is_empty() {
+        ui.label(i18n.tr("closeout-none-open"));
+    } else {
+        ui.colored_label(
+            egui::Color32::from_rgb(190, 0, 0),
+            i18n.tr("closeout-open-containers"),
+        );
+        for line in unfinished {
+            let state = match line.state {
+                crate::domain::ContainerState::Suspended => i18n.tr("closeout-suspended"),
+                s => i18n.tr(&format!("state-{}", s.as_str())),
+            };
+            ui.monospace(format!(
+                "{}  {} {}  {}/{}",
+                line.key,
+                i18n.tr(&format!("level-{}", line.level.as_str())),
+                state,
+                line.count,
+                line.capacity.unwrap_or_default()
+            ));
+        }
+    }
+    ui.label(i18n.tr_args("closeout-short", &[("count", r.short.len().into())]));
+    for s in &r.short {
+        let signer = s.signature.as_ref().map_or_else(
+            || i18n.tr("closeout-short-unsigned"),
+            |sig| {
+                i18n.tr_args(
+                    "closeout-short-signed",
+                    &[("name", sig.full_name.clone().into())],
+                )
+            },
+        );
+        ui.monospace(format!("{}  {}/{}  {signer}", s.key, s.count, s.capacity));
+    }
+    if let Some(closing) = &c.closing {
+        ui.separator();
+        ui.strong(i18n.tr_args(
+            "closeout-closed-by",
+            &[
+                ("name", closing.signature.full_name.clone().into()),
+                (
+                    "time",
+                    super::history_view::local_time(closing.signature.time_ms).into(),
+                ),
+            ],
+        ));
+        ui.label(i18n.tr_args(
+            "closeout-decommissioned-at-close",
+            &[("count", closing.decommissioned.count.into())],
+        ));
+        if closing.changed_since {
+            ui.label(i18n.tr("closeout-changed"));
+        }
+    }
+}
 
-    fn levels_ui(&self, ui: &mut egui::Ui, c: &OrderCloseout) {
-        ui.strong(self.i18n.tr("closeout-levels"));
-        // One row per figure, one column per level: long words (German) stay in one column
-        // instead of widening seven.
-        egui::Grid::new("closeout-levels")
-            .striped(true)
-            .show(ui, |ui| {
-                ui.strong(self.i18n.tr("closeout-col-level"));
+fn breakdown_ui(ui: &mut egui::Ui, i18n: &I18n, grid: &str, caption: &str, b: &SerialBreakdown) {
+    ui.strong(i18n.tr(caption));
+    egui::Grid::new(grid).striped(true).show(ui, |ui| {
+        for ((_, list), id) in b.categories().iter().zip(CATEGORIES) {
+            ui.label(i18n.tr(id));
+            ui.monospace(list.count.to_string());
+            ui.end_row();
+        }
+        ui.strong(i18n.tr("closeout-total"));
+        ui.strong(b.total.to_string());
+        ui.end_row();
+    });
+}
+
+fn levels_ui(ui: &mut egui::Ui, i18n: &I18n, c: &OrderCloseout) {
+    ui.strong(i18n.tr("closeout-levels"));
+    // One row per figure, one column per level: long words (German) stay in one column
+    // instead of widening seven.
+    egui::Grid::new("closeout-levels")
+        .striped(true)
+        .show(ui, |ui| {
+            ui.strong(i18n.tr("closeout-col-level"));
+            for t in &c.reconciliation.levels {
+                ui.strong(i18n.tr(&format!("level-{}", t.level.as_str())));
+            }
+            ui.end_row();
+            let rows: [(&str, Figure); 6] = [
+                ("closeout-total", |t| t.total),
+                ("closeout-packed", |t| t.packed),
+                ("closeout-col-loose", |t| t.loose),
+                ("closeout-col-retired", |t| t.retired),
+                ("closeout-col-open", |t| t.open + t.suspended),
+                ("closeout-col-closed", |t| t.closed),
+            ];
+            for (id, figure) in rows {
+                ui.label(i18n.tr(id));
                 for t in &c.reconciliation.levels {
-                    ui.strong(self.i18n.tr(&format!("level-{}", t.level.as_str())));
+                    ui.monospace(figure(t).to_string());
                 }
                 ui.end_row();
-                let rows: [(&str, fn(&crate::domain::LevelTotals) -> u64); 6] = [
-                    ("closeout-total", |t| t.total),
-                    ("closeout-packed", |t| t.packed),
-                    ("closeout-col-loose", |t| t.loose),
-                    ("closeout-col-retired", |t| t.retired),
-                    ("closeout-col-open", |t| t.open + t.suspended),
-                    ("closeout-col-closed", |t| t.closed),
-                ];
-                for (id, figure) in rows {
-                    ui.label(self.i18n.tr(id));
-                    for t in &c.reconciliation.levels {
-                        ui.monospace(figure(t).to_string());
-                    }
-                    ui.end_row();
+            }
+        });
+}
+
+/// The leftovers choice, the signature and the buttons.
+fn closeout_actions_ui(ui: &mut egui::Ui, i18n: &I18n, view: &mut CloseoutView) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let open = view
+        .closeout
+        .as_ref()
+        .is_some_and(|c| c.status == OrderStatus::Open);
+    let leftovers = view
+        .closeout
+        .as_ref()
+        .map_or(0, |c| c.reconciliation.leftovers().len());
+    if let Some((severity, code, detail)) = &view.verdict {
+        let (bg, fg) = super::station_view::severity_colors(*severity);
+        egui::Frame::new()
+            .fill(bg)
+            .inner_margin(6.0)
+            .show(ui, |ui| {
+                ui.label(egui::RichText::new(i18n.reason(*code)).color(fg).strong());
+                if let Some(d) = detail {
+                    ui.label(egui::RichText::new(d).color(fg).small());
                 }
             });
     }
-
-    /// The leftovers choice, the signature and the buttons; `false` when the window closes.
-    fn closeout_actions_ui(&mut self, ui: &mut egui::Ui, view: &mut CloseoutView) -> bool {
-        let open = view
-            .closeout
-            .as_ref()
-            .is_some_and(|c| c.status == OrderStatus::Open);
-        let leftovers = view
-            .closeout
-            .as_ref()
-            .map_or(0, |c| c.reconciliation.leftovers().len());
-        if let Some((severity, code, detail)) = &view.verdict {
-            let (bg, fg) = super::station_view::severity_colors(*severity);
-            egui::Frame::new()
-                .fill(bg)
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.label(
-                        egui::RichText::new(self.i18n.reason(*code))
-                            .color(fg)
-                            .strong(),
-                    );
-                    if let Some(d) = detail {
-                        ui.label(egui::RichText::new(d).color(fg).small());
-                    }
-                });
-        }
-        if open {
-            ui.label(
-                self.i18n
-                    .tr_args("closeout-leftovers", &[("count", leftovers.into())]),
-            );
-            ui.checkbox(
-                &mut view.decommission_leftovers,
-                self.i18n.tr("closeout-decommission"),
-            );
-            let meaning = if view.decommission_leftovers && leftovers > 0 {
-                self.i18n.tr_args(
-                    "closeout-meaning-leftovers",
-                    &[
-                        ("id", view.work_order.clone().into()),
-                        ("count", leftovers.into()),
-                    ],
-                )
-            } else {
-                self.i18n.tr_args(
-                    "closeout-meaning",
-                    &[("id", view.work_order.clone().into())],
-                )
-            };
-            ui.strong(meaning);
-            stacked_field(
-                ui,
-                &self.i18n.tr("closeout-sign-user"),
-                &mut view.user,
-                false,
-            );
-            stacked_field(
-                ui,
-                &self.i18n.tr("closeout-sign-password"),
-                &mut view.password,
-                true,
-            );
-            stacked_field(
-                ui,
-                &self.i18n.tr("closeout-sign-reason"),
-                &mut view.reason,
-                false,
-            );
-        }
-        let mut keep = true;
-        ui.horizontal_wrapped(|ui| {
-            let big = egui::vec2(150.0, 40.0);
-            if open
-                && ui
-                    .add(egui::Button::new(self.i18n.tr("closeout-sign")).min_size(big))
-                    .clicked()
-            {
-                let reason = view.reason.trim().to_owned();
-                self.send(Request::CloseWorkOrder {
-                    work_order: Some(view.work_order.clone()),
-                    decommission_leftovers: view.decommission_leftovers,
-                    signature: Some(SignatureInput {
-                        user: view.user.trim().to_owned(),
-                        password: std::mem::take(&mut view.password),
-                        reason: (!reason.is_empty()).then_some(reason),
-                    }),
-                });
-            }
-            if ui
-                .add_enabled(
-                    view.closeout.is_some(),
-                    egui::Button::new(self.i18n.tr("closeout-report")).min_size(big),
-                )
-                .clicked()
-            {
-                let now = (crate::station::system_clock())();
-                if let Some(pdf) = view.report_pdf(now) {
-                    self.files.save_closeout_report(&view.work_order, pdf);
-                }
-            }
-            if ui
-                .add(egui::Button::new(self.i18n.tr("closeout-refresh")).min_size(big))
-                .clicked()
-            {
-                self.send(Request::Reconcile {
-                    work_order: Some(view.work_order.clone()),
-                });
-            }
-            if ui
-                .add(egui::Button::new(self.i18n.tr("closeout-dismiss")).min_size(big))
-                .clicked()
-            {
-                keep = false;
-            }
-        });
-        keep
+    if open {
+        ui.label(i18n.tr_args("closeout-leftovers", &[("count", leftovers.into())]));
+        ui.checkbox(
+            &mut view.decommission_leftovers,
+            i18n.tr("closeout-decommission"),
+        );
+        let meaning = if view.decommission_leftovers && leftovers > 0 {
+            i18n.tr_args(
+                "closeout-meaning-leftovers",
+                &[
+                    ("id", view.work_order.clone().into()),
+                    ("count", leftovers.into()),
+                ],
+            )
+        } else {
+            i18n.tr_args(
+                "closeout-meaning",
+                &[("id", view.work_order.clone().into())],
+            )
+        };
+        ui.strong(meaning);
+        stacked_field(ui, &i18n.tr("closeout-sign-user"), &mut view.user, false);
+        stacked_field(
+            ui,
+            &i18n.tr("closeout-sign-password"),
+            &mut view.password,
+            true,
+        );
+        stacked_field(
+            ui,
+            &i18n.tr("closeout-sign-reason"),
+            &mut view.reason,
+            false,
+        );
     }
+    ui.horizontal_wrapped(|ui| {
+        let big = egui::vec2(150.0, 40.0);
+        if open
+            && ui
+                .add(egui::Button::new(i18n.tr("closeout-sign")).min_size(big))
+                .clicked()
+        {
+            let reason = view.reason.trim().to_owned();
+            out.push(UiCommand::Station(Request::CloseWorkOrder {
+                work_order: Some(view.work_order.clone()),
+                decommission_leftovers: view.decommission_leftovers,
+                signature: Some(SignatureInput {
+                    user: view.user.trim().to_owned(),
+                    password: std::mem::take(&mut view.password),
+                    reason: (!reason.is_empty()).then_some(reason),
+                }),
+            }));
+        }
+        if ui
+            .add_enabled(
+                view.closeout.is_some(),
+                egui::Button::new(i18n.tr("closeout-report")).min_size(big),
+            )
+            .clicked()
+        {
+            out.push(UiCommand::SaveCloseoutReport);
+        }
+        if ui
+            .add(egui::Button::new(i18n.tr("closeout-refresh")).min_size(big))
+            .clicked()
+        {
+            out.push(UiCommand::Station(Request::Reconcile {
+                work_order: Some(view.work_order.clone()),
+            }));
+        }
+        if ui
+            .add(egui::Button::new(i18n.tr("closeout-dismiss")).min_size(big))
+            .clicked()
+        {
+            out.push(UiCommand::CloseCloseout);
+        }
+    });
+    out
 }

@@ -1,17 +1,59 @@
-//! Two device fields drawn from [`Devices`] alone: the camera choice of the settings (typed
+//! Two device fields, edited on a [`DeviceEdit`] (a copy of what [`Devices`] holds, returned to
+//! the app as a command when it changed): the camera choice of the settings (typed
 //! text is kept while it is edited and applied with "Use this camera" or Enter; a choice that
 //! does not parse is said next to the field, never silently reverted) and the camera screen's
 //! "Image file" path field, shown when the system has no file dialog.
 
+use super::devices_settings::DeviceSettings;
 use super::devices_state::Devices;
 use super::i18n::I18n;
 use crate::devices::camera::CameraChoice;
 
 use super::fonts::TARGET_PX as TARGET;
 
+/// What the device screens edit: the device settings and the typed fields, a copy of what
+/// [`Devices`] holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceEdit {
+    /// The device settings.
+    pub settings: DeviceSettings,
+    /// The camera choice as typed (`None`: not edited).
+    pub camera_text: Option<String>,
+    /// The typed camera choice is not one packbench understands.
+    pub camera_text_invalid: bool,
+    /// The camera screen's "Image file" path field (`None`: hidden).
+    pub image_path: Option<String>,
+}
+
+impl DeviceEdit {
+    /// A copy of what `devices` holds.
+    pub fn of(devices: &Devices) -> Self {
+        Self {
+            settings: devices.settings.clone(),
+            camera_text: devices.camera_text.clone(),
+            camera_text_invalid: devices.camera_text_invalid,
+            image_path: devices.image_path.clone(),
+        }
+    }
+
+    /// Writes the edit back into `devices`; `true` when the settings changed (the workers
+    /// then restart).
+    pub fn apply_to(self, devices: &mut Devices) -> bool {
+        devices.camera_text = self.camera_text;
+        devices.camera_text_invalid = self.camera_text_invalid;
+        devices.image_path = self.image_path;
+        if devices.settings == self.settings {
+            return false;
+        }
+        devices.settings = self.settings;
+        devices.restart();
+        true
+    }
+}
+
 /// The camera choice field of "Scanners & camera": `none`, `webcam N WxH` or `folder PATH`.
 /// Returns whether the choice in force changed (the caller restarts the devices).
-pub fn camera_choice_ui(devices: &mut Devices, i18n: &I18n, ui: &mut egui::Ui) -> bool {
+pub fn camera_choice_ui(devices: &mut DeviceEdit, i18n: &I18n, ui: &mut egui::Ui) -> bool {
     // "none" is not shown as text to type over: the field starts empty, the format as a hint.
     let shown = |c: &CameraChoice| match c {
         CameraChoice::None => String::new(),
@@ -74,7 +116,7 @@ pub fn camera_choice_ui(devices: &mut Devices, i18n: &I18n, ui: &mut egui::Ui) -
 
 /// The camera screen's own path field (shown when no file dialog can be shown): type the path
 /// of a picture and open it. Returns the path to decode when "Open" was pressed.
-pub fn image_path_ui(devices: &mut Devices, i18n: &I18n, ui: &mut egui::Ui) -> Option<String> {
+pub fn image_path_ui(devices: &mut DeviceEdit, i18n: &I18n, ui: &mut egui::Ui) -> Option<String> {
     let mut path = devices.image_path.clone()?;
     let mut open = false;
     ui.label(i18n.tr("camera-no-dialog"));

@@ -13,18 +13,18 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use super::app::PackbenchApp;
 use super::auto_pack::AutoPack;
 use super::camera_layer::seen_codes;
 pub use super::camera_layer::{CodeMark, LayerView, OverlayCode, mark_layer, recorded_children};
 use super::devices_settings::DeviceSettings;
+use super::worker::Snapshot;
 use crate::devices::DeviceError;
 use crate::devices::camera::{CameraConfig, CameraDescriptor, CameraWorker, list_cameras};
 use crate::devices::decode::{DecodeOptions, decode_image, load_gray};
 use crate::devices::layer::{LayerCheck, LayerRead, LayerReader};
 use crate::devices::scan::{DeviceEvent, DeviceStatus, EventSink, ScanSource};
 use crate::devices::serial::SerialWorker;
-use crate::gs1::scanner::{Calibration, CalibrationError, calibrate};
+use crate::gs1::scanner::{CALIBRATION_SYMBOL, Calibration, CalibrationError, calibrate};
 
 /// The longest side of the preview texture (the full frame is decoded, not this).
 pub const PREVIEW_MAX_SIDE: u32 = 640;
@@ -399,93 +399,104 @@ fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
     }
 }
 
-impl PackbenchApp {
+/// What the device stream brought for the app in one `logic`: scans to handle like any other,
+/// and image files that could not be read (path, why).
+#[derive(Debug, Default)]
+pub struct DevicePoll {
+    /// Scans from serial scanners, in order.
+    pub scans: Vec<String>,
+    /// Image files that could not be read.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl Devices {
     /// The devices' part of `logic`: (re)start workers, drain the device stream, refresh the
-    /// preview and the overlay marks.
-    pub fn devices_logic(&mut self, ctx: &egui::Context) {
-        if self.devices.restart_due {
-            self.devices.restart_due = false;
-            self.devices.start_workers(ctx);
+    /// preview and the overlay marks (against the container being filled in `snapshot`).
+    pub fn poll(&mut self, ctx: &egui::Context, snapshot: &Snapshot) -> DevicePoll {
+        let mut poll = DevicePoll::default();
+        if self.restart_due {
+            self.restart_due = false;
+            self.start_workers(ctx);
         }
         let budget = Instant::now() + std::time::Duration::from_millis(5);
         while Instant::now() < budget {
-            let Ok(event) = self.devices.events.try_recv() else {
+            let Ok(event) = self.events.try_recv() else {
                 break;
             };
-            self.on_device_event(event);
+            if let Some(scan) = self.on_event(event, snapshot) {
+                poll.scans.push(scan);
+            }
         }
-        if self.devices.take_no_dialog() {
-            self.devices.image_path.get_or_insert_with(String::new);
+        if self.take_no_dialog() {
+            self.image_path.get_or_insert_with(String::new);
         }
-        if let Some(rx) = &self.devices.cameras_rx
+        if let Some(rx) = &self.cameras_rx
             && let Ok(cameras) = rx.try_recv()
         {
-            self.devices.cameras = cameras;
-            self.devices.cameras_rx = None;
+            self.cameras = cameras;
+            self.cameras_rx = None;
         }
-        while let Ok(file) = self.devices.files_rx.try_recv() {
-            self.devices.files_pending = self.devices.files_pending.saturating_sub(1);
+        while let Ok(file) = self.files_rx.try_recv() {
+            self.files_pending = self.files_pending.saturating_sub(1);
             if let Some(error) = &file.error {
-                self.notice = Some(self.i18n.tr_args(
-                    "camera-image-unreadable",
-                    &[
-                        ("path", file.path.clone().into()),
-                        ("detail", error.clone().into()),
-                    ],
-                ));
+                poll.unreadable.push((file.path.clone(), error.clone()));
             }
-            self.devices.show_preview(ctx, &file.image);
-            self.set_layer(file.path, file.read, false);
+            self.show_preview(ctx, &file.image);
+            self.set_layer(file.path, file.read, false, snapshot);
         }
-        let newest = self
-            .devices
-            .camera
-            .as_ref()
-            .and_then(CameraWorker::newest_frame);
+        let newest = self.camera.as_ref().and_then(CameraWorker::newest_frame);
         if let Some(frame) = newest
-            && self.devices.preview_frame != Some(frame.id)
+            && self.preview_frame != Some(frame.id)
         {
-            self.devices.preview_frame = Some(frame.id);
-            self.devices.count_frame();
-            self.devices.show_preview(ctx, &frame.image);
+            self.preview_frame = Some(frame.id);
+            self.count_frame();
+            self.show_preview(ctx, &frame.image);
         }
-        self.refresh_marks();
-        self.auto_pack_logic();
+        if self.wizard.is_some()
+            && self.wizard_symbol.is_none()
+            && let Ok(img) = crate::devices::render::datamatrix(CALIBRATION_SYMBOL, 8)
+        {
+            let color = egui::ColorImage::from_gray(
+                [img.width() as usize, img.height() as usize],
+                img.as_raw(),
+            );
+            self.wizard_symbol =
+                Some(ctx.load_texture("calibration-symbol", color, egui::TextureOptions::NEAREST));
+        }
+        self.refresh_marks(snapshot);
+        poll
     }
 
-    fn on_device_event(&mut self, event: DeviceEvent) {
+    /// One device event; a scan for the station comes back (a serial scan the calibration
+    /// wizard listens for is taken by the wizard).
+    fn on_event(&mut self, event: DeviceEvent, snapshot: &Snapshot) -> Option<String> {
         match event {
             DeviceEvent::Scan(scan) => {
-                if let Some(wizard) = &mut self.devices.wizard
+                if let Some(wizard) = &mut self.wizard
                     && let (WizardTarget::Serial(n), ScanSource::Serial { name, .. }) =
                         (&wizard.target, &scan.source)
-                    && self.devices.settings.serial.get(*n).map(|c| &c.name) == Some(name)
+                    && self.settings.serial.get(*n).map(|c| &c.name) == Some(name)
                 {
                     wizard.received = Some(scan.raw.clone());
                     wizard.outcome = Some(calibrate(&scan.raw));
-                    return;
+                    return None;
                 }
-                self.scan(&scan.data);
+                return Some(scan.data);
             }
             DeviceEvent::Layer(layer) => {
                 // A camera's frames all have the size of its newest one.
-                if let Some(frame) = self
-                    .devices
-                    .camera
-                    .as_ref()
-                    .and_then(CameraWorker::newest_frame)
-                {
-                    self.devices.frame_size = frame.image.dimensions();
+                if let Some(frame) = self.camera.as_ref().and_then(CameraWorker::newest_frame) {
+                    self.frame_size = frame.image.dimensions();
                 }
-                self.set_layer(layer.camera, layer.read, true);
-                if self.devices.settings.auto_pack
-                    && let Some(layer) = &self.devices.layer
+                self.set_layer(layer.camera, layer.read, true, snapshot);
+                if self.settings.auto_pack
+                    && let Some(layer) = &self.layer
                 {
-                    self.devices.auto_pack.observe(&seen_codes(layer));
+                    self.auto_pack.observe(&seen_codes(layer));
                 }
             }
             DeviceEvent::Status { source, status } => {
-                if let Some(line) = self.devices.line_mut(&source) {
+                if let Some(line) = self.line_mut(&source) {
                     line.status = Some(status);
                     if status == DeviceStatus::Open {
                         line.error = None;
@@ -493,10 +504,35 @@ impl PackbenchApp {
                 }
             }
             DeviceEvent::Error { source, error } => {
-                if let Some(line) = self.devices.line_mut(&source) {
+                if let Some(line) = self.line_mut(&source) {
                     line.error = Some(error);
                 }
             }
         }
+        None
+    }
+
+    /// Opens the calibration wizard for a scanner.
+    pub fn open_wizard(&mut self, target: WizardTarget) {
+        self.wizard = Some(Wizard {
+            target,
+            received: None,
+            outcome: None,
+            saved: false,
+        });
+    }
+
+    /// A keyboard-wedge scan while the wizard listens to the wedge: taken by the wizard
+    /// (`true`).
+    pub fn wizard_takes_wedge_scan(&mut self, data: &str) -> bool {
+        let Some(wizard) = &mut self.wizard else {
+            return false;
+        };
+        if wizard.target != WizardTarget::Wedge || wizard.saved {
+            return false;
+        }
+        wizard.received = Some(data.to_owned());
+        wizard.outcome = Some(calibrate(data));
+        true
     }
 }

@@ -155,12 +155,9 @@ impl Default for FileJobs {
 }
 
 impl FileJobs {
-    /// Saves the manifest of a container (JSON).
-    pub fn save_manifest(&mut self, data: &serde_json::Value) {
-        let Ok(text) = serde_json::to_string_pretty(data) else {
-            return;
-        };
-        self.save("manifest.json", text.into_bytes());
+    /// Saves the manifest of a container (JSON, as the station wrote it).
+    pub fn save_manifest(&mut self, json: String) {
+        self.save("manifest.json", json.into_bytes());
     }
 
     /// Saves the command-barcode sheet (PDF).

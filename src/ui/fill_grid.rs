@@ -21,7 +21,7 @@ pub fn pattern(capacity: u32) -> (u32, u32) {
     let mut best = None;
     let mut rows = root.floor() as u32;
     while rows >= 1 {
-        if capacity % rows == 0 {
+        if capacity.is_multiple_of(rows) {
             best = Some((capacity / rows, rows));
             break;
         }

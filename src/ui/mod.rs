@@ -16,11 +16,10 @@ mod camera_layer;
 pub mod closeout_view;
 pub mod demo;
 mod desk;
-mod device_fields;
+pub mod device_fields;
 mod devices_panel;
 pub mod devices_settings;
 pub mod devices_state;
-mod devices_wizard;
 mod dialogs;
 pub mod files;
 pub mod fill_grid;
@@ -30,6 +29,7 @@ pub mod history_view;
 pub mod hold_view;
 pub mod i18n;
 pub mod labels_view;
+pub mod lookup_view;
 mod owner_gln_view;
 pub mod recall_view;
 pub mod returns_view;
@@ -42,6 +42,7 @@ pub mod sound;
 pub mod state;
 mod station_view;
 pub mod status;
+mod status_bar;
 mod training;
 pub mod tree_view;
 pub mod ui_command;
@@ -49,65 +50,12 @@ pub mod users_view;
 pub mod wedge;
 pub mod worker;
 
-pub use app::PackbenchApp;
+pub use app::{PackbenchApp, start};
 
-use crate::station::Station;
 use std::path::Path;
 
 /// The environment variable that picks the start-up language (e.g. `vi`); default English.
 pub const LOCALE_ENV: &str = "PACKBENCH_LANG";
-
-impl eframe::App for PackbenchApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        PackbenchApp::logic(self, ctx);
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.frame_ui(ui);
-    }
-
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        // The sync worker finishes its exchange in flight and stops before the window goes.
-        self.sync.stop();
-    }
-}
-
-/// Starts an app on the station in `data_dir` (fonts and theme installed on `ctx`), with the
-/// settings file of `config_dir` (none: not persisted) and the repository sync of `data_dir`.
-/// `locale` overrides the language of the settings.
-pub fn start(
-    ctx: &egui::Context,
-    data_dir: &Path,
-    config_dir: Option<&Path>,
-    locale: Option<&str>,
-) -> Result<PackbenchApp, String> {
-    fonts::install(ctx);
-    let mut station = Station::open(data_dir).map_err(|e| e.to_string())?;
-    if std::env::var(demo::DEMO_ENV).is_ok_and(|v| v == "half-pallet") {
-        let r = demo::half_built_pallet(&mut station);
-        if !r.ok {
-            return Err(format!(
-                "demo preload: {} {}",
-                r.code,
-                r.detail.unwrap_or_default()
-            ));
-        }
-    }
-    crate::sync::connect_repository(&mut station, data_dir);
-    let waker_ctx = ctx.clone();
-    let worker =
-        worker::WorkerHandle::spawn(station, Box::new(move || waker_ctx.request_repaint()))
-            .map_err(|e| e.to_string())?;
-    let mut app = PackbenchApp::new(Some(worker), locale.unwrap_or("en-US"));
-    if let Some(dir) = config_dir {
-        app.use_settings_file(settings::SettingsFile::in_dir(dir));
-    }
-    if let Some(l) = locale {
-        app.override_locale(l);
-    }
-    app.attach_data_dir(data_dir);
-    Ok(app)
-}
 
 /// Opens the window and runs until it is closed.
 pub fn run(data_dir: &Path, config_dir: Option<&Path>) -> Result<(), String> {

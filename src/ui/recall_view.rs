@@ -9,7 +9,6 @@
 
 use super::i18n::I18n;
 use crate::domain::{RecallReport, RecallStatus, TraceNode, TraceReport};
-use crate::station::{Request, Response};
 
 /// What the recall screen shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,24 +55,11 @@ pub enum RecallAction {
 }
 
 impl RecallState {
-    /// Takes in a station answer to a recall or trace.
-    pub fn on_answer(&mut self, request: &Request, response: &Response) {
-        let Some(data) = response.data.clone().filter(|_| response.ok) else {
-            return;
-        };
-        match request {
-            Request::Recall { .. } => {
-                if let Ok(r) = serde_json::from_value::<RecallReport>(data) {
-                    self.gtin.clone_from(&r.gtin);
-                    self.lot.clone_from(&r.lot);
-                    self.report = Some(r);
-                }
-            }
-            Request::Trace { .. } => {
-                self.trace = serde_json::from_value::<TraceReport>(data).ok();
-            }
-            _ => {}
-        }
+    /// Takes in a recall report (the fields show its GTIN and lot).
+    pub fn on_recall(&mut self, report: RecallReport) {
+        self.gtin.clone_from(&report.gtin);
+        self.lot.clone_from(&report.lot);
+        self.report = Some(report);
     }
 }
 

@@ -8,8 +8,7 @@
 
 use super::i18n::I18n;
 use crate::domain::{ReasonCode, Severity, VrsFailure};
-use crate::station::{Request, Response};
-use serde_json::Value;
+use crate::station::Request;
 
 /// One check as the screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,64 +53,56 @@ pub enum ReturnsAction {
     SaveCsv,
 }
 
-fn code_of(v: &Value) -> ReasonCode {
-    let s = v["code"].as_str().unwrap_or_default();
-    ReasonCode::ALL
-        .iter()
-        .copied()
-        .find(|c| c.as_str() == s)
-        .unwrap_or(ReasonCode::VrsBadAnswer)
-}
-
-fn rows(data: &Value) -> Vec<CheckRow> {
-    data["checks"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|c| CheckRow {
-                    key: c["unit_key"].as_str().unwrap_or_default().to_owned(),
-                    code: code_of(c),
-                    failure: c["failure_reason"].as_str().map(VrsFailure::from_code),
-                    local: c["local_reason"].as_str().map(str::to_owned),
-                    corr_uuid: c["corr_uuid"].as_str().unwrap_or_default().to_owned(),
-                    returned_in: c["returned_in"].as_str().map(str::to_owned),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// What a returns answer carries (`verify_return`, a scan in returns mode, `returns_retry`,
+/// `returns`), typed from the answer once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReturnsAnswer {
+    /// The checks it lists (`None`: it lists none).
+    pub checks: Option<Vec<CheckRow>>,
+    /// Checks still waiting for the service after a retry.
+    pub left: Option<u64>,
+    /// Checks waiting for the service (the list).
+    pub waiting: Option<u64>,
 }
 
 impl ReturnsState {
-    /// Takes in a station answer that concerns the returns desk.
-    pub fn on_answer(&mut self, request: &Request, response: &Response, mode_returns: bool) {
-        let Some(data) = &response.data else {
+    /// Takes in a station answer that concerns the returns desk (`answer`: `None` when the
+    /// answer carries no data).
+    pub fn on_answer(
+        &mut self,
+        request: &Request,
+        code: ReasonCode,
+        answer: Option<ReturnsAnswer>,
+        mode_returns: bool,
+    ) {
+        let Some(answer) = answer else {
             if matches!(request, Request::VerifyReturn { .. })
                 || (mode_returns && matches!(request, Request::Scan { .. }))
             {
-                self.last = Some((response.code, Vec::new()));
+                self.last = Some((code, Vec::new()));
             }
             return;
         };
         match request {
             Request::VerifyReturn { .. } | Request::Scan { .. } | Request::ReturnsRetry
-                if data.get("checks").is_some() =>
+                if answer.checks.is_some() =>
             {
-                let new = rows(data);
+                let new = answer.checks.unwrap_or_default();
                 if !matches!(request, Request::ReturnsRetry) || !new.is_empty() {
-                    self.last = Some((response.code, new.clone()));
+                    self.last = Some((code, new.clone()));
                 }
                 for r in new.into_iter().rev() {
                     self.recent.retain(|o| o.corr_uuid != r.corr_uuid);
                     self.recent.insert(0, r);
                 }
                 self.recent.truncate(200);
-                if let Some(left) = data["left"].as_u64() {
+                if let Some(left) = answer.left {
                     self.waiting = left;
                 }
             }
             Request::Returns { .. } => {
-                self.recent = rows(data);
-                self.waiting = data["waiting"].as_u64().unwrap_or(0);
+                self.recent = answer.checks.unwrap_or_default();
+                self.waiting = answer.waiting.unwrap_or(0);
             }
             _ => {}
         }

@@ -1,14 +1,20 @@
 //! What the screens draw: one [`AppState`] of typed view models. The worker publishes the
 //! station's [`Snapshot`]; the app turns every answer into typed values once ([`Verdict`],
-//! [`Confirmation`], [`BatchView`]) so that no drawing code reads the wire format. Screens draw
+//! [`Confirmation`], [`BatchView`], the look-up, the returns and recall reports, ...) so that no
+//! drawing code reads the wire format. Screens draw
 //! from `&AppState` (editing only their own dialog's fields) and return
 //! [`super::ui_command::UiCommand`]s, which the app applies in `logic`.
 
+use super::devices_state::Devices;
 use super::i18n::I18n;
+use super::labels_view::LabelPanel;
+use super::lookup_view::LookupView;
+use super::settings::{AppSettings, SettingsStore};
+use super::status::SyncPanel;
 use super::worker::Snapshot;
 use crate::auth::Role;
 use crate::domain::{ReasonCode, RemovalReason, RetireKind, Severity};
-use crate::station::{Request, Response};
+use crate::station::Request;
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,41 +148,6 @@ pub struct BatchView {
     pub screen: Screen,
 }
 
-impl BatchView {
-    /// The per-code verdicts of a `scan_batch` answer.
-    pub fn from_response(response: &Response, screen: Screen) -> Self {
-        let data = response.data.as_ref();
-        let count = |name: &str| {
-            data.and_then(|d| d.get(name))
-                .and_then(serde_json::Value::as_u64)
-                .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
-        };
-        let lines = data
-            .and_then(|d| d.get("results"))
-            .and_then(serde_json::Value::as_array)
-            .map(|rows| {
-                rows.iter()
-                    .map(|r| BatchLine {
-                        scan: r["scan"].as_str().unwrap_or_default().to_owned(),
-                        ok: r["ok"].as_bool().unwrap_or(false),
-                        code: r["code"]
-                            .as_str()
-                            .and_then(|c| ReasonCode::ALL.iter().find(|r| r.as_str() == c))
-                            .copied()
-                            .unwrap_or(ReasonCode::BadRequest),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self {
-            accepted: count("accepted"),
-            refused: count("refused"),
-            lines,
-            screen,
-        }
-    }
-}
-
 /// Text fields of the forms.
 #[derive(Debug, Clone, Default)]
 pub struct Forms {
@@ -222,4 +193,18 @@ pub struct AppState<'a> {
     pub modal_open: bool,
     /// A contents check's confirm also moves the units of other containers into the one checked.
     pub verify_move_foreign: bool,
+    /// The workstation's settings.
+    pub settings: &'a AppSettings,
+    /// Where the settings are saved (`None`: not persisted).
+    pub settings_file: Option<&'a SettingsStore>,
+    /// Repository sync: its status and the connection in effect.
+    pub sync: &'a SyncPanel,
+    /// Scanners and camera: their state, the last layer read, the calibration wizard.
+    pub devices: &'a Devices,
+    /// The last label and its printing.
+    pub labels: &'a LabelPanel,
+    /// The last look-up.
+    pub lookup: Option<&'a LookupView>,
+    /// Time from the last scan being sent to its verdict being drawn.
+    pub last_scan_to_verdict: Option<std::time::Duration>,
 }

@@ -510,30 +510,3 @@ fn age_text(ms: i64) -> String {
         format!("{} d", min / (24 * 60))
     }
 }
-
-/// What the switch or resume confirmation shows under its question: keys and counts only
-/// ("(00)…22 3/20 → (00)…39", or "(00)…22 2 → 1" for a container that changed while aside).
-pub(super) fn confirmation_text(response: &crate::station::Response) -> String {
-    let d = response.data.clone().unwrap_or_default();
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if response.code == ReasonCode::ConfirmSwitch {
-        format!(
-            "{} {}/{} → {}",
-            text(&d["put_aside"]),
-            text(&d["count"]),
-            text(&d["capacity"]),
-            text(&d["take"])
-        )
-    } else {
-        let key = response.container.as_ref().map(|c| c.key.clone());
-        format!(
-            "{} {} → {}",
-            key.unwrap_or_default(),
-            text(&d["was"]),
-            text(&d["now"])
-        )
-    }
-}

@@ -1,10 +1,7 @@
-//! The status bar (database, repository sync, devices, SSCC stock, last verdict time) and the
-//! repository sync worker the GUI runs when a repository is configured: started on its own named
+//! The repository sync worker the GUI runs when a repository is configured: started on its own named
 //! thread by [`crate::sync::SyncWorker`], woken when the station queues events, stopped when the
-//! app ends (the worker stops when dropped). With no repository the bar says so.
+//! app ends (the worker stops when dropped). The status bar (`status_bar`) draws its state; with no repository the bar says so.
 
-use super::app::PackbenchApp;
-use crate::domain::Severity;
 use crate::sync::{Auth, RepositoryConfig, RepositoryKind, SyncStatus, SyncWorker};
 use std::path::{Path, PathBuf};
 
@@ -199,42 +196,41 @@ fn secret_of(form: &RepositoryForm, old: Option<&Auth>) -> Auth {
     }
 }
 
-impl PackbenchApp {
-    /// Connects the app to its data directory: loads the repository settings and, when a
+impl SyncPanel {
+    /// Connects to the station's data directory: loads the repository settings and, when a
     /// repository is configured, starts the sync worker.
-    pub fn attach_data_dir(&mut self, data_dir: &Path) {
-        self.sync.data_dir = Some(data_dir.to_path_buf());
+    pub fn attach(&mut self, data_dir: &Path) {
+        self.data_dir = Some(data_dir.to_path_buf());
         match RepositoryConfig::load(data_dir) {
-            Ok(config) => self.sync.config = config,
-            Err(e) => self.sync.error = Some(e.to_string()),
+            Ok(config) => self.config = config,
+            Err(e) => self.error = Some(e.to_string()),
         }
-        self.sync.fill_form();
-        self.sync.restart();
+        self.fill_form();
+        self.restart();
     }
 
     /// Saves the repository form and restarts the sync worker, on a named thread (stopping the
     /// old worker may wait for an exchange in flight; the frame never does). `false` with
     /// [`SyncPanel::error`] set when the form is refused before anything is written; the
     /// outcome of the save arrives later ([`SyncPanel::is_saving`]).
-    pub fn save_repository(&mut self) -> bool {
-        let Some(dir) = self.sync.data_dir.clone() else {
+    pub fn save(&mut self, i18n: &super::i18n::I18n) -> bool {
+        let Some(dir) = self.data_dir.clone() else {
             return false;
         };
-        if self.sync.is_saving() {
+        if self.is_saving() {
             return false;
         }
-        let form = self.sync.form.clone();
+        let form = self.form.clone();
         let config = match form.kind {
             None => None,
             Some(kind) => {
                 let url = form.url.trim();
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    self.sync.error = Some(self.i18n.tr("settings-repo-bad-url"));
+                    self.error = Some(i18n.tr("settings-repo-bad-url"));
                     return false;
                 }
-                let auth = secret_of(&form, self.sync.config.as_ref().map(|c| &c.auth));
+                let auth = secret_of(&form, self.config.as_ref().map(|c| &c.auth));
                 let mut config = self
-                    .sync
                     .config
                     .clone()
                     .filter(|c| c.kind == kind)
@@ -244,8 +240,8 @@ impl PackbenchApp {
                 Some(config)
             }
         };
-        let old_worker = self.sync.worker.take();
-        let old_config = self.sync.config.clone();
+        let old_worker = self.worker.take();
+        let old_config = self.config.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("repository-settings".to_owned())
@@ -257,207 +253,61 @@ impl PackbenchApp {
             });
         match spawned {
             Ok(_) => {
-                self.sync.saving = Some(rx);
-                self.sync.error = None;
+                self.saving = Some(rx);
+                self.error = None;
                 true
             }
             Err(e) => {
-                self.sync.error = Some(e.to_string());
+                self.error = Some(e.to_string());
                 false
             }
         }
     }
 
-    fn repository_saved_logic(&mut self) {
-        let Some(rx) = &self.sync.saving else {
-            return;
-        };
-        let Ok(outcome) = rx.try_recv() else {
-            return;
-        };
-        self.sync.saving = None;
-        self.sync.config = outcome.config;
-        self.sync.worker = outcome.worker;
-        if self.sync.worker.is_none() {
-            self.sync.status = None;
+    /// Takes the outcome of a save when it arrived: `Some(true)` when the new settings are in
+    /// effect, `Some(false)` when they could not be saved ([`SyncPanel::error`] says why).
+    fn take_saved(&mut self) -> Option<bool> {
+        let outcome = self.saving.as_ref()?.try_recv().ok()?;
+        self.saving = None;
+        self.config = outcome.config;
+        self.worker = outcome.worker;
+        if self.worker.is_none() {
+            self.status = None;
         }
         match outcome.error {
             None => {
-                self.sync.error = None;
-                self.sync.form.new_secret.clear();
-                self.notice = Some(self.i18n.tr("settings-repo-saved"));
+                self.error = None;
+                self.form.new_secret.clear();
+                Some(true)
             }
-            Some(e) => self.sync.error = Some(e),
+            Some(e) => {
+                self.error = Some(e);
+                Some(false)
+            }
         }
     }
 
-    /// Refreshes the sync status and wakes the worker when the station queued new events.
-    pub(crate) fn sync_logic(&mut self, ctx: &egui::Context) {
-        if self.sync.is_saving() {
-            self.repository_saved_logic();
+    /// Refreshes the sync status and wakes the worker when the station queued new events
+    /// (`queued`: the station's outbox); `true` when a save just took effect.
+    pub fn logic(&mut self, ctx: &egui::Context, queued: i64) -> bool {
+        let mut saved = false;
+        if self.is_saving() {
+            saved = self.take_saved() == Some(true);
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        let Some(worker) = &self.sync.worker else {
-            return;
+        let Some(worker) = &self.worker else {
+            return saved;
         };
         let status = worker.status();
-        let queued = self.snapshot.outbox.0;
-        if queued > self.sync.last_queued {
+        if queued > self.last_queued {
             worker.wake();
         }
-        self.sync.last_queued = queued;
+        self.last_queued = queued;
         if status.progress.is_some() || status.outbox.queued > 0 {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
-        self.sync.status = Some(status);
-    }
-
-    /// The bottom bar.
-    pub(crate) fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
-            match self.sync.data_dir.as_ref() {
-                Some(dir) => {
-                    let path = dir.display().to_string();
-                    ui.label(self.i18n.tr_args("status-db", &[("path", path.into())]));
-                }
-                None => {
-                    ui.label(self.i18n.tr("status-db-ok"));
-                }
-            }
-            ui.separator();
-            self.sync_status_ui(ui);
-            ui.separator();
-            self.devices_status_ui(ui);
-            if let Some(left) = self.snapshot.sscc_low_stock {
-                ui.separator();
-                let (bg, fg) = super::station_view::severity_colors(Severity::Warning);
-                egui::Frame::new()
-                    .fill(bg)
-                    .inner_margin(4.0)
-                    .show(ui, |ui| {
-                        ui.label(
-                            egui::RichText::new(
-                                self.i18n
-                                    .tr_args("status-sscc-low", &[("left", left.into())]),
-                            )
-                            .color(fg),
-                        );
-                    });
-            }
-            if !self.settings.station_name.is_empty() {
-                ui.separator();
-                ui.label(&self.settings.station_name);
-            }
-            if let Some(rp) = &self.snapshot.read_point {
-                ui.separator();
-                ui.label(rp);
-            }
-            if let Some(d) = self.last_scan_to_verdict {
-                ui.separator();
-                ui.label(self.i18n.tr_args(
-                    "status-latency",
-                    &[("ms", (d.as_secs_f64() * 1000.0).round().into())],
-                ));
-            }
-        });
-    }
-
-    fn sync_status_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(status) = self.sync.status.clone() else {
-            let (queued, _, _) = self.snapshot.outbox;
-            let id = if self.sync.error.is_some() {
-                "status-sync-error"
-            } else {
-                "status-sync-offline"
-            };
-            ui.label(self.i18n.tr_args(id, &[("queued", queued.into())]));
-            return;
-        };
-        let o = &status.outbox;
-        ui.label(self.i18n.tr_args(
-            "status-sync",
-            &[
-                ("queued", o.queued.into()),
-                ("sent", o.sent.into()),
-                ("failed", o.parked.into()),
-            ],
-        ));
-        if let Some(p) = status.progress.filter(|p| p.total_events > 0) {
-            #[allow(clippy::cast_precision_loss)] // counts far below 2^24
-            let fraction = p.done_events as f32 / p.total_events as f32;
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .desired_width(140.0)
-                    .text(format!("{}/{}", p.done_events, p.total_events)),
-            );
-        }
-        if o.parked > 0 {
-            // Commands the repository refused (e.g. another bench changed the hierarchy
-            // first): never applied silently, listed for the supervisor.
-            let red = super::station_view::severity_colors(Severity::Refused).0;
-            let caption = self
-                .i18n
-                .tr_args("status-sync-parked", &[("count", o.parked.into())]);
-            if ui
-                .add(egui::Button::new(egui::RichText::new(caption).color(red)))
-                .clicked()
-            {
-                self.sync.show_parked = !self.sync.show_parked;
-            }
-        }
-        let error = status.last_error.clone().or_else(|| o.last_error.clone());
-        if let Some(e) = error {
-            let red = super::station_view::severity_colors(Severity::Refused).0;
-            ui.colored_label(red, self.i18n.tr("status-sync-failing"))
-                .on_hover_text(e);
-        } else if status.online {
-            ui.label(self.i18n.tr("status-sync-online"));
-        }
-    }
-
-    /// The commands the repository refused, with its message, for the supervisor.
-    pub(crate) fn parked_ui(&mut self, ctx: &egui::Context) {
-        if !self.sync.show_parked {
-            return;
-        }
-        let rows = self
-            .sync
-            .status
-            .as_ref()
-            .map(|s| s.outbox.parked_rows.clone())
-            .unwrap_or_default();
-        let mut open = true;
-        egui::Window::new(self.i18n.tr("parked-title"))
-            .open(&mut open)
-            .collapsible(false)
-            .default_width(760.0)
-            .show(ctx, |ui| {
-                ui.label(self.i18n.tr("parked-help"));
-                egui::ScrollArea::vertical()
-                    .max_height(360.0)
-                    .show(ui, |ui| {
-                        egui::Grid::new("parked-rows")
-                            .striped(true)
-                            .num_columns(4)
-                            .show(ui, |ui| {
-                                for r in &rows {
-                                    ui.monospace(super::screens::utc_time(r.time_ms));
-                                    ui.label(&r.username);
-                                    ui.label(format!("{} #{}", r.kind, r.command_id));
-                                    ui.label(&r.error);
-                                    ui.end_row();
-                                }
-                            });
-                    });
-            });
-        if !open {
-            self.sync.show_parked = false;
-        }
-    }
-
-    /// The devices slot of the status bar: serial scanners, the camera and the keyboard wedge.
-    pub(crate) fn devices_status_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label(self.devices_status_text());
+        self.status = Some(status);
+        saved
     }
 }
 

@@ -1,5 +1,5 @@
 //! Training codes that are never used twice: "Next pack" and the sample pictures ask the
-//! station for serials it has never handled ([`Request::UnusedSerials`]), so a serial typed in
+//! station for serials it has never handled ([`crate::station::Request::UnusedSerials`]), so a serial typed in
 //! by hand, packed in an earlier session or by another user is not offered again.
 //!
 //! The two sample pictures show one training case: picture 1 its 20 packs, picture 2 the first
@@ -8,10 +8,8 @@
 //! be finished from the full picture); once every one of them is used the next request draws a
 //! new case.
 
-use super::app::PackbenchApp;
 use super::demo;
 use crate::gs1::{ParseOptions, parse};
-use crate::station::{Request, Response};
 use std::collections::VecDeque;
 
 /// What an `UnusedSerials` request was for.
@@ -54,67 +52,15 @@ pub fn sample_contents(case: &[String], n: usize) -> Vec<String> {
     data
 }
 
-impl PackbenchApp {
-    /// "Next pack" of the training panel: the next serial never used here.
-    pub fn training_next_pack(&mut self) {
-        self.training.asks.push_back(TrainingAsk::NextPack);
-        self.send(Request::UnusedSerials { count: 1 });
+impl Training {
+    /// Notes what the next `UnusedSerials` request is for.
+    pub fn ask(&mut self, ask: TrainingAsk) {
+        self.asks.push_back(ask);
     }
 
-    /// "Decode sample image n+1": the training case drawn in a picture, then decoded.
-    pub fn training_sample(&mut self, n: usize) {
-        self.training.asks.push_back(TrainingAsk::Sample(n));
-        self.send(Request::UnusedSerials {
-            count: demo::CASE_CAPACITY,
-        });
-    }
-
-    /// Takes the answer to an `UnusedSerials` request (true: it was one).
-    pub(crate) fn training_answer(&mut self, request: &Request, response: &Response) -> bool {
-        if !matches!(request, Request::UnusedSerials { .. }) {
-            return false;
-        }
-        let Some(ask) = self.training.asks.pop_front() else {
-            return true;
-        };
-        if !response.ok {
-            let unit = response.unit.as_ref().map(|u| u.key.clone());
-            self.show_verdict(
-                response.severity,
-                response.code,
-                unit,
-                response.detail.clone(),
-            );
-            return true;
-        }
-        let scans: Vec<String> = response
-            .data
-            .as_ref()
-            .and_then(|d| d["scans"].as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.as_str().map(str::to_owned))
-            .collect();
-        match ask {
-            TrainingAsk::NextPack => match scans.first() {
-                Some(scan) => self.scan(scan),
-                None => self.notice = Some(self.i18n.tr("training-no-serials")),
-            },
-            TrainingAsk::Sample(n) => {
-                let keep = self.training.sample_case.iter().any(|s| scans.contains(s));
-                if !keep {
-                    self.training.sample_case = scans;
-                }
-                if self.training.sample_case.is_empty() {
-                    self.notice = Some(self.i18n.tr("training-no-serials"));
-                    return true;
-                }
-                let data = sample_contents(&self.training.sample_case, n);
-                self.devices
-                    .render_and_decode(data, &format!("packbench-sample-{}.png", n + 1));
-            }
-        }
-        true
+    /// What the `UnusedSerials` answer now arriving was for.
+    pub fn answered(&mut self) -> Option<TrainingAsk> {
+        self.asks.pop_front()
     }
 }
 

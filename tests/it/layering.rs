@@ -5,6 +5,12 @@
 //!   (`Conn::raw_sqlite`).
 //! - The pure core (`gs1/`, `domain/`, `epcis/`) has no GUI, database, serial, camera, file,
 //!   network, process, environment, thread or clock code.
+//! - The screens (`ui/` outside `ui/app.rs` and `ui/app/`) draw from the `AppState` and return
+//!   `UiCommand`s: none names `PackbenchApp` (no `impl PackbenchApp`, no import; the module
+//!   root only re-exports it), and none reads the wire format — no JSON indexing
+//!   (`data["unit"]`), `.get("…")`, `serde_json::Value` or `from_value`: the answers become typed
+//!   view models once, in `ui/app/models.rs`. The station worker thread (`ui/worker.rs`) is no
+//!   screen.
 //!
 //! Comments are ignored (a doc comment may name what the code must not use). There are no
 //! exceptions: the core writes text with `std::fmt::Write`, never `std::io::Write`, and is
@@ -414,5 +420,122 @@ fn the_comment_stripper_keeps_code_and_strings_apart() {
     assert_eq!(
         grouped_std_modules(grouped, at),
         vec!["collections", "fs", "io"]
+    );
+}
+
+/// Whether `rel` (a path under the repository, `/`-separated) is the app itself.
+fn is_app(rel: &str) -> bool {
+    rel == "src/ui/app.rs" || rel.starts_with("src/ui/app/")
+}
+
+/// The UI files with their path relative to the repository.
+fn ui_sources() -> Vec<(String, Source)> {
+    let root = root();
+    let mut files = Vec::new();
+    rust_files(&root.join("src/ui"), &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&root).expect("under the root");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (rel, Source::read(f))
+        })
+        .collect()
+}
+
+/// The line of the code around `offset`.
+fn line_at(code: &str, offset: usize) -> &str {
+    let start = code[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = code[offset..].find('\n').map_or(code.len(), |i| offset + i);
+    &code[start..end]
+}
+
+#[test]
+fn screens_do_not_name_the_app() {
+    let root = root();
+    let mut offences = Vec::new();
+    let mut app_impls = 0;
+    for (rel, src) in ui_sources() {
+        for at in src.hits("PackbenchApp") {
+            let line = line_at(&src.code, at).trim();
+            if is_app(&rel) {
+                app_impls += usize::from(line.starts_with("impl PackbenchApp"));
+            } else if !(rel == "src/ui/mod.rs" && line.starts_with("pub use app::")) {
+                offences.push(format!("{}: {line}", src.place(at, &root)));
+            }
+        }
+    }
+    assert!(
+        app_impls > 3,
+        "the scan sees no `impl PackbenchApp` in src/ui/app*"
+    );
+    fail_on(
+        &offences,
+        "PackbenchApp named outside src/ui/app.rs and src/ui/app/ (draw from AppState, return UiCommands)",
+    );
+}
+
+/// Offsets of `x["…"]` string-key indexing in `code` (a literal array `["a"]` is no index:
+/// an index follows a name, a call or another index).
+fn string_indexing(code: &str) -> Vec<usize> {
+    let bytes = code.as_bytes();
+    let mut hits = Vec::new();
+    for (i, _) in code.match_indices("[\"") {
+        let follows_value = i > 0
+            && matches!(bytes[i - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b')' | b']');
+        let closes = code[i + 2..]
+            .find('"')
+            .is_some_and(|end| code[i + 2 + end + 1..].starts_with(']'));
+        if follows_value && closes {
+            hits.push(i);
+        }
+    }
+    hits
+}
+
+#[test]
+fn the_string_index_finder_tells_an_index_from_a_literal() {
+    assert_eq!(
+        string_indexing(r#"let s = data["unit"]["status"];"#).len(),
+        2
+    );
+    assert_eq!(string_indexing(r#"let k = rows(d)["key"];"#).len(), 1);
+    assert!(string_indexing(r#"for p in [&["paplay"][..]] {} let a = ["x"];"#).is_empty());
+}
+
+#[test]
+fn screens_never_read_the_wire_format() {
+    const WIRE: &[&str] = &[
+        "serde_json::Value",
+        "serde_json::from_value",
+        "serde_json::json",
+        "use serde_json",
+        ".get(\"",
+    ];
+    let root = root();
+    let mut offences = Vec::new();
+    let mut checked = 0;
+    for (rel, src) in ui_sources() {
+        if is_app(&rel) || rel == "src/ui/worker.rs" {
+            continue;
+        }
+        checked += 1;
+        // Unit tests may build JSON to feed the typed models.
+        let code = src.code.split("#[cfg(test)]").next().unwrap_or_default();
+        for word in WIRE {
+            for (at, _) in code.match_indices(word) {
+                offences.push(format!("{}: {word}", src.place(at, &root)));
+            }
+        }
+        for at in string_indexing(code) {
+            let shown: String = code[at..].chars().take(24).collect();
+            offences.push(format!("{}: {shown}", src.place(at, &root)));
+        }
+    }
+    assert!(checked > 30, "the scan sees only {checked} screen files");
+    fail_on(
+        &offences,
+        "a screen reads the station's JSON (type the answer once in src/ui/app/models.rs)",
     );
 }

@@ -2,9 +2,14 @@
 //! words), the question to confirm (unit, from, to), the signature dialog (kept open after a
 //! wrong signature), a batch's per-code results (on the screen where it ran).
 
-use super::{BatchView, Confirmation, PackbenchApp, Screen, SignatureDialog, VerdictMessage};
+use super::{
+    Confirmation, FIND_TAG, PackbenchApp, Screen, SignatureDialog, Verdict, VerdictMessage, models,
+};
+use crate::domain::Severity;
 use crate::domain::{ReasonCode, RetireKind};
 use crate::station::{Mode, Request, Response, SignatureInput};
+use crate::ui::state::BatchView;
+use crate::ui::worker::WorkerMessage;
 
 /// The codes of a refused signature: the dialog stays open for another try.
 const SIGNATURE_REFUSALS: [ReasonCode; 4] = [
@@ -37,15 +42,84 @@ fn subject_of(request: &Request, response: &Response) -> Option<String> {
     .or_else(|| response.container.as_ref().map(|c| c.key.clone()))
 }
 
-fn text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 impl PackbenchApp {
+    /// Handles one worker message (public for the benchmark and tests).
+    pub fn on_message(&mut self, msg: WorkerMessage) {
+        match msg {
+            WorkerMessage::Snapshot(s) => {
+                let tree_changed = s.tree != self.snapshot.tree;
+                self.snapshot = *s;
+                self.snapshot_seen = true;
+                self.awaiting_snapshot = false;
+                if tree_changed {
+                    self.tree.invalidate();
+                    if let Some(key) = self.verdict.as_ref().and_then(|v| v.unit.clone()) {
+                        self.tree.reveal_key(&self.snapshot.tree, &key);
+                    }
+                }
+                if let Some(key) = self.found.take() {
+                    self.tree.reveal_key(&self.snapshot.tree, &key);
+                }
+                if self.snapshot.read_point.is_some() && self.forms.read_point.is_empty() {
+                    self.forms.read_point = self.snapshot.read_point.clone().unwrap_or_default();
+                }
+            }
+            WorkerMessage::LabelPreview { key, image } => self.labels.set_preview(key, image),
+            WorkerMessage::Found { needle, key } => {
+                self.in_flight.retain(|(t, _)| *t != FIND_TAG);
+                self.on_found(needle, key);
+            }
+            WorkerMessage::Answer {
+                tag,
+                request,
+                response,
+            } => {
+                let sent = self
+                    .in_flight
+                    .iter()
+                    .find(|(t, _)| *t == tag)
+                    .map(|(_, s)| *s);
+                self.in_flight.retain(|(t, _)| *t != tag);
+                self.awaiting_snapshot = true;
+                self.on_answer(&request, &response);
+                // "Last verdict" measures a scan, from sending it to its verdict on screen;
+                // buttons and background commands do not count.
+                self.verdict_arrived = sent.filter(|_| matches!(request, Request::Scan { .. }));
+            }
+        }
+    }
+
+    pub(crate) fn show_response(&mut self, r: &Response) {
+        let unit = r
+            .unit
+            .as_ref()
+            .map(|u| u.key.clone())
+            .or_else(|| r.container.as_ref().map(|c| c.key.clone()));
+        self.show_verdict(r.severity, r.code, unit, r.detail.clone());
+    }
+
+    pub(crate) fn show_verdict(
+        &mut self,
+        severity: Severity,
+        code: ReasonCode,
+        unit: Option<String>,
+        detail: Option<String>,
+    ) {
+        if let Some(key) = &unit {
+            self.tree.reveal_key(&self.snapshot.tree, key);
+        }
+        self.verdict = Some(Verdict {
+            severity,
+            code,
+            unit,
+            detail,
+            message: None,
+        });
+        if !self.settings.muted {
+            self.sound.play(severity);
+        }
+    }
+
     pub(super) fn on_answer(&mut self, request: &Request, response: &Response) {
         if self.users.on_answer(request, response, &self.i18n)
             || self.training_answer(request, response)
@@ -65,30 +139,18 @@ impl PackbenchApp {
                 return;
             }
             Request::Lookup { .. } | Request::Scan { .. }
-                if response.ok
-                    && response
-                        .data
-                        .as_ref()
-                        .is_some_and(|d| d.get("history").is_some()) =>
+                if response.ok && models::is_lookup(response) =>
             {
+                self.lookup_view = response.data.as_ref().map(models::lookup_view);
                 self.lookup = response.data.clone();
                 self.screen = Screen::Lookup;
             }
             // A hierarchy taken in (receive mode, or a rework scan of a unit from elsewhere):
             // the live tree shows it.
             Request::Adopt { .. } | Request::ImportEpcis { .. } | Request::Scan { .. }
-                if response.ok
-                    && response
-                        .data
-                        .as_ref()
-                        .is_some_and(|d| d.get("tops").is_some()) =>
+                if response.ok && models::adopted_top(response).is_some() =>
             {
-                let top = response
-                    .data
-                    .as_ref()
-                    .and_then(|d| d["tops"][0].as_str())
-                    .map(str::to_owned);
-                self.focus_tree(top);
+                self.focus_tree(models::adopted_top(response).flatten());
                 self.screen = Screen::Station;
             }
             Request::PrintStatus { .. } => {
@@ -100,14 +162,14 @@ impl PackbenchApp {
                 self.on_label_answer(request, response);
             }
             Request::Manifest { .. } if response.ok => {
-                if let Some(data) = &response.data {
-                    self.files.save_manifest(data);
+                if let Some(json) = response.data.as_ref().and_then(models::pretty) {
+                    self.files.save_manifest(json);
                 }
             }
             Request::ScanBatch { .. } => {
                 // Per code, on the screen where the batch ran; never a question to confirm
                 // (a batch moves nothing: a pack of another container is only refused).
-                self.batch = Some(BatchView::from_response(response, self.screen));
+                self.batch = Some(models::batch_view(response, self.screen));
                 self.show_response(response);
                 if let Some(v) = &mut self.verdict {
                     v.message = Some(batch_message(self.batch.as_ref()));
@@ -144,6 +206,7 @@ impl PackbenchApp {
     fn logged_out(&mut self) {
         self.screen = Screen::Station;
         self.lookup = None;
+        self.lookup_view = None;
         self.verdict = None;
         self.flow = None;
         self.signature = None;
@@ -196,12 +259,11 @@ impl PackbenchApp {
 
     /// The station asks to confirm or cancel: the question spelled out (unit, from, to).
     fn question_answer(&mut self, request: &Request, response: &Response) {
-        let data = response.data.clone().unwrap_or_default();
         match response.code {
             ReasonCode::ConfirmSwitch | ReasonCode::ChangedWhileSuspended => {
                 self.confirm = Some(Confirmation {
                     about: response.code,
-                    subject: super::super::station_view::confirmation_text(response),
+                    subject: models::confirmation_text(response),
                     from: None,
                     to: None,
                 });
@@ -212,13 +274,12 @@ impl PackbenchApp {
                     Request::Scan { data } => Some(data.clone()),
                     _ => None,
                 });
+                let (from, to) = models::move_route(response);
                 self.confirm = subject.map(|subject| Confirmation {
                     about: response.code,
                     subject,
-                    from: Some(text(&data["from"])).filter(|s| !s.is_empty()),
-                    to: Some(text(&data["to"]))
-                        .filter(|s| !s.is_empty())
-                        .or_else(|| response.container.as_ref().map(|c| c.key.clone())),
+                    from,
+                    to: to.or_else(|| response.container.as_ref().map(|c| c.key.clone())),
                 });
             }
             _ => {}

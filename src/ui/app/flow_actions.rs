@@ -1,8 +1,9 @@
 //! The app's side of the rework flows ([`crate::ui::flows`]): a scan given to the open flow,
-//! Confirm, and the flows opened from a button with what is already known.
+//! Confirm, the flows opened from a button with what is already known, and the signature
+//! dialog's signed command.
 
 use super::PackbenchApp;
-use crate::station::Request;
+use crate::station::{Request, SignatureInput};
 use crate::ui::flows::{Flow, ReprintReason};
 
 impl PackbenchApp {
@@ -62,5 +63,55 @@ impl PackbenchApp {
             sscc,
             reason: ReprintReason::Damaged,
         });
+    }
+
+    /// Sends the signed command of the open signature dialog. The dialog stays open until the
+    /// station answers: a wrong signature leaves it open for another try.
+    pub fn sign(&mut self) {
+        let Some(dialog) = &mut self.signature else {
+            return;
+        };
+        let signature = Some(SignatureInput {
+            user: dialog.user.trim().to_owned(),
+            password: std::mem::take(&mut dialog.password),
+            reason: (!dialog.reason.trim().is_empty()).then(|| dialog.reason.clone()),
+        });
+        dialog.refused = None;
+        let request = match dialog.request.clone() {
+            Request::Close { scan, .. } => Request::Close { scan, signature },
+            Request::Replace {
+                damaged,
+                replacement,
+                reason,
+                destroy,
+                ..
+            } => Request::Replace {
+                damaged,
+                replacement,
+                reason,
+                destroy,
+                signature,
+            },
+            Request::Retire {
+                scan,
+                kind,
+                reason,
+                comment,
+                ..
+            } => Request::Retire {
+                scan,
+                kind,
+                reason,
+                comment,
+                signature,
+            },
+            Request::Undo { .. } => Request::Undo { signature },
+            Request::VerifyConfirm { move_foreign, .. } => Request::VerifyConfirm {
+                move_foreign,
+                signature,
+            },
+            other => other,
+        };
+        self.send(request);
     }
 }

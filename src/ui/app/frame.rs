@@ -4,7 +4,10 @@
 
 use super::{AppState, PackbenchApp, Screen};
 use crate::ui::ui_command::UiCommand;
-use crate::ui::{dialogs, flows, screens, station_view, tree_view};
+use crate::ui::{
+    closeout_view, desk, devices_panel, dialogs, flows, hold_view, labels_view, lookup_view,
+    screens, settings_view, station_view, status_bar, tree_view,
+};
 
 /// The typed view models of the app, borrowed field by field (so that a screen's own text
 /// field can be borrowed mutably beside it).
@@ -21,6 +24,13 @@ macro_rules! view {
                 || $app.confirm.is_some()
                 || $app.retire.is_some(),
             verify_move_foreign: $app.verify_move_foreign,
+            settings: &$app.settings,
+            settings_file: $app.settings_file.as_ref(),
+            sync: &$app.sync,
+            devices: &$app.devices,
+            labels: &$app.labels,
+            lookup: $app.lookup_view.as_ref(),
+            last_scan_to_verdict: $app.last_scan_to_verdict,
         }
     };
 }
@@ -31,7 +41,9 @@ impl PackbenchApp {
         self.wedge_input(ui.ctx());
         let mut out = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| screens::menu_ui(ui, &view!(self), &mut out));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| {
+            out.extend(status_bar::status_bar_ui(ui, &view!(self)));
+        });
         // Remove and Move tint the whole screen: nobody takes them for Pack.
         let tint = self
             .snapshot
@@ -53,31 +65,47 @@ impl PackbenchApp {
             if !self.is_ready() {
                 ui.label(self.i18n.tr("app-starting"));
             } else if self.snapshot.first_run {
-                self.first_run_ui(ui);
+                out.extend(screens::first_run_ui(ui, &view!(self), &mut self.forms));
             } else if self.snapshot.user.is_none() {
-                self.login_ui(ui);
+                out.extend(screens::login_ui(ui, &view!(self), &mut self.forms));
             } else {
-                match self.screen {
-                    Screen::Station => self.station_ui(ui, &mut out),
-                    Screen::Lookup => self.lookup_ui(ui, &mut out),
-                    Screen::Settings => self.settings_ui(ui),
-                    Screen::Users => self.users_ui(ui),
-                    Screen::Camera => {
-                        if let Some(batch) =
-                            self.batch.as_ref().filter(|b| b.screen == Screen::Camera)
-                        {
-                            station_view::batch_ui(ui, &view!(self), batch, &mut out);
-                        }
-                        self.camera_ui(ui);
-                    }
-                    Screen::Returns => self.returns_screen_ui(ui),
-                    Screen::Recall => self.recall_screen_ui(ui),
-                }
+                self.screen_ui(ui, &mut out);
             }
         });
         self.dialogs_ui(ui.ctx(), &mut out);
-        self.wizard_ui(ui.ctx());
+        out.extend(devices_panel::wizard_ui(ui.ctx(), &view!(self)));
+        if !out.is_empty() {
+            // Applied in the next `logic`: make sure it comes.
+            ui.ctx().request_repaint();
+        }
         self.push_commands(out);
+    }
+
+    /// The screen chosen in the menu.
+    fn screen_ui(&mut self, ui: &mut egui::Ui, out: &mut Vec<UiCommand>) {
+        match self.screen {
+            Screen::Station => self.station_ui(ui, out),
+            Screen::Lookup => out.extend(lookup_view::lookup_ui(ui, &view!(self))),
+            Screen::Settings => out.extend(settings_view::settings_ui(
+                ui,
+                &view!(self),
+                &mut self.settings_section,
+                &mut self.forms,
+            )),
+            Screen::Users => out.extend(screens::users_ui(ui, &view!(self), &mut self.users)),
+            Screen::Camera => {
+                if let Some(batch) = self.batch.as_ref().filter(|b| b.screen == Screen::Camera) {
+                    station_view::batch_ui(ui, &view!(self), batch, out);
+                }
+                out.extend(devices_panel::camera_ui(ui, &view!(self)));
+            }
+            Screen::Returns => {
+                out.extend(desk::returns_screen_ui(ui, &view!(self), &mut self.returns));
+            }
+            Screen::Recall => {
+                out.extend(desk::recall_screen_ui(ui, &view!(self), &mut self.recall));
+            }
+        }
     }
 
     /// The station screen: the mode, alerts and work order on top; left the verdict (never
@@ -120,7 +148,7 @@ impl PackbenchApp {
                 }
                 // The label waiting for its scan and a printer's failure with its Retry: in
                 // view too (behind the action bar, a tap on Retry hit Print label).
-                self.labels_ui(ui);
+                out.extend(labels_view::labels_ui(ui, &view!(self)));
                 station_view::verify_head_ui(ui, &view!(self));
                 station_view::verify_counts_ui(ui, &view!(self));
                 // Scrolls by touch drag as well as by the wheel.
@@ -135,7 +163,7 @@ impl PackbenchApp {
                         } else {
                             station_view::fill_ui(ui, &s, out);
                         }
-                        self.label_preview_ui(ui);
+                        out.extend(labels_view::label_preview_ui(ui, &s));
                     });
             });
             let rest = egui::vec2(ui.available_width(), height);
@@ -146,24 +174,18 @@ impl PackbenchApp {
         });
     }
 
-    /// The Look-up screen: a scan here only looks up.
-    fn lookup_ui(&mut self, ui: &mut egui::Ui, out: &mut Vec<UiCommand>) {
-        let data = self.lookup.clone();
-        screens::lookup_head_ui(ui, &view!(self), data.as_ref(), out);
-        if let Some(data) = &data {
-            self.lookup_hold_ui(ui, data);
-            screens::lookup_history_ui(ui, &view!(self), data, out);
-        }
-    }
-
     /// The open dialogs, modal and centred.
     fn dialogs_ui(&mut self, ctx: &egui::Context, out: &mut Vec<UiCommand>) {
         if let Some(flow) = &mut self.flow {
             out.extend(flows::flow_ui(ctx, &self.i18n, flow));
         }
-        self.hold_dialog_ui(ctx);
-        self.closeout_ui(ctx);
-        self.parked_ui(ctx);
+        if let Some(dialog) = &mut self.hold {
+            out.extend(hold_view::hold_dialog_ui(ctx, &self.i18n, dialog));
+        }
+        if let Some(view) = &mut self.closeout {
+            out.extend(closeout_view::closeout_ui(ctx, &self.i18n, view));
+        }
+        out.extend(status_bar::parked_ui(ctx, &view!(self)));
         if let Some(dialog) = &mut self.signature {
             out.extend(dialogs::signature_ui(ctx, &self.i18n, dialog));
         }
