@@ -8,7 +8,7 @@
 //! the same frames and the same symbologies (the pharma set); times exclude loading. Every false
 //! read is printed with its picture seed; `PACKBENCH_VERBOSE=1` also prints each picture's
 //! count, time and search statistics, and `PACKBENCH_CLASSES=layer-sd,clean` runs only the
-//! named classes. Run
+//! named classes; `PACKBENCH_KEEP=folder` keeps the pictures there. Run
 //! without `--bench` (as `cargo test --all-targets` does) it decodes one picture per class,
 //! without the peer: a smoke run that keeps the test suite fast. The fixed corpus under
 //! `tests/data/images/` is a regression test (`tests/it/decode_images.rs`), not a benchmark.
@@ -115,6 +115,7 @@ fn peer(folder: &Path) -> Option<BTreeMap<String, (f64, BTreeSet<String>)>> {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let verbose = std::env::var_os("PACKBENCH_VERBOSE").is_some();
+    let keep = std::env::var_os("PACKBENCH_KEEP").map(std::path::PathBuf::from);
     let seed = std::env::var("PACKBENCH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -182,6 +183,10 @@ fn main() {
                 ours_hd.push(ms);
                 let reader = LayerReader::new(Some(want.len()), None);
                 layer_mode_hd.push(reader.read(&scene.image).decode_ms);
+            }
+            if let Some(keep) = &keep {
+                let name = format!("{}-{index:03}.png", condition.name());
+                scene.image.save(keep.join(name)).expect("PNG kept");
             }
             if full {
                 let name = format!("{}-{index:03}.png", condition.name());

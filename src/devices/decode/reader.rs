@@ -224,7 +224,7 @@ pub(crate) fn decode_prepared(
                 codes.extend(bitmap.data_matrix_fallback());
             }
         }
-        if pass.qr && formats.qr {
+        if pass.qr && formats.qr && !explained(&codes, image) {
             codes.extend(bitmap.qr_all(pass.try_harder));
         }
         if pass.others && formats.wants_others() {
@@ -232,6 +232,30 @@ pub(crate) fn decode_prepared(
         }
         codes
     })
+}
+
+/// Whether the codes found so far cover a third of `image` or more: a crop around one symbol
+/// (the first attempt on a region) holds nothing else worth a further detector.
+fn explained(codes: &[DecodedCode], image: &Prepared) -> bool {
+    let covered: f32 = codes
+        .iter()
+        .map(|code| {
+            let (x0, x1) = code
+                .corners
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+                    (lo.min(p.0), hi.max(p.0))
+                });
+            let (y0, y1) = code
+                .corners
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+                    (lo.min(p.1), hi.max(p.1))
+                });
+            (x1 - x0).max(0.0) * (y1 - y0).max(0.0)
+        })
+        .sum();
+    covered * 3.0 >= image.width as f32 * image.height as f32
 }
 
 fn points(points: &[Point]) -> Vec<(f32, f32)> {
