@@ -5,7 +5,10 @@
 //! `tests/data/images/README.md`). Run with `cargo bench --bench decode`.
 //!
 //! Each run draws a fresh seed (printed); `PACKBENCH_SEED=N` replays a run. Both decoders get
-//! the same frames and the same symbologies (the pharma set); times exclude loading. Run
+//! the same frames and the same symbologies (the pharma set); times exclude loading. Every false
+//! read is printed with its picture seed; `PACKBENCH_VERBOSE=1` also prints each picture's
+//! count, time and search statistics, and `PACKBENCH_CLASSES=layer-sd,clean` runs only the
+//! named classes; `PACKBENCH_KEEP=folder` keeps the pictures there. Run
 //! without `--bench` (as `cargo test --all-targets` does) it decodes one picture per class,
 //! without the peer: a smoke run that keeps the test suite fast. The fixed corpus under
 //! `tests/data/images/` is a regression test (`tests/it/decode_images.rs`), not a benchmark.
@@ -111,6 +114,8 @@ fn peer(folder: &Path) -> Option<BTreeMap<String, (f64, BTreeSet<String>)>> {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
+    let verbose = std::env::var_os("PACKBENCH_VERBOSE").is_some();
+    let keep = std::env::var_os("PACKBENCH_KEEP").map(std::path::PathBuf::from);
     let seed = std::env::var("PACKBENCH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -125,7 +130,16 @@ fn main() {
     let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
     let mut layer_mode_hd = Vec::new();
     let mut ours_hd = Vec::new();
+    let only: Option<Vec<String>> = std::env::var("PACKBENCH_CLASSES")
+        .ok()
+        .map(|list| list.split(',').map(|name| name.trim().to_owned()).collect());
     for condition in Condition::ALL {
+        if only
+            .as_ref()
+            .is_some_and(|names| !names.iter().any(|name| name == condition.name()))
+        {
+            continue;
+        }
         for index in 0..pictures(condition, full) {
             let picture = picture_seed(seed, condition, index);
             let params = Params::draw(condition, picture);
@@ -134,6 +148,28 @@ fn main() {
             let started = Instant::now();
             let (codes, stats) = decode_image_with_stats(&scene.image, &options);
             let ms = started.elapsed().as_secs_f64() * 1000.0;
+            for ghost in codes.iter().filter(|c| !want.contains(&c.text)) {
+                // Every false read is shown with what the picture held, so it can be replayed
+                // (generate(Params::draw(class, picture seed), picture seed)) and fixed.
+                println!(
+                    "false read in {}-{index:03} (picture seed {picture}): {} {:?} at {:?}; the picture holds {:?}",
+                    condition.name(),
+                    ghost.aim_id,
+                    ghost.text,
+                    ghost.corners,
+                    want
+                );
+            }
+            if verbose && stats.regions > 0 {
+                println!(
+                    "{}-{index:03} (picture seed {picture}): {}/{} in {ms:.1} ms, {stats:?}",
+                    condition.name(),
+                    want.iter()
+                        .filter(|t| codes.iter().any(|c| &c.text == *t))
+                        .count(),
+                    want.len(),
+                );
+            }
             let found: BTreeSet<String> = codes.into_iter().map(|c| c.text).collect();
             let tally = ours.entry(condition).or_default();
             tally.pictures += 1;
@@ -147,6 +183,10 @@ fn main() {
                 ours_hd.push(ms);
                 let reader = LayerReader::new(Some(want.len()), None);
                 layer_mode_hd.push(reader.read(&scene.image).decode_ms);
+            }
+            if let Some(keep) = &keep {
+                let name = format!("{}-{index:03}.png", condition.name());
+                scene.image.save(keep.join(name)).expect("PNG kept");
             }
             if full {
                 let name = format!("{}-{index:03}.png", condition.name());

@@ -305,6 +305,29 @@ mod tests {
     }
 
     #[test]
+    fn every_frame_diagnosis_is_translated_everywhere() {
+        // What the camera panel says when a frame that looks like codes reads nothing.
+        let ids = [
+            "camera-diagnosis",
+            "camera-diagnosis-too-dark",
+            "camera-diagnosis-low-contrast",
+            "camera-diagnosis-too-blurred",
+            "camera-diagnosis-too-small",
+        ];
+        let english = I18n::new("en-US").unwrap();
+        for (loc, _) in LOCALES {
+            let i18n = I18n::new(loc).unwrap();
+            for id in ids {
+                let text = i18n.tr(id);
+                assert!(!text.is_empty() && text != id, "{loc}: {id} -> {text:?}");
+                if *loc != "en-US" {
+                    assert_ne!(text, english.tr(id), "{loc}: {id} is not translated");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn arguments_and_fallback_work() {
         let vi = I18n::new("vi").unwrap();
         let text = vi.tr_args(

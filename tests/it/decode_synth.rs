@@ -239,3 +239,25 @@ fn frame_diagnosis_names_what_is_wrong() {
     let empty = image::GrayImage::from_pixel(320, 240, image::Luma([180]));
     assert!(!diagnose_frame(&empty).looks_like_codes);
 }
+
+/// Pictures (class, picture seed) where the benchmark once reported a code that is not in the
+/// picture: GS1-128 symbols whose check character happens to be 102, the value of FNC1, which
+/// rxing decoded as a trailing GS (`…10ALER<GS>` for `…10ALER`). Each must now read exactly
+/// what it holds.
+#[test]
+fn former_false_reads_read_exactly_what_the_picture_holds() {
+    for (condition, seed) in [
+        (Condition::Clean, 8_277_080_155_934_033_210),
+        (Condition::Blur, 761_768_072_824_606_708),
+        (Condition::Jpeg, 1_169_647_238_798_837_258),
+        (Condition::Jpeg, 1_492_084_847_282_645_708),
+    ] {
+        let scene = generate(&Params::draw(condition, seed), seed);
+        let want: BTreeSet<String> = scene.codes.iter().map(|c| c.text.clone()).collect();
+        let found: BTreeSet<String> = decode_image(&scene.image, &DecodeOptions::default())
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(found, want, "{} seed {seed}", condition.name());
+    }
+}

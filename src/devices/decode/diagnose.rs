@@ -200,3 +200,52 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         issue,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 320×240 frame of 200-grey board with a 120×120 patch of random modules (ink 20) of
+    /// `module` pixels at (100, 60).
+    fn frame_with_modules(module: u32) -> GrayImage {
+        GrayImage::from_fn(320, 240, |x, y| {
+            let inside = (100..220).contains(&x) && (60..180).contains(&y);
+            let (mx, my) = ((x - 100.min(x)) / module, (y - 60.min(y)) / module);
+            // A fixed scramble of the module's position: dark about half the time.
+            let dark = (mx.wrapping_mul(2_654_435_761) ^ my.wrapping_mul(40_503)) % 7 < 3;
+            image::Luma([if inside && dark { 20 } else { 200 }])
+        })
+    }
+
+    #[test]
+    fn modules_of_one_pixel_are_too_small_and_of_four_read_fine() {
+        let tiny = diagnose_frame(&frame_with_modules(1));
+        assert!(tiny.looks_like_codes, "{tiny:?}");
+        assert_eq!(tiny.issue, Some(FrameIssue::CodesTooSmall), "{tiny:?}");
+        let fine = diagnose_frame(&frame_with_modules(4));
+        assert!(fine.looks_like_codes, "{fine:?}");
+        assert_eq!(fine.issue, None, "{fine:?}");
+    }
+
+    #[test]
+    fn grey_modules_on_grey_board_are_low_contrast() {
+        let mut frame = frame_with_modules(4);
+        for pixel in frame.pixels_mut() {
+            // 20 → 172, 200 → 193: 21 greys between ink and board.
+            pixel.0[0] = 170 + pixel.0[0] / 7 - pixel.0[0] / 40;
+        }
+        let diagnosis = diagnose_frame(&frame);
+        assert_eq!(
+            diagnosis.issue,
+            Some(FrameIssue::LowContrast),
+            "{diagnosis:?}"
+        );
+    }
+
+    #[test]
+    fn flat_board_holds_no_codes() {
+        let diagnosis = diagnose_frame(&GrayImage::from_pixel(320, 240, image::Luma([190])));
+        assert!(!diagnosis.looks_like_codes);
+        assert_eq!(diagnosis.issue, None);
+    }
+}

@@ -13,8 +13,15 @@
 //!    multi-symbol Data Matrix detector, its QR reader and (for long blobs) the linear readers;
 //! 4. crops that yield nothing are retried with other binarisers, scales, smoothing, thickened
 //!    dots, inversion and rotation, within the time budget;
-//! 5. results are de-duplicated by text, and (by default) only reads that pass GS1
+//! 5. unless every expected code is in, the whole frame is swept once more, in two overlapping
+//!    bands on two threads, with its local contrast boosted (grey ink on grey board, uneven
+//!    light) and every code found so far painted over, through the thorough multi-symbol
+//!    detectors (rxing's Data Matrix detector reports one symbol per scan line, so a symbol
+//!    behind a found one shows only once that one is gone);
+//! 6. results are de-duplicated by text, and (by default) only reads that pass GS1
 //!    validation are kept ([`DecodeOptions::gs1_only`]): no ghost reads from print or texture.
+//!    rxing's Code 128 reader adds a GS when the check character is 102 (FNC1); that GS is
+//!    dropped, so a GS1-128 is reported exactly as printed.
 //!
 //! ```no_run
 //! use packbench::devices::decode::{decode_image, DecodeOptions};
@@ -30,6 +37,7 @@ mod locate;
 mod prepare;
 mod reader;
 mod search;
+mod sweep;
 mod symbology;
 mod validate;
 

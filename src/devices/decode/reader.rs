@@ -224,7 +224,7 @@ pub(crate) fn decode_prepared(
                 codes.extend(bitmap.data_matrix_fallback());
             }
         }
-        if pass.qr && formats.qr {
+        if pass.qr && formats.qr && !explained(&codes, image) {
             codes.extend(bitmap.qr_all(pass.try_harder));
         }
         if pass.others && formats.wants_others() {
@@ -232,6 +232,30 @@ pub(crate) fn decode_prepared(
         }
         codes
     })
+}
+
+/// Whether the codes found so far cover a third of `image` or more: a crop around one symbol
+/// (the first attempt on a region) holds nothing else worth a further detector.
+fn explained(codes: &[DecodedCode], image: &Prepared) -> bool {
+    let covered: f32 = codes
+        .iter()
+        .map(|code| {
+            let (x0, x1) = code
+                .corners
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+                    (lo.min(p.0), hi.max(p.0))
+                });
+            let (y0, y1) = code
+                .corners
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+                    (lo.min(p.1), hi.max(p.1))
+                });
+            (x1 - x0).max(0.0) * (y1 - y0).max(0.0)
+        })
+        .sum();
+    covered * 3.0 >= image.width as f32 * image.height as f32
 }
 
 fn points(points: &[Point]) -> Vec<(f32, f32)> {
@@ -253,6 +277,13 @@ fn convert(result: &RXingResult) -> Option<DecodedCode> {
     if let Some(stripped) = text.strip_prefix("]C1") {
         text = stripped.to_owned();
     }
+    if symbology == Symbology::Code128 && check_codeword_is_fnc1(result.getRawBytes()) {
+        // rxing 0.8 decodes the check character like data: when its value is 102 (FNC1, about
+        // one symbol in a hundred) it appends a GS that is not in the symbol (a false read).
+        if let Some(stripped) = text.strip_suffix('\u{1d}') {
+            text = stripped.to_owned();
+        }
+    }
     let aim_id = reported_aim.unwrap_or_else(|| symbology.default_aim_id().to_owned());
     match symbology {
         // rxing gives DataBar as the bare 14-digit GTIN; the element string is (01) + GTIN.
@@ -270,6 +301,19 @@ fn convert(result: &RXingResult) -> Option<DecodedCode> {
         aim_id,
         corners: points(result.getPoints()),
     })
+}
+
+/// Whether a Code 128 symbol's check character (the codeword before the stop code in rxing's
+/// raw codewords: start, data, check, stop) is 102, the value of FNC1.
+fn check_codeword_is_fnc1(raw_codewords: &[u8]) -> bool {
+    /// Code 128's stop code.
+    const STOP: u8 = 106;
+    /// FNC1 in code sets A, B and C.
+    const FNC1: u8 = 102;
+    match raw_codewords {
+        [.., check, STOP] if raw_codewords.len() >= 3 => *check == FNC1,
+        _ => false,
+    }
 }
 
 /// Two-digit AI prefixes whose element strings have a predefined length and therefore need no
@@ -307,6 +351,17 @@ fn bracketed_to_raw(bracketed: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_check_character_of_102_counts_as_fnc1() {
+        // Start C, FNC1, 00, 12, check 102, stop.
+        assert!(check_codeword_is_fnc1(&[105, 102, 0, 12, 102, 106]));
+        assert!(!check_codeword_is_fnc1(&[105, 102, 0, 12, 55, 106]));
+        // An FNC1 separator inside the data is not the check character.
+        assert!(!check_codeword_is_fnc1(&[105, 102, 102, 12, 55, 106]));
+        assert!(!check_codeword_is_fnc1(&[102, 106]));
+        assert!(!check_codeword_is_fnc1(&[]));
+    }
 
     #[test]
     fn bracketed_expanded_text_becomes_raw() {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::locate::{Region, locate};
 use super::prepare::{Treatment, apply, crop, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
+use super::sweep::{bands, blank_quad};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
 
@@ -30,6 +31,13 @@ pub struct DecodeStats {
     /// Distinct reads dropped because they failed GS1 validation
     /// ([`DecodeOptions::gs1_only`](super::DecodeOptions::gs1_only)).
     pub rejected: usize,
+    /// Milliseconds spent locating regions and on their first attempts (with the whole-image
+    /// pass of small images).
+    pub first_ms: f64,
+    /// Milliseconds spent on retries of regions that gave nothing at first.
+    pub retry_ms: f64,
+    /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
+    pub sweep_ms: f64,
 }
 
 /// One step of the retry ladder.
@@ -56,8 +64,10 @@ const FIRST: Pass = Pass {
 fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     let side = region.width.max(region.height);
     let linear = region.isotropy < 0.5;
+    // The linear readers scan rows and columns: a linear code turned further than about 35°
+    // (isotropy 0.75) is beyond them, so a squarer blob is not worth their time.
     let hard = Pass {
-        others: true,
+        others: region.isotropy < 0.75,
         try_harder: true,
         data_matrix_fallback: true,
         ..FIRST
@@ -199,7 +209,18 @@ impl Search<'_> {
     /// Runs one step on a crop of `region`; returns how many new codes it added.
     fn attempt(&self, crop_image: &GrayImage, region: &Region, step: Step) -> usize {
         let (prepared, back): (Prepared, [f32; 6]) = apply(crop_image, step.treatment);
-        let codes = decode_prepared(&prepared, step.binariser, &self.formats, step.pass);
+        self.attempt_prepared(&prepared, &back, region, step)
+    }
+
+    /// Decodes an already prepared crop of `region` (`back` maps its pixels to the crop's).
+    fn attempt_prepared(
+        &self,
+        prepared: &Prepared,
+        back: &[f32; 6],
+        region: &Region,
+        step: Step,
+    ) -> usize {
+        let codes = decode_prepared(prepared, step.binariser, &self.formats, step.pass);
         let mut found = self.lock();
         found.stats.attempts += 1;
         let mut added = 0;
@@ -214,7 +235,7 @@ impl Search<'_> {
             code.corners = code
                 .corners
                 .iter()
-                .map(|&point| map_back(point, &back, region))
+                .map(|&point| map_back(point, back, region))
                 .collect();
             if found.add(code) {
                 added += 1;
@@ -285,6 +306,60 @@ impl Search<'_> {
             .collect()
     }
 
+    /// The whole-frame sweep: every band with its local contrast boosted (radius `radius`)
+    /// through the multi-symbol detectors, one band per worker. Codes already found are
+    /// painted over with flat grey first, so the detectors spend no time on them and see the
+    /// symbols behind them (rxing's Data Matrix detector reports one symbol per scan line).
+    fn sweep(&self, bands: &[Region], radius: u32, pass: Pass) {
+        let work = |band: &Region| {
+            if self.done() {
+                return;
+            }
+            let crop_image = crop(self.image, band);
+            let (mut prepared, back) = apply(&crop_image, Treatment::Boost(radius));
+            let step = Step {
+                treatment: Treatment::Boost(radius),
+                binariser: Binariser::Hybrid,
+                pass,
+            };
+            let quads: Vec<Vec<(f32, f32)>> = self
+                .lock()
+                .codes
+                .iter()
+                .filter(|code| code.corners.len() == 4)
+                .map(|code| {
+                    code.corners
+                        .iter()
+                        .map(|&(x, y)| (x - band.x as f32, y - band.y as f32))
+                        .collect()
+                })
+                .collect();
+            for quad in &quads {
+                blank_quad(&mut prepared, quad);
+            }
+            self.attempt_prepared(&prepared, &back, band, step);
+        };
+        let threads = self.thread_count().min(bands.len()).max(1);
+        if threads == 1 {
+            bands.iter().for_each(work);
+            return;
+        }
+        let next = AtomicUsize::new(0);
+        let worker = || {
+            while let Some(band) = bands.get(next.fetch_add(1, Ordering::Relaxed)) {
+                work(band);
+            }
+        };
+        std::thread::scope(|scope| {
+            for index in 1..threads {
+                let _ = std::thread::Builder::new()
+                    .name(format!("sweep-{index}"))
+                    .spawn_scoped(scope, worker);
+            }
+            worker();
+        });
+    }
+
     fn thread_count(&self) -> usize {
         match self.options.threads {
             0 => std::thread::available_parallelism().map_or(1, usize::from),
@@ -352,6 +427,7 @@ pub(crate) fn run_with_stats(
     let regions = locate(image);
     let open = regions.clone();
     let first = search.decode_regions(&open, false);
+    search.lock().stats.first_ms = ms_between(started, Instant::now());
     if options.retries {
         // Codes of one layer have one size: a failed region much smaller than the decoded
         // ones is probably a fragment of a symbol with large plain areas, so look at a
@@ -387,26 +463,27 @@ pub(crate) fn run_with_stats(
             .into_iter()
             .filter(|region| small || u64::from(region.width) * u64::from(region.height) < quarter)
             .collect();
+        let retry_started = Instant::now();
         let retried = search.decode_regions(&failed, true);
+        let sweep_started = Instant::now();
+        search.lock().stats.retry_ms = ms_between(retry_started, sweep_started);
         // Never give up early: unless every expected code is in, the whole frame once more
         // with its local contrast boosted (grey ink on grey board, uneven light) through the
         // multi-symbol detectors, as the region search may have missed codes altogether.
         if !search.done() {
             let module_guess = (width.min(height) / 60).clamp(6, 24);
-            search.attempt(
-                image,
-                &whole,
-                Step {
-                    treatment: Treatment::Boost(module_guess),
-                    binariser: Binariser::Hybrid,
-                    pass: Pass {
-                        try_harder: true,
-                        others: small,
-                        ..FIRST
-                    },
-                },
+            let pass = Pass {
+                try_harder: true,
+                others: small,
+                ..FIRST
+            };
+            search.sweep(
+                &bands(width, height, typical_side, small),
+                module_guess,
+                pass,
             );
         }
+        search.lock().stats.sweep_ms = ms_between(sweep_started, Instant::now());
         let nothing_yet = search.lock().codes.is_empty();
         if nothing_yet && small {
             // Nothing anywhere: the whole image through the retry ladder.
@@ -423,6 +500,10 @@ pub(crate) fn run_with_stats(
     let mut codes = found.codes;
     sort_reading_order(&mut codes);
     (codes, found.stats)
+}
+
+fn ms_between(from: Instant, to: Instant) -> f64 {
+    to.duration_since(from).as_secs_f64() * 1000.0
 }
 
 /// Sorts codes top to bottom in rows, left to right within a row.
