@@ -58,7 +58,7 @@ pub fn audit_key_path(db_path: &Path) -> PathBuf {
 
 /// The audit key. `Debug` never shows it.
 #[derive(Clone)]
-pub struct AuditKey([u8; 32], Hmac);
+pub struct AuditKey([u8; 32], Box<Hmac>);
 
 impl std::fmt::Debug for AuditKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,7 +88,7 @@ impl AuditKey {
         inner.update(ipad);
         let mut outer = Sha256::new();
         outer.update(opad);
-        Self(bytes, Hmac { inner, outer })
+        Self(bytes, Box::new(Hmac { inner, outer }))
     }
 
     /// The key's fingerprint: 16 hex digits of a hash of it (safe to store and show).
@@ -109,7 +109,7 @@ impl AuditKey {
     }
 
     fn hmac(&self) -> Hmac {
-        self.1.clone()
+        Hmac::clone(&self.1)
     }
 
     /// Record `seq`'s chain hash: `HMAC(key, prev_hash ‖ fields(seq, entry))`, where every
