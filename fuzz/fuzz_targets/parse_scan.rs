@@ -2,11 +2,8 @@
 //! must re-parse from its canonical raw, bracketed and Digital Link forms.
 #![no_main]
 
-#[allow(dead_code, unused_imports)]
-#[path = "../../src/gs1/mod.rs"]
-mod gs1;
-
 use libfuzzer_sys::fuzz_target;
+use packbench::gs1;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(scan) = std::str::from_utf8(data) else {

@@ -52,7 +52,13 @@ const DL_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 
 /// `https://id.gs1.org/<AI>/<value>/...` of the element strings an EPC URI stands for.
 fn epc_digital_link(epc: &EpcUri) -> String {
-    let mut uri = CANONICAL_HOST.to_owned();
+    let length: usize = epc
+        .elements
+        .iter()
+        .map(|e| e.ai.len() + e.value.len() + 2)
+        .sum();
+    let mut uri = String::with_capacity(CANONICAL_HOST.len() + length + 8);
+    uri.push_str(CANONICAL_HOST);
     for element in &epc.elements {
         uri.push('/');
         uri.push_str(&element.ai);

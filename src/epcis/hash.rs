@@ -40,6 +40,7 @@ use sha2::{Digest, Sha256};
 
 use super::digital_link::canonical_gs1_uri;
 use super::error::EpcisError;
+use super::json_view::{Json, JsonView};
 use super::model::Event;
 use super::timestamp;
 use super::tree::{Node, PAIR_ENTRY_NAMES};
@@ -149,19 +150,22 @@ const URN_TO_WEB: &[(&str, &str)] = &[
 
 /// Canonical form of a (trimmed) value: web vocabulary, numbers, GS1 Digital Link.
 fn canonical_value(text: &str) -> String {
-    let mut value = text.to_owned();
+    let replaced;
+    let mut value = text;
     // Every old prefix starts so: one search instead of one per prefix for most values.
-    if value.contains("urn:epcglobal:cbv:") {
+    if text.contains("urn:epcglobal:cbv:") {
+        let mut with_web = text.to_owned();
         for (urn, web) in URN_TO_WEB {
-            if value.contains(urn) {
-                value = value.replace(urn, web);
+            if with_web.contains(urn) {
+                with_web = with_web.replace(urn, web);
             }
         }
+        replaced = with_web;
+        value = &replaced;
     }
-    if let Some(number) = canonical_number(&value) {
-        value = number;
-    }
-    canonical_gs1_uri(&value).unwrap_or(value)
+    let number = canonical_number(value);
+    let value = number.as_deref().unwrap_or(value);
+    canonical_gs1_uri(value).unwrap_or_else(|| value.to_owned())
 }
 
 /// A numeric value without sign, padding or trailing zeros (`+026.50` → `26.5`, `26.0` → `26`),
@@ -223,6 +227,16 @@ fn strip_digit_underscores(text: &str) -> Option<String> {
 }
 
 fn is_time_field(name: &str) -> bool {
+    // Names are ASCII but for hostile input: only a name with non-ASCII letters is lowered the
+    // long way (Unicode lowering can turn a non-ASCII letter into ASCII, e.g. the Kelvin sign).
+    if name.is_ascii() {
+        let has = |word: &[u8]| {
+            name.as_bytes()
+                .windows(word.len())
+                .any(|w| w.eq_ignore_ascii_case(word))
+        };
+        return has(b"time") && !has(b"offset");
+    }
     let lower = name.to_lowercase();
     lower.contains("time") && !lower.contains("offset")
 }
@@ -237,9 +251,12 @@ fn take_nested_extensions(children: &mut Vec<Node>) -> Vec<Node> {
     {
         return Vec::new();
     }
-    let (extensions, rest): (Vec<Node>, Vec<Node>) = std::mem::take(children)
-        .into_iter()
-        .partition(|c| !c.pair && c.name.contains('{') && c.name.contains("/}"));
+    let is_extension = |c: &Node| !c.pair && c.name.contains('{') && c.name.contains("/}");
+    if !children.iter().any(is_extension) {
+        return Vec::new();
+    }
+    let (extensions, rest): (Vec<Node>, Vec<Node>) =
+        std::mem::take(children).into_iter().partition(is_extension);
     *children = rest;
     extensions
 }
@@ -267,7 +284,7 @@ fn ordered_fields(children: &mut Vec<Node>, order: &[(&str, Order)]) -> String {
                 i += 1;
             }
         }
-        values.sort();
+        values.sort_unstable();
         out.extend(values);
     }
     if !extensions.is_empty() {
@@ -281,23 +298,25 @@ fn ordered_field(node: &mut Node, order: &Order) -> String {
         Leaf => String::new(),
         Nested(sub_order) => ordered_fields(&mut node.children, sub_order),
     };
-    let mut value = String::new();
-    if !node.text.is_empty() {
-        let text = node.text.trim();
-        let canonical = if is_time_field(&node.name) {
-            timestamp::canonical_utc(text).unwrap_or_else(|| text.to_owned())
-        } else {
-            canonical_value(text)
-        };
-        if !canonical.is_empty() {
-            value = format!("={canonical}");
-        }
-    }
-    if value.is_empty() && nested.is_empty() {
+    let text = node.text.trim();
+    let canonical = if text.is_empty() {
         String::new()
+    } else if is_time_field(&node.name) {
+        timestamp::canonical_utc(text).unwrap_or_else(|| text.to_owned())
     } else {
-        format!("{}{value}{nested}", node.name)
+        canonical_value(text)
+    };
+    if canonical.is_empty() && nested.is_empty() {
+        return String::new();
     }
+    let mut out = String::with_capacity(node.name.len() + 1 + canonical.len() + nested.len());
+    out.push_str(&node.name);
+    if !canonical.is_empty() {
+        out.push('=');
+        out.push_str(&canonical);
+    }
+    out.push_str(&nested);
+    out
 }
 
 /// Generic rendering: `name=value` followed by the children, siblings sorted (except the two
@@ -313,16 +332,24 @@ fn generic(children: &[Node]) -> String {
             let value = if text.is_empty() {
                 String::new()
             } else {
-                format!("={}", canonical_value(text))
+                canonical_value(text)
             };
-            format!("{}{value}{}", child.name, generic(&child.children))
+            let nested = generic(&child.children);
+            let mut out = String::with_capacity(child.name.len() + 1 + value.len() + nested.len());
+            out.push_str(&child.name);
+            if !text.is_empty() {
+                out.push('=');
+                out.push_str(&value);
+            }
+            out.push_str(&nested);
+            out
         })
         .collect();
     let keep_order = children
         .iter()
         .any(|c| !c.pair && PAIR_ENTRY_NAMES.contains(&c.name.as_str()));
     if values.len() > 1 && !keep_order {
-        values.sort();
+        values.sort_unstable();
     }
     values.concat()
 }
@@ -342,14 +369,23 @@ fn prehash_of_parts(name: &str, mut children: Vec<Node>) -> String {
 
 /// `ni:///sha-256;<hex>?ver=CBV2.0` of a pre-hash string.
 pub fn hash_id_of_prehash(prehash: &str) -> String {
+    const HEAD: &str = "ni:///sha-256;";
+    const TAIL: &str = "?ver=CBV2.0";
     let digest = Sha256::digest(prehash.as_bytes());
-    format!("ni:///sha-256;{}?ver=CBV2.0", hex::encode(digest))
+    let mut id = String::with_capacity(HEAD.len() + 64 + TAIL.len());
+    id.push_str(HEAD);
+    for byte in digest {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            id.push(char::from(b"0123456789abcdef"[usize::from(nibble)]));
+        }
+    }
+    id.push_str(TAIL);
+    id
 }
 
 /// Pre-hash strings of every event of an EPCIS 2.0 JSON-LD document, in document order.
 pub fn prehashes_from_jsonld(doc: &str) -> Result<Vec<String>, EpcisError> {
-    let value: serde_json::Value =
-        serde_json::from_str(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
+    let value = Json::parse(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
     Ok(tree_json::event_nodes_from_json(&value)?
         .iter()
         .map(prehash_of_node)
@@ -366,18 +402,54 @@ pub fn prehashes_from_xml(doc: &str) -> Result<Vec<String>, EpcisError> {
 
 /// Event hash IDs of every event of an EPCIS 2.0 JSON-LD document, in document order.
 pub fn hash_ids_from_jsonld(doc: &str) -> Result<Vec<String>, EpcisError> {
-    let value: serde_json::Value =
-        serde_json::from_str(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
-    hash_ids_from_json(&value)
+    let value = Json::parse(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
+    hash_ids_of(&value)
 }
 
 /// [`hash_ids_from_jsonld`] of a document already parsed (so a caller that also reads other
 /// fields of it parses it once).
 pub fn hash_ids_from_json(value: &serde_json::Value) -> Result<Vec<String>, EpcisError> {
+    hash_ids_of(value)
+}
+
+fn hash_ids_of<J: JsonView>(value: &J) -> Result<Vec<String>, EpcisError> {
     Ok(tree_json::event_nodes_from_json(value)?
         .into_iter()
         .map(|node| hash_id_of_prehash(&prehash_of_parts(&node.name, node.children)))
         .collect())
+}
+
+/// A stored EPCIS 2.0 JSON-LD document as `audit verify` checks it: the hash IDs of its events
+/// recomputed from their bodies, and the string fields of its first event that were asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocumentCheck {
+    /// The recomputed hash ID of every event, in document order.
+    pub hash_ids: Vec<String>,
+    /// The first event's value of each field asked for (`None`: absent or not a string).
+    pub first_event_fields: Vec<Option<String>>,
+}
+
+/// Reads a stored EPCIS 2.0 JSON-LD document once: [`hash_ids_from_jsonld`] and the string
+/// `fields` of its first event (`epcisBody.eventList[0]`).
+pub fn check_stored_jsonld(doc: &str, fields: &[&str]) -> Result<StoredDocumentCheck, EpcisError> {
+    let value = Json::parse(doc).map_err(|e| EpcisError::Json(e.to_string()))?;
+    let first = value
+        .get("epcisBody")
+        .and_then(|body| body.get("eventList"))
+        .and_then(JsonView::as_array)
+        .and_then(<[Json<'_>]>::first);
+    Ok(StoredDocumentCheck {
+        hash_ids: hash_ids_of(&value)?,
+        first_event_fields: fields
+            .iter()
+            .map(|field| {
+                first
+                    .and_then(|event| event.get(field))
+                    .and_then(JsonView::as_str)
+                    .map(str::to_owned)
+            })
+            .collect(),
+    })
 }
 
 /// Event hash IDs of every event of an EPCIS XML document (1.2 or 2.0), in document order.

@@ -29,6 +29,7 @@ mod error;
 mod facts;
 mod facts_read;
 mod hash;
+mod json_view;
 mod jsonld;
 mod model;
 mod splice;
@@ -50,8 +51,9 @@ pub use facts_read::{
     read_document, read_jsonld, read_xml,
 };
 pub use hash::{
-    event_hash_id, event_prehash, hash_id_of_prehash, hash_ids_from_json, hash_ids_from_jsonld,
-    hash_ids_from_xml, prehashes_from_jsonld, prehashes_from_xml,
+    StoredDocumentCheck, check_stored_jsonld, event_hash_id, event_prehash, hash_id_of_prehash,
+    hash_ids_from_json, hash_ids_from_jsonld, hash_ids_from_xml, prehashes_from_jsonld,
+    prehashes_from_xml,
 };
 pub use jsonld::{
     EPCIS_CONTEXT_URL, document_jsonld, events_from_jsonld, events_from_query_jsonld,

@@ -204,16 +204,15 @@ pub(crate) fn parse_xml(doc: &str) -> Result<Element, EpcisError> {
 
 /// Expands the `gs1:` and `cbv:` CURIEs EPCIS XML uses in values.
 pub(crate) fn expand_value_prefixes(text: &str) -> String {
-    let mut out = text.to_owned();
-    for (prefix, base) in [
-        ("gs1:", super::vocab::GS1_VOC),
-        ("cbv:", super::vocab::CBV_WEB),
-    ] {
-        if out.starts_with(prefix) {
-            out = out.replace(prefix, base);
-        }
+    // Every occurrence is replaced when the value starts with a prefix; the web URIs that
+    // replace `gs1:` do not start with `cbv:`.
+    if text.starts_with("gs1:") {
+        text.replace("gs1:", super::vocab::GS1_VOC)
+    } else if text.starts_with("cbv:") {
+        text.replace("cbv:", super::vocab::CBV_WEB)
+    } else {
+        text.to_owned()
     }
-    out
 }
 
 /// Converts an XML element to a hash tree node: attributes become children, children are sorted,

@@ -7,9 +7,8 @@
 //! `{namespace}local` like XML element names; values are treated as in XML (only the `gs1:` and
 //! `cbv:` CURIEs are expanded), so both syntaxes of an event hash alike.
 
-use serde_json::{Map, Value};
-
 use super::error::EpcisError;
+use super::json_view::{JsonView, Shape};
 use super::tree::{Node, PAIR_ENTRY_NAMES};
 use super::vocab::{self, Vocabulary};
 
@@ -17,25 +16,23 @@ use super::vocab::{self, Vocabulary};
 pub(crate) type Namespaces = Vec<(String, String)>;
 
 /// Prefix → namespace bindings of a JSON-LD `@context` (objects in it; URLs are ignored).
-pub(crate) fn namespaces_from_context(context: Option<&Value>) -> Namespaces {
+pub(crate) fn namespaces_from_context<J: JsonView>(context: Option<&J>) -> Namespaces {
     let mut out = Namespaces::new();
-    let entries: Vec<&Value> = match context {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
+    let entries: Vec<&J> = match context.map(|c| (c, c.shape())) {
+        Some((_, Shape::Array(items))) => items.iter().collect(),
+        Some((other, _)) => vec![other],
         None => Vec::new(),
     };
     for entry in entries {
-        if let Value::Object(map) = entry {
-            for (prefix, binding) in map {
-                let uri = match binding {
-                    Value::String(uri) => Some(uri.as_str()),
-                    Value::Object(definition) => definition.get("@id").and_then(Value::as_str),
-                    _ => None,
-                };
-                if let Some(uri) = uri {
-                    out.retain(|(p, _)| p != prefix);
-                    out.push((prefix.clone(), uri.to_owned()));
-                }
+        for (prefix, binding) in entry.entries() {
+            let uri = match binding.shape() {
+                Shape::Str(uri) => Some(uri),
+                Shape::Object => binding.get("@id").and_then(JsonView::as_str),
+                _ => None,
+            };
+            if let Some(uri) = uri {
+                out.retain(|(p, _)| p != prefix);
+                out.push((prefix.to_owned(), uri.to_owned()));
             }
         }
     }
@@ -60,124 +57,183 @@ fn expand_key(key: &str, namespaces: &Namespaces) -> String {
     }
 }
 
-/// The vocabulary URI a JSON-LD processor would give a value of a vocabulary-typed field.
-fn expand_term(value: &mut Value, vocabulary: &Vocabulary) {
-    if let Value::String(text) = value {
-        let expanded = if vocabulary.is_term(text) {
-            vocabulary.web_uri(text)
-        } else if let Some(rest) = text.strip_prefix("cbv:") {
-            format!("{}{rest}", vocab::CBV_WEB)
-        } else if let Some(rest) = text.strip_prefix("gs1:") {
-            format!("{}{rest}", vocab::GS1_VOC)
-        } else {
-            return;
+/// The vocabulary URI a JSON-LD processor would give a value of a vocabulary-typed field (the
+/// value itself when it is not a term nor a `cbv:` / `gs1:` CURIE).
+fn expand_term(text: &str, vocabulary: &Vocabulary) -> Option<String> {
+    if vocabulary.is_term(text) {
+        Some(vocabulary.web_uri(text))
+    } else if let Some(rest) = text.strip_prefix("cbv:") {
+        Some(format!("{}{rest}", vocab::CBV_WEB))
+    } else {
+        text.strip_prefix("gs1:")
+            .map(|rest| format!("{}{rest}", vocab::GS1_VOC))
+    }
+}
+
+/// Where in an event an object sits: which of its fields the EPCIS context types as `@vocab`
+/// (bizStep, disposition, persistentDisposition, list types, error reason, sensor types).
+#[derive(Clone, Copy)]
+enum Scope {
+    /// The event itself.
+    Event,
+    /// A `persistentDisposition`: `set` and `unset` are dispositions.
+    PersistentDisposition,
+    /// An entry of a typed list: its `type` is of this vocabulary.
+    TypedEntry(&'static Vocabulary),
+    /// An `errorDeclaration`: its `reason`.
+    ErrorDeclaration,
+    /// A `sensorElementList` entry: its `sensorReport` objects.
+    SensorElement,
+    /// A `sensorReport`: its `type`, `exception` and `component`.
+    SensorReport,
+    /// Anywhere else: nothing is expanded.
+    Plain,
+}
+
+/// How the value of a field is read: the vocabulary its strings (or the strings of its array)
+/// are terms of, and the scope of its objects (or of the objects of its array).
+#[derive(Clone, Copy)]
+struct Field {
+    terms: Option<&'static Vocabulary>,
+    objects: Scope,
+}
+
+const PLAIN: Field = Field {
+    terms: None,
+    objects: Scope::Plain,
+};
+
+impl Scope {
+    /// How the value of the field `key` of an object in this scope is read.
+    fn field(self, key: &str) -> Field {
+        let terms = |vocabulary: &'static Vocabulary| Field {
+            terms: Some(vocabulary),
+            objects: Scope::Plain,
         };
-        *text = expanded;
-    }
-}
-
-fn expand_terms(value: Option<&mut Value>, vocabulary: &Vocabulary) {
-    match value {
-        Some(Value::Array(items)) => items
-            .iter_mut()
-            .for_each(|item| expand_term(item, vocabulary)),
-        Some(item) => expand_term(item, vocabulary),
-        None => {}
-    }
-}
-
-fn for_each_object(value: Option<&mut Value>, mut f: impl FnMut(&mut Map<String, Value>)) {
-    let Some(value) = value else {
-        return;
-    };
-    match value {
-        Value::Array(items) => {
-            for item in items {
-                if let Value::Object(map) = item {
-                    f(map);
-                }
+        let objects = |scope: Scope| Field {
+            terms: None,
+            objects: scope,
+        };
+        match (self, key) {
+            (Self::Event, "bizStep") => terms(&vocab::BIZ_STEP),
+            (Self::Event, "disposition") | (Self::PersistentDisposition, "set" | "unset") => {
+                terms(&vocab::DISPOSITION)
             }
+            (Self::Event, "persistentDisposition") => objects(Self::PersistentDisposition),
+            (Self::Event, "bizTransactionList") => {
+                objects(Self::TypedEntry(&vocab::BIZ_TRANSACTION_TYPE))
+            }
+            (Self::Event, "sourceList" | "destinationList") => {
+                objects(Self::TypedEntry(&vocab::SOURCE_DEST_TYPE))
+            }
+            (Self::Event, "errorDeclaration") => objects(Self::ErrorDeclaration),
+            (Self::Event, "sensorElementList") => objects(Self::SensorElement),
+            (Self::TypedEntry(vocabulary), "type") => terms(vocabulary),
+            (Self::ErrorDeclaration, "reason") => terms(&vocab::ERROR_REASON),
+            (Self::SensorElement, "sensorReport") => objects(Self::SensorReport),
+            (Self::SensorReport, "type") => terms(&vocab::MEASUREMENT_TYPE),
+            (Self::SensorReport, "exception") => terms(&vocab::SENSOR_EXCEPTION),
+            (Self::SensorReport, "component") => terms(&vocab::COMPONENT),
+            _ => PLAIN,
         }
-        Value::Object(map) => f(map),
-        _ => {}
     }
-}
-
-/// Expands the vocabulary short names of one event, in the fields the EPCIS context types as
-/// `@vocab` (bizStep, disposition, persistentDisposition, list types, error reason, sensor types).
-pub(crate) fn expand_vocabulary(event: &mut Map<String, Value>) {
-    expand_terms(event.get_mut("bizStep"), &vocab::BIZ_STEP);
-    expand_terms(event.get_mut("disposition"), &vocab::DISPOSITION);
-    for_each_object(event.get_mut("persistentDisposition"), |pd| {
-        expand_terms(pd.get_mut("set"), &vocab::DISPOSITION);
-        expand_terms(pd.get_mut("unset"), &vocab::DISPOSITION);
-    });
-    for_each_object(event.get_mut("bizTransactionList"), |entry| {
-        expand_terms(entry.get_mut("type"), &vocab::BIZ_TRANSACTION_TYPE);
-    });
-    for list in ["sourceList", "destinationList"] {
-        for_each_object(event.get_mut(list), |entry| {
-            expand_terms(entry.get_mut("type"), &vocab::SOURCE_DEST_TYPE);
-        });
-    }
-    for_each_object(event.get_mut("errorDeclaration"), |declaration| {
-        expand_terms(declaration.get_mut("reason"), &vocab::ERROR_REASON);
-    });
-    for_each_object(event.get_mut("sensorElementList"), |element| {
-        for_each_object(element.get_mut("sensorReport"), |report| {
-            expand_terms(report.get_mut("type"), &vocab::MEASUREMENT_TYPE);
-            expand_terms(report.get_mut("exception"), &vocab::SENSOR_EXCEPTION);
-            expand_terms(report.get_mut("component"), &vocab::COMPONENT);
-        });
-    });
 }
 
 /// Keys that never take part in the tree.
 const SKIPPED_KEYS: &[&str] = &["#text", "rdfs:comment", "comment"];
 
-/// Straight JSON → tree conversion (before the reshaping of [`reshape`]).
-fn json_to_node(value: &Value, namespaces: &Namespaces, ignored: &[String]) -> Node {
-    match value {
-        Value::Object(map) => {
-            let name = map.get("type").and_then(Value::as_str).unwrap_or_default();
+/// Straight JSON → tree conversion (before the reshaping of [`reshape`]) of a value read as
+/// `field` says, into a node called `name`. The vocabulary short names of the fields the EPCIS
+/// context types as `@vocab` are expanded on the way (a JSON-LD processor would do so): only a
+/// string, or a string directly in an array, is a term; only an object, or an object directly
+/// in an array, takes the field's scope.
+fn json_to_node<J: JsonView>(
+    name: String,
+    value: &J,
+    field: Field,
+    namespaces: &Namespaces,
+    ignored: &[String],
+) -> Node {
+    match value.shape() {
+        Shape::Object => {
+            let scope = field.objects;
             let mut children = Vec::new();
-            for (key, child_value) in map {
-                if SKIPPED_KEYS.contains(&key.as_str()) || ignored.contains(key) {
+            let mut pair_entry = false;
+            for (key, child_value) in value.entries() {
+                pair_entry |= PAIR_ENTRY_NAMES.contains(&key);
+                if SKIPPED_KEYS.contains(&key) || ignored.iter().any(|i| i == key) {
                     continue;
                 }
-                let child = json_to_node(child_value, namespaces, &[]);
+                let child_field = scope.field(key);
                 let key = expand_key(key, namespaces);
-                if child_value.is_array() {
-                    for item in child.children {
-                        children.push(Node {
-                            name: key.clone(),
-                            ..item
-                        });
+                if let Shape::Array(items) = child_value.shape() {
+                    children.reserve(items.len());
+                    for item in items {
+                        children.push(array_item(key.clone(), item, child_field, namespaces));
                     }
                 } else {
-                    children.push(Node { name: key, ..child });
+                    children.push(json_to_node(key, child_value, child_field, namespaces, &[]));
                 }
             }
-            if !map
-                .keys()
-                .any(|key| PAIR_ENTRY_NAMES.contains(&key.as_str()))
-            {
-                children.sort();
+            if !pair_entry {
+                children.sort_unstable();
             }
-            Node::branch(name, children)
+            Node {
+                name,
+                text: String::new(),
+                children,
+                pair: false,
+            }
         }
-        Value::Array(items) => Node::branch(
-            "",
-            items
+        Shape::Array(items) => Node {
+            name,
+            text: String::new(),
+            // An array in an array: its objects keep the name their `type` gives them.
+            children: items
                 .iter()
-                .map(|item| json_to_node(item, namespaces, &[]))
+                .map(|item| {
+                    let name = item
+                        .get("type")
+                        .and_then(JsonView::as_str)
+                        .unwrap_or_default();
+                    array_item(name.to_owned(), item, field, namespaces)
+                })
                 .collect(),
-        ),
-        Value::String(text) => Node::leaf("", &super::tree::expand_value_prefixes(text)),
-        Value::Number(number) => Node::leaf("", &number.to_string()),
-        Value::Bool(flag) => Node::leaf("", if *flag { "true" } else { "false" }),
-        Value::Null => Node::leaf("", ""),
+            pair: false,
+        },
+        Shape::Str(text) => {
+            let expanded = field
+                .terms
+                .and_then(|vocabulary| expand_term(text, vocabulary));
+            let text = match expanded {
+                Some(uri) => super::tree::expand_value_prefixes(&uri),
+                None => super::tree::expand_value_prefixes(text),
+            };
+            Node {
+                name,
+                text,
+                children: Vec::new(),
+                pair: false,
+            }
+        }
+        Shape::Scalar(text) => Node {
+            name,
+            text,
+            children: Vec::new(),
+            pair: false,
+        },
     }
+}
+
+/// An item of an array read as `field`: strings and objects directly in it are read so, an
+/// array in it is plain.
+fn array_item<J: JsonView>(name: String, item: &J, field: Field, namespaces: &Namespaces) -> Node {
+    let field = if item.as_array().is_some() {
+        PLAIN
+    } else {
+        field
+    };
+    json_to_node(name, item, field, namespaces, &[])
 }
 
 const PAIR_LISTS: &[&str] = &["bizTransactionList", "sourceList", "destinationList"];
@@ -201,7 +257,12 @@ fn reshape(node: Node) -> Node {
                 None => lists.push((list_name, vec![entry])),
             }
         } else if child.name == "childEPCs" {
-            child_epcs.push(Node::leaf("epc", &child.text));
+            child_epcs.push(Node {
+                name: "epc".to_owned(),
+                text: child.text,
+                children: Vec::new(),
+                pair: false,
+            });
         } else {
             children.push(child);
         }
@@ -259,61 +320,58 @@ fn to_pair(entry: &Node) -> Node {
 }
 
 /// One JSON-LD event object as a hash tree. `ignored` lists keys to leave out.
-pub(crate) fn event_node_from_json(
-    event: &Value,
+pub(crate) fn event_node_from_json<J: JsonView>(
+    event: &J,
     namespaces: &Namespaces,
     ignored: &[String],
 ) -> Node {
-    let mut event = event.clone();
-    if let Value::Object(map) = &mut event {
-        expand_vocabulary(map);
-    }
-    reshape(json_to_node(&event, namespaces, ignored))
+    let name = event
+        .get("type")
+        .and_then(JsonView::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let field = Field {
+        terms: None,
+        objects: Scope::Event,
+    };
+    reshape(json_to_node(name, event, field, namespaces, ignored))
 }
 
 /// Keys of `holder` naming repository-specific fields to leave out of the hash
 /// (`"<prefix>:ignoreFields": ["<prefix>:field", ...]`).
-fn ignored_fields(holder: Option<&Value>) -> Vec<String> {
-    let Some(Value::Object(map)) = holder else {
-        return Vec::new();
-    };
-    map.iter()
+fn ignored_fields<J: JsonView>(holder: &J) -> Vec<String> {
+    holder
+        .entries()
         .filter(|(key, _)| key.ends_with(":ignoreFields"))
         .filter_map(|(_, value)| value.as_array())
         .flatten()
-        .filter_map(Value::as_str)
+        .filter_map(JsonView::as_str)
         .map(str::to_owned)
         .collect()
 }
 
 /// The events of an EPCIS 2.0 JSON-LD document (EPCISDocument or EPCISQueryDocument) as hash
 /// trees, in document order.
-pub(crate) fn event_nodes_from_json(doc: &Value) -> Result<Vec<Node>, EpcisError> {
+pub(crate) fn event_nodes_from_json<J: JsonView>(doc: &J) -> Result<Vec<Node>, EpcisError> {
     let namespaces = namespaces_from_context(doc.get("@context"));
     let body = doc.get("epcisBody").ok_or(EpcisError::NoEventList)?;
-    let (events, holder): (Vec<&Value>, Option<&Value>) = if let Some(list) = body.get("eventList")
-    {
-        (
-            list.as_array()
-                .map(|a| a.iter().collect())
-                .unwrap_or_default(),
-            Some(doc),
-        )
+    let (events, holder): (&[J], &J) = if let Some(list) = body.get("eventList") {
+        (list.as_array().unwrap_or_default(), doc)
     } else if let Some(results) = body.get("queryResults") {
         let list = results
             .get("resultsBody")
             .and_then(|b| b.get("eventList"))
-            .and_then(Value::as_array)
+            .and_then(JsonView::as_array)
             .ok_or(EpcisError::NoEventList)?;
-        (list.iter().collect(), Some(results))
+        (list, results)
     } else if let Some(event) = body.get("event") {
-        (vec![event], Some(doc))
+        (std::slice::from_ref(event), doc)
     } else {
         return Err(EpcisError::NoEventList);
     };
     let ignored = ignored_fields(holder);
     Ok(events
-        .into_iter()
+        .iter()
         .map(|event| event_node_from_json(event, &namespaces, &ignored))
         .collect())
 }

@@ -85,13 +85,21 @@ pub(super) fn check_commands(
 /// One stored event as the events check keeps it: (hash ID, role).
 type StoredPair = (String, String);
 
+/// One stored event as the events check keeps it once its body is checked.
+struct StoredEvent {
+    id: i64,
+    command_id: i64,
+    seq: i64,
+    hash_id: String,
+    role: String,
+}
+
 pub(super) fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Result<(), StoreError> {
     let first_vouched = trail.vouched.first();
     let vouched = &trail.vouched.0;
     let mut next = 0;
-    // The events of one command (they come in command order), compared when it changes.
-    let mut group: Option<(i64, Vec<StoredPair>)> = None;
     let mut anchors: Vec<Anchored> = Vec::new();
+    let mut stored_events: Vec<StoredEvent> = Vec::new();
     let compare = |id: i64, stored: &[StoredPair], next: &mut usize, f: &mut Findings| {
         while let Some(v) = vouched.get(*next).filter(|v| v.command < id) {
             *next += 1;
@@ -110,15 +118,29 @@ pub(super) fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Resu
             None => {}
         }
     };
+    // The bodies are read in row order (a plain scan of the table) and checked on the worker
+    // threads, which also drop them; the rest is then put in command order here.
     store::ordered_map(
         "verify-events",
         |sink| store::visit_events(conn, 1024, sink),
         |batch: Vec<store::EventRow>| {
-            let checked: Vec<Checked> = batch.iter().map(check_one_event).collect();
-            (batch, checked)
+            batch
+                .into_iter()
+                .map(|e| {
+                    let checked = check_one_event(&e);
+                    let stored = StoredEvent {
+                        id: e.id,
+                        command_id: e.command_id,
+                        seq: e.seq,
+                        hash_id: e.hash_id,
+                        role: e.role,
+                    };
+                    (stored, checked)
+                })
+                .collect::<Vec<_>>()
         },
-        |(batch, checked)| {
-            for (e, c) in batch.into_iter().zip(checked) {
+        |batch| {
+            for (e, c) in batch {
                 if let Some(problem) = c.problem {
                     f.add("events", e.id.to_string(), problem);
                 }
@@ -130,19 +152,26 @@ pub(super) fn check_events(conn: &Conn, trail: &Trail, f: &mut Findings) -> Resu
                         hash,
                     });
                 }
-                match &mut group {
-                    Some((id, stored)) if *id == e.command_id => stored.push((e.hash_id, e.role)),
-                    _ => {
-                        if let Some((id, stored)) = group.take() {
-                            compare(id, &stored, &mut next, f);
-                        }
-                        group = Some((e.command_id, vec![(e.hash_id, e.role)]));
-                    }
-                }
+                stored_events.push(e);
             }
             true
         },
     )?;
+    // Stored in command order already unless rows were inserted out of it: then this sorts.
+    stored_events.sort_by_key(|e| (e.command_id, e.seq, e.id));
+    // The events of one command, compared when the command changes.
+    let mut group: Option<(i64, Vec<StoredPair>)> = None;
+    for e in stored_events {
+        match &mut group {
+            Some((id, stored)) if *id == e.command_id => stored.push((e.hash_id, e.role)),
+            _ => {
+                if let Some((id, stored)) = group.take() {
+                    compare(id, &stored, &mut next, f);
+                }
+                group = Some((e.command_id, vec![(e.hash_id, e.role)]));
+            }
+        }
+    }
     if let Some((id, stored)) = group.take() {
         compare(id, &stored, &mut next, f);
     }
@@ -276,12 +305,10 @@ fn check_one_event(e: &store::EventRow) -> Checked {
 
 /// The event's `pb:auditAnchor`, or what is wrong with its body (parsed once).
 fn event_problem(e: &store::EventRow) -> Result<Option<String>, String> {
-    let value = serde_json::from_str::<serde_json::Value>(&e.body)
+    let anchor_field = format!("pb:{}", crate::station::events::AUDIT_ANCHOR_FIELD);
+    let checked = crate::epcis::check_stored_jsonld(&e.body, &["eventID", &anchor_field])
         .map_err(|err| format!("body does not parse: {err}"))?;
-    let computed = match crate::epcis::hash_ids_from_json(&value) {
-        Ok(ids) => ids,
-        Err(err) => return Err(format!("body does not parse: {err}")),
-    };
+    let computed = checked.hash_ids;
     if computed.len() != 1 {
         return Err(format!("body holds {} events, not one", computed.len()));
     }
@@ -291,21 +318,16 @@ fn event_problem(e: &store::EventRow) -> Result<Option<String>, String> {
             computed[0], e.hash_id
         ));
     }
-    let event = value.pointer("/epcisBody/eventList/0");
-    let field = |name: &str| event.and_then(|v| v.get(name)).and_then(|v| v.as_str());
-    let stated = field("eventID");
-    if stated != Some(e.hash_id.as_str()) {
+    let mut fields = checked.first_event_fields.into_iter();
+    let stated = fields.next().flatten();
+    if stated.as_deref() != Some(e.hash_id.as_str()) {
         return Err(format!(
             "body's eventID is {}, stored hash ID {}",
-            stated.unwrap_or("absent"),
+            stated.as_deref().unwrap_or("absent"),
             e.hash_id
         ));
     }
-    Ok(field(&format!(
-        "pb:{}",
-        crate::station::events::AUDIT_ANCHOR_FIELD
-    ))
-    .map(str::to_owned))
+    Ok(fields.next().flatten())
 }
 
 pub(super) fn check_signatures(

@@ -173,6 +173,15 @@ fn every_attack_of_the_issue_is_named() {
     );
     assert_broken(&d, &["units", pack, "parent"]);
 
+    // The decommissioned pack made active again (its status no longer what the trail says).
+    let d = copy("status");
+    let retired = "(01)09506000134352(21)T0001";
+    tamper(
+        &d,
+        &format!("UPDATE units SET status = 'active' WHERE key = '{retired}';"),
+    );
+    assert_broken(&d, &["units", retired, "status active (audit: "]);
+
     // An event body rewritten (it would be exported under its old eventID).
     let d = copy("body");
     let id = one_value(

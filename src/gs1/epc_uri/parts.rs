@@ -34,6 +34,15 @@ pub(super) fn prefix_len(prefix: &str) -> Result<u8, Detail> {
 
 /// A company prefix and the reference after it, digits only, `total` digits together.
 pub(super) fn joined(prefix: &str, reference: &str, total: usize) -> Result<String, Detail> {
+    check_joined(prefix, reference, total)?;
+    let mut digits = String::with_capacity(total + 1);
+    digits.push_str(prefix);
+    digits.push_str(reference);
+    Ok(digits)
+}
+
+/// [`joined`]'s checks alone.
+fn check_joined(prefix: &str, reference: &str, total: usize) -> Result<(), Detail> {
     company_prefix(prefix)?;
     if !all_digits(reference) {
         return Err("the reference after the company prefix must be digits");
@@ -41,21 +50,25 @@ pub(super) fn joined(prefix: &str, reference: &str, total: usize) -> Result<Stri
     if prefix.len() + reference.len() != total {
         return Err("the company prefix and the reference have the wrong number of digits");
     }
-    Ok(format!("{prefix}{reference}"))
+    Ok(())
 }
 
 /// `<company prefix>.<reference>` (digits, `total` together).
 pub(super) fn prefix_and_ref(text: &str, total: usize) -> Result<(&str, &str), Detail> {
     let (prefix, reference) = text.split_once('.').ok_or(MISSING_DOT)?;
-    joined(prefix, reference, total)?;
+    check_joined(prefix, reference, total)?;
     Ok((prefix, reference))
 }
 
 /// The GTIN-14 of `<company prefix>.<indicator><item reference>`.
 pub(super) fn gtin(prefix: &str, item: &str) -> Result<String, Detail> {
-    joined(prefix, item, 13)?;
+    check_joined(prefix, item, 13)?;
     // 13 digits together and at most 12 in the prefix: the item part has the indicator.
-    checked(&format!("{}{prefix}{}", &item[..1], &item[1..]))
+    let mut digits = String::with_capacity(14);
+    digits.push_str(&item[..1]);
+    digits.push_str(prefix);
+    digits.push_str(&item[1..]);
+    checked(&digits)
 }
 
 /// `digits` with their check digit appended.
