@@ -17,6 +17,7 @@ mod commands;
 mod flow_actions;
 mod frame;
 mod keyboard;
+mod supervisor;
 
 pub use super::scan_route::COMMAND_PREFIX;
 pub use super::state::{
@@ -110,6 +111,9 @@ pub struct PackbenchApp {
     pub recall: super::recall_view::RecallState,
     pub(crate) returns_mode_sent: Option<bool>,
     pub(crate) returns_csv_pending: bool,
+    /// The supervisor's shift view (`app/supervisor.rs`).
+    pub supervisor: super::supervisor_view::SupervisorState,
+    pub(crate) supervisor_refresh: supervisor::SupervisorRefresh,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -181,6 +185,8 @@ impl PackbenchApp {
             recall: super::recall_view::RecallState::default(),
             returns_mode_sent: None,
             returns_csv_pending: false,
+            supervisor: super::supervisor_view::SupervisorState::default(),
+            supervisor_refresh: supervisor::SupervisorRefresh::default(),
         }
     }
 
@@ -299,6 +305,7 @@ impl PackbenchApp {
                 self.wizard_takes_wedge_scan(data);
             }
             ScanRoute::Refuse { code, detail } => {
+                self.record_screen_refusal(code, data, detail.as_deref());
                 let unit = super::scan_route::key_of(data).or_else(|| Some(data.to_owned()));
                 self.show_verdict(Severity::Refused, code, unit, detail);
             }
@@ -331,6 +338,7 @@ impl PackbenchApp {
         self.labels_logic(ctx);
         self.sync_logic(ctx);
         self.settings_logic(ctx);
+        self.supervisor_logic(ctx);
         if let Some(notice) = self.files.logic(ctx, &self.i18n) {
             self.notice = Some(notice);
         }

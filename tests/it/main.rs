@@ -55,6 +55,7 @@ mod returns_vrs;
 mod samples;
 mod scenarios;
 mod serial_pty;
+mod shift_summary;
 mod sscc_store;
 mod station_epcis;
 mod storage_error;

@@ -30,7 +30,9 @@ impl PackbenchApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         self.wedge_input(ui.ctx());
         let mut out = Vec::new();
-        egui::Panel::top("menu").show(ui, |ui| screens::menu_ui(ui, &view!(self), &mut out));
+        egui::Panel::top("menu").show(ui, |ui| {
+            crate::ui::menu_bar::menu_ui(ui, &view!(self), &mut out)
+        });
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
         // Remove and Move tint the whole screen: nobody takes them for Pack.
         let tint = self
@@ -72,6 +74,7 @@ impl PackbenchApp {
                     }
                     Screen::Returns => self.returns_screen_ui(ui),
                     Screen::Recall => self.recall_screen_ui(ui),
+                    Screen::Supervisor => self.supervisor_screen_ui(ui),
                 }
             }
         });
