@@ -3,8 +3,9 @@
 //!
 //! Every state change is one SQLite transaction that writes the new unit state, the EPCIS events,
 //! the outbox row, the signature and the audit record together; the answer is built only after the
-//! commit, so a success shown to the user is already on disk. Refusals change nothing — except
-//! counterfeit alerts and failed log-ins, which are recorded on purpose.
+//! commit, so a success shown to the user is already on disk. Refusals change no state: each is
+//! recorded as evidence (`refusals.rs`), and counterfeit alerts and failed log-ins are also
+//! recorded on purpose.
 //!
 //! The GUI runs a `Station` on its own thread behind a channel; the CLI and tests call it directly.
 

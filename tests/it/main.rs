@@ -36,6 +36,7 @@ mod gui_layout_fit;
 mod gui_pseudo;
 mod gui_returns;
 mod gui_snapshots;
+mod gui_supervisor;
 mod gui_trust;
 mod gui_trust_b;
 mod headless;
