@@ -1,7 +1,7 @@
 //! The menu bar, in one row at 1366×768 in every language (issue 15): the packer's own screens
 //! (Station, Look-up, Camera) one tap away, the supervisor's shift view beside them for those
 //! who may see it, and the screens a bench uses rarely (returns desk, recall, settings, users,
-//! the command-barcode sheet) under one "More" menu whose entries are as tall as any target
+//! the command-barcode sheet) under one "More" menu (a painted arrow beside it) whose entries are as tall as any target
 //! (48 px, gloves). Who is logged in and Log out sit at the right end.
 
 use super::fonts::TARGET_PX;
@@ -35,9 +35,37 @@ pub fn more_screens(role: Role) -> Vec<(Screen, &'static str)> {
     screens
 }
 
-/// The "More ⏷" button's text in the language of `i18n` (the arrow is egui's own glyph).
+/// The "More" button's text (and accessible label) in the language of `i18n`; a painted
+/// arrow beside it says that it opens a menu (no font of the app has an arrow glyph).
 pub fn more_title(i18n: &super::i18n::I18n) -> String {
-    format!("{} ⏷", i18n.tr("nav-more"))
+    i18n.tr("nav-more")
+}
+
+/// A downward triangle painted in the button's text colour (an atom without text, so the
+/// button's label stays the word alone).
+fn down_arrow() -> egui::Atom<'static> {
+    egui::AtomKind::closure(|ui, _args| {
+        let size = egui::Vec2::splat(ui.spacing().icon_width * 0.6);
+        egui::IntoSizedResult {
+            intrinsic_size: size,
+            sized: egui::SizedAtomKind::Paint {
+                paint: std::sync::Arc::new(|ui: &egui::Ui, args: egui::AtomPaintArgs| {
+                    let r = egui::Rect::from_center_size(
+                        args.rect.center(),
+                        egui::vec2(args.rect.width() * 0.7, args.rect.height() * 0.45),
+                    );
+                    let points = vec![r.left_top(), r.right_top(), r.center_bottom()];
+                    ui.painter().add(egui::Shape::convex_polygon(
+                        points,
+                        args.fallback_text_color,
+                        egui::Stroke::NONE,
+                    ));
+                }),
+                size,
+            },
+        }
+    })
+    .into()
 }
 
 /// The width of the entries of the "More" menu.
@@ -73,12 +101,12 @@ pub fn menu_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) {
     });
 }
 
-/// "More ⏷": the rarely used screens and the command-barcode sheet; shown selected while one of
+/// "More": the rarely used screens and the command-barcode sheet; shown selected while one of
 /// its screens is open.
 fn more_ui(ui: &mut egui::Ui, s: &AppState<'_>, role: Role, out: &mut Vec<UiCommand>) {
     let screens = more_screens(role);
     let inside = screens.iter().any(|(screen, _)| *screen == s.screen);
-    let button = egui::Button::selectable(inside, more_title(s.i18n));
+    let button = egui::Button::selectable(inside, more_title(s.i18n)).right_text(down_arrow());
     egui::containers::menu::MenuButton::from_button(button).ui(ui, |ui| {
         ui.set_min_width(MORE_WIDTH);
         let entry = |ui: &mut egui::Ui, selected: bool, text: String| {

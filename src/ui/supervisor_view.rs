@@ -22,7 +22,7 @@ const COLOURS: [Color32; 3] = [
 /// The height of a chart.
 const CHART_HEIGHT: f32 = 150.0;
 /// How many rows each list shows (the rest is counted).
-const LIST_ROWS: usize = 4;
+const LIST_ROWS: usize = 6;
 
 /// What the supervisor screen shows.
 #[derive(Debug, Clone, Default, PartialEq)]
