@@ -10,7 +10,7 @@ use crate::gui_snapshots::{snapshot, steady};
 use crate::harness::gui::{BENCH, app_with, click, scan, screen, settle, shows, wait_for};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use packbench::domain::HoldReason;
 use packbench::station::{Request, SignatureInput, Station};
 use packbench::store::Store;
