@@ -31,7 +31,7 @@ impl PackbenchApp {
         self.wedge_input(ui.ctx());
         let mut out = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| {
-            crate::ui::menu_bar::menu_ui(ui, &view!(self), &mut out)
+            crate::ui::menu_bar::menu_ui(ui, &view!(self), &mut out);
         });
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
         // Remove and Move tint the whole screen: nobody takes them for Pack.
