@@ -135,11 +135,15 @@ fn menu_row_problems(h: &Harness<'static, PackbenchApp>, t: &I18n) -> Vec<String
             let Some(info) = widgets.info(w.id) else {
                 continue;
             };
-            if let Some(label) = info.label.as_ref().filter(|l| labels.contains(l))
-                && info.role == Role::Button
+            // Tabs are toggle buttons: matched by their text, whatever their role.
+            let text = info
+                .label
+                .clone()
+                .or_else(|| info.current_text_value.clone());
+            if let Some(label) = text.filter(|l| labels.contains(l))
                 && w.rect.max.y < 120.0
             {
-                found.push((label.clone(), w.rect));
+                found.push((label, w.rect));
             }
         }
     }
