@@ -134,18 +134,28 @@ fn unknown_name(cmd: &str, value: &serde_json::Value) -> Option<String> {
 }
 
 /// The answer to one input line (`None` for a blank line).
+/// A refused line is recorded as the protocol's refusal (its code and command name only).
 pub fn answer(station: &mut Station, line: Line) -> Option<Response> {
     Some(match line {
-        Line::TooLong(n) => Response::with_code(
-            ReasonCode::BadRequest,
-            Some(format!("line of {n} bytes is longer than {MAX_LINE_BYTES}")),
+        Line::TooLong(n) => station.refused_line(
+            None,
+            Response::with_code(
+                ReasonCode::BadRequest,
+                Some(format!("line of {n} bytes is longer than {MAX_LINE_BYTES}")),
+            ),
         ),
         Line::Text(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => return None,
         Line::Text(bytes) => match parse_request(&bytes) {
             Ok(req) => station.execute(req),
-            Err(r) => *r,
+            Err(r) => station.refused_line(command_of(&bytes).as_deref(), *r),
         },
     })
+}
+
+/// The `cmd` a line names, when it is a JSON object with a string `cmd`.
+fn command_of(line: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+    value.get("cmd")?.as_str().map(str::to_owned)
 }
 
 /// Runs the protocol until end of input. Returns Err only when stdout is gone.

@@ -3,8 +3,9 @@
 //!
 //! Every state change is one SQLite transaction that writes the new unit state, the EPCIS events,
 //! the outbox row, the signature and the audit record together; the answer is built only after the
-//! commit, so a success shown to the user is already on disk. Refusals change nothing — except
-//! counterfeit alerts and failed log-ins, which are recorded on purpose.
+//! commit, so a success shown to the user is already on disk. Refusals change no state: each is
+//! recorded as evidence (`refusals.rs`), and counterfeit alerts and failed log-ins are also
+//! recorded on purpose.
 //!
 //! The GUI runs a `Station` on its own thread behind a channel; the CLI and tests call it directly.
 
@@ -31,6 +32,7 @@ mod place;
 mod query;
 mod ranges;
 mod recall;
+mod refusals;
 mod request;
 mod response;
 mod returns;
@@ -38,6 +40,7 @@ mod returns_answer;
 mod returns_file;
 mod rework;
 mod scan;
+mod shift;
 mod signing;
 mod stale;
 mod training;
@@ -59,10 +62,15 @@ pub use mode::{Mode, UnknownMode};
 pub use owner::{OWNER_GLN_SETTING, OwnerGln};
 pub use ranges::AddedSsccRange;
 pub use recall::{recall_csv, recall_report};
+pub use refusals::{MAX_DETAIL_CHARS, MAX_SCAN_CHARS, is_refusal};
 pub use request::{LevelInput, Request, SignatureInput};
 pub use response::{ContainerInfo, Response, UnitInfo};
 pub use returns::check_code;
 pub use returns_file::{csv_cell, returns_csv};
+pub use shift::{
+    AlertLine, Completed, HoldLine, HourCount, ReasonCount, RefusalLine, ShiftSummary,
+    SuspendedLine, SyncBacklog,
+};
 pub use stale::{StaleCheck, check_stale};
 pub use tree::{TreeNode, TreeSnapshot};
 pub use verify::{VERIFY_MEANING, VerifyClass, VerifyCounts, VerifyItem, VerifyView};
@@ -328,6 +336,8 @@ impl Station {
     /// `STORAGE_ERROR` with nothing half-applied.
     pub fn execute(&mut self, req: Request) -> Response {
         let now = self.now();
+        let refusal =
+            refusals::RefusalContext::of(&req, self.session.user.as_ref(), self.session.mode);
         if !matches!(req, Request::Confirm | Request::Cancel | Request::Status) {
             self.session.pending = None;
         }
@@ -339,6 +349,7 @@ impl Station {
             self.last_time_ms = self.last_time_ms.max(last);
         }
         let mut answer = self.answer(result, now);
+        self.record_refusals(&refusal, &mut answer, now); // evidence (station/refusals.rs)
         if self.session.user.is_some() && self.session.work_order.is_some() {
             answer.filling = self.current_containers();
         }
@@ -575,6 +586,10 @@ impl Station {
             Request::VoidLabel { scan, reason } => self.void_label(&scan, &reason, now),
             Request::PrintStatus { wait_ms } => Ok(self.print_status(wait_ms.unwrap_or(0))),
             Request::Tree { scan } => self.tree_request(scan.as_deref()),
+            Request::ShiftSummary { hours, until_ms } => self.shift_summary(hours, until_ms, now),
+            Request::RecordRefusal { code, scan, detail } => {
+                self.record_refusal_request(&code, scan.as_deref(), detail.as_deref(), now)
+            }
             Request::Adopt { scan } => self.adopt_request(&scan, now),
             Request::ImportEpcis { paths } => self.import_epcis(&paths, now),
             Request::Reconcile { work_order } => self.reconcile(work_order.as_deref()),

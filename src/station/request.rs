@@ -467,4 +467,28 @@ pub enum Request {
         #[serde(default)]
         scan: Option<String>,
     },
+    /// The shift at a glance (supervisors, QA and administrators; read-only, issue 15): packs,
+    /// cases and pallets completed per hour, refusals by reason, open alerts, containers put
+    /// aside or on hold, the sync backlog (`station/shift.rs`).
+    ShiftSummary {
+        /// Hours to cover: whole local hours ending with the current one (1..=168; default 8).
+        #[serde(default)]
+        hours: Option<u32>,
+        /// The end of the window (Unix ms; default now).
+        #[serde(default)]
+        until_ms: Option<i64>,
+    },
+    /// Records a refusal the screen made itself before a scan reached the station (a scan that
+    /// is not a unit, a scan while a question waits), so that the evidence of every refusal is
+    /// in one place (`station/refusals.rs`).
+    RecordRefusal {
+        /// The reason code the packer was given (a refusal, not an alert).
+        code: String,
+        /// What was scanned.
+        #[serde(default)]
+        scan: Option<String>,
+        /// The screen's detail.
+        #[serde(default)]
+        detail: Option<String>,
+    },
 }

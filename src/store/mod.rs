@@ -40,6 +40,7 @@ mod private;
 mod recall;
 mod returns;
 mod schema;
+mod shift;
 mod sscc;
 mod units;
 mod users;
@@ -105,6 +106,10 @@ pub use returns::{
     set_check_hold,
 };
 pub use schema::{APPLICATION_ID, MIGRATIONS, current_version};
+pub use shift::{
+    HOUR_MS, NewRefusal, RefusalRow, completed_per_hour, insert_refusal, recent_refusals,
+    refusal_counts,
+};
 pub use sscc::{
     LabelRow, LabelState, NewLabel, NewRange, OpenRange, RangeStock, advance_range, ensure_label,
     insert_label, insert_range, label_awaiting_scan, label_by_sscc, label_printed_unverified,

@@ -364,6 +364,28 @@ CREATE TABLE return_checks (
 );
 CREATE INDEX return_checks_retry ON return_checks(id) WHERE state IN ('queued', 'error');
 ",
+    // 14 (issue 15, the supervisor view): refusals as evidence. One row per refused scan or
+    // command (a red answer: refused or alert): when, who, in which mode, which command, the
+    // reason code, the scanned text and the station's detail (both cut to a bounded length,
+    // secrets of the command redacted), and who refused it (`station`, the `screen` before the
+    // scan reached the station, or the `protocol` for a malformed line). The shift summary
+    // counts them by reason over a time window (`refusals_by_time`) and counts the packs, cases
+    // and pallets the commands of that window completed (`commands_by_time`).
+    r"
+CREATE TABLE refusals (
+    id       INTEGER PRIMARY KEY,
+    time_ms  INTEGER NOT NULL,
+    username TEXT NOT NULL,
+    mode     TEXT NOT NULL,
+    command  TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    code     TEXT NOT NULL,
+    scan     TEXT,
+    detail   TEXT
+);
+CREATE INDEX refusals_by_time ON refusals(time_ms);
+CREATE INDEX commands_by_time ON commands(time_ms);
+",
 ];
 
 /// The schema version this build writes.

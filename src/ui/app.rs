@@ -23,6 +23,7 @@ mod labels;
 mod models;
 mod settings;
 mod start;
+mod supervisor;
 mod sync;
 
 pub use super::scan_route::COMMAND_PREFIX;
@@ -121,6 +122,9 @@ pub struct PackbenchApp {
     pub recall: super::recall_view::RecallState,
     pub(crate) returns_mode_sent: Option<bool>,
     pub(crate) returns_csv_pending: bool,
+    /// The supervisor's shift view (`app/supervisor.rs`).
+    pub supervisor: super::supervisor_view::SupervisorState,
+    pub(crate) supervisor_refresh: supervisor::SupervisorRefresh,
 }
 
 impl std::fmt::Debug for PackbenchApp {
@@ -193,6 +197,8 @@ impl PackbenchApp {
             recall: super::recall_view::RecallState::default(),
             returns_mode_sent: None,
             returns_csv_pending: false,
+            supervisor: super::supervisor_view::SupervisorState::default(),
+            supervisor_refresh: supervisor::SupervisorRefresh::default(),
         }
     }
 
@@ -318,6 +324,7 @@ impl PackbenchApp {
                 self.devices.wizard_takes_wedge_scan(data);
             }
             ScanRoute::Refuse { code, detail } => {
+                self.record_screen_refusal(code, data, detail.as_deref());
                 let unit = super::scan_route::key_of(data).or_else(|| Some(data.to_owned()));
                 self.show_verdict(Severity::Refused, code, unit, detail);
             }
@@ -351,6 +358,7 @@ impl PackbenchApp {
         self.labels_logic(ctx);
         self.sync_logic(ctx);
         self.settings_logic(ctx);
+        self.supervisor_logic(ctx);
         if let Some(notice) = self.files.logic(ctx, &self.i18n) {
             self.notice = Some(notice);
         }

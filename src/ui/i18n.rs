@@ -32,6 +32,7 @@ pub const FILES: &[&str] = &[
     "devices.ftl",
     "closeout.ftl",
     "returns.ftl",
+    "supervisor.ftl",
 ];
 
 macro_rules! locale_sources {
@@ -46,12 +47,13 @@ macro_rules! locale_sources {
             include_str!(concat!("../../i18n/", $loc, "/devices.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/closeout.ftl")),
             include_str!(concat!("../../i18n/", $loc, "/returns.ftl")),
+            include_str!(concat!("../../i18n/", $loc, "/supervisor.ftl")),
         ]
     };
 }
 
 /// The embedded `.ftl` sources of a shipped locale, in [`FILES`] order.
-pub fn sources(locale: &str) -> Option<[&'static str; 9]> {
+pub fn sources(locale: &str) -> Option<[&'static str; 10]> {
     Some(match locale {
         "en-US" => locale_sources!("en-US"),
         "vi" => locale_sources!("vi"),

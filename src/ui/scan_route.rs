@@ -132,7 +132,8 @@ pub fn route(ctx: &ScanContext, data: &str) -> ScanRoute {
             detail: None,
         };
     }
-    if ctx.screen == Screen::Lookup {
+    // The supervisor's shift view looks up too: nothing acts unseen behind it.
+    if matches!(ctx.screen, Screen::Lookup | Screen::Supervisor) {
         return ScanRoute::Station(Request::Lookup {
             scan: data.to_owned(),
         });

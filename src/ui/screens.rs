@@ -1,8 +1,9 @@
-//! The menu bar, the notice line, and the log-in, first-run and users forms: drawn from
-//! [`AppState`] (the forms edit their own text fields) and returning [`UiCommand`]s.
+//! The notice line, and the log-in, first-run and users forms: drawn from [`AppState`] (the
+//! forms edit their own text fields) and returning [`UiCommand`]s. The menu bar is in
+//! [`super::menu_bar`].
 
 use super::i18n::LOCALES;
-use super::state::{AppState, Forms, Screen};
+use super::state::{AppState, Forms};
 use super::ui_command::UiCommand;
 use super::users_view::UsersPanel;
 use crate::station::Request;
@@ -150,45 +151,6 @@ pub(super) fn users_ui(
         .map(UiCommand::Station)
         .into_iter()
         .collect()
-}
-
-/// The menu bar: the screens, the command sheet, who is logged in, Log out (wraps on a narrow
-/// screen instead of overlapping).
-pub(super) fn menu_ui(ui: &mut egui::Ui, s: &AppState<'_>, out: &mut Vec<UiCommand>) {
-    ui.horizontal_wrapped(|ui| {
-        ui.heading("packbench");
-        let Some(user) = &s.snapshot.user else {
-            return;
-        };
-        let mut screens = vec![
-            (Screen::Station, "nav-station"),
-            (Screen::Lookup, "nav-lookup"),
-            (Screen::Camera, "nav-camera"),
-            (Screen::Returns, "nav-returns"),
-            (Screen::Recall, "nav-recall"),
-            (Screen::Settings, "nav-settings"),
-        ];
-        if user.role.can_administer() {
-            screens.push((Screen::Users, "nav-users"));
-        }
-        for (screen, id) in screens {
-            if ui
-                .selectable_label(s.screen == screen, s.i18n.tr(id))
-                .clicked()
-            {
-                out.push(UiCommand::Show(screen));
-            }
-        }
-        if ui.button(s.i18n.tr("nav-command-sheet")).clicked() {
-            out.push(UiCommand::SaveCommandSheet);
-        }
-        ui.separator();
-        let role = s.i18n.tr(&format!("role-{}", user.role));
-        ui.label(format!("{} · {role}", user.full_name));
-        if ui.button(s.i18n.tr("nav-logout")).clicked() {
-            out.push(UiCommand::Station(Request::Logout));
-        }
-    });
 }
 
 /// The notice line (a file written, a setting saved), with Dismiss.

@@ -33,6 +33,8 @@ pub enum Screen {
     Returns,
     /// Recall of a lot and trace of a unit.
     Recall,
+    /// The shift at a glance (supervisors, QA and administrators; a scan here only looks up).
+    Supervisor,
 }
 
 /// A message the UI shows with a verdict: a Fluent id and its arguments (translated when drawn).

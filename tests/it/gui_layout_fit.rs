@@ -5,16 +5,19 @@
 //!   or text running past the side of its clip rectangle or of the screen;
 //! - text on text: two labelled widgets of one layer whose visible rectangles overlap (neither
 //!   containing the other);
-//! - small touch targets: a button, check box or text field less than 48 px high (gloves).
+//! - small touch targets: a button, check box or text field less than 48 px high (gloves);
+//! - a menu bar of more than one row: every tab, "More" and Log out on the top row, inside
+//!   the screen (the supervisor's screen and the open "More" menu are checked like the rest).
 //!
 //! The shapes come from the frame's output, the widget rectangles from egui's record of the
 //! frame (`WidgetRects`: the rectangle and its visible part, with the accessibility role and
 //! label of each widget), so nothing here depends on pixels.
 
-use crate::harness::gui::{click, first_run, harness_with, scan, settle};
+use crate::harness::gui::{click, first_run, harness_with, open_more, scan, settle, wait_for};
 use egui::accesskit::Role;
 use egui::epaint::{ClippedShape, Shape};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use packbench::ui::app::Screen;
 use packbench::ui::i18n::{I18n, PSEUDO_LOCALE};
 use packbench::ui::settings_view::SettingsSection;
@@ -117,6 +120,46 @@ fn problems(h: &Harness<'static, PackbenchApp>) -> Vec<String> {
     found
 }
 
+/// Whether the menu bar is one row inside the screen: every tab, "More" and Log out on the
+/// first row of the top bar, none past the right edge (the problems found).
+fn menu_row_problems(h: &Harness<'static, PackbenchApp>, t: &I18n) -> Vec<String> {
+    let mut labels: Vec<String> = ["nav-station", "nav-lookup", "nav-camera", "nav-supervisor"]
+        .iter()
+        .map(|id| t.tr(id))
+        .collect();
+    labels.push(packbench::ui::menu_bar::more_title(t));
+    labels.push(t.tr("nav-logout"));
+    // The accessibility tree names every tab, whatever its role (tabs are toggle buttons).
+    let mut found: Vec<(String, egui::Rect)> = Vec::new();
+    for label in &labels {
+        for node in h.query_all_by_label(label) {
+            let r = node.rect();
+            if r.max.y < 120.0 {
+                found.push((label.clone(), r));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for label in &labels {
+        if !found.iter().any(|(l, _)| l == label) {
+            out.push(format!("menu bar: {label:?} is not in the top row"));
+        }
+    }
+    let top = found
+        .iter()
+        .map(|(_, r)| r.min.y)
+        .fold(f32::INFINITY, f32::min);
+    for (label, r) in &found {
+        if r.min.y > top + 2.0 {
+            out.push(format!("menu bar: {label:?} wraps to a second row"));
+        }
+        if r.max.x > SCREEN.max.x + 0.5 {
+            out.push(format!("menu bar: {label:?} past the right edge"));
+        }
+    }
+    out
+}
+
 struct Tour {
     h: Harness<'static, PackbenchApp>,
     t: I18n,
@@ -153,6 +196,14 @@ impl Tour {
         scan(&mut self.h, data);
     }
 
+    /// The menu bar is one row.
+    fn menu_row(&mut self, what: &str) {
+        self.h.run_steps(2);
+        for p in menu_row_problems(&self.h, &self.t) {
+            self.report.push(format!("{what}: {p}"));
+        }
+    }
+
     fn click(&mut self, id: &str) {
         let label = self.t.tr(id);
         click(&mut self.h, &label);
@@ -166,6 +217,7 @@ fn tour(locale: &str) {
     first_run(&mut t.h);
     assert!(t.h.state().snapshot.user.is_some(), "{locale}: logged in");
     t.check("station, empty");
+    t.menu_row("station, empty");
     t.scan(&demo::case_sscc(1));
     for n in 1..=5 {
         t.scan(&demo::pack_scan(n));
@@ -215,6 +267,18 @@ fn tour(locale: &str) {
     }
     t.h.state_mut().screen = Screen::Users;
     t.check("users");
+    t.menu_row("users");
+    // The supervisor's shift view, with the refusals, the alert and the case filling above.
+    t.h.state_mut().screen = Screen::Supervisor;
+    wait_for(&mut t.h, "the shift summary", |app| {
+        app.supervisor.summary.is_some()
+    });
+    t.check("shift");
+    t.menu_row("shift");
+    open_more(&mut t.h);
+    t.check("menu More");
+    t.h.key_press(egui::Key::Escape);
+    settle(&mut t.h);
     t.click("nav-logout");
     t.check("log-in");
     let report = t.report.join("\n");

@@ -341,14 +341,15 @@ fn database_of_an_older_schema_is_migrated_and_keeps_its_data() {
     let answers = session(dir.path(), &setup);
     assert!(answers.iter().all(|a| a["ok"] == true), "{answers:?}");
 
-    // Turn it into exactly what the first release wrote: undo migrations 13 to 2, and the
+    // Turn it into exactly what the first release wrote: undo migrations 14 to 2, and the
     // keyed audit chain (issue 16) back into the keyless one, without its key.
     crate::tamper::to_keyless_chain(dir.path());
     let db = dir.path().join(packbench::store::DB_FILE_NAME);
     let queued_before = {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch(
-            "DROP TABLE return_checks; DROP INDEX units_by_work_order; ALTER TABLE units DROP COLUMN handled_ms;
+            "DROP TABLE refusals; DROP INDEX commands_by_time;
+             DROP TABLE return_checks; DROP INDEX units_by_work_order; ALTER TABLE units DROP COLUMN handled_ms;
              ALTER TABLE work_orders DROP COLUMN closed_ms; ALTER TABLE work_orders DROP COLUMN closed_by;
              ALTER TABLE work_orders DROP COLUMN closeout;
              ALTER TABLE audit DROP COLUMN evidence; DROP TABLE holds; DROP INDEX units_by_lot;

@@ -121,7 +121,8 @@ impl PackbenchApp {
     }
 
     pub(super) fn on_answer(&mut self, request: &Request, response: &Response) {
-        if self.users.on_answer(request, response, &self.i18n)
+        if self.supervisor_answer(request, response)
+            || self.users.on_answer(request, response, &self.i18n)
             || self.training_answer(request, response)
         {
             return;

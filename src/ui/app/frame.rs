@@ -40,7 +40,9 @@ impl PackbenchApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         self.wedge_input(ui.ctx());
         let mut out = Vec::new();
-        egui::Panel::top("menu").show(ui, |ui| screens::menu_ui(ui, &view!(self), &mut out));
+        egui::Panel::top("menu").show(ui, |ui| {
+            crate::ui::menu_bar::menu_ui(ui, &view!(self), &mut out);
+        });
         egui::Panel::bottom("status").show(ui, |ui| {
             out.extend(status_bar::status_bar_ui(ui, &view!(self)));
         });
@@ -105,6 +107,7 @@ impl PackbenchApp {
             Screen::Recall => {
                 out.extend(desk::recall_screen_ui(ui, &view!(self), &mut self.recall));
             }
+            Screen::Supervisor => self.supervisor_screen_ui(ui),
         }
     }
 

@@ -218,6 +218,12 @@ pub(super) fn closeout(response: &Response) -> Option<OrderCloseout> {
     serde_json::from_value::<OrderCloseout>(data).ok()
 }
 
+/// The shift's summary (`shift_summary`).
+pub(super) fn shift_summary(response: &Response) -> Option<crate::station::ShiftSummary> {
+    let data = response.data.clone().filter(|_| response.ok)?;
+    serde_json::from_value(data).ok()
+}
+
 /// A recall report (`recall`).
 pub(super) fn recall(response: &Response) -> Option<RecallReport> {
     let data = response.data.clone().filter(|_| response.ok)?;

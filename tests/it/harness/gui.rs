@@ -133,12 +133,35 @@ pub fn type_into(h: &mut Harness<'static, PackbenchApp>, label: &str, text: &str
     h.run_steps(1);
 }
 
+/// Clicks the last button labelled `label`; one that is not shown is looked for in the menu
+/// bar's "More" (the screens a bench uses rarely live there).
 pub fn click(h: &mut Harness<'static, PackbenchApp>, label: &str) {
+    if h.query_all_by_role_and_label(Role::Button, label)
+        .next()
+        .is_none()
+    {
+        open_more(h);
+    }
     h.get_all_by_role_and_label(Role::Button, label)
         .last()
         .unwrap_or_else(|| panic!("no button {label:?}"))
         .click();
     settle(h);
+}
+
+/// Opens the menu bar's "More" menu.
+pub fn open_more(h: &mut Harness<'static, PackbenchApp>) {
+    let more = packbench::ui::menu_bar::more_title(&h.state().i18n);
+    let found = match h.query_all_by_role_and_label(Role::Button, &more).next() {
+        Some(button) => {
+            button.click();
+            true
+        }
+        None => false,
+    };
+    if found {
+        h.run_steps(2);
+    }
 }
 
 pub fn shows(h: &Harness<'static, PackbenchApp>, text: &str) -> bool {
