@@ -144,6 +144,10 @@ pub fn first_run(station: &mut Station, user: &str, full_name: &str, password: &
 /// pallet with two full cases and a third case with 12 packs.
 pub const DEMO_ENV: &str = "PACKBENCH_DEMO";
 
+/// With [`DEMO_ENV`], the screen the window opens on (a name of
+/// [`super::state::Screen::from_name`], e.g. `supervisor`), for `scripts/screenshot.sh`.
+pub const SCREEN_ENV: &str = "PACKBENCH_SCREEN";
+
 /// Preloads the `half-pallet` demo state on a fresh database (does nothing on a used one).
 pub fn half_built_pallet(station: &mut Station) -> Response {
     if !station.users().is_empty() {

@@ -37,6 +37,24 @@ pub enum Screen {
     Supervisor,
 }
 
+impl Screen {
+    /// The screen of a lower-case name (`station`, `lookup`, `settings`, `users`, `camera`,
+    /// `returns`, `recall`, `supervisor`), e.g. for [`super::demo::SCREEN_ENV`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "station" => Self::Station,
+            "lookup" => Self::Lookup,
+            "settings" => Self::Settings,
+            "users" => Self::Users,
+            "camera" => Self::Camera,
+            "returns" => Self::Returns,
+            "recall" => Self::Recall,
+            "supervisor" => Self::Supervisor,
+            _ => return None,
+        })
+    }
+}
+
 /// A message the UI shows with a verdict: a Fluent id and its arguments (translated when drawn).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerdictMessage {

@@ -3,6 +3,7 @@
 
 use super::PackbenchApp;
 use crate::station::Station;
+use crate::ui::state::Screen;
 use std::path::Path;
 
 impl eframe::App for PackbenchApp {
@@ -56,5 +57,12 @@ pub fn start(
         app.override_locale(l);
     }
     app.attach_data_dir(data_dir);
+    if std::env::var_os(crate::ui::demo::DEMO_ENV).is_some()
+        && let Some(screen) = std::env::var(crate::ui::demo::SCREEN_ENV)
+            .ok()
+            .and_then(|name| Screen::from_name(&name))
+    {
+        app.screen = screen;
+    }
     Ok(app)
 }
