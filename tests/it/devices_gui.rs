@@ -30,6 +30,13 @@ fn harness(dir: &Path, locale: &str) -> Harness<'static, PackbenchApp> {
 /// first frame and shown on the next). Unlike `crate::harness::gui::click` it does not wait for the
 /// app to settle: a running camera keeps it busy.
 fn click(h: &mut Harness<'static, PackbenchApp>, label: &str) {
+    // Settings and the other rare screens sit under the menu bar's "More".
+    if h.query_all_by_role_and_label(Role::Button, label)
+        .next()
+        .is_none()
+    {
+        crate::harness::gui::open_more(h);
+    }
     h.get_by_role_and_label(Role::Button, label).click();
     h.run_steps(3);
 }

@@ -1,7 +1,7 @@
 //! A few image snapshots of what is visual (rendered by wgpu; run with `TZ=UTC`): the replace
 //! flow's window over the station screen, a printer that is off, and a contents check's marked
-//! live tree. Refresh with
-//! `UPDATE_SNAPSHOTS=1 TZ=UTC cargo test --test gui_snapshots`; images in `tests/snapshots/`.
+//! live tree, the station screen in English and Vietnamese. Refresh with
+//! `UPDATE_SNAPSHOTS=1 TZ=UTC cargo test --test it gui_snapshots`; images in `tests/snapshots/`.
 
 use std::sync::Mutex;
 
@@ -139,4 +139,32 @@ fn hold_dialog_over_the_look_up() {
     click(&mut h, "Suspect product");
     steady(&mut h);
     snapshot(&mut h, "hold_dialog");
+}
+
+/// The station screen with a half-built pallet (two full cases, a third filling) in `locale`.
+fn station_snapshot(locale: &str, name: &str) {
+    use crate::harness::gui::{BENCH, app_with, screen, settle};
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = packbench::station::Station::open(dir.path()).unwrap();
+    assert!(demo::half_built_pallet(&mut station).ok);
+    let mut h = screen(app_with(station, locale), BENCH);
+    settle(&mut h);
+    assert!(h.state().snapshot.user.is_some(), "logged in");
+    assert_eq!(
+        h.state().snapshot.current[0].count,
+        12,
+        "the third case fills"
+    );
+    steady(&mut h);
+    snapshot(&mut h, name);
+}
+
+#[test]
+fn station_screen_in_english() {
+    station_snapshot("en-US", "station_en");
+}
+
+#[test]
+fn station_screen_in_vietnamese() {
+    station_snapshot("vi", "station_vi");
 }
