@@ -170,10 +170,7 @@ fn the_shift_tab_shows_what_the_station_recorded() {
     }
     let chart = h
         .query_all_by_role(Role::Label)
-        .filter_map(|n| {
-            n.value()
-                .or_else(|| n.accesskit_node().label().map(String::from))
-        })
+        .filter_map(|n| n.value().or_else(|| n.accesskit_node().label()))
         .find(|l| l.starts_with("Packs per hour"))
         .unwrap();
     assert!(chart.contains(&format!(" {CASE_1}")), "{chart}");
