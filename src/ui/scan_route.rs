@@ -132,8 +132,12 @@ pub fn route(ctx: &ScanContext, data: &str) -> ScanRoute {
             detail: None,
         };
     }
-    // The supervisor's shift view looks up too: nothing acts unseen behind it.
-    if matches!(ctx.screen, Screen::Lookup | Screen::Supervisor) {
+    // The screens that show no verdict of a packing scan look up (and the answer shows on the
+    // Look-up screen): nothing acts unseen behind the shift view, settings, users or recall.
+    if matches!(
+        ctx.screen,
+        Screen::Lookup | Screen::Supervisor | Screen::Settings | Screen::Users | Screen::Recall
+    ) {
         return ScanRoute::Station(Request::Lookup {
             scan: data.to_owned(),
         });
@@ -151,6 +155,34 @@ pub fn key_of(data: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn screens_without_a_packing_verdict_only_look_up() {
+        for screen in [
+            Screen::Lookup,
+            Screen::Supervisor,
+            Screen::Settings,
+            Screen::Users,
+            Screen::Recall,
+        ] {
+            let ctx = ScanContext {
+                screen,
+                ..ScanContext::default()
+            };
+            assert_eq!(
+                route(&ctx, PACK),
+                ScanRoute::Station(Request::Lookup {
+                    scan: PACK.to_owned()
+                }),
+                "{screen:?}"
+            );
+        }
+        let station = ScanContext::default();
+        assert!(matches!(
+            route(&station, PACK),
+            ScanRoute::Station(Request::Scan { .. })
+        ));
+    }
 
     const PACK: &str = "(01)09506000134352(17)301231(10)TRAIN01(21)TR00041";
 
