@@ -348,28 +348,12 @@ fn small_things_a_packer_notices() {
     // The label preview: the label at a readable size, larger on a tap.
     wait_for(&mut h, "the preview", |app| app.labels.last_key.is_some());
     h.run_steps(3);
-    let preview = h
-        .query_all_by_label("Label preview")
-        .filter(|n| n.accesskit_node().role() == Role::Image)
-        .map(|n| {
-            n.accesskit_node()
-                .bounding_box()
-                .map_or(0.0, |b| b.height())
-        })
-        .fold(0.0, f64::max);
+    let preview = preview_height(&h);
     assert!(preview >= 300.0, "preview {preview} px high");
     // The button sits below the thumbnail (scrolled to on a real screen).
     h.state_mut().labels.zoomed = true;
     h.run_steps(3);
-    let large = h
-        .query_all_by_label("Label preview")
-        .filter(|n| n.accesskit_node().role() == Role::Image)
-        .map(|n| {
-            n.accesskit_node()
-                .bounding_box()
-                .map_or(0.0, |b| b.height())
-        })
-        .fold(0.0, f64::max);
+    let large = preview_height(&h);
     assert!(
         large >= 550.0,
         "large preview {large} px high: {:?}",
@@ -428,4 +412,16 @@ fn fill_grids_snapshot() {
             Err(e) => panic!("{e}"),
         }
     }
+}
+
+/// The height of the label preview's image on screen (0 when none is drawn).
+fn preview_height(h: &Harness<'static, PackbenchApp>) -> f64 {
+    h.query_all_by_label("Label preview")
+        .filter(|n| n.accesskit_node().role() == Role::Image)
+        .map(|n| {
+            n.accesskit_node()
+                .bounding_box()
+                .map_or(0.0, |b| b.height())
+        })
+        .fold(0.0, f64::max)
 }

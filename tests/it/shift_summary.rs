@@ -8,7 +8,7 @@
 //! A real data directory, seeded through the protocol with a clock the test moves across
 //! hours; the expected figures are counted from what was seeded.
 
-use crate::harness::station::{BIN, SETUP, pack_scan, sscc};
+use crate::harness::station::{SETUP, chmod, pack_scan, sscc};
 use packbench::station::{MAX_SCAN_CHARS, ShiftSummary, Station};
 use packbench::store::{DB_FILE_NAME, Store};
 use serde_json::Value;
@@ -336,50 +336,19 @@ fn the_protocol_documents_the_new_commands() {
     }
 }
 
-/// Whether this process runs as root (root writes whatever the permissions say).
-fn running_as_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let probe = tempfile::NamedTempFile::new().unwrap();
-    probe.as_file().metadata().unwrap().uid() == 0
-}
-
 /// A database the station may not write (the kernel refuses write access; as root the station
 /// runs as `nobody`): a refused scan is answered with its own code, its detail says it was not
 /// recorded, and nothing changes on disk.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_refusal_is_answered_when_the_database_cannot_be_written() {
-    use std::os::unix::fs::PermissionsExt;
-    use std::process::Command;
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("data");
     crate::harness::station::run_lines(&dir, SETUP);
     let db = dir.join(DB_FILE_NAME);
     let rows_before = refusal_rows(&dir).len();
     let before = std::fs::read(&db).unwrap();
-    let chmod = |path: &Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-    };
-    let mut command = if running_as_root() {
-        chmod(parent.path(), 0o755);
-        chmod(&dir, 0o777);
-        chmod(&db, 0o644);
-        for name in ["audit.key", "packbench.sqlite-wal", "packbench.sqlite-shm"] {
-            if dir.join(name).exists() {
-                chmod(&dir.join(name), 0o644);
-            }
-        }
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
-        c
-    } else {
-        chmod(&db, 0o444);
-        Command::new(BIN)
-    };
-    command
-        .args(["station", "--headless", "--data-dir"])
-        .arg(&dir);
-    let mut station = crate::harness::station::Headless::spawn(command);
+    let mut station = crate::harness::station::Headless::read_only(parent.path(), &dir);
     // Nobody is logged in in a new session: the scan is refused without a write.
     let refused = station.ask(&scan(&pack_scan("RO", 1)));
     assert_eq!(refused["code"], "NOT_LOGGED_IN", "{refused}");

@@ -15,7 +15,9 @@
 //! (`packbench audit verify`), and the same command succeeds once the disk can be written.
 #![cfg(target_os = "linux")]
 
-use crate::harness::station::{BIN, Headless, SETUP, headless_command, pack_scan, run_lines, sscc};
+use crate::harness::station::{
+    BIN, Headless, SETUP, chmod, headless_command, pack_scan, run_lines, sscc,
+};
 use packbench::domain::ReasonCode;
 use packbench::store::DB_FILE_NAME;
 use rusqlite::{Connection, OpenFlags};
@@ -359,55 +361,18 @@ fn after_the_disk_is_freed_the_same_session_retries_the_command() {
     );
 }
 
-/// Whether this process runs as root (root writes whatever the permissions say): the owner of
-/// a file it has just created.
-fn running_as_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let probe = tempfile::NamedTempFile::new().unwrap();
-    probe.as_file().metadata().unwrap().uid() == 0
-}
-
 /// A database the station may not write: the kernel refuses write access to the file (for
 /// root, whom permissions do not stop, the station runs as `nobody`), SQLite opens it
 /// read-only, and the first write of a command fails. This happens at the command's first
 /// write, not half-way through its commit: the disk-full tests above cover that.
 #[test]
 fn a_database_the_station_may_not_write_answers_storage_error() {
-    use std::os::unix::fs::PermissionsExt;
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("data");
     run_lines(&dir, SETUP);
-    let db = dir.join(DB_FILE_NAME);
     assert_eq!(wal_len(&dir), 0);
     let before = dump(&dir);
-    let chmod = |path: &Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-    };
-
-    let root = running_as_root();
-    let mut command = if root {
-        // `nobody` may read the file and create the WAL beside it, not write the database.
-        chmod(parent.path(), 0o755);
-        chmod(&dir, 0o777);
-        chmod(&db, 0o644);
-        // The audit key and the WAL files too (made 0600 like the database, issue 16):
-        // `nobody` may read them, as it may read the database.
-        for name in ["audit.key", "packbench.sqlite-wal", "packbench.sqlite-shm"] {
-            if dir.join(name).exists() {
-                chmod(&dir.join(name), 0o644);
-            }
-        }
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
-        c
-    } else {
-        chmod(&db, 0o444);
-        Command::new(BIN)
-    };
-    command
-        .args(["station", "--headless", "--data-dir"])
-        .arg(&dir);
-    let mut station = Headless::spawn(command);
+    let mut station = Headless::read_only(parent.path(), &dir);
     // Logging in writes (the audit record), so it is the first command to fail.
     let login = station.ask(PREFIX.lines().next().unwrap());
     assert_storage_error(&login, &["readonly database"]);

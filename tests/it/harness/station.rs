@@ -139,6 +139,20 @@ pub fn headless_command(dir: &Path) -> std::process::Command {
     command
 }
 
+/// Sets `path`'s permission bits.
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Whether this process runs as root (root writes whatever the permissions say): the owner of
+/// a file it has just created.
+pub fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    probe.as_file().metadata().unwrap().uid() == 0
+}
+
 /// A live headless station (a child process): JSON lines in, each answer awaited with
 /// [`DEADLINE`]. Its stderr is kept for failure messages; dropping it kills the child.
 pub struct Headless {
@@ -152,6 +166,34 @@ impl Headless {
     /// Starts a station on `dir`.
     pub fn start(dir: &Path) -> Self {
         Self::spawn(headless_command(dir))
+    }
+
+    /// Starts a station on `dir` (inside `parent`) that may read its database but not write
+    /// it: the kernel refuses write access to the file; for root, whom permissions do not
+    /// stop, the station runs as `nobody`, who may read the database, the audit key and the
+    /// WAL files (made 0600 like the database, issue 16) and create the WAL beside them.
+    pub fn read_only(parent: &Path, dir: &Path) -> Self {
+        let db = dir.join(packbench::store::DB_FILE_NAME);
+        let mut command = if running_as_root() {
+            chmod(parent, 0o755);
+            chmod(dir, 0o777);
+            chmod(&db, 0o644);
+            for name in ["audit.key", "packbench.sqlite-wal", "packbench.sqlite-shm"] {
+                if dir.join(name).exists() {
+                    chmod(&dir.join(name), 0o644);
+                }
+            }
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+            c
+        } else {
+            chmod(&db, 0o444);
+            std::process::Command::new(BIN)
+        };
+        command
+            .args(["station", "--headless", "--data-dir"])
+            .arg(dir);
+        Self::spawn(command)
     }
 
     /// Starts `command` (a headless station, possibly behind a wrapper) with piped stdio.
