@@ -219,22 +219,41 @@ fn frame_diagnosis_names_what_is_wrong() {
         "{diagnosis:?}"
     );
 
-    let blurred = Params {
-        module_px: 5.0,
-        blur: 2.0,
-        kinds: vec![CodeKind::Gs1DataMatrix],
-        ..Params::draw(Condition::Clean, 3)
-    };
-    // A frame this blurred must never pass as a sharp frame with codes; today the block
-    // measure loses such codes altogether (no code-like blocks) instead of naming the blur.
-    let diagnosis = diagnose_frame(&generate(&blurred, 3).image);
-    assert!(
-        diagnosis.issue == Some(FrameIssue::TooBlurred) || !diagnosis.looks_like_codes,
-        "{diagnosis:?}"
-    );
+    // Out of focus and a moving hand, on single labels and on a whole case layer (seeds
+    // drawn here, not tuned): the blur is named, not mistaken for low contrast.
+    for seed in [3u64, 31, 2024] {
+        for blurred in [
+            Params {
+                module_px: 5.0,
+                blur: 2.5,
+                ..Params::draw(Condition::Clean, seed)
+            },
+            Params {
+                module_px: 5.0,
+                motion: 12.0,
+                ..Params::draw(Condition::Clean, seed)
+            },
+            Params {
+                blur: 3.5,
+                contrast: 0.8,
+                ..Params::draw(Condition::LayerHd, seed)
+            },
+        ] {
+            let diagnosis = diagnose_frame(&generate(&blurred, seed).image);
+            assert!(diagnosis.looks_like_codes, "seed {seed}: {diagnosis:?}");
+            assert_eq!(
+                diagnosis.issue,
+                Some(FrameIssue::TooBlurred),
+                "seed {seed} blur {} motion {}: {diagnosis:?}",
+                blurred.blur,
+                blurred.motion
+            );
+        }
+    }
 
-    // Codes too small (modules near one pixel) are not recognised yet: on generated frames
-    // the run-length measure is dominated by the surrounding label and print (issue 17).
+    // Codes too small (modules near one pixel) are not recognised on generated frames: such
+    // a code is antialiased into a grey patch whose texture no longer looks like a code
+    // (the block measure names them on crisp one-pixel modules, see the unit tests).
 
     let empty = image::GrayImage::from_pixel(320, 240, image::Luma([180]));
     assert!(!diagnose_frame(&empty).looks_like_codes);

@@ -3,8 +3,9 @@
 //!
 //! Pure computation over the grey frame. The frame is cut into 16-pixel blocks; a block is
 //! *code-like* when its grey levels spread well beyond the frame's typical (flat board,
-//! noise) spread and a line through it crosses its middle grey several times, as lines
-//! through modules or bars do. The measures over the code-like blocks then say what is wrong.
+//! noise) spread and lines through it cross its middle grey, as lines through modules or bars
+//! do; the busier half of those blocks (codes are the densest texture in a frame, print around
+//! them is sparser) is measured, and the measures say what is wrong.
 //!
 //! ```
 //! use packbench::devices::decode::{FrameIssue, diagnose_frame};
@@ -47,7 +48,7 @@ pub struct FrameDiagnosis {
     /// Median spread (90th − 10th percentile) of grey in the code-like blocks.
     pub code_contrast: u8,
     /// Median sharpness of the code-like blocks: the steepest one-pixel step over the spread
-    /// (about 1 for crisp edges, under 0.3 when smeared).
+    /// (about 1 for crisp edges, under 0.35 when smeared; the lower of rows and columns).
     pub sharpness: f32,
     /// Median run length (pixels between crossings of the middle grey) in the code-like
     /// blocks; about one to two modules.
@@ -59,7 +60,8 @@ pub struct FrameDiagnosis {
 struct BlockStats {
     low: u8,
     high: u8,
-    steepest: u8,
+    /// The steepest one-pixel step along the rows and along the columns.
+    steepest: [u8; 2],
     crossings_per_line: f32,
     run_px: f32,
 }
@@ -88,11 +90,11 @@ fn block_stats(raw: &[u8], width: usize, bx: usize, by: usize) -> BlockStats {
     let low = hist_quantile(&hist, total, 0.1);
     let high = hist_quantile(&hist, total, 0.9);
     let mid = (i32::from(low) + i32::from(high)) / 2;
-    let hysteresis = ((i32::from(high) - i32::from(low)) / 4).max(1);
-    let mut steepest = 0u8;
+    let hysteresis = ((i32::from(high) - i32::from(low)) / 6).max(1);
+    let mut steepest = [0u8; 2];
     let (mut crossings, mut lines) = (0u32, 0u32);
     // Rows and columns: count crossings of the middle grey (with hysteresis against noise).
-    for horizontal in [true, false] {
+    for (direction, horizontal) in [true, false].into_iter().enumerate() {
         for i in 0..BLOCK {
             let at = |j: usize| {
                 let (x, y) = if horizontal {
@@ -106,7 +108,7 @@ fn block_stats(raw: &[u8], width: usize, bx: usize, by: usize) -> BlockStats {
             for j in 0..BLOCK {
                 let v = i32::from(at(j));
                 if j > 0 {
-                    steepest = steepest.max(at(j).abs_diff(at(j - 1)));
+                    steepest[direction] = steepest[direction].max(at(j).abs_diff(at(j - 1)));
                 }
                 let next = if v > mid + hysteresis {
                     1
@@ -156,20 +158,27 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         }
     }
     let mut spreads: Vec<f32> = blocks.iter().map(|b| f32::from(b.high - b.low)).collect();
-    let typical = median_f32(&mut spreads);
-    let floor = (typical * 2.5).max(6.0);
-    let code_like: Vec<&BlockStats> = blocks
+    // The typical block is flat board or label: its spread is the noise.
+    spreads.sort_by(f32::total_cmp);
+    let typical = spreads.get(spreads.len() * 3 / 10).copied().unwrap_or(0.0);
+    let floor = (typical * 2.0).max(6.0);
+    let mut candidates: Vec<&BlockStats> = blocks
         .iter()
-        .filter(|b| f32::from(b.high - b.low) >= floor && b.crossings_per_line >= 1.5)
+        .filter(|b| f32::from(b.high - b.low) >= floor && b.crossings_per_line >= 0.75)
         .collect();
-    let looks_like_codes = code_like.len() >= 4;
+    // Codes are the busiest texture in a frame (print around them is sparser): the measures
+    // are taken over the busier half of the candidates.
+    candidates.sort_by(|a, b| b.crossings_per_line.total_cmp(&a.crossings_per_line));
+    let looks_like_codes = candidates.len() >= 4;
+    let code_like = &candidates[..candidates.len().div_ceil(2)];
     let mut contrast: Vec<f32> = code_like
         .iter()
         .map(|b| f32::from(b.high - b.low))
         .collect();
+    // Blur in one direction (a moving hand) smears the steps along it only.
     let mut sharpness: Vec<f32> = code_like
         .iter()
-        .map(|b| f32::from(b.steepest) / f32::from((b.high - b.low).max(1)))
+        .map(|b| f32::from(b.steepest[0].min(b.steepest[1])) / f32::from((b.high - b.low).max(1)))
         .collect();
     let mut runs: Vec<f32> = code_like.iter().map(|b| b.run_px).collect();
     let mut highs: Vec<f32> = code_like.iter().map(|b| f32::from(b.high)).collect();
@@ -181,10 +190,12 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         None
     } else if white_level < 70 || code_white < 60.0 {
         Some(FrameIssue::TooDark)
+    } else if sharpness < 0.35 {
+        // Before contrast: blur also flattens the codes' contrast (noise on a sharp but
+        // low-contrast code keeps the steps steep).
+        Some(FrameIssue::TooBlurred)
     } else if code_contrast < 30 {
         Some(FrameIssue::LowContrast)
-    } else if sharpness < 0.3 {
-        Some(FrameIssue::TooBlurred)
     } else if run_px < 2.2 {
         Some(FrameIssue::CodesTooSmall)
     } else {

@@ -11,13 +11,17 @@
 //!    one-symbol-at-a-time scan of the whole frame;
 //! 3. the regions are decoded in parallel on named scoped threads, each crop with rxing's
 //!    multi-symbol Data Matrix detector, its QR reader and (for long blobs) the linear readers;
-//! 4. crops that yield nothing are retried with other binarisers, scales, smoothing, thickened
-//!    dots, inversion and rotation, within the time budget;
-//! 5. unless every expected code is in, the whole frame is swept once more, in two overlapping
-//!    bands on two threads, with its local contrast boosted (grey ink on grey board, uneven
-//!    light) and every code found so far painted over, through the thorough multi-symbol
-//!    detectors (rxing's Data Matrix detector reports one symbol per scan line, so a symbol
-//!    behind a found one shows only once that one is gone);
+//! 4. in a big frame (a case layer), the whole frame is swept next, in two overlapping bands
+//!    on two threads, with its local contrast boosted (grey ink on grey board, uneven light)
+//!    and every code found so far painted over, through the thorough multi-symbol detectors;
+//!    rxing's Data Matrix detector reports one symbol per scan line, so while a round finds
+//!    something it is painted over and the rows it lay on are looked at again (three rounds at
+//!    most). Big symbols (140 px and more) are swept at half the size;
+//! 5. crops that still yield nothing are retried with other binarisers, scales, smoothing,
+//!    thickened dots, inversion and rotation, within the time budget: once codes are found,
+//!    only blobs as busy as symbols, and not one pack's print around a code read since. In a
+//!    small picture (a label) the retries come first and the sweep only when something that
+//!    looks like a 2D symbol is still unread or nothing was found;
 //! 6. results are de-duplicated by text, and (by default) only reads that pass GS1
 //!    validation are kept ([`DecodeOptions::gs1_only`]): no ghost reads from print or texture.
 //!    rxing's Code 128 reader adds a GS when the check character is 102 (FNC1); that GS is
@@ -33,6 +37,7 @@
 //! ```
 
 mod diagnose;
+mod ladder;
 mod locate;
 mod prepare;
 mod reader;

@@ -284,6 +284,12 @@ fn convert(result: &RXingResult) -> Option<DecodedCode> {
             text = stripped.to_owned();
         }
     }
+    let corners = points(result.getPoints());
+    if symbology.is_linear() && !collinear(&corners) {
+        // rxing's DataBar reader pairs finder patterns seen on different scan lines; a pair
+        // that does not lie on one line is print or texture, not a symbol (a ghost read).
+        return None;
+    }
     let aim_id = reported_aim.unwrap_or_else(|| symbology.default_aim_id().to_owned());
     match symbology {
         // rxing gives DataBar as the bare 14-digit GTIN; the element string is (01) + GTIN.
@@ -299,8 +305,24 @@ fn convert(result: &RXingResult) -> Option<DecodedCode> {
         text,
         symbology,
         aim_id,
-        corners: points(result.getPoints()),
+        corners,
     })
+}
+
+/// Whether the points a linear reader reports lie on one scan line: each within 4 % of the
+/// line's length (at least 3 px) of the line through the first and the last.
+fn collinear(points: &[(f32, f32)]) -> bool {
+    let (Some(&(ax, ay)), Some(&(bx, by))) = (points.first(), points.last()) else {
+        return true;
+    };
+    let length = (bx - ax).hypot(by - ay);
+    if length < 1.0 {
+        return true;
+    }
+    let tolerance = (length * 0.04).max(3.0);
+    points
+        .iter()
+        .all(|&(x, y)| ((bx - ax) * (y - ay) - (by - ay) * (x - ax)).abs() / length <= tolerance)
 }
 
 /// Whether a Code 128 symbol's check character (the codeword before the stop code in rxing's
@@ -361,6 +383,26 @@ mod tests {
         assert!(!check_codeword_is_fnc1(&[105, 102, 102, 12, 55, 106]));
         assert!(!check_codeword_is_fnc1(&[102, 106]));
         assert!(!check_codeword_is_fnc1(&[]));
+    }
+
+    #[test]
+    fn a_linear_read_lies_on_one_scan_line() {
+        // Both finder pairs of a DataBar on one (slanted) line.
+        assert!(collinear(&[
+            (10.0, 100.0),
+            (40.0, 101.0),
+            (200.0, 104.0),
+            (230.0, 105.0)
+        ]));
+        // Pairs from two scan lines 300 px apart: a ghost from print (seen in a benchmark).
+        assert!(!collinear(&[
+            (335.0, 474.0),
+            (358.0, 474.0),
+            (361.0, 172.0),
+            (384.0, 172.0)
+        ]));
+        assert!(collinear(&[(5.0, 5.0)]));
+        assert!(collinear(&[]));
     }
 
     #[test]

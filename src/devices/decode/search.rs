@@ -7,12 +7,19 @@ use std::time::{Duration, Instant};
 use image::GrayImage;
 use serde::Serialize;
 
+use super::ladder::{FIRST, Step, retry_steps};
 use super::locate::{Region, locate};
 use super::prepare::{Treatment, apply, crop, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
-use super::sweep::{bands, blank_quad};
+use super::sweep::{bands, blank_quad, extent, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
+
+/// Rounds of the whole-frame sweep at most (each after painting over what the last found).
+const SWEEP_ROUNDS: usize = 3;
+
+/// A blob's edge density relative to the threshold below which it is probably print.
+pub(super) const WEAK: f32 = 1.3;
 
 /// Images up to this many pixels get a whole-image rxing pass before regions are searched.
 const WHOLE_PASS_MAX_PIXELS: u32 = 1_000_000;
@@ -38,94 +45,6 @@ pub struct DecodeStats {
     pub retry_ms: f64,
     /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
     pub sweep_ms: f64,
-}
-
-/// One step of the retry ladder.
-#[derive(Debug, Clone, Copy)]
-struct Step {
-    treatment: Treatment,
-    binariser: Binariser,
-    pass: Pass,
-}
-
-const FIRST: Pass = Pass {
-    data_matrix: true,
-    data_matrix_fallback: false,
-    qr: true,
-    others: false,
-    try_harder: false,
-};
-
-/// The retry ladder for a region, cheapest and most often useful first.
-///
-/// A blob whose edges run mostly one way (`isotropy` < 0.5: an upright linear code, or a line
-/// of printed text) gets only the linear readers; 2D symbols have edges both ways even when
-/// turned, and get the full ladder.
-fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
-    let side = region.width.max(region.height);
-    let linear = region.isotropy < 0.5;
-    // The linear readers scan rows and columns: a linear code turned further than about 35°
-    // (isotropy 0.75) is beyond them, so a squarer blob is not worth their time.
-    let hard = Pass {
-        others: region.isotropy < 0.75,
-        try_harder: true,
-        data_matrix_fallback: true,
-        ..FIRST
-    };
-    let step = |treatment, binariser, pass| Step {
-        treatment,
-        binariser,
-        pass,
-    };
-    let thorough = Pass {
-        try_harder: true,
-        ..FIRST
-    };
-    let mut steps = vec![
-        step(Treatment::Plain, Binariser::Hybrid, thorough),
-        step(Treatment::Plain, Binariser::GlobalHistogram, thorough),
-        step(Treatment::Invert, Binariser::Hybrid, thorough),
-        step(Treatment::Blur(1.0), Binariser::Hybrid, thorough),
-    ];
-    if side < 400 {
-        steps.push(step(Treatment::Scale(2.0), Binariser::Hybrid, thorough));
-    }
-    if side > 120 {
-        steps.push(step(Treatment::Scale(0.5), Binariser::Hybrid, thorough));
-    }
-    steps.extend([
-        step(Treatment::Thicken(1), Binariser::Hybrid, thorough),
-        step(Treatment::Rotate(30.0), Binariser::Hybrid, thorough),
-        step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
-        step(
-            Treatment::Plain,
-            Binariser::Adaptive((side / 12).clamp(4, 40)),
-            thorough,
-        ),
-        step(Treatment::Plain, Binariser::Hybrid, hard),
-    ]);
-    if region.strength < 1.3 {
-        // Barely busier than the threshold: most such blobs are print or texture, so only the
-        // cheap retries and the final thorough pass.
-        steps.truncate(4);
-        steps.push(step(Treatment::Plain, Binariser::Hybrid, hard));
-    }
-    if linear {
-        if !formats.wants_others() {
-            return Vec::new();
-        }
-        let linear_only = Pass {
-            data_matrix: false,
-            qr: false,
-            ..hard
-        };
-        return vec![
-            step(Treatment::Plain, Binariser::Hybrid, linear_only),
-            step(Treatment::Scale(2.0), Binariser::Hybrid, linear_only),
-            step(Treatment::Blur(1.0), Binariser::Hybrid, linear_only),
-        ];
-    }
-    steps
 }
 
 /// Codes found so far, de-duplicated by text.
@@ -310,34 +229,86 @@ impl Search<'_> {
     /// through the multi-symbol detectors, one band per worker. Codes already found are
     /// painted over with flat grey first, so the detectors spend no time on them and see the
     /// symbols behind them (rxing's Data Matrix detector reports one symbol per scan line).
-    fn sweep(&self, bands: &[Region], radius: u32, pass: Pass) {
+    ///
+    /// `scale` < 1 sweeps a reduced copy (big symbols in a big frame: a quarter of the work).
+    fn sweep(&self, bands: &[Region], radius: u32, pass: Pass, scale: f32) {
         let work = |band: &Region| {
             if self.done() {
                 return;
             }
             let crop_image = crop(self.image, band);
-            let (mut prepared, back) = apply(&crop_image, Treatment::Boost(radius));
+            let source = if scale < 1.0 {
+                let reduced = |side: u32| ((side as f32 * scale).round() as u32).max(1);
+                image::imageops::resize(
+                    &crop_image,
+                    reduced(crop_image.width()),
+                    reduced(crop_image.height()),
+                    image::imageops::FilterType::Triangle,
+                )
+            } else {
+                crop_image
+            };
+            let (mut prepared, _) = apply(&source, Treatment::Boost(radius));
+            let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0];
             let step = Step {
                 treatment: Treatment::Boost(radius),
                 binariser: Binariser::Hybrid,
                 pass,
             };
-            let quads: Vec<Vec<(f32, f32)>> = self
-                .lock()
-                .codes
-                .iter()
-                .filter(|code| code.corners.len() == 4)
-                .map(|code| {
-                    code.corners
-                        .iter()
-                        .map(|&(x, y)| (x - band.x as f32, y - band.y as f32))
-                        .collect()
-                })
-                .collect();
-            for quad in &quads {
-                blank_quad(&mut prepared, quad);
+            // rxing's Data Matrix detector reports at most one symbol per scan line: while a
+            // round finds something, paint it over and look again (a few rounds at most).
+            let mut painted = 0;
+            // The rows to look at again: the whole band first, then the rows of what the last
+            // round found (the only rows where a symbol can have been hidden).
+            let mut rows = (0, prepared.height);
+            for round in 0..SWEEP_ROUNDS {
+                let quads: Vec<Vec<(f32, f32)>> = self
+                    .lock()
+                    .codes
+                    .iter()
+                    .filter(|code| code.corners.len() == 4)
+                    .skip(painted)
+                    .map(|code| {
+                        code.corners
+                            .iter()
+                            .map(|&(x, y)| {
+                                ((x - band.x as f32) * scale, (y - band.y as f32) * scale)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                painted += quads.len();
+                for quad in &quads {
+                    blank_quad(&mut prepared, quad);
+                }
+                if round > 0 {
+                    match rows_of(&quads, prepared.height) {
+                        Some(next) => rows = next,
+                        None => break,
+                    }
+                }
+                if self.done() {
+                    break;
+                }
+                let added = if rows == (0, prepared.height) {
+                    self.attempt_prepared(&prepared, &back, band, step)
+                } else {
+                    let width = prepared.width as usize;
+                    let strip = Prepared {
+                        luma: prepared.luma[rows.0 as usize * width..rows.1 as usize * width]
+                            .to_vec(),
+                        width: prepared.width,
+                        height: rows.1 - rows.0,
+                    };
+                    // Strip rows → prepared rows → band pixels.
+                    let mut strip_back = back;
+                    strip_back[5] = rows.0 as f32 / scale;
+                    self.attempt_prepared(&strip, &strip_back, band, step)
+                };
+                if added == 0 {
+                    break;
+                }
             }
-            self.attempt_prepared(&prepared, &back, band, step);
         };
         let threads = self.thread_count().min(bands.len()).max(1);
         if threads == 1 {
@@ -463,27 +434,82 @@ pub(crate) fn run_with_stats(
             .into_iter()
             .filter(|region| small || u64::from(region.width) * u64::from(region.height) < quarter)
             .collect();
-        let retry_started = Instant::now();
-        let retried = search.decode_regions(&failed, true);
-        let sweep_started = Instant::now();
-        search.lock().stats.retry_ms = ms_between(retry_started, sweep_started);
         // Never give up early: unless every expected code is in, the whole frame once more
         // with its local contrast boosted (grey ink on grey board, uneven light) through the
-        // multi-symbol detectors, as the region search may have missed codes altogether.
-        if !search.done() {
-            let module_guess = (width.min(height) / 60).clamp(6, 24);
-            let pass = Pass {
-                try_harder: true,
-                others: small,
-                ..FIRST
-            };
-            search.sweep(
-                &bands(width, height, typical_side, small),
-                module_guess,
-                pass,
-            );
+        // multi-symbol detectors, as the region search may have missed codes altogether. In a
+        // big frame (a case layer) this sweep comes before the retries: it reads most of what
+        // the first attempts missed at once, and the retries are left with what it did not.
+        let sweep = || {
+            let started = Instant::now();
+            if !search.done() {
+                // Symbols of 140 px and more (modules of 5 px and more) read as well at half
+                // the size, in a quarter of the time.
+                let mut sides: Vec<f32> = search
+                    .lock()
+                    .codes
+                    .iter()
+                    .filter(|code| code.corners.len() == 4)
+                    .map(|code| extent(&code.corners))
+                    .collect();
+                sides.sort_by(f32::total_cmp);
+                let scale = match sides.get(sides.len() / 2) {
+                    Some(&side) if sides.len() >= 3 && side >= 140.0 => 0.5,
+                    _ => 1.0,
+                };
+                let module_guess = ((width.min(height) as f32 * scale) as u32 / 60).clamp(6, 24);
+                let pass = Pass {
+                    try_harder: true,
+                    others: small,
+                    ..FIRST
+                };
+                search.sweep(
+                    &bands(width, height, typical_side, small),
+                    module_guess,
+                    pass,
+                    scale,
+                );
+            }
+            search.lock().stats.sweep_ms += ms_between(started, Instant::now());
+        };
+        if !small {
+            sweep();
         }
-        search.lock().stats.sweep_ms = ms_between(sweep_started, Instant::now());
+        // After the sweep, a failed region of one pack's size (or a window grown around a
+        // fragment) that holds a code read since is that pack's print, not another symbol.
+        let failed: Vec<Region> = match typical_side {
+            Some(side) if !small => {
+                let found = search.lock();
+                failed
+                    .into_iter()
+                    .filter(|region| {
+                        region.width.max(region.height) > side * 6 / 5 + 1
+                            || !found
+                                .codes
+                                .iter()
+                                .any(|code| region.contains(code.centre()))
+                    })
+                    .collect()
+            }
+            _ => failed,
+        };
+        let retry_started = Instant::now();
+        let retried = search.decode_regions(&failed, true);
+        search.lock().stats.retry_ms = ms_between(retry_started, Instant::now());
+        // A small picture (a label, a few packs) whose codes were found and where nothing
+        // that looks like a 2D symbol is left unread is settled: the sweep would only cost time.
+        let settled = {
+            let found = search.lock();
+            !found.codes.is_empty()
+                && !failed.iter().zip(&retried).any(|(region, read)| {
+                    !read
+                        && region.strength >= WEAK
+                        && region.isotropy >= 0.5
+                        && !found.covers(region)
+                })
+        };
+        if small && !settled {
+            sweep();
+        }
         let nothing_yet = search.lock().codes.is_empty();
         if nothing_yet && small {
             // Nothing anywhere: the whole image through the retry ladder.
@@ -504,31 +530,4 @@ pub(crate) fn run_with_stats(
 
 fn ms_between(from: Instant, to: Instant) -> f64 {
     to.duration_since(from).as_secs_f64() * 1000.0
-}
-
-/// Sorts codes top to bottom in rows, left to right within a row.
-fn sort_reading_order(codes: &mut [DecodedCode]) {
-    let row_height = codes
-        .iter()
-        .map(|code| {
-            let (min, max) = code
-                .corners
-                .iter()
-                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
-                    (lo.min(p.1), hi.max(p.1))
-                });
-            (max - min).max(1.0)
-        })
-        .fold(f32::MAX, f32::min);
-    let row_height = if row_height == f32::MAX {
-        1.0
-    } else {
-        row_height
-    };
-    codes.sort_by(|a, b| {
-        let (ax, ay) = a.centre();
-        let (bx, by) = b.centre();
-        let (row_a, row_b) = ((ay / row_height) as i64, (by / row_height) as i64);
-        row_a.cmp(&row_b).then(ax.total_cmp(&bx))
-    });
 }

@@ -1,6 +1,7 @@
-//! The whole-frame sweep's geometry: the bands it cuts a frame into and the painting-over of
-//! codes already found.
+//! The whole-frame sweep's geometry: the bands it cuts a frame into, the painting-over of
+//! codes already found, the rows to look at again, and the reading order of the results.
 
+use super::DecodedCode;
 use super::locate::Region;
 use super::reader::Prepared;
 
@@ -89,6 +90,65 @@ pub(super) fn blank_quad(image: &mut Prepared, quad: &[(f32, f32)]) {
     }
 }
 
+/// The larger of a code's width and height from its corner points.
+pub(super) fn extent(corners: &[(f32, f32)]) -> f32 {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &(x, y) in corners {
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    (x1 - x0).max(y1 - y0)
+}
+
+/// The rows (start, end) spanned by `quads`, grown by half a symbol each way and clamped to
+/// `height`; `None` when there are no quads.
+pub(super) fn rows_of(quads: &[Vec<(f32, f32)>], height: u32) -> Option<(u32, u32)> {
+    let (mut top, mut bottom, mut side) = (f32::MAX, f32::MIN, 0.0f32);
+    for quad in quads {
+        let (lo, hi) = quad.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+            (lo.min(p.1), hi.max(p.1))
+        });
+        top = top.min(lo);
+        bottom = bottom.max(hi);
+        side = side.max(hi - lo);
+    }
+    if quads.is_empty() || top > bottom {
+        return None;
+    }
+    let start = (top - side / 2.0).max(0.0) as u32;
+    let end = ((bottom + side / 2.0).max(0.0) as u32).min(height);
+    (start + 8 < end).then_some((start, end))
+}
+
+/// Sorts codes top to bottom in rows, left to right within a row.
+pub(super) fn sort_reading_order(codes: &mut [DecodedCode]) {
+    let row_height = codes
+        .iter()
+        .map(|code| {
+            let (min, max) = code
+                .corners
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+                    (lo.min(p.1), hi.max(p.1))
+                });
+            (max - min).max(1.0)
+        })
+        .fold(f32::MAX, f32::min);
+    let row_height = if row_height == f32::MAX {
+        1.0
+    } else {
+        row_height
+    };
+    codes.sort_by(|a, b| {
+        let (ax, ay) = a.centre();
+        let (bx, by) = b.centre();
+        let (row_a, row_b) = ((ay / row_height) as i64, (by / row_height) as i64);
+        row_a.cmp(&row_b).then(ax.total_cmp(&bx))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +179,15 @@ mod tests {
         assert_eq!(image.luma[50 * 100 + 22], 128);
         assert_eq!(image.luma[22 * 100 + 22], 0);
         assert_eq!(image.luma[5 * 100 + 5], 0);
+    }
+
+    #[test]
+    fn rows_of_found_codes_span_them_and_half_a_symbol_more() {
+        let quad = vec![(10.0, 100.0), (50.0, 100.0), (50.0, 140.0), (10.0, 140.0)];
+        assert_eq!(rows_of(std::slice::from_ref(&quad), 1000), Some((80, 160)));
+        // Clamped to the band; nothing found, nothing to look at again.
+        assert_eq!(rows_of(&[quad], 150), Some((80, 150)));
+        assert_eq!(rows_of(&[], 1000), None);
+        assert_eq!(extent(&[(0.0, 0.0), (30.0, 5.0), (10.0, 40.0)]), 40.0);
     }
 }

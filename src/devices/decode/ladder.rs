@@ -1,0 +1,94 @@
+//! The retry ladder: what a region that gave nothing at first is tried with next.
+
+use super::locate::Region;
+use super::prepare::Treatment;
+use super::reader::{Binariser, FormatSet, Pass};
+use super::search::WEAK;
+
+/// One step of the retry ladder.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Step {
+    pub treatment: Treatment,
+    pub binariser: Binariser,
+    pub pass: Pass,
+}
+
+pub(super) const FIRST: Pass = Pass {
+    data_matrix: true,
+    data_matrix_fallback: false,
+    qr: true,
+    others: false,
+    try_harder: false,
+};
+
+/// The retry ladder for a region, cheapest and most often useful first.
+///
+/// A blob whose edges run mostly one way (`isotropy` < 0.5: an upright linear code, or a line
+/// of printed text) gets only the linear readers; 2D symbols have edges both ways even when
+/// turned, and get the full ladder.
+pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
+    let side = region.width.max(region.height);
+    let linear = region.isotropy < 0.5;
+    // The linear readers scan rows and columns: a linear code turned further than about 35°
+    // (isotropy 0.75) is beyond them, so a squarer blob is not worth their time.
+    let hard = Pass {
+        others: region.isotropy < 0.75,
+        try_harder: true,
+        data_matrix_fallback: true,
+        ..FIRST
+    };
+    let step = |treatment, binariser, pass| Step {
+        treatment,
+        binariser,
+        pass,
+    };
+    let thorough = Pass {
+        try_harder: true,
+        ..FIRST
+    };
+    let mut steps = vec![
+        step(Treatment::Plain, Binariser::Hybrid, thorough),
+        step(Treatment::Plain, Binariser::GlobalHistogram, thorough),
+        step(Treatment::Invert, Binariser::Hybrid, thorough),
+        step(Treatment::Blur(1.0), Binariser::Hybrid, thorough),
+    ];
+    if side < 400 {
+        steps.push(step(Treatment::Scale(2.0), Binariser::Hybrid, thorough));
+    }
+    if side > 120 {
+        steps.push(step(Treatment::Scale(0.5), Binariser::Hybrid, thorough));
+    }
+    steps.extend([
+        step(Treatment::Thicken(1), Binariser::Hybrid, thorough),
+        step(Treatment::Rotate(30.0), Binariser::Hybrid, thorough),
+        step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
+        step(
+            Treatment::Plain,
+            Binariser::Adaptive((side / 12).clamp(4, 40)),
+            thorough,
+        ),
+        step(Treatment::Plain, Binariser::Hybrid, hard),
+    ]);
+    if region.strength < WEAK {
+        // Barely busier than the threshold: most such blobs are print or texture, so only the
+        // cheap retries and the final thorough pass.
+        steps.truncate(4);
+        steps.push(step(Treatment::Plain, Binariser::Hybrid, hard));
+    }
+    if linear {
+        if !formats.wants_others() {
+            return Vec::new();
+        }
+        let linear_only = Pass {
+            data_matrix: false,
+            qr: false,
+            ..hard
+        };
+        return vec![
+            step(Treatment::Plain, Binariser::Hybrid, linear_only),
+            step(Treatment::Scale(2.0), Binariser::Hybrid, linear_only),
+            step(Treatment::Blur(1.0), Binariser::Hybrid, linear_only),
+        ];
+    }
+    steps
+}
