@@ -61,6 +61,10 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     steps.extend([
         step(Treatment::Thicken(1), Binariser::Hybrid, thorough),
         step(Treatment::Rotate(30.0), Binariser::Hybrid, thorough),
+        // Seen at a slant: undo a foreshortening across or down (halving the long way keeps
+        // big symbols cheap; small ones are doubled the short way instead).
+        step(stretch(side, true), Binariser::Hybrid, thorough),
+        step(stretch(side, false), Binariser::Hybrid, thorough),
         step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
         step(
             Treatment::Plain,
@@ -91,4 +95,15 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         ];
     }
     steps
+}
+
+/// A stretch that halves the region across (`across`) or down, or, for a small region,
+/// doubles it the other way.
+fn stretch(side: u32, across: bool) -> Treatment {
+    match (side > 160, across) {
+        (true, true) => Treatment::Stretch(0.5, 1.0),
+        (true, false) => Treatment::Stretch(1.0, 0.5),
+        (false, true) => Treatment::Stretch(1.0, 2.0),
+        (false, false) => Treatment::Stretch(2.0, 1.0),
+    }
 }

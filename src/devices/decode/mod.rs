@@ -36,6 +36,7 @@
 //! # Ok::<(), image::ImageError>(())
 //! ```
 
+mod big;
 mod diagnose;
 mod ladder;
 mod locate;
@@ -156,7 +157,7 @@ impl DecodeOptions {
 /// Finds and decodes every barcode in `image`; codes are de-duplicated by text and sorted in
 /// reading order (top to bottom, left to right).
 pub fn decode_image(image: &GrayImage, options: &DecodeOptions) -> Vec<DecodedCode> {
-    search::run(image, options)
+    big::run_with_stats(image, options).0
 }
 
 /// [`decode_image`] plus counters of what the search did (regions, attempts, retries).
@@ -164,7 +165,7 @@ pub fn decode_image_with_stats(
     image: &GrayImage,
     options: &DecodeOptions,
 ) -> (Vec<DecodedCode>, DecodeStats) {
-    search::run_with_stats(image, options)
+    big::run_with_stats(image, options)
 }
 
 /// The result of decoding one image file.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::ladder::{FIRST, Step, retry_steps};
 use super::locate::{Region, locate};
-use super::prepare::{Treatment, apply, crop, map_back};
+use super::prepare::{Treatment, apply, crop, halve, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
 use super::sweep::{bands, blank_quad, extent, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
@@ -45,6 +45,21 @@ pub struct DecodeStats {
     pub retry_ms: f64,
     /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
     pub sweep_ms: f64,
+}
+
+impl DecodeStats {
+    /// Adds the counters and times of a second search (a big frame's own-size search after
+    /// its halved one).
+    pub(crate) fn add(&mut self, other: &Self) {
+        self.regions += other.regions;
+        self.regions_decoded += other.regions_decoded;
+        self.attempts += other.attempts;
+        self.found_by_retry += other.found_by_retry;
+        self.rejected += other.rejected;
+        self.first_ms += other.first_ms;
+        self.retry_ms += other.retry_ms;
+        self.sweep_ms += other.sweep_ms;
+    }
 }
 
 /// Codes found so far, de-duplicated by text.
@@ -230,7 +245,8 @@ impl Search<'_> {
     /// painted over with flat grey first, so the detectors spend no time on them and see the
     /// symbols behind them (rxing's Data Matrix detector reports one symbol per scan line).
     ///
-    /// `scale` < 1 sweeps a reduced copy (big symbols in a big frame: a quarter of the work).
+    /// `scale` 0.5 sweeps a halved copy (big symbols in a big frame: a quarter of the work);
+    /// any other value sweeps the band at its own size.
     fn sweep(&self, bands: &[Region], radius: u32, pass: Pass, scale: f32) {
         let work = |band: &Region| {
             if self.done() {
@@ -238,17 +254,12 @@ impl Search<'_> {
             }
             let crop_image = crop(self.image, band);
             let source = if scale < 1.0 {
-                let reduced = |side: u32| ((side as f32 * scale).round() as u32).max(1);
-                image::imageops::resize(
-                    &crop_image,
-                    reduced(crop_image.width()),
-                    reduced(crop_image.height()),
-                    image::imageops::FilterType::Triangle,
-                )
+                halve(&crop_image)
             } else {
                 crop_image
             };
             let (mut prepared, _) = apply(&source, Treatment::Boost(radius));
+            let scale = if scale < 1.0 { 0.5 } else { 1.0 };
             let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0];
             let step = Step {
                 treatment: Treatment::Boost(radius),
@@ -352,12 +363,8 @@ impl Search<'_> {
     }
 }
 
-/// Runs the full search; see the module documentation of `decode`.
-pub(crate) fn run(image: &GrayImage, options: &DecodeOptions) -> Vec<DecodedCode> {
-    run_with_stats(image, options).0
-}
-
-/// [`run`] plus what it did.
+/// Runs the full search over `image` at its own size; see the module documentation of
+/// `decode`. Returns the codes (sorted in reading order) and what the search did.
 pub(crate) fn run_with_stats(
     image: &GrayImage,
     options: &DecodeOptions,
