@@ -6,6 +6,8 @@
 //! budget), so a camera worker calls it once per frame and `packbench decode` once per file.
 //!
 //! How it closes the gap to the fastest decoders while rxing stays the decoder:
+//! 0. a frame above 3 MP (2592×1944, 4k) is searched at half its size first (`big`), and at
+//!    its own size only when that finds nothing or only small symbols;
 //! 1. small images get one whole-image rxing pass first (cheap; catches 1D codes);
 //! 2. candidate regions are located by edge density ([`locate`]), not by rxing's
 //!    one-symbol-at-a-time scan of the whole frame;
