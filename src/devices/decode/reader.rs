@@ -18,6 +18,7 @@ use rxing::{
 };
 
 use super::DecodedCode;
+use super::sweep::bounds;
 use super::symbology::{Symbology, aim_is_gs1};
 
 /// Which rxing binariser turns grey into black/white.
@@ -240,18 +241,7 @@ fn explained(codes: &[DecodedCode], image: &Prepared) -> bool {
     let covered: f32 = codes
         .iter()
         .map(|code| {
-            let (x0, x1) = code
-                .corners
-                .iter()
-                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
-                    (lo.min(p.0), hi.max(p.0))
-                });
-            let (y0, y1) = code
-                .corners
-                .iter()
-                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
-                    (lo.min(p.1), hi.max(p.1))
-                });
+            let (x0, y0, x1, y1) = bounds(&code.corners);
             (x1 - x0).max(0.0) * (y1 - y0).max(0.0)
         })
         .sum();

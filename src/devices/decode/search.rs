@@ -11,7 +11,7 @@ use super::ladder::{FIRST, Step, retry_steps};
 use super::locate::{Region, locate};
 use super::prepare::{Treatment, apply, crop, halve, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
-use super::sweep::{bands, blank_quad, extent, rows_of, sort_reading_order};
+use super::sweep::{bands, blank_quad, bounds, extent, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
 
@@ -75,13 +75,7 @@ impl Found {
     fn covers(&self, region: &Region) -> bool {
         let area = f64::from(region.width) * f64::from(region.height);
         self.codes.iter().any(|code| {
-            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-            for &(x, y) in &code.corners {
-                x0 = x0.min(x);
-                y0 = y0.min(y);
-                x1 = x1.max(x);
-                y1 = y1.max(y);
-            }
+            let (mut x0, mut y0, mut x1, mut y1) = bounds(&code.corners);
             // Linear codes report points along one scan line: give the box the bars' height.
             if code.symbology.is_linear() {
                 let pad = ((x1 - x0).max(y1 - y0) * 0.3 - (x1 - x0).min(y1 - y0)).max(0.0);
@@ -245,21 +239,20 @@ impl Search<'_> {
     /// painted over with flat grey first, so the detectors spend no time on them and see the
     /// symbols behind them (rxing's Data Matrix detector reports one symbol per scan line).
     ///
-    /// `scale` 0.5 sweeps a halved copy (big symbols in a big frame: a quarter of the work);
-    /// any other value sweeps the band at its own size.
-    fn sweep(&self, bands: &[Region], radius: u32, pass: Pass, scale: f32) {
+    /// `halved` sweeps a copy at half the size (big symbols in a big frame: a quarter of the
+    /// work).
+    fn sweep(&self, bands: &[Region], radius: u32, pass: Pass, halved: bool) {
         let work = |band: &Region| {
             if self.done() {
                 return;
             }
             let crop_image = crop(self.image, band);
-            let source = if scale < 1.0 {
-                halve(&crop_image)
+            let (source, scale) = if halved {
+                (halve(&crop_image), 0.5)
             } else {
-                crop_image
+                (crop_image, 1.0)
             };
             let (mut prepared, _) = apply(&source, Treatment::Boost(radius));
-            let scale = if scale < 1.0 { 0.5 } else { 1.0 };
             let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0];
             let step = Step {
                 treatment: Treatment::Boost(radius),
@@ -459,11 +452,13 @@ pub(crate) fn run_with_stats(
                     .map(|code| extent(&code.corners))
                     .collect();
                 sides.sort_by(f32::total_cmp);
-                let scale = match sides.get(sides.len() / 2) {
-                    Some(&side) if sides.len() >= 3 && side >= 140.0 => 0.5,
-                    _ => 1.0,
+                let halved = sides.len() >= 3 && sides[sides.len() / 2] >= 140.0;
+                let shorter = if halved {
+                    width.min(height) / 2
+                } else {
+                    width.min(height)
                 };
-                let module_guess = ((width.min(height) as f32 * scale) as u32 / 60).clamp(6, 24);
+                let module_guess = (shorter / 60).clamp(6, 24);
                 let pass = Pass {
                     try_harder: true,
                     others: small,
@@ -473,7 +468,7 @@ pub(crate) fn run_with_stats(
                     &bands(width, height, typical_side, small),
                     module_guess,
                     pass,
-                    scale,
+                    halved,
                 );
             }
             search.lock().stats.sweep_ms += ms_between(started, Instant::now());

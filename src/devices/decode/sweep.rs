@@ -90,15 +90,17 @@ pub(super) fn blank_quad(image: &mut Prepared, quad: &[(f32, f32)]) {
     }
 }
 
+/// The bounding box `(x0, y0, x1, y1)` of `points` (empty: `x0 > x1`, `y0 > y1`).
+pub(super) fn bounds(points: &[(f32, f32)]) -> (f32, f32, f32, f32) {
+    points.iter().fold(
+        (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
+        |(x0, y0, x1, y1), &(x, y)| (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+    )
+}
+
 /// The larger of a code's width and height from its corner points.
 pub(super) fn extent(corners: &[(f32, f32)]) -> f32 {
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for &(x, y) in corners {
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x);
-        y1 = y1.max(y);
-    }
+    let (x0, y0, x1, y1) = bounds(corners);
     (x1 - x0).max(y1 - y0)
 }
 
@@ -107,9 +109,7 @@ pub(super) fn extent(corners: &[(f32, f32)]) -> f32 {
 pub(super) fn rows_of(quads: &[Vec<(f32, f32)>], height: u32) -> Option<(u32, u32)> {
     let (mut top, mut bottom, mut side) = (f32::MAX, f32::MIN, 0.0f32);
     for quad in quads {
-        let (lo, hi) = quad.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
-            (lo.min(p.1), hi.max(p.1))
-        });
+        let (_, lo, _, hi) = bounds(quad);
         top = top.min(lo);
         bottom = bottom.max(hi);
         side = side.max(hi - lo);
@@ -127,12 +127,7 @@ pub(super) fn sort_reading_order(codes: &mut [DecodedCode]) {
     let row_height = codes
         .iter()
         .map(|code| {
-            let (min, max) = code
-                .corners
-                .iter()
-                .fold((f32::MAX, f32::MIN), |(lo, hi), p| {
-                    (lo.min(p.1), hi.max(p.1))
-                });
+            let (_, min, _, max) = bounds(&code.corners);
             (max - min).max(1.0)
         })
         .fold(f32::MAX, f32::min);
