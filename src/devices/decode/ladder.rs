@@ -15,10 +15,11 @@ pub(super) struct Step {
 
 pub(super) const FIRST: Pass = Pass {
     data_matrix: true,
-    data_matrix_fallback: false,
+    fallback: false,
     qr: true,
     others: false,
     try_harder: false,
+    linear_thorough: false,
 };
 
 /// The retry ladder for a region, cheapest and most often useful first.
@@ -34,7 +35,8 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     let hard = Pass {
         others: region.isotropy < 0.75,
         try_harder: true,
-        data_matrix_fallback: true,
+        linear_thorough: true,
+        fallback: true,
         ..FIRST
     };
     let step = |treatment, binariser, pass| Step {

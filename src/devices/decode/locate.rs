@@ -114,21 +114,35 @@ fn quantile(values: &[u32], q: f32) -> u32 {
     *nth
 }
 
-/// Binary dilation (`grow`) or erosion of a block mask with a 3×3 square.
+/// Binary dilation (`grow`) or erosion of a block mask with a 3×3 square (clipped at the
+/// edges), as a pass along the rows and one down the columns.
 fn morph(mask: &[bool], cols: usize, rows: usize, grow: bool) -> Vec<bool> {
-    let mut out = vec![!grow; mask.len()];
+    let combine = |a: bool, b: bool| if grow { a | b } else { a & b };
+    let mut across = vec![false; mask.len()];
+    for (row, out) in mask.chunks(cols).zip(across.chunks_mut(cols)) {
+        for x in 0..cols {
+            let mut value = row[x];
+            if x > 0 {
+                value = combine(value, row[x - 1]);
+            }
+            if x + 1 < cols {
+                value = combine(value, row[x + 1]);
+            }
+            out[x] = value;
+        }
+    }
+    let mut out = across.clone();
     for y in 0..rows {
         for x in 0..cols {
-            let mut any = false;
-            let mut all = true;
-            for ny in y.saturating_sub(1)..(y + 2).min(rows) {
-                for nx in x.saturating_sub(1)..(x + 2).min(cols) {
-                    let on = mask[ny * cols + nx];
-                    any |= on;
-                    all &= on;
-                }
+            let index = y * cols + x;
+            let mut value = across[index];
+            if y > 0 {
+                value = combine(value, across[index - cols]);
             }
-            out[y * cols + x] = if grow { any } else { all };
+            if y + 1 < rows {
+                value = combine(value, across[index + cols]);
+            }
+            out[index] = value;
         }
     }
     out
@@ -156,63 +170,103 @@ struct Blob {
     y1: usize,
 }
 
-impl BlockMap {
-    /// Connected components (8-neighbourhood) of `mask`.
-    fn blobs(&self, mask: &[bool]) -> Vec<Blob> {
-        let (cols, rows) = (self.cols, self.rows);
-        let mut seen = vec![false; mask.len()];
-        let mut blobs = Vec::new();
-        let mut stack = Vec::new();
-        for start in 0..mask.len() {
-            if !mask[start] || seen[start] {
-                continue;
-            }
-            seen[start] = true;
-            stack.push(start);
-            let mut blob = Blob {
-                blocks: Vec::new(),
-                x0: cols,
-                y0: rows,
-                x1: 0,
-                y1: 0,
-            };
-            while let Some(index) = stack.pop() {
-                let (x, y) = (index % cols, index / cols);
-                blob.x0 = blob.x0.min(x);
-                blob.y0 = blob.y0.min(y);
-                blob.x1 = blob.x1.max(x);
-                blob.y1 = blob.y1.max(y);
-                blob.blocks.push(index);
-                for ny in y.saturating_sub(1)..(y + 2).min(rows) {
-                    for nx in x.saturating_sub(1)..(x + 2).min(cols) {
-                        let neighbour = ny * cols + nx;
-                        if mask[neighbour] && !seen[neighbour] {
-                            seen[neighbour] = true;
-                            stack.push(neighbour);
-                        }
+/// A rectangle of blocks: columns `x0..x1`, rows `y0..y1`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    x0: usize,
+    y0: usize,
+    x1: usize,
+    y1: usize,
+}
+
+impl Window {
+    fn cols(&self) -> usize {
+        self.x1 - self.x0
+    }
+
+    fn rows(&self) -> usize {
+        self.y1 - self.y0
+    }
+}
+
+/// Connected components (8-neighbourhood) of a `cols` × `rows` mask, in its own coordinates.
+fn blobs(mask: &[bool], cols: usize, rows: usize) -> Vec<Blob> {
+    let mut seen = vec![false; mask.len()];
+    let mut blobs = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..mask.len() {
+        if !mask[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let mut blob = Blob {
+            blocks: Vec::new(),
+            x0: cols,
+            y0: rows,
+            x1: 0,
+            y1: 0,
+        };
+        while let Some(index) = stack.pop() {
+            let (x, y) = (index % cols, index / cols);
+            blob.x0 = blob.x0.min(x);
+            blob.y0 = blob.y0.min(y);
+            blob.x1 = blob.x1.max(x);
+            blob.y1 = blob.y1.max(y);
+            blob.blocks.push(index);
+            for ny in y.saturating_sub(1)..(y + 2).min(rows) {
+                for nx in x.saturating_sub(1)..(x + 2).min(cols) {
+                    let neighbour = ny * cols + nx;
+                    if mask[neighbour] && !seen[neighbour] {
+                        seen[neighbour] = true;
+                        stack.push(neighbour);
                     }
                 }
             }
-            blobs.push(blob);
         }
-        blobs
+        blobs.push(blob);
     }
+    blobs
+}
 
-    /// Regions from the blocks selected by `within` whose density exceeds `threshold`.
-    /// A blob that is too sparse or too big to be one symbol (codes bridged by pack edges and
-    /// shadows) is searched again with a doubled threshold, twice at most.
-    fn regions(&self, within: &[bool], threshold: u32, depth: u32, out: &mut Vec<Region>) {
-        let mask: Vec<bool> = self
-            .density
+impl BlockMap {
+    /// Regions from the blocks of `window` selected by `within` (one flag per block of the
+    /// window) whose density exceeds `threshold`. A blob that is too sparse or too big to be
+    /// one symbol (codes bridged by pack edges and shadows) is searched again with a doubled
+    /// threshold, twice at most, in a window just around it (the closing below looks one block
+    /// beyond a blob, so the result is that of the whole map at a fraction of the work).
+    fn regions(
+        &self,
+        window: Window,
+        within: &[bool],
+        threshold: u32,
+        depth: u32,
+        out: &mut Vec<Region>,
+    ) {
+        let (cols, rows) = (window.cols(), window.rows());
+        let global = |x: usize, y: usize| (window.y0 + y) * self.cols + window.x0 + x;
+        let mask: Vec<bool> = within
             .iter()
-            .zip(within)
-            .map(|(&d, &inside)| inside && d > threshold)
+            .enumerate()
+            .map(|(index, &inside)| {
+                inside && self.density[global(index % cols, index / cols)] > threshold
+            })
             .collect();
-        let (cols, rows) = (self.cols, self.rows);
         let closed = morph(&morph(&mask, cols, rows, true), cols, rows, false);
         let closed: Vec<bool> = closed.iter().zip(within).map(|(&c, &w)| c && w).collect();
-        let total_blocks = cols * rows;
-        for blob in self.blobs(&closed) {
+        let total_blocks = self.cols * self.rows;
+        for local in blobs(&closed, cols, rows) {
+            let blob = Blob {
+                blocks: local
+                    .blocks
+                    .iter()
+                    .map(|&index| global(index % cols, index / cols))
+                    .collect(),
+                x0: local.x0 + window.x0,
+                y0: local.y0 + window.y0,
+                x1: local.x1 + window.x0,
+                y1: local.y1 + window.y0,
+            };
             let blob_cols = blob.x1 - blob.x0 + 1;
             let blob_rows = blob.y1 - blob.y0 + 1;
             let count = blob.blocks.len();
@@ -225,11 +279,18 @@ impl BlockMap {
             let huge = total_blocks >= 400 && blob_cols * blob_rows * 4 > total_blocks;
             if sparse || huge {
                 if depth < 2 {
-                    let mut inside = vec![false; total_blocks];
-                    for &index in &blob.blocks {
-                        inside[index] = true;
+                    let around = Window {
+                        x0: blob.x0.saturating_sub(1),
+                        y0: blob.y0.saturating_sub(1),
+                        x1: (blob.x1 + 2).min(self.cols),
+                        y1: (blob.y1 + 2).min(self.rows),
+                    };
+                    let mut inside = vec![false; around.cols() * around.rows()];
+                    for &index in &local.blocks {
+                        let (x, y) = (index % cols + window.x0, index / cols + window.y0);
+                        inside[(y - around.y0) * around.cols() + x - around.x0] = true;
                     }
-                    self.regions(&inside, threshold * 2, depth + 1, out);
+                    self.regions(around, &inside, threshold * 2, depth + 1, out);
                 }
                 if sparse {
                     continue;
@@ -307,7 +368,13 @@ pub(crate) fn locate(image: &GrayImage) -> Vec<Region> {
         height: height as usize,
     };
     let mut regions = Vec::new();
-    map.regions(&vec![true; cols * rows], threshold, 0, &mut regions);
+    let all = Window {
+        x0: 0,
+        y0: 0,
+        x1: cols,
+        y1: rows,
+    };
+    map.regions(all, &vec![true; cols * rows], threshold, 0, &mut regions);
     regions.sort_by(|a, b| b.strength.total_cmp(&a.strength));
     regions
 }
@@ -338,6 +405,47 @@ mod tests {
         assert!(region.x <= 100 && region.y <= 80);
         assert!(region.x + region.width >= 160 && region.y + region.height >= 140);
         assert!(region.width < 120 && region.height < 120, "{region:?}");
+    }
+
+    /// The 3×3 square, clipped at the edges, the slow way.
+    fn morph_by_hand(mask: &[bool], cols: usize, rows: usize, grow: bool) -> Vec<bool> {
+        (0..rows * cols)
+            .map(|index| {
+                let (x, y) = (index % cols, index / cols);
+                let mut values = (y.saturating_sub(1)..(y + 2).min(rows)).flat_map(|ny| {
+                    (x.saturating_sub(1)..(x + 2).min(cols)).map(move |nx| mask[ny * cols + nx])
+                });
+                if grow {
+                    values.any(|on| on)
+                } else {
+                    values.all(|on| on)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn separable_morph_is_the_square() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for (cols, rows) in [(1, 1), (1, 7), (9, 1), (13, 11), (40, 3)] {
+            for _ in 0..20 {
+                let mask: Vec<bool> = (0..cols * rows)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        state % 3 != 0
+                    })
+                    .collect();
+                for grow in [true, false] {
+                    assert_eq!(
+                        morph(&mask, cols, rows, grow),
+                        morph_by_hand(&mask, cols, rows, grow),
+                        "{cols}×{rows} grow {grow}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -192,10 +192,17 @@ impl Search<'_> {
                 let crop_image = crop(self.image, region);
                 let mut steps = Vec::new();
                 if !retries {
+                    // A blob whose edges run mostly one way is a linear code or a line of
+                    // print: the linear readers, which cost little on a crop, come first.
+                    let linear = region.isotropy < 0.5 && self.formats.wants_others();
                     steps.push(Step {
                         treatment: Treatment::Plain,
                         binariser: Binariser::Hybrid,
-                        pass: FIRST,
+                        pass: Pass {
+                            others: linear,
+                            linear_thorough: linear,
+                            ..FIRST
+                        },
                     });
                 } else {
                     steps.extend(retry_steps(region, &self.formats));
@@ -379,6 +386,8 @@ pub(crate) fn run_with_stats(
     let small = width.saturating_mul(height) <= WHOLE_PASS_MAX_PIXELS;
     let whole = search.whole();
     if small {
+        // The linear readers look at the middle rows only here: a linear code elsewhere is a
+        // blob of its own, read with them at its first attempt.
         let pass = Pass {
             others: true,
             try_harder: true,
@@ -462,6 +471,7 @@ pub(crate) fn run_with_stats(
                 let pass = Pass {
                     try_harder: true,
                     others: small,
+                    linear_thorough: small,
                     ..FIRST
                 };
                 search.sweep(
@@ -514,8 +524,30 @@ pub(crate) fn run_with_stats(
         }
         let nothing_yet = search.lock().codes.is_empty();
         if nothing_yet && small {
-            // Nothing anywhere: the whole image through the retry ladder.
-            search.decode_regions(&[whole], true);
+            // Nothing anywhere: the linear readers over every row (a long linear code seen at a
+            // slant falls apart into blobs none of which holds it whole), then the whole image
+            // through the retry ladder.
+            let linear = Pass {
+                data_matrix: false,
+                qr: false,
+                others: true,
+                linear_thorough: true,
+                ..FIRST
+            };
+            if search.formats.wants_others() {
+                search.attempt(
+                    image,
+                    &whole,
+                    Step {
+                        treatment: Treatment::Plain,
+                        binariser: Binariser::Hybrid,
+                        pass: linear,
+                    },
+                );
+            }
+            if search.lock().codes.is_empty() {
+                search.decode_regions(&[whole], true);
+            }
         }
         search.lock().stats.regions_decoded = retried.iter().filter(|ok| **ok).count();
     }
