@@ -63,10 +63,18 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     steps.extend([
         step(Treatment::Thicken(1), Binariser::Hybrid, thorough),
         step(Treatment::Rotate(30.0), Binariser::Hybrid, thorough),
-        // Seen at a slant: undo a foreshortening across or down (halving the long way keeps
-        // big symbols cheap; small ones are doubled the short way instead).
-        step(stretch(side, true), Binariser::Hybrid, thorough),
-        step(stretch(side, false), Binariser::Hybrid, thorough),
+    ]);
+    // Seen at a slant: undo a foreshortening across or down (halving the long way keeps big
+    // symbols cheap; small ones are doubled the short way instead). A blob longer than 5:2 is
+    // not a square symbol seen at a slant (one foreshortened that far is past reading), but a
+    // line of print.
+    if (0.4..=2.5).contains(&region.aspect) {
+        steps.extend([
+            step(stretch(side, true), Binariser::Hybrid, thorough),
+            step(stretch(side, false), Binariser::Hybrid, thorough),
+        ]);
+    }
+    steps.extend([
         step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
         step(
             Treatment::Plain,
@@ -90,9 +98,16 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
             qr: false,
             ..hard
         };
+        // Narrow bars doubled across them only (the blob's long way): half the pixels of a
+        // doubling both ways, and the same bars.
+        let along_bars = if region.aspect >= 1.0 {
+            Treatment::Stretch(2.0, 1.0)
+        } else {
+            Treatment::Stretch(1.0, 2.0)
+        };
         return vec![
             step(Treatment::Plain, Binariser::Hybrid, linear_only),
-            step(Treatment::Scale(2.0), Binariser::Hybrid, linear_only),
+            step(along_bars, Binariser::Hybrid, linear_only),
             step(Treatment::Blur(1.0), Binariser::Hybrid, linear_only),
         ];
     }

@@ -200,7 +200,6 @@ impl Search<'_> {
                         binariser: Binariser::Hybrid,
                         pass: Pass {
                             others: linear,
-                            linear_thorough: linear,
                             ..FIRST
                         },
                     });
@@ -471,7 +470,7 @@ pub(crate) fn run_with_stats(
                 let pass = Pass {
                     try_harder: true,
                     others: small,
-                    linear_thorough: small,
+                    linear_thorough: false,
                     ..FIRST
                 };
                 search.sweep(
