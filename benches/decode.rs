@@ -116,6 +116,9 @@ fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let verbose = std::env::var_os("PACKBENCH_VERBOSE").is_some();
     let keep = std::env::var_os("PACKBENCH_KEEP").map(std::path::PathBuf::from);
+    if let Some(keep) = &keep {
+        std::fs::create_dir_all(keep).expect("PACKBENCH_KEEP names a folder that can be made");
+    }
     let seed = std::env::var("PACKBENCH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
