@@ -48,7 +48,8 @@ pub struct FrameDiagnosis {
     /// Median spread (90th − 10th percentile) of grey in the code-like blocks.
     pub code_contrast: u8,
     /// Median sharpness of the code-like blocks: the steepest one-pixel step over the spread
-    /// (about 1 for crisp edges, under 0.35 when smeared; the lower of rows and columns).
+    /// (about 1 for crisp edges, under 0.35 when smeared; the lower of rows and columns, or of
+    /// the two diagonals when they differ: a moving hand smears the steps along its way only).
     pub sharpness: f32,
     /// Median run length (pixels between crossings of the middle grey) in the code-like
     /// blocks; about one to two modules.
@@ -60,8 +61,8 @@ pub struct FrameDiagnosis {
 struct BlockStats {
     low: u8,
     high: u8,
-    /// The steepest one-pixel step along the rows and along the columns.
-    steepest: [u8; 2],
+    /// The steepest one-pixel step along the rows, the columns, and the two diagonals.
+    steepest: [u8; 4],
     crossings_per_line: f32,
     run_px: f32,
 }
@@ -91,7 +92,16 @@ fn block_stats(raw: &[u8], width: usize, bx: usize, by: usize) -> BlockStats {
     let high = hist_quantile(&hist, total, 0.9);
     let mid = (i32::from(low) + i32::from(high)) / 2;
     let hysteresis = ((i32::from(high) - i32::from(low)) / 6).max(1);
-    let mut steepest = [0u8; 2];
+    let mut steepest = [0u8; 4];
+    // Diagonal neighbours: down-right, and down-left (the pixel right of one against the pixel
+    // below it).
+    for y in by..by + BLOCK - 1 {
+        let (row, next) = (&raw[y * width..], &raw[(y + 1) * width..]);
+        for x in bx..bx + BLOCK - 1 {
+            steepest[2] = steepest[2].max(row[x].abs_diff(next[x + 1]));
+            steepest[3] = steepest[3].max(row[x + 1].abs_diff(next[x]));
+        }
+    }
     let (mut crossings, mut lines) = (0u32, 0u32);
     // Rows and columns: count crossings of the middle grey (with hysteresis against noise).
     for (direction, horizontal) in [true, false].into_iter().enumerate() {
@@ -175,10 +185,20 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         .iter()
         .map(|b| f32::from(b.high - b.low))
         .collect();
-    // Blur in one direction (a moving hand) smears the steps along it only.
+    // Blur in one direction (a moving hand) smears the steps along it only: the lower of rows
+    // and columns, or of the diagonals when one of them is much smoother than the other (a
+    // smear along a diagonal; small antialiased modules are soft along both alike).
     let mut sharpness: Vec<f32> = code_like
         .iter()
-        .map(|b| f32::from(b.steepest[0].min(b.steepest[1])) / f32::from((b.high - b.low).max(1)))
+        .map(|b| {
+            let [rows, columns, down_right, down_left] = b.steepest;
+            let mut least = rows.min(columns);
+            let (smooth, steep) = (down_right.min(down_left), down_right.max(down_left));
+            if u16::from(smooth) * 2 < u16::from(steep) {
+                least = least.min(smooth);
+            }
+            f32::from(least) / f32::from((b.high - b.low).max(1))
+        })
         .collect();
     let mut runs: Vec<f32> = code_like.iter().map(|b| b.run_px).collect();
     let mut highs: Vec<f32> = code_like.iter().map(|b| f32::from(b.high)).collect();
@@ -251,6 +271,38 @@ mod tests {
             Some(FrameIssue::LowContrast),
             "{diagnosis:?}"
         );
+    }
+
+    /// `frame` smeared along a line of `steps` pixels going down-right (`(1, 1)`) or down-left.
+    fn smeared(frame: &GrayImage, steps: u32, down_right: bool) -> GrayImage {
+        GrayImage::from_fn(frame.width(), frame.height(), |x, y| {
+            let sum: u32 = (0..steps)
+                .map(|k| {
+                    let sx = if down_right {
+                        x.saturating_sub(k)
+                    } else {
+                        (x + k).min(frame.width() - 1)
+                    };
+                    u32::from(frame.get_pixel(sx, y.saturating_sub(k)).0[0])
+                })
+                .sum();
+            image::Luma([(sum / steps) as u8])
+        })
+    }
+
+    #[test]
+    fn a_diagonal_smear_is_too_blurred_and_crisp_modules_are_not() {
+        let crisp = frame_with_modules(5);
+        assert_eq!(diagnose_frame(&crisp).issue, None);
+        for down_right in [true, false] {
+            // Nine diagonal steps: a smear of about 13 pixels at 45°.
+            let diagnosis = diagnose_frame(&smeared(&crisp, 9, down_right));
+            assert_eq!(
+                diagnosis.issue,
+                Some(FrameIssue::TooBlurred),
+                "down-right {down_right}: {diagnosis:?}"
+            );
+        }
     }
 
     #[test]
