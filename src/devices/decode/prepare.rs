@@ -32,6 +32,9 @@ pub(crate) enum Treatment {
     /// multiplied by four, about mid-grey. Grey ink on grey board (15–40 greys) comes out
     /// as an ordinary symbol wherever it is in an unevenly lit frame.
     Boost(u32),
+    /// Each pixel the mean of the `2r+1` pixels above and below it (`true`) or beside it:
+    /// noise averaged out along the bars of a linear code, whose edges stay where they are.
+    AlongBars(bool, u32),
 }
 
 /// `crop` scaled by `across` and `down`, with the map back to the crop's pixels.
@@ -163,6 +166,7 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 
         }
         Treatment::Rotate(degrees) => rotate(crop, degrees),
         Treatment::Boost(radius) => (boost(crop, radius), IDENTITY),
+        Treatment::AlongBars(down, radius) => (box_along(crop, down, radius), IDENTITY),
     };
     let (width, height) = image.dimensions();
     (
@@ -208,6 +212,41 @@ fn boost(image: &GrayImage, radius: u32) -> GrayImage {
         }
     }
     GrayImage::from_raw(width, height, out).unwrap_or_else(|| image.clone())
+}
+
+/// See [`Treatment::AlongBars`]: a running sum along each column (`down`) or row, the window
+/// clipped at the edges.
+fn box_along(image: &GrayImage, down: bool, radius: u32) -> GrayImage {
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    let src = image.as_raw();
+    let r = radius as usize;
+    let mut out = vec![0u8; src.len()];
+    // One line: `count` pixels `stride` apart from `start`.
+    let mut smooth_line = |start: usize, stride: usize, count: usize| {
+        let at = |i: usize| u32::from(src[start + i * stride]);
+        let mut sum: u32 = (0..(r + 1).min(count)).map(at).sum();
+        for i in 0..count {
+            let (first, last) = (i.saturating_sub(r), (i + r).min(count - 1));
+            out[start + i * stride] = (sum / (last - first + 1) as u32) as u8;
+            // Slide: the pixel r + 1 ahead comes in, the one r behind goes out.
+            if i + r + 1 < count {
+                sum += at(i + r + 1);
+            }
+            if i >= r {
+                sum -= at(i - r);
+            }
+        }
+    };
+    if down {
+        for x in 0..width {
+            smooth_line(x, width, height);
+        }
+    } else {
+        for y in 0..height {
+            smooth_line(y * width, 1, width);
+        }
+    }
+    GrayImage::from_raw(width as u32, height as u32, out).unwrap_or_else(|| image.clone())
 }
 
 /// Separable square minimum filter: every pixel takes the darkest value within `radius`.
@@ -333,6 +372,23 @@ mod tests {
         let (prepared, back) = apply(&image, Treatment::Scale(2.0));
         assert_eq!((prepared.width, prepared.height), (100, 60));
         assert_eq!(map_back((100.0, 60.0), &back, &region), (50.0, 30.0));
+    }
+
+    #[test]
+    fn smoothing_along_bars_keeps_their_edges_and_averages_the_rest() {
+        // Vertical bars (columns 0–3 dark) with a noisy row: smoothed down the columns, the
+        // bars stay sharp and the noise is spread over 2r+1 rows.
+        let mut image =
+            GrayImage::from_fn(8, 9, |x, _| image::Luma([if x < 4 { 20 } else { 200 }]));
+        image.put_pixel(6, 4, image::Luma([110]));
+        let (prepared, _) = apply(&image, Treatment::AlongBars(true, 2));
+        let at = |x: usize, y: usize| prepared.luma[y * 8 + x];
+        assert_eq!((at(3, 4), at(4, 4)), (20, 200));
+        assert_eq!(at(6, 4), 182); // (4 × 200 + 110) / 5
+        assert_eq!(at(6, 0), 200); // 3 rows in the window at the top edge, none the noisy one
+        assert_eq!(at(6, 2), 182);
+        let (across, _) = apply(&image, Treatment::AlongBars(false, 1));
+        assert_eq!(across.luma[4 * 8 + 3], 80); // (20 + 20 + 200) / 3
     }
 
     #[test]

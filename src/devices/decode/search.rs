@@ -534,15 +534,23 @@ pub(crate) fn run_with_stats(
                 ..FIRST
             };
             if search.formats.wants_others() {
-                search.attempt(
-                    image,
-                    &whole,
-                    Step {
-                        treatment: Treatment::Plain,
+                // As it is, then averaged along upright bars and along lying ones (noise on a
+                // faint code breaks every single row; rxing turns the picture for lying bars).
+                let radius = (height / 60).clamp(3, 12);
+                for treatment in [
+                    Treatment::Plain,
+                    Treatment::AlongBars(true, radius),
+                    Treatment::AlongBars(false, radius),
+                ] {
+                    let step = Step {
+                        treatment,
                         binariser: Binariser::Hybrid,
                         pass: linear,
-                    },
-                );
+                    };
+                    if search.attempt(image, &whole, step) > 0 {
+                        break;
+                    }
+                }
             }
             if search.lock().codes.is_empty() {
                 search.decode_regions(&[whole], true);
