@@ -54,6 +54,10 @@ pub struct FrameDiagnosis {
     /// Median run length (pixels between crossings of the middle grey) in the code-like
     /// blocks; about one to two modules.
     pub run_px: f32,
+    /// The spread of grey (90th − 10th percentile) in the flattest tenth of the blocks: plain
+    /// board or label, so sensor noise and grain. Codes whose contrast is under four times this
+    /// drown in it.
+    pub noise: u8,
     /// The most pressing issue, if any.
     pub issue: Option<FrameIssue>,
 }
@@ -171,6 +175,9 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
     // The typical block is flat board or label: its spread is the noise.
     spreads.sort_by(f32::total_cmp);
     let typical = spreads.get(spreads.len() * 3 / 10).copied().unwrap_or(0.0);
+    // Noise and grain: the flattest blocks (a tenth of the frame is plain board or label
+    // even in a busy case layer).
+    let noise = spreads.get(spreads.len() / 10).copied().unwrap_or(0.0) as u8;
     let floor = (typical * 2.0).max(6.0);
     let mut candidates: Vec<&BlockStats> = blocks
         .iter()
@@ -214,7 +221,7 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         // Before contrast: blur also flattens the codes' contrast (noise on a sharp but
         // low-contrast code keeps the steps steep).
         Some(FrameIssue::TooBlurred)
-    } else if code_contrast < 30 {
+    } else if code_contrast < 30 || u16::from(code_contrast) < u16::from(noise) * 4 {
         Some(FrameIssue::LowContrast)
     } else if run_px < 2.2 {
         Some(FrameIssue::CodesTooSmall)
@@ -228,6 +235,7 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         code_contrast,
         sharpness,
         run_px,
+        noise,
         issue,
     }
 }
@@ -303,6 +311,28 @@ mod tests {
                 "down-right {down_right}: {diagnosis:?}"
             );
         }
+    }
+
+    #[test]
+    fn codes_drowned_in_noise_are_low_contrast() {
+        // Ink 160 on board 200: 40 greys, enough on a clean sensor.
+        let mut frame = frame_with_modules(4);
+        for pixel in frame.pixels_mut() {
+            pixel.0[0] = if pixel.0[0] < 100 { 160 } else { 200 };
+        }
+        assert_eq!(diagnose_frame(&frame).issue, None);
+        // The same with grain of ±10 greys everywhere (a fixed scramble, no generator).
+        for (index, pixel) in frame.pixels_mut().enumerate() {
+            let grain = (index as u32).wrapping_mul(2_654_435_761) >> 27; // 0..=31
+            pixel.0[0] = (i32::from(pixel.0[0]) + (grain as i32 * 20 / 31) - 10) as u8;
+        }
+        let diagnosis = diagnose_frame(&frame);
+        assert!(diagnosis.noise >= 12, "{diagnosis:?}");
+        assert_eq!(
+            diagnosis.issue,
+            Some(FrameIssue::LowContrast),
+            "{diagnosis:?}"
+        );
     }
 
     #[test]
