@@ -100,15 +100,20 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         };
         // Narrow bars doubled across them only (the blob's long way): half the pixels of a
         // doubling both ways, and the same bars.
-        let along_bars = if region.aspect >= 1.0 {
+        let across_bars = if region.aspect >= 1.0 {
             Treatment::Stretch(2.0, 1.0)
         } else {
             Treatment::Stretch(1.0, 2.0)
         };
+        // Noise averaged along the bars (upright bars run down a blob wider than tall).
+        let smoothed = Treatment::AlongBars(
+            region.aspect >= 1.0,
+            (region.width.min(region.height) / 16).clamp(2, 8),
+        );
         return vec![
             step(Treatment::Plain, Binariser::Hybrid, linear_only),
-            step(along_bars, Binariser::Hybrid, linear_only),
-            step(Treatment::Blur(1.0), Binariser::Hybrid, linear_only),
+            step(across_bars, Binariser::Hybrid, linear_only),
+            step(smoothed, Binariser::Hybrid, linear_only),
         ];
     }
     steps
