@@ -256,6 +256,23 @@ fn frame_diagnosis_names_what_is_wrong() {
     assert!(!diagnose_frame(&empty).looks_like_codes);
 }
 
+/// A faint GS1-128 under heavy sensor noise (contrast 0.16, picture seed from a benchmark run
+/// where it read nothing, as it does with zxing-cpp): every single row is broken by the noise,
+/// so the picture's last linear pass averages along the bars first.
+#[test]
+fn a_faint_noisy_linear_code_reads_once_averaged_along_its_bars() {
+    let seed = 3_395_282_725_054_384_076;
+    let params = Params::draw(Condition::LowContrast, seed);
+    assert!(params.contrast < 0.2, "{params:?}");
+    let scene = generate(&params, seed);
+    let want: BTreeSet<String> = scene.codes.iter().map(|c| c.text.clone()).collect();
+    let found: BTreeSet<String> = decode_image(&scene.image, &DecodeOptions::default())
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    assert_eq!(found, want);
+}
+
 /// Pictures (class, picture seed) where the benchmark once reported a code that is not in the
 /// picture: GS1-128 symbols whose check character happens to be 102, the value of FNC1, which
 /// rxing decoded as a trailing GS (`…10ALER<GS>` for `…10ALER`). Each must now read exactly
