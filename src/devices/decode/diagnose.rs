@@ -172,7 +172,7 @@ pub fn diagnose_frame(frame: &GrayImage) -> FrameDiagnosis {
         }
     }
     let mut spreads: Vec<f32> = blocks.iter().map(|b| f32::from(b.high - b.low)).collect();
-    // The typical block is flat board or label: its spread is the noise.
+    // The typical block is flat board or label: code-like blocks spread well beyond it.
     spreads.sort_by(f32::total_cmp);
     let typical = spreads.get(spreads.len() * 3 / 10).copied().unwrap_or(0.0);
     // Noise and grain: the flattest blocks (a tenth of the frame is plain board or label

@@ -131,7 +131,7 @@ fn morph(mask: &[bool], cols: usize, rows: usize, grow: bool) -> Vec<bool> {
             out[x] = value;
         }
     }
-    let mut out = across.clone();
+    let mut out = vec![false; mask.len()];
     for y in 0..rows {
         for x in 0..cols {
             let index = y * cols + x;

@@ -470,7 +470,6 @@ pub(crate) fn run_with_stats(
                 let pass = Pass {
                     try_harder: true,
                     others: small,
-                    linear_thorough: false,
                     ..FIRST
                 };
                 search.sweep(
