@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use image::GrayImage;
 
+use super::found::DecodeStats;
 use super::prepare::halve;
-use super::search::{self, DecodeStats};
+use super::search;
 use super::sweep::{extent, sort_reading_order};
 use super::{DecodeOptions, DecodedCode};
 

@@ -72,6 +72,9 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         steps.extend([
             step(stretch(side, true), Binariser::Hybrid, thorough),
             step(stretch(side, false), Binariser::Hybrid, thorough),
+            // Foreshortened unevenly (finder patterns of different sizes): the ink's
+            // quadrilateral warped upright.
+            step(Treatment::Rectify, Binariser::Hybrid, thorough),
         ]);
     }
     steps.extend([
@@ -83,9 +86,10 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         ),
         step(Treatment::Plain, Binariser::Hybrid, hard),
     ]);
-    if region.strength < WEAK {
-        // Barely busier than the threshold: most such blobs are print or texture, so only the
-        // cheap retries and the final thorough pass.
+    if region.strength < WEAK || !(1.0 / 4.5..=4.5).contains(&region.aspect) {
+        // Barely busier than the threshold, or longer than the longest 2D symbol (a
+        // rectangular Data Matrix of 8 × 32 modules): most such blobs are print or texture
+        // (lines of type), so only the cheap retries and the final thorough pass.
         steps.truncate(4);
         steps.push(step(Treatment::Plain, Binariser::Hybrid, hard));
     }
@@ -114,6 +118,9 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
             step(Treatment::Plain, Binariser::Hybrid, linear_only),
             step(across_bars, Binariser::Hybrid, linear_only),
             step(smoothed, Binariser::Hybrid, linear_only),
+            // Bars narrowing along the code (seen at a slant): the bars' quadrilateral
+            // warped upright.
+            step(Treatment::Rectify, Binariser::Hybrid, linear_only),
         ];
     }
     steps
@@ -127,5 +134,57 @@ fn stretch(side: u32, across: bool) -> Treatment {
         (true, false) => Treatment::Stretch(1.0, 0.5),
         (false, true) => Treatment::Stretch(1.0, 2.0),
         (false, false) => Treatment::Stretch(2.0, 1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::decode::Symbology;
+
+    fn blob(width: u32, height: u32, strength: f32, isotropy: f32) -> Region {
+        Region {
+            x: 0,
+            y: 0,
+            width,
+            height,
+            aspect: width as f32 / height as f32,
+            strength,
+            isotropy,
+        }
+    }
+
+    #[test]
+    fn a_blob_longer_than_any_2d_symbol_gets_the_short_ladder() {
+        let formats = FormatSet::new(&Symbology::PHARMA);
+        let square = retry_steps(&blob(150, 150, 2.0, 0.9), &formats);
+        // An 8 × 32 Data Matrix is 4:1: still the whole ladder.
+        let rectangular = retry_steps(&blob(160, 40, 2.0, 0.9), &formats);
+        // A line of type, 9:1 either way.
+        let type_line = retry_steps(&blob(270, 30, 2.0, 0.9), &formats);
+        let type_column = retry_steps(&blob(30, 270, 2.0, 0.9), &formats);
+        let faint = retry_steps(&blob(150, 150, 1.0, 0.9), &formats);
+        assert!(square.len() > 10, "{}", square.len());
+        assert!(rectangular.len() > 8, "{}", rectangular.len());
+        assert_eq!(type_line.len(), 5);
+        assert_eq!(type_column.len(), 5);
+        assert_eq!(faint.len(), 5);
+        // The short ladder still ends with the thorough pass with every fallback.
+        let last = type_line.last().map(|step| step.pass);
+        assert!(last.is_some_and(|pass| pass.try_harder && pass.fallback));
+    }
+
+    #[test]
+    fn a_linear_looking_blob_gets_the_linear_readers_only() {
+        let formats = FormatSet::new(&Symbology::PHARMA);
+        let steps = retry_steps(&blob(300, 60, 2.0, 0.2), &formats);
+        assert_eq!(steps.len(), 4);
+        assert!(
+            steps
+                .iter()
+                .all(|step| !step.pass.data_matrix && !step.pass.qr && step.pass.others)
+        );
+        let only_2d = FormatSet::new(&[Symbology::DataMatrix]);
+        assert!(retry_steps(&blob(300, 60, 2.0, 0.2), &only_2d).is_empty());
     }
 }

@@ -20,11 +20,17 @@
 //!    something it is painted over and the rows it lay on are looked at again (three rounds at
 //!    most). Big symbols (140 px and more) are swept at half the size;
 //! 5. crops that still yield nothing are retried with other binarisers, scales, smoothing,
-//!    thickened dots, inversion and rotation, within the time budget: once codes are found,
-//!    only blobs as busy as symbols, and not one pack's print around a code read since. In a
-//!    small picture (a label) the retries come first and the sweep only when something that
-//!    looks like a 2D symbol is still unread or nothing was found;
-//! 6. results are de-duplicated by text, and (by default) only reads that pass GS1
+//!    thickened dots, inversion, rotation and rectification (the quadrilateral of a symbol
+//!    seen at a slant warped upright, `rectify`), within the time budget: once codes are
+//!    found, only blobs as busy as symbols, and not one pack's print around a code read
+//!    since, nor (in a small picture) words too small to hold a symbol like the ones read. In
+//!    a small picture (a label) the retries come first and the sweep only when something that
+//!    looks like a 2D symbol is still unread, a blob of a quarter of the picture is left, or
+//!    nothing was found;
+//! 6. workers judge their regions and bands by the codes known when their phase began (and
+//!    their own reads), and their reads join in region and band order: the same picture gives
+//!    the same codes on any number of threads;
+//! 7. results are de-duplicated by text, and (by default) only reads that pass GS1
 //!    validation are kept ([`DecodeOptions::gs1_only`]): no ghost reads from print or texture.
 //!    rxing's Code 128 reader adds a GS when the check character is 102 (FNC1); that GS is
 //!    dropped, so a GS1-128 is reported exactly as printed.
@@ -40,10 +46,12 @@
 
 mod big;
 mod diagnose;
+mod found;
 mod ladder;
 mod locate;
 mod prepare;
 mod reader;
+mod rectify;
 mod search;
 mod sweep;
 mod symbology;
@@ -56,7 +64,7 @@ use image::GrayImage;
 use serde::Serialize;
 
 pub use diagnose::{FrameDiagnosis, FrameIssue, diagnose_frame};
-pub use search::DecodeStats;
+pub use found::DecodeStats;
 pub use symbology::{Symbology, aim_is_gs1};
 
 /// One decoded barcode.

@@ -8,6 +8,7 @@ use image::{DynamicImage, GrayImage};
 
 use super::locate::Region;
 use super::reader::Prepared;
+use super::rectify::rectify;
 
 /// One way of preparing a crop before binarising it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,10 +36,59 @@ pub(crate) enum Treatment {
     /// Each pixel the mean of the `2r+1` pixels above and below it (`true`) or beside it:
     /// noise averaged out along the bars of a linear code, whose edges stay where they are.
     AlongBars(bool, u32),
+    /// The quadrilateral the ink fills, warped onto an upright rectangle (a symbol seen at a
+    /// slant, its far side foreshortened): see `rectify`.
+    Rectify,
+}
+
+/// The map from a prepared image's pixels back to the crop's, as a homography:
+/// `(x, y) -> ((a x + b y + c) / w, (d x + e y + f) / w)` with `w = g x + h y + i`.
+pub(crate) type Back = [f32; 9];
+
+/// The prepared image is the crop.
+const IDENTITY: Back = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+
+/// `point` through `back`.
+pub(crate) fn project(back: &Back, (x, y): (f32, f32)) -> (f32, f32) {
+    let w = back[6] * x + back[7] * y + back[8];
+    let w = if w.abs() < 1e-9 { 1e-9 } else { w };
+    (
+        (back[0] * x + back[1] * y + back[2]) / w,
+        (back[3] * x + back[4] * y + back[5]) / w,
+    )
+}
+
+/// A `width` × `height` picture whose pixel (u, v) is `image` at `back`(u, v), bilinear;
+/// white outside `image`.
+pub(crate) fn warp(image: &GrayImage, width: u32, height: u32, back: &Back) -> GrayImage {
+    let (source_width, source_height) = image.dimensions();
+    let src = image.as_raw();
+    let w = source_width as usize;
+    let sample = |x: f32, y: f32| -> u8 {
+        if !(x >= 0.0 && y >= 0.0)
+            || x > (source_width - 1) as f32
+            || y > (source_height - 1) as f32
+        {
+            return 255;
+        }
+        let (x0, y0) = (x as usize, y as usize);
+        let (x1, y1) = (
+            (x0 + 1).min(w - 1),
+            (y0 + 1).min(source_height as usize - 1),
+        );
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let top = f32::from(src[y0 * w + x0]) * (1.0 - fx) + f32::from(src[y0 * w + x1]) * fx;
+        let bottom = f32::from(src[y1 * w + x0]) * (1.0 - fx) + f32::from(src[y1 * w + x1]) * fx;
+        (top * (1.0 - fy) + bottom * fy) as u8
+    };
+    GrayImage::from_fn(width, height, |u, v| {
+        let (x, y) = project(back, (u as f32, v as f32));
+        image::Luma([sample(x, y)])
+    })
 }
 
 /// `crop` scaled by `across` and `down`, with the map back to the crop's pixels.
-fn stretched(crop: &GrayImage, across: f32, down: f32) -> (GrayImage, [f32; 6]) {
+fn stretched(crop: &GrayImage, across: f32, down: f32) -> (GrayImage, Back) {
     let (width, height) = crop.dimensions();
     let new_width = ((width as f32 * across).round() as u32).max(1);
     let new_height = ((height as f32 * down).round() as u32).max(1);
@@ -47,7 +97,7 @@ fn stretched(crop: &GrayImage, across: f32, down: f32) -> (GrayImage, [f32; 6]) 
         .into_luma8();
     let sx = width as f32 / new_width as f32;
     let sy = height as f32 / new_height as f32;
-    (scaled, [sx, 0.0, 0.0, 0.0, sy, 0.0])
+    (scaled, [sx, 0.0, 0.0, 0.0, sy, 0.0, 0.0, 0.0, 1.0])
 }
 
 /// `image` at half its size through a [1 3 3 1] triangle filter each way (odd last rows and
@@ -144,10 +194,9 @@ pub(crate) fn stretch(luma: &mut [u8]) {
     }
 }
 
-/// Applies `treatment`; returns the prepared image and the matrix mapping its pixel
-/// coordinates back to the crop's: `(x, y) -> (a*x + b*y + c, d*x + e*y + f)`.
-pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 6]) {
-    const IDENTITY: [f32; 6] = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+/// Applies `treatment`; returns the prepared image and the map from its pixels back to the
+/// crop's.
+pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, Back) {
     let (image, back) = match treatment {
         Treatment::Plain => (crop.clone(), IDENTITY),
         Treatment::Scale(factor) => stretched(crop, factor, factor),
@@ -167,6 +216,8 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 
         Treatment::Rotate(degrees) => rotate(crop, degrees),
         Treatment::Boost(radius) => (boost(crop, radius), IDENTITY),
         Treatment::AlongBars(down, radius) => (box_along(crop, down, radius), IDENTITY),
+        // No ink quadrilateral: the crop as it is (one plain attempt more).
+        Treatment::Rectify => rectify(crop).unwrap_or_else(|| (crop.clone(), IDENTITY)),
     };
     let (width, height) = image.dimensions();
     (
@@ -179,36 +230,71 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, [f32; 
     )
 }
 
-/// See [`Treatment::Boost`]: box means from an integral image, then `128 + 4 (v − mean)`.
+/// See [`Treatment::Boost`]: box means from running sums (along each row, then down each
+/// column; the window clipped at the edges), then `128 + 4 (v − mean)`.
 fn boost(image: &GrayImage, radius: u32) -> GrayImage {
     let (width, height) = image.dimensions();
     let (w, h, r) = (width as usize, height as usize, radius.max(1) as usize);
     let src = image.as_raw();
-    let mut integral = vec![0u32; (w + 1) * (h + 1)];
-    for y in 0..h {
-        let mut row_sum = 0u32;
-        for x in 0..w {
-            row_sum += u32::from(src[y * w + x]);
-            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row_sum;
+    if w == 0 || h == 0 {
+        return image.clone();
+    }
+    // Each pixel's window sum along its row.
+    let mut across = vec![0u32; w * h];
+    for (row, sums) in src.chunks_exact(w).zip(across.chunks_exact_mut(w)) {
+        let mut sum: u32 = row[..(r + 1).min(w)].iter().map(|&v| u32::from(v)).sum();
+        for (x, slot) in sums.iter_mut().enumerate() {
+            *slot = sum;
+            if let Some(&incoming) = row.get(x + r + 1) {
+                sum += u32::from(incoming);
+            }
+            if x >= r {
+                sum -= u32::from(row[x - r]);
+            }
+        }
+    }
+    // The window's width at each column, and the column sums of the first row's window.
+    let widths: Vec<usize> = (0..w)
+        .map(|x| (x + r + 1).min(w) - x.saturating_sub(r))
+        .collect();
+    let mut column = vec![0u32; w];
+    for sums in across.chunks_exact(w).take(r + 1) {
+        for (total, &sum) in column.iter_mut().zip(sums) {
+            *total += sum;
         }
     }
     let mut out = vec![0u8; src.len()];
-    // Window widths run from r + 1 (at the edges) to 2r + 1: one reciprocal per width and row
-    // instead of a division per pixel.
+    // One reciprocal per window width and height instead of a division per pixel.
     let mut reciprocal = vec![0u64; 2 * r + 2];
+    let mut rows_for = 0;
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        for (window, slot) in reciprocal.iter_mut().enumerate().skip(1) {
-            *slot = (1u64 << 32) / (window * (y1 - y0)) as u64;
+        let rows = (y + r + 1).min(h) - y.saturating_sub(r);
+        if rows != rows_for {
+            rows_for = rows;
+            for (window, slot) in reciprocal.iter_mut().enumerate().skip(1) {
+                *slot = (1u64 << 32) / (window * rows) as u64;
+            }
         }
-        let top = &integral[y0 * (w + 1)..(y0 + 1) * (w + 1)];
-        let bottom = &integral[y1 * (w + 1)..(y1 + 1) * (w + 1)];
-        for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let sum = bottom[x1] + top[x0] - top[x1] - bottom[x0];
-            let mean = ((u64::from(sum) * reciprocal[x1 - x0]) >> 32) as i32;
-            let value = 128 + 4 * (i32::from(src[y * w + x]) - mean);
-            out[y * w + x] = value.clamp(0, 255) as u8;
+        let row = &src[y * w..(y + 1) * w];
+        let out_row = &mut out[y * w..(y + 1) * w];
+        for (((pixel, slot), &total), &window) in
+            row.iter().zip(out_row.iter_mut()).zip(&column).zip(&widths)
+        {
+            let mean = ((u64::from(total) * reciprocal[window]) >> 32) as i32;
+            *slot = (128 + 4 * (i32::from(*pixel) - mean)).clamp(0, 255) as u8;
+        }
+        // Slide the windows down a row.
+        if y + r + 1 < h {
+            let incoming = &across[(y + r + 1) * w..(y + r + 2) * w];
+            for (total, &sum) in column.iter_mut().zip(incoming) {
+                *total += sum;
+            }
+        }
+        if y >= r {
+            let outgoing = &across[(y - r) * w..(y - r + 1) * w];
+            for (total, &sum) in column.iter_mut().zip(outgoing) {
+                *total -= sum;
+            }
         }
     }
     GrayImage::from_raw(width, height, out).unwrap_or_else(|| image.clone())
@@ -275,7 +361,7 @@ fn min_filter(image: &GrayImage, radius: u32) -> GrayImage {
 }
 
 /// Rotates about the centre into a canvas big enough for the whole crop.
-fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, [f32; 6]) {
+fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, Back) {
     let (width, height) = image.dimensions();
     let (sin, cos) = degrees.to_radians().sin_cos();
     // The small slack keeps float noise (cos 90° is not quite 0) from adding a pixel.
@@ -291,37 +377,17 @@ fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, [f32; 6]) {
         -sin,
         cos,
         cy + sin * ncx - cos * ncy,
+        0.0,
+        0.0,
+        1.0,
     ];
-    let src = image.as_raw();
-    let w = width as usize;
-    let sample = |x: f32, y: f32| -> u8 {
-        if x < 0.0 || y < 0.0 || x > (width - 1) as f32 || y > (height - 1) as f32 {
-            return 255;
-        }
-        let (x0, y0) = (x as usize, y as usize);
-        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(height as usize - 1));
-        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-        let top = f32::from(src[y0 * w + x0]) * (1.0 - fx) + f32::from(src[y0 * w + x1]) * fx;
-        let bottom = f32::from(src[y1 * w + x0]) * (1.0 - fx) + f32::from(src[y1 * w + x1]) * fx;
-        (top * (1.0 - fy) + bottom * fy) as u8
-    };
-    let rotated = GrayImage::from_fn(new_width, new_height, |u, v| {
-        let (u, v) = (u as f32, v as f32);
-        image::Luma([sample(
-            back[0] * u + back[1] * v + back[2],
-            back[3] * u + back[4] * v + back[5],
-        )])
-    });
-    (rotated, back)
+    (warp(image, new_width, new_height, &back), back)
 }
 
 /// Maps a point of the prepared image back through `back` and the crop offset.
-pub(crate) fn map_back(point: (f32, f32), back: &[f32; 6], region: &Region) -> (f32, f32) {
-    let (x, y) = point;
-    (
-        back[0] * x + back[1] * y + back[2] + region.x as f32,
-        back[3] * x + back[4] * y + back[5] + region.y as f32,
-    )
+pub(crate) fn map_back(point: (f32, f32), back: &Back, region: &Region) -> (f32, f32) {
+    let (x, y) = project(back, point);
+    (x + region.x as f32, y + region.y as f32)
 }
 
 #[cfg(test)]
@@ -389,6 +455,36 @@ mod tests {
         assert_eq!(at(6, 2), 182);
         let (across, _) = apply(&image, Treatment::AlongBars(false, 1));
         assert_eq!(across.luma[4 * 8 + 3], 80); // (20 + 20 + 200) / 3
+    }
+
+    #[test]
+    fn the_boost_is_four_times_the_difference_from_the_clipped_box_mean() {
+        let image = GrayImage::from_fn(23, 17, |x, y| {
+            image::Luma([((x * 37 + y * 91 + x * y * 13) % 251) as u8])
+        });
+        for radius in [1, 3, 8, 30] {
+            let boosted = boost(&image, radius);
+            let r = radius as i64;
+            for (x, y, pixel) in boosted.enumerate_pixels() {
+                let (x, y) = (i64::from(x), i64::from(y));
+                let (mut sum, mut count) = (0i64, 0i64);
+                for yy in (y - r).max(0)..=(y + r).min(16) {
+                    for xx in (x - r).max(0)..=(x + r).min(22) {
+                        sum += i64::from(image.get_pixel(xx as u32, yy as u32).0[0]);
+                        count += 1;
+                    }
+                }
+                let value = i64::from(image.get_pixel(x as u32, y as u32).0[0]);
+                // The reciprocal's rounding may take the mean one grey lower.
+                let near = [sum / count, sum / count - 1]
+                    .map(|mean| (128 + 4 * (value - mean)).clamp(0, 255));
+                assert!(
+                    near.contains(&i64::from(pixel.0[0])),
+                    "radius {radius} at ({x}, {y}): {} not in {near:?}",
+                    pixel.0[0]
+                );
+            }
+        }
     }
 
     #[test]

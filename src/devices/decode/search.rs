@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use image::GrayImage;
-use serde::Serialize;
 
+use super::found::{DecodeStats, Found, covers};
 use super::ladder::{FIRST, Step, retry_steps};
 use super::locate::{Region, locate};
-use super::prepare::{Treatment, apply, crop, halve, map_back};
+use super::prepare::{Back, Treatment, apply, crop, halve, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
-use super::sweep::{bands, blank_quad, bounds, extent, rows_of, sort_reading_order};
+use super::sweep::{bands, blank_quad, extent, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
 
@@ -23,87 +23,6 @@ pub(super) const WEAK: f32 = 1.3;
 
 /// Images up to this many pixels get a whole-image rxing pass before regions are searched.
 const WHOLE_PASS_MAX_PIXELS: u32 = 1_000_000;
-
-/// What the search did, for benchmarks and diagnostics.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct DecodeStats {
-    /// Candidate regions located.
-    pub regions: usize,
-    /// Regions that yielded at least one code.
-    pub regions_decoded: usize,
-    /// rxing attempts made (one binariser over one prepared image).
-    pub attempts: usize,
-    /// Codes found only by a retry (not by the first attempt on their region).
-    pub found_by_retry: usize,
-    /// Distinct reads dropped because they failed GS1 validation
-    /// ([`DecodeOptions::gs1_only`](super::DecodeOptions::gs1_only)).
-    pub rejected: usize,
-    /// Milliseconds spent locating regions and on their first attempts (with the whole-image
-    /// pass of small images).
-    pub first_ms: f64,
-    /// Milliseconds spent on retries of regions that gave nothing at first.
-    pub retry_ms: f64,
-    /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
-    pub sweep_ms: f64,
-}
-
-impl DecodeStats {
-    /// Adds the counters and times of a second search (a big frame's own-size search after
-    /// its halved one).
-    pub(crate) fn add(&mut self, other: &Self) {
-        self.regions += other.regions;
-        self.regions_decoded += other.regions_decoded;
-        self.attempts += other.attempts;
-        self.found_by_retry += other.found_by_retry;
-        self.rejected += other.rejected;
-        self.first_ms += other.first_ms;
-        self.retry_ms += other.retry_ms;
-        self.sweep_ms += other.sweep_ms;
-    }
-}
-
-/// Codes found so far, de-duplicated by text.
-#[derive(Default)]
-struct Found {
-    codes: Vec<DecodedCode>,
-    rejected_texts: Vec<String>,
-    stats: DecodeStats,
-}
-
-impl Found {
-    /// Whether `region` is mostly covered by codes already found (nothing new to see there).
-    fn covers(&self, region: &Region) -> bool {
-        let area = f64::from(region.width) * f64::from(region.height);
-        self.codes.iter().any(|code| {
-            let (mut x0, mut y0, mut x1, mut y1) = bounds(&code.corners);
-            // Linear codes report points along one scan line: give the box the bars' height.
-            if code.symbology.is_linear() {
-                let pad = ((x1 - x0).max(y1 - y0) * 0.3 - (x1 - x0).min(y1 - y0)).max(0.0);
-                if x1 - x0 > y1 - y0 {
-                    y0 -= pad;
-                    y1 += pad;
-                } else {
-                    x0 -= pad;
-                    x1 += pad;
-                }
-            }
-            let overlap_w =
-                (x1.min((region.x + region.width) as f32) - x0.max(region.x as f32)).max(0.0);
-            let overlap_h =
-                (y1.min((region.y + region.height) as f32) - y0.max(region.y as f32)).max(0.0);
-            f64::from(overlap_w * overlap_h) * 2.0 > area
-                || region.contains(code.centre()) && area < f64::from((x1 - x0) * (y1 - y0)) * 4.0
-        })
-    }
-
-    fn add(&mut self, code: DecodedCode) -> bool {
-        if self.codes.iter().any(|known| known.text == code.text) {
-            return false;
-        }
-        self.codes.push(code);
-        true
-    }
-}
 
 struct Search<'a> {
     image: &'a GrayImage,
@@ -122,7 +41,10 @@ impl Search<'_> {
             return true;
         }
         match self.options.expected_codes {
-            Some(expected) => self.lock().codes.len() >= expected,
+            Some(expected) => {
+                let found = self.lock();
+                found.codes.len() + found.pending.len() >= expected
+            }
             None => false,
         }
     }
@@ -136,22 +58,28 @@ impl Search<'_> {
 
     /// Runs one step on a crop of `region`; returns how many new codes it added.
     fn attempt(&self, crop_image: &GrayImage, region: &Region, step: Step) -> usize {
-        let (prepared, back): (Prepared, [f32; 6]) = apply(crop_image, step.treatment);
-        self.attempt_prepared(&prepared, &back, region, step)
+        let (prepared, back): (Prepared, Back) = apply(crop_image, step.treatment);
+        let codes = self.read(&prepared, &back, region, step);
+        let mut found = self.lock();
+        codes
+            .into_iter()
+            .filter(|code| found.add(code.clone()))
+            .count()
     }
 
-    /// Decodes an already prepared crop of `region` (`back` maps its pixels to the crop's).
-    fn attempt_prepared(
+    /// Decodes an already prepared crop of `region` (`back` maps its pixels to the crop's):
+    /// the reads that pass validation, in image pixels; nothing is added to what was found.
+    fn read(
         &self,
         prepared: &Prepared,
-        back: &[f32; 6],
+        back: &Back,
         region: &Region,
         step: Step,
-    ) -> usize {
+    ) -> Vec<DecodedCode> {
         let codes = decode_prepared(prepared, step.binariser, &self.formats, step.pass);
         let mut found = self.lock();
         found.stats.attempts += 1;
-        let mut added = 0;
+        let mut valid = Vec::new();
         for mut code in codes {
             if self.options.gs1_only && !is_valid_gs1(&code) {
                 if !found.rejected_texts.contains(&code.text) {
@@ -165,18 +93,59 @@ impl Search<'_> {
                 .iter()
                 .map(|&point| map_back(point, back, region))
                 .collect();
-            if found.add(code) {
-                added += 1;
+            valid.push(code);
+        }
+        valid
+    }
+
+    /// Notes codes a worker found, for [`Self::done`] (they join the found ones in a fixed
+    /// order once every worker is through).
+    fn note_pending(&self, codes: &[DecodedCode]) {
+        let mut found = self.lock();
+        for code in codes {
+            if !found.codes.iter().any(|known| known.text == code.text)
+                && !found.pending.contains(&code.text)
+            {
+                found.pending.push(code.text.clone());
             }
         }
-        added
+    }
+
+    /// Adds each worker's finds in the order of its slot; returns whether each slot held a
+    /// read, and how many codes were new in all.
+    fn merge(&self, slots: Vec<Mutex<Vec<DecodedCode>>>) -> (Vec<bool>, usize) {
+        let mut found = self.lock();
+        found.pending.clear();
+        let mut added = 0;
+        let read = slots
+            .into_iter()
+            .map(|slot| {
+                let codes = slot
+                    .into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let any = !codes.is_empty();
+                added += codes
+                    .into_iter()
+                    .filter(|code| found.add(code.clone()))
+                    .count();
+                any
+            })
+            .collect();
+        (read, added)
     }
 
     /// Decodes each region (first attempt, then retries) on `threads` scoped workers; returns
     /// whether each region yielded a code.
+    ///
+    /// A worker judges a region against the codes known when the phase began and its own reads
+    /// only, never against what another worker happens to have found by then, and the reads
+    /// join the found ones in region order: a picture gives the same codes on any number of
+    /// threads.
     fn decode_regions(&self, regions: &[Region], retries: bool) -> Vec<bool> {
+        let known = self.lock().codes.clone();
         let next = AtomicUsize::new(0);
-        let results: Vec<Mutex<bool>> = regions.iter().map(|_| Mutex::new(false)).collect();
+        let slots: Vec<Mutex<Vec<DecodedCode>>> =
+            regions.iter().map(|_| Mutex::new(Vec::new())).collect();
         let work = || {
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
@@ -186,7 +155,7 @@ impl Search<'_> {
                 if self.done() {
                     break;
                 }
-                if self.lock().covers(region) {
+                if covers(&known, region) {
                     continue;
                 }
                 let crop_image = crop(self.image, region);
@@ -207,16 +176,19 @@ impl Search<'_> {
                     steps.extend(retry_steps(region, &self.formats));
                 }
                 for step in steps {
-                    if self.done() || self.lock().covers(region) {
+                    if self.done() {
                         break;
                     }
-                    let added = self.attempt(&crop_image, region, step);
-                    if added > 0 {
-                        if retries {
-                            self.lock().stats.found_by_retry += added;
-                        }
-                        if let Ok(mut ok) = results[index].lock() {
-                            *ok = true;
+                    let (prepared, back) = apply(&crop_image, step.treatment);
+                    let new: Vec<DecodedCode> = self
+                        .read(&prepared, &back, region, step)
+                        .into_iter()
+                        .filter(|code| !known.iter().any(|known| known.text == code.text))
+                        .collect();
+                    if !new.is_empty() {
+                        self.note_pending(&new);
+                        if let Ok(mut slot) = slots[index].lock() {
+                            *slot = new;
                         }
                         break;
                     }
@@ -234,10 +206,11 @@ impl Search<'_> {
             }
             work();
         });
-        results
-            .into_iter()
-            .map(|ok| ok.into_inner().unwrap_or(false))
-            .collect()
+        let (read, added) = self.merge(slots);
+        if retries {
+            self.lock().stats.found_by_retry += added;
+        }
+        read
     }
 
     /// The whole-frame sweep: every band with its local contrast boosted (radius `radius`)
@@ -247,8 +220,17 @@ impl Search<'_> {
     ///
     /// `halved` sweeps a copy at half the size (big symbols in a big frame: a quarter of the
     /// work).
+    ///
+    /// Like [`Self::decode_regions`], a band paints over the codes known before the sweep and
+    /// its own reads only, and the reads join the found ones in band order.
     fn sweep(&self, bands: &[Region], radius: u32, pass: Pass, halved: bool) {
-        let work = |band: &Region| {
+        let known = self.lock().codes.clone();
+        let slots: Vec<Mutex<Vec<DecodedCode>>> =
+            bands.iter().map(|_| Mutex::new(Vec::new())).collect();
+        let work = |index: usize| {
+            let (Some(band), Some(slot)) = (bands.get(index), slots.get(index)) else {
+                return;
+            };
             if self.done() {
                 return;
             }
@@ -259,7 +241,7 @@ impl Search<'_> {
                 (crop_image, 1.0)
             };
             let (mut prepared, _) = apply(&source, Treatment::Boost(radius));
-            let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0];
+            let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0, 0.0, 0.0, 1.0];
             let step = Step {
                 treatment: Treatment::Boost(radius),
                 binariser: Binariser::Hybrid,
@@ -268,14 +250,14 @@ impl Search<'_> {
             // rxing's Data Matrix detector reports at most one symbol per scan line: while a
             // round finds something, paint it over and look again (a few rounds at most).
             let mut painted = 0;
+            let mut own: Vec<DecodedCode> = Vec::new();
             // The rows to look at again: the whole band first, then the rows of what the last
             // round found (the only rows where a symbol can have been hidden).
             let mut rows = (0, prepared.height);
             for round in 0..SWEEP_ROUNDS {
-                let quads: Vec<Vec<(f32, f32)>> = self
-                    .lock()
-                    .codes
+                let quads: Vec<Vec<(f32, f32)>> = known
                     .iter()
+                    .chain(&own)
                     .filter(|code| code.corners.len() == 4)
                     .skip(painted)
                     .map(|code| {
@@ -300,8 +282,8 @@ impl Search<'_> {
                 if self.done() {
                     break;
                 }
-                let added = if rows == (0, prepared.height) {
-                    self.attempt_prepared(&prepared, &back, band, step)
+                let reads = if rows == (0, prepared.height) {
+                    self.read(&prepared, &back, band, step)
                 } else {
                     let width = prepared.width as usize;
                     let strip = Prepared {
@@ -313,22 +295,36 @@ impl Search<'_> {
                     // Strip rows → prepared rows → band pixels.
                     let mut strip_back = back;
                     strip_back[5] = rows.0 as f32 / scale;
-                    self.attempt_prepared(&strip, &strip_back, band, step)
+                    self.read(&strip, &strip_back, band, step)
                 };
-                if added == 0 {
+                let new: Vec<DecodedCode> = reads
+                    .into_iter()
+                    .filter(|code| {
+                        !known
+                            .iter()
+                            .chain(&own)
+                            .any(|other| other.text == code.text)
+                    })
+                    .collect();
+                if new.is_empty() {
                     break;
                 }
+                self.note_pending(&new);
+                own.extend(new);
+            }
+            if let Ok(mut slot) = slot.lock() {
+                *slot = own;
             }
         };
         let threads = self.thread_count().min(bands.len()).max(1);
-        if threads == 1 {
-            bands.iter().for_each(work);
-            return;
-        }
         let next = AtomicUsize::new(0);
         let worker = || {
-            while let Some(band) = bands.get(next.fetch_add(1, Ordering::Relaxed)) {
-                work(band);
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= bands.len() {
+                    break;
+                }
+                work(index);
             }
         };
         std::thread::scope(|scope| {
@@ -339,6 +335,7 @@ impl Search<'_> {
             }
             worker();
         });
+        self.merge(slots);
     }
 
     fn thread_count(&self) -> usize {
@@ -435,13 +432,7 @@ pub(crate) fn run_with_stats(
                 _ => *region,
             })
             .collect();
-        // In a big frame a blob covering a quarter of it is the case or the background,
-        // not a symbol: not worth the retry ladder.
-        let quarter = u64::from(width) * u64::from(height) / 4;
-        let failed: Vec<Region> = failed
-            .into_iter()
-            .filter(|region| small || u64::from(region.width) * u64::from(region.height) < quarter)
-            .collect();
+        let (failed, left_to_sweep) = search.lock().worth_retrying(failed, width, height, small);
         // Never give up early: unless every expected code is in, the whole frame once more
         // with its local contrast boosted (grey ink on grey board, uneven light) through the
         // multi-symbol detectors, as the region search may have missed codes altogether. In a
@@ -510,6 +501,7 @@ pub(crate) fn run_with_stats(
         let settled = {
             let found = search.lock();
             !found.codes.is_empty()
+                && !left_to_sweep
                 && !failed.iter().zip(&retried).any(|(region, read)| {
                     !read
                         && region.strength >= WEAK
@@ -534,12 +526,15 @@ pub(crate) fn run_with_stats(
             };
             if search.formats.wants_others() {
                 // As it is, then averaged along upright bars and along lying ones (noise on a
-                // faint code breaks every single row; rxing turns the picture for lying bars).
+                // faint code breaks every single row; rxing turns the picture for lying bars),
+                // then with the ink's quadrilateral warped upright (bars narrowing along a code
+                // seen at a slant).
                 let radius = (height / 60).clamp(3, 12);
                 for treatment in [
                     Treatment::Plain,
                     Treatment::AlongBars(true, radius),
                     Treatment::AlongBars(false, radius),
+                    Treatment::Rectify,
                 ] {
                     let step = Step {
                         treatment,

@@ -1,0 +1,137 @@
+//! What the search has found so far, what it tells about the regions left, and what the
+//! search did.
+
+use serde::Serialize;
+
+use super::DecodedCode;
+use super::locate::Region;
+use super::sweep::{bounds, extent};
+
+/// Codes found so far, de-duplicated by text.
+#[derive(Default)]
+pub(super) struct Found {
+    pub codes: Vec<DecodedCode>,
+    /// Texts read by workers of the running phase, not yet among `codes`.
+    pub pending: Vec<String>,
+    pub rejected_texts: Vec<String>,
+    pub stats: DecodeStats,
+}
+
+impl Found {
+    /// Whether `region` is mostly covered by codes already found (nothing new to see there).
+    pub fn covers(&self, region: &Region) -> bool {
+        covers(&self.codes, region)
+    }
+
+    /// The failed regions of a `width` × `height` picture worth the retry ladder, and whether
+    /// one was left for the whole-picture sweep instead.
+    ///
+    /// In a big frame a blob covering a quarter of it is the case or the background, not a
+    /// symbol. In a small picture where codes were read, such a blob (print merged with a
+    /// label's code) is left to the sweep, which sees the whole picture once with the codes
+    /// painted over: the ladder would read the whole picture a dozen times. And where 2D
+    /// symbols were read, a blob with under a quarter of the smallest one's box cannot hold a
+    /// symbol printed alike: it is print (a word around a label's code).
+    pub fn worth_retrying(
+        &self,
+        failed: Vec<Region>,
+        width: u32,
+        height: u32,
+        small: bool,
+    ) -> (Vec<Region>, bool) {
+        let quarter = u64::from(width) * u64::from(height) / 4;
+        let smallest = self
+            .codes
+            .iter()
+            .filter(|code| code.corners.len() == 4)
+            .map(|code| extent(&code.corners))
+            .reduce(f32::min);
+        let mut left_to_sweep = false;
+        let failed = failed
+            .into_iter()
+            .filter(|region| {
+                let area = u64::from(region.width) * u64::from(region.height);
+                if !small {
+                    return area < quarter;
+                }
+                if !self.codes.is_empty() && area >= quarter {
+                    left_to_sweep |= !self.covers(region);
+                    return false;
+                }
+                smallest.is_none_or(|side| area as f32 * 4.0 >= side * side)
+            })
+            .collect();
+        (failed, left_to_sweep)
+    }
+
+    pub fn add(&mut self, code: DecodedCode) -> bool {
+        if self.codes.iter().any(|known| known.text == code.text) {
+            return false;
+        }
+        self.codes.push(code);
+        true
+    }
+}
+
+/// Whether `region` is mostly covered by `codes` (nothing new to see there).
+pub(super) fn covers(codes: &[DecodedCode], region: &Region) -> bool {
+    let area = f64::from(region.width) * f64::from(region.height);
+    codes.iter().any(|code| {
+        let (mut x0, mut y0, mut x1, mut y1) = bounds(&code.corners);
+        // Linear codes report points along one scan line: give the box the bars' height.
+        if code.symbology.is_linear() {
+            let pad = ((x1 - x0).max(y1 - y0) * 0.3 - (x1 - x0).min(y1 - y0)).max(0.0);
+            if x1 - x0 > y1 - y0 {
+                y0 -= pad;
+                y1 += pad;
+            } else {
+                x0 -= pad;
+                x1 += pad;
+            }
+        }
+        let overlap_w =
+            (x1.min((region.x + region.width) as f32) - x0.max(region.x as f32)).max(0.0);
+        let overlap_h =
+            (y1.min((region.y + region.height) as f32) - y0.max(region.y as f32)).max(0.0);
+        f64::from(overlap_w * overlap_h) * 2.0 > area
+            || region.contains(code.centre()) && area < f64::from((x1 - x0) * (y1 - y0)) * 4.0
+    })
+}
+
+/// What the search did, for benchmarks and diagnostics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DecodeStats {
+    /// Candidate regions located.
+    pub regions: usize,
+    /// Regions that yielded at least one code.
+    pub regions_decoded: usize,
+    /// rxing attempts made (one binariser over one prepared image).
+    pub attempts: usize,
+    /// Codes found only by a retry (not by the first attempt on their region).
+    pub found_by_retry: usize,
+    /// Distinct reads dropped because they failed GS1 validation
+    /// ([`DecodeOptions::gs1_only`](super::DecodeOptions::gs1_only)).
+    pub rejected: usize,
+    /// Milliseconds spent locating regions and on their first attempts (with the whole-image
+    /// pass of small images).
+    pub first_ms: f64,
+    /// Milliseconds spent on retries of regions that gave nothing at first.
+    pub retry_ms: f64,
+    /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
+    pub sweep_ms: f64,
+}
+
+impl DecodeStats {
+    /// Adds the counters and times of a second search (a big frame's own-size search after
+    /// its halved one).
+    pub(crate) fn add(&mut self, other: &Self) {
+        self.regions += other.regions;
+        self.regions_decoded += other.regions_decoded;
+        self.attempts += other.attempts;
+        self.found_by_retry += other.found_by_retry;
+        self.rejected += other.rejected;
+        self.first_ms += other.first_ms;
+        self.retry_ms += other.retry_ms;
+        self.sweep_ms += other.sweep_ms;
+    }
+}

@@ -1,0 +1,306 @@
+//! Rectification: the quadrilateral a tilted symbol's ink fills, found and warped upright.
+//!
+//! A code on a carton seen at a slant is foreshortened unevenly: a QR code's finder patterns
+//! come out of very different sizes, a linear code's bars narrow along it. rxing's detectors
+//! refuse such symbols. The ink of one symbol fills a convex quadrilateral (a square or a
+//! rectangle seen through a projective map), so the largest quadrilateral inside the convex
+//! hull of the crop's ink gives its four corners, and the map from an upright rectangle onto
+//! them undoes the slant.
+
+use image::GrayImage;
+
+use super::prepare::{Back, warp};
+
+/// Hull vertices at most for the quadrilateral search (cubic in their number).
+const MAX_HULL: usize = 64;
+
+/// `crop` with its ink's quadrilateral warped onto an upright rectangle (a margin of a tenth
+/// of its size around it), and the map back to the crop's pixels; `None` when the crop has no
+/// clear ink or the ink fills no proper quadrilateral.
+pub(super) fn rectify(crop: &GrayImage) -> Option<(GrayImage, Back)> {
+    let quad = ink_quad(crop)?;
+    let side = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).hypot(a.1 - b.1);
+    let width = side(quad[0], quad[1]).max(side(quad[3], quad[2])).round();
+    let height = side(quad[1], quad[2]).max(side(quad[0], quad[3])).round();
+    if width < 8.0 || height < 8.0 {
+        return None;
+    }
+    // No bigger than needed: a long edge of more than 1,200 pixels is scaled down.
+    let scale = (1200.0 / width.max(height)).min(1.0);
+    let (width, height) = (width * scale, height * scale);
+    let margin = (width.max(height) * 0.1).round().max(2.0);
+    let back = rectangle_to_quad(&quad, width, height, margin)?;
+    let out_width = (width + 2.0 * margin) as u32;
+    let out_height = (height + 2.0 * margin) as u32;
+    Some((warp(crop, out_width, out_height, &back), back))
+}
+
+/// The largest quadrilateral inside the convex hull of the crop's ink, corners in hull order.
+fn ink_quad(crop: &GrayImage) -> Option<[(f32, f32); 4]> {
+    let (width, height) = (crop.width() as usize, crop.height() as usize);
+    if width < 8 || height < 8 {
+        return None;
+    }
+    let luma = crop.as_raw();
+    let mut hist = [0u32; 256];
+    for &v in luma {
+        hist[usize::from(v)] += 1;
+    }
+    let quantile = |q: f32| {
+        let target = (luma.len() as f32 * q) as u32;
+        let mut seen = 0;
+        hist.iter()
+            .position(|&count| {
+                seen += count;
+                seen > target
+            })
+            .unwrap_or(255) as f32
+    };
+    let (ink, paper) = (quantile(0.02), quantile(0.98));
+    if paper - ink < 24.0 {
+        return None;
+    }
+    // Nearer the ink than the paper: a carton board around a label (darker than the label,
+    // far lighter than ink) stays out.
+    let threshold = ink + (paper - ink) * 0.4;
+    let dark = |x: usize, y: usize| f32::from(luma[y * width + x]) < threshold;
+    // The hull of a set is the hull of each row's outermost points; two dark pixels side by
+    // side, so that a speck of noise does not count.
+    let mut points = Vec::new();
+    for y in 0..height {
+        let pair = |x: usize| dark(x, y) && dark(x + 1, y);
+        let first = (0..width - 1).find(|&x| pair(x));
+        let last = (0..width - 1).rev().find(|&x| pair(x));
+        if let (Some(first), Some(last)) = (first, last) {
+            points.push((first as i64, y as i64));
+            points.push((last as i64 + 1, y as i64));
+        }
+    }
+    let hull = convex_hull(points);
+    let step = hull.len().div_ceil(MAX_HULL).max(1);
+    let hull: Vec<(i64, i64)> = hull.into_iter().step_by(step).collect();
+    let quad = largest_quad(&hull)?;
+    // A sliver (ink along one line only) is no symbol.
+    let area = polygon_area2(&quad);
+    if area < 64 {
+        return None;
+    }
+    Some(quad.map(|(x, y)| (x as f32, y as f32)))
+}
+
+/// Twice the signed area of the triangle `a b c` (positive when counter-clockwise).
+fn cross(a: (i64, i64), b: (i64, i64), c: (i64, i64)) -> i64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+/// Twice the area of a convex polygon given in order.
+fn polygon_area2(points: &[(i64, i64)]) -> i64 {
+    let n = points.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (points[i], points[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum::<i64>()
+        .abs()
+}
+
+/// Andrew's monotone chain: the convex hull, counter-clockwise, without collinear points.
+fn convex_hull(mut points: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    points.sort_unstable();
+    points.dedup();
+    if points.len() < 3 {
+        return points;
+    }
+    let mut hull: Vec<(i64, i64)> = Vec::with_capacity(points.len() * 2);
+    for pass in 0..2 {
+        let start = hull.len();
+        let ordered: Box<dyn Iterator<Item = &(i64, i64)>> = if pass == 0 {
+            Box::new(points.iter())
+        } else {
+            Box::new(points.iter().rev())
+        };
+        for &point in ordered {
+            while hull.len() >= start + 2
+                && cross(hull[hull.len() - 2], hull[hull.len() - 1], point) <= 0
+            {
+                hull.pop();
+            }
+            hull.push(point);
+        }
+        // The last point of each chain is the first of the other.
+        hull.pop();
+    }
+    hull
+}
+
+/// The four hull vertices spanning the largest quadrilateral, in hull order.
+fn largest_quad(hull: &[(i64, i64)]) -> Option<[(i64, i64); 4]> {
+    let n = hull.len();
+    if n < 4 {
+        return None;
+    }
+    // The vertex farthest from the line `from`–`to` among `range` (indices taken round).
+    let farthest = |range: std::ops::Range<usize>, from: usize, to: usize| {
+        range
+            .map(|i| (cross(hull[from], hull[i % n], hull[to]).abs(), i % n))
+            .max()
+    };
+    let mut best: Option<(i64, [usize; 4])> = None;
+    // Diagonal a–c; the farthest vertex on each side of it completes the quadrilateral.
+    for a in 0..n {
+        for c in a + 2..n {
+            let (Some((left, b)), Some((right, d))) =
+                (farthest(a + 1..c, a, c), farthest(c + 1..a + n, c, a))
+            else {
+                continue;
+            };
+            if best.is_none_or(|(top, _)| left + right > top) {
+                best = Some((left + right, [a, b, c, d]));
+            }
+        }
+    }
+    best.map(|(_, corners)| corners.map(|i| hull[i]))
+}
+
+/// The map taking the `width` × `height` rectangle at (`margin`, `margin`) onto `quad`
+/// (corner 0 at its top left, then along its top edge), as a homography.
+fn rectangle_to_quad(quad: &[(f32, f32); 4], width: f32, height: f32, margin: f32) -> Option<Back> {
+    let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = *quad;
+    // The unit square onto the quadrilateral (Heckbert's closed form).
+    let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
+    let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
+    let det = dx1 * dy2 - dx2 * dy1;
+    if det.abs() < 1e-6 {
+        return None;
+    }
+    let g = (sx * dy2 - dx2 * sy) / det;
+    let h = (dx1 * sy - sx * dy1) / det;
+    let unit = [
+        [x1 - x0 + g * x1, x3 - x0 + h * x3, x0],
+        [y1 - y0 + g * y1, y3 - y0 + h * y3, y0],
+        [g, h, 1.0],
+    ];
+    // Then the rectangle onto the unit square: s = (u − margin) / width, t likewise.
+    let mut back = [0.0; 9];
+    for (row, out) in unit.iter().zip(back.chunks_mut(3)) {
+        out[0] = row[0] / width;
+        out[1] = row[1] / height;
+        out[2] = row[2] - row[0] * margin / width - row[1] * margin / height;
+    }
+    Some(back)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::decode::prepare::project;
+
+    #[test]
+    fn the_hull_of_a_square_grid_is_its_four_corners() {
+        let points: Vec<(i64, i64)> = (0..5).flat_map(|x| (0..5).map(move |y| (x, y))).collect();
+        let hull = convex_hull(points);
+        assert_eq!(hull, vec![(0, 0), (4, 0), (4, 4), (0, 4)]);
+    }
+
+    #[test]
+    fn the_largest_quad_is_the_largest_of_all_choices_of_four_vertices() {
+        // An octagon (a square with its corners cut) and a lopsided heptagon.
+        let shapes = [
+            vec![
+                (1, 0),
+                (9, 0),
+                (10, 1),
+                (10, 9),
+                (9, 10),
+                (1, 10),
+                (0, 9),
+                (0, 1),
+            ],
+            vec![(0, 0), (7, 1), (12, 5), (13, 11), (6, 14), (1, 12), (-2, 5)],
+        ];
+        for shape in shapes {
+            let hull = convex_hull(shape);
+            let n = hull.len();
+            let mut best = 0;
+            for a in 0..n {
+                for b in a + 1..n {
+                    for c in b + 1..n {
+                        for d in c + 1..n {
+                            best = best.max(polygon_area2(&[hull[a], hull[b], hull[c], hull[d]]));
+                        }
+                    }
+                }
+            }
+            let quad = largest_quad(&hull).map(|quad| polygon_area2(&quad));
+            assert_eq!(quad, Some(best), "{hull:?}");
+        }
+    }
+
+    #[test]
+    fn the_rectangle_maps_onto_the_quad_corners() {
+        let quad = [(10.0, 20.0), (110.0, 5.0), (130.0, 90.0), (0.0, 100.0)];
+        let back = rectangle_to_quad(&quad, 50.0, 40.0, 5.0).expect("a proper quadrilateral");
+        let corners = [(5.0, 5.0), (55.0, 5.0), (55.0, 45.0), (5.0, 45.0)];
+        for (corner, want) in corners.iter().zip(quad) {
+            let got = project(&back, *corner);
+            assert!(
+                (got.0 - want.0).abs() < 1e-3 && (got.1 - want.1).abs() < 1e-3,
+                "{corner:?} → {got:?}, want {want:?}"
+            );
+        }
+    }
+
+    /// A dark trapezoid (a square seen at a slant, wide at the bottom) on light paper.
+    fn trapezoid() -> GrayImage {
+        GrayImage::from_fn(200, 160, |x, y| {
+            let (x, y) = (x as f32, y as f32);
+            let spread = 40.0 + (y - 30.0) * 0.4;
+            let inside =
+                (30.0..130.0).contains(&y) && (100.0 - spread..100.0 + spread).contains(&x);
+            image::Luma([if inside { 20 } else { 230 }])
+        })
+    }
+
+    #[test]
+    fn the_ink_quad_of_a_slanted_square_is_its_four_corners() {
+        let quad = ink_quad(&trapezoid()).expect("the trapezoid is found");
+        for want in [(60.0, 30.0), (140.0, 30.0), (180.0, 129.0), (20.0, 129.0)] {
+            assert!(
+                quad.iter()
+                    .any(|got: &(f32, f32)| (got.0 - want.0).abs() < 3.0
+                        && (got.1 - want.1).abs() < 3.0),
+                "{want:?} not in {quad:?}"
+            );
+        }
+        // In order round the quadrilateral, turning the way the rectangle's corners do.
+        let ints = quad.map(|(x, y)| (x as i64, y as i64));
+        assert!(cross(ints[0], ints[1], ints[2]) > 0 && cross(ints[2], ints[3], ints[0]) > 0);
+    }
+
+    #[test]
+    fn a_slanted_square_is_warped_upright() {
+        let (upright, back) = rectify(&trapezoid()).expect("the trapezoid is found");
+        let (w, h) = (upright.width(), upright.height());
+        // The middle is ink, the margin paper.
+        assert!(upright.get_pixel(w / 2, h / 2).0[0] < 60);
+        assert!(upright.get_pixel(w / 2, h / 3).0[0] < 60);
+        assert!(upright.get_pixel(1, 1).0[0] > 200);
+        assert!(upright.get_pixel(w - 2, h - 2).0[0] > 200);
+        // The middle maps back to where the trapezoid's diagonals cross (a third of the way
+        // down: the far side, a slant's short one, is half as long as the near one).
+        let middle = project(&back, (w as f32 / 2.0, h as f32 / 2.0));
+        assert!(
+            (middle.0 - 100.0).abs() < 3.0 && (middle.1 - 63.0).abs() < 3.0,
+            "{middle:?}"
+        );
+    }
+
+    #[test]
+    fn no_ink_no_quad() {
+        let flat = GrayImage::from_pixel(50, 50, image::Luma([128]));
+        assert!(rectify(&flat).is_none());
+        let line = GrayImage::from_fn(50, 50, |_, y| image::Luma([if y == 20 { 0 } else { 255 }]));
+        assert!(rectify(&line).is_none());
+    }
+}
