@@ -24,6 +24,9 @@ pub(super) const WEAK: f32 = 1.3;
 /// Images up to this many pixels get a whole-image rxing pass before regions are searched.
 const WHOLE_PASS_MAX_PIXELS: u32 = 1_000_000;
 
+/// A sweep band's boosted picture and the texts painted over in it so far.
+type BandState = (Prepared, Vec<String>);
+
 struct Search<'a> {
     image: &'a GrayImage,
     options: &'a DecodeOptions,
@@ -143,69 +146,52 @@ impl Search<'_> {
     /// threads.
     fn decode_regions(&self, regions: &[Region], retries: bool) -> Vec<bool> {
         let known = self.lock().codes.clone();
-        let next = AtomicUsize::new(0);
         let slots: Vec<Mutex<Vec<DecodedCode>>> =
             regions.iter().map(|_| Mutex::new(Vec::new())).collect();
-        let work = || {
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(region) = regions.get(index) else {
-                    break;
-                };
+        let work = |index: usize| {
+            let Some(region) = regions.get(index) else {
+                return;
+            };
+            if self.done() || covers(&known, region) {
+                return;
+            }
+            let crop_image = crop(self.image, region);
+            let mut steps = Vec::new();
+            if !retries {
+                // A blob whose edges run mostly one way is a linear code or a line of
+                // print: the linear readers, which cost little on a crop, come first.
+                let linear = region.isotropy < 0.5 && self.formats.wants_others();
+                steps.push(Step {
+                    treatment: Treatment::Plain,
+                    binariser: Binariser::Hybrid,
+                    pass: Pass {
+                        others: linear,
+                        ..FIRST
+                    },
+                });
+            } else {
+                steps.extend(retry_steps(region, &self.formats));
+            }
+            for step in steps {
                 if self.done() {
                     break;
                 }
-                if covers(&known, region) {
-                    continue;
-                }
-                let crop_image = crop(self.image, region);
-                let mut steps = Vec::new();
-                if !retries {
-                    // A blob whose edges run mostly one way is a linear code or a line of
-                    // print: the linear readers, which cost little on a crop, come first.
-                    let linear = region.isotropy < 0.5 && self.formats.wants_others();
-                    steps.push(Step {
-                        treatment: Treatment::Plain,
-                        binariser: Binariser::Hybrid,
-                        pass: Pass {
-                            others: linear,
-                            ..FIRST
-                        },
-                    });
-                } else {
-                    steps.extend(retry_steps(region, &self.formats));
-                }
-                for step in steps {
-                    if self.done() {
-                        break;
+                let (prepared, back) = apply(&crop_image, step.treatment);
+                let new: Vec<DecodedCode> = self
+                    .read(&prepared, &back, region, step)
+                    .into_iter()
+                    .filter(|code| !known.iter().any(|known| known.text == code.text))
+                    .collect();
+                if !new.is_empty() {
+                    self.note_pending(&new);
+                    if let Ok(mut slot) = slots[index].lock() {
+                        *slot = new;
                     }
-                    let (prepared, back) = apply(&crop_image, step.treatment);
-                    let new: Vec<DecodedCode> = self
-                        .read(&prepared, &back, region, step)
-                        .into_iter()
-                        .filter(|code| !known.iter().any(|known| known.text == code.text))
-                        .collect();
-                    if !new.is_empty() {
-                        self.note_pending(&new);
-                        if let Ok(mut slot) = slots[index].lock() {
-                            *slot = new;
-                        }
-                        break;
-                    }
+                    break;
                 }
             }
         };
-        let threads = self.thread_count().min(regions.len()).max(1);
-        std::thread::scope(|scope| {
-            for worker in 1..threads {
-                // If the thread cannot be started the remaining workers (at least the calling
-                // thread) still take every region from the shared queue.
-                let _ = std::thread::Builder::new()
-                    .name(format!("decode-{worker}"))
-                    .spawn_scoped(scope, work);
-            }
-            work();
-        });
+        self.on_workers(regions.len(), "decode", &work);
         let (read, added) = self.merge(slots);
         if retries {
             self.lock().stats.found_by_retry += added;
@@ -221,45 +207,52 @@ impl Search<'_> {
     /// `halved` sweeps a copy at half the size (big symbols in a big frame: a quarter of the
     /// work).
     ///
-    /// Like [`Self::decode_regions`], a band paints over the codes known before the sweep and
-    /// its own reads only, and the reads join the found ones in band order.
+    /// It goes in rounds: every band looks once, their reads join in band order, and while a
+    /// round found something each band paints over everything known and looks again at the
+    /// rows of what is newly painted (a few rounds at most). A band never sees what another
+    /// reads in the same round, so the result does not depend on thread timing.
     fn sweep(&self, bands: &[Region], radius: u32, pass: Pass, halved: bool) {
-        let known = self.lock().codes.clone();
-        let slots: Vec<Mutex<Vec<DecodedCode>>> =
-            bands.iter().map(|_| Mutex::new(Vec::new())).collect();
-        let work = |index: usize| {
-            let (Some(band), Some(slot)) = (bands.get(index), slots.get(index)) else {
-                return;
-            };
-            if self.done() {
-                return;
-            }
-            let crop_image = crop(self.image, band);
-            let (source, scale) = if halved {
-                (halve(&crop_image), 0.5)
-            } else {
-                (crop_image, 1.0)
-            };
-            let (mut prepared, _) = apply(&source, Treatment::Boost(radius));
-            let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0, 0.0, 0.0, 1.0];
-            let step = Step {
-                treatment: Treatment::Boost(radius),
-                binariser: Binariser::Hybrid,
-                pass,
-            };
-            // rxing's Data Matrix detector reports at most one symbol per scan line: while a
-            // round finds something, paint it over and look again (a few rounds at most).
-            let mut painted = 0;
-            let mut own: Vec<DecodedCode> = Vec::new();
-            // The rows to look at again: the whole band first, then the rows of what the last
-            // round found (the only rows where a symbol can have been hidden).
-            let mut rows = (0, prepared.height);
-            for round in 0..SWEEP_ROUNDS {
-                let quads: Vec<Vec<(f32, f32)>> = known
+        let scale = if halved { 0.5 } else { 1.0 };
+        let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0, 0.0, 0.0, 1.0];
+        let step = Step {
+            treatment: Treatment::Boost(radius),
+            binariser: Binariser::Hybrid,
+            pass,
+        };
+        let states: Vec<Mutex<Option<BandState>>> =
+            bands.iter().map(|_| Mutex::new(None)).collect();
+        for round in 0..SWEEP_ROUNDS {
+            let known = self.lock().codes.clone();
+            let slots: Vec<Mutex<Vec<DecodedCode>>> =
+                bands.iter().map(|_| Mutex::new(Vec::new())).collect();
+            let work = |index: usize| {
+                let (Some(band), Some(state), Some(slot)) =
+                    (bands.get(index), states.get(index), slots.get(index))
+                else {
+                    return;
+                };
+                if self.done() {
+                    return;
+                }
+                let Ok(mut state) = state.lock() else {
+                    return;
+                };
+                let (prepared, painted) = state.get_or_insert_with(|| {
+                    let crop_image = crop(self.image, band);
+                    let source = if halved {
+                        halve(&crop_image)
+                    } else {
+                        crop_image
+                    };
+                    (apply(&source, Treatment::Boost(radius)).0, Vec::new())
+                });
+                let fresh: Vec<&DecodedCode> = known
                     .iter()
-                    .chain(&own)
-                    .filter(|code| code.corners.len() == 4)
-                    .skip(painted)
+                    .filter(|code| code.corners.len() == 4 && !painted.contains(&code.text))
+                    .collect();
+                painted.extend(fresh.iter().map(|code| code.text.clone()));
+                let quads: Vec<Vec<(f32, f32)>> = fresh
+                    .iter()
                     .map(|code| {
                         code.corners
                             .iter()
@@ -269,21 +262,21 @@ impl Search<'_> {
                             .collect()
                     })
                     .collect();
-                painted += quads.len();
                 for quad in &quads {
-                    blank_quad(&mut prepared, quad);
+                    blank_quad(prepared, quad);
                 }
-                if round > 0 {
+                // The whole band first, then the rows of what is newly painted (the only rows
+                // where a symbol can have been hidden).
+                let rows = if round == 0 {
+                    (0, prepared.height)
+                } else {
                     match rows_of(&quads, prepared.height) {
-                        Some(next) => rows = next,
-                        None => break,
+                        Some(rows) => rows,
+                        None => return,
                     }
-                }
-                if self.done() {
-                    break;
-                }
+                };
                 let reads = if rows == (0, prepared.height) {
-                    self.read(&prepared, &back, band, step)
+                    self.read(prepared, &back, band, step)
                 } else {
                     let width = prepared.width as usize;
                     let strip = Prepared {
@@ -299,29 +292,30 @@ impl Search<'_> {
                 };
                 let new: Vec<DecodedCode> = reads
                     .into_iter()
-                    .filter(|code| {
-                        !known
-                            .iter()
-                            .chain(&own)
-                            .any(|other| other.text == code.text)
-                    })
+                    .filter(|code| !known.iter().any(|other| other.text == code.text))
                     .collect();
-                if new.is_empty() {
-                    break;
-                }
                 self.note_pending(&new);
-                own.extend(new);
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = new;
+                }
+            };
+            self.on_workers(bands.len(), "sweep", &work);
+            let (_, added) = self.merge(slots);
+            if added == 0 || self.done() {
+                break;
             }
-            if let Ok(mut slot) = slot.lock() {
-                *slot = own;
-            }
-        };
-        let threads = self.thread_count().min(bands.len()).max(1);
+        }
+    }
+
+    /// Runs `work` for every index below `count` on up to `thread_count` scoped workers named
+    /// `name-N`; returns when all are done.
+    fn on_workers(&self, count: usize, name: &str, work: &(dyn Fn(usize) + Sync)) {
+        let threads = self.thread_count().min(count).max(1);
         let next = AtomicUsize::new(0);
         let worker = || {
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= bands.len() {
+                if index >= count {
                     break;
                 }
                 work(index);
@@ -329,13 +323,14 @@ impl Search<'_> {
         };
         std::thread::scope(|scope| {
             for index in 1..threads {
+                // If the thread cannot be started the remaining workers (at least the calling
+                // thread) still take every index from the shared counter.
                 let _ = std::thread::Builder::new()
-                    .name(format!("sweep-{index}"))
+                    .name(format!("{name}-{index}"))
                     .spawn_scoped(scope, worker);
             }
             worker();
         });
-        self.merge(slots);
     }
 
     fn thread_count(&self) -> usize {
