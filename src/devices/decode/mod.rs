@@ -48,6 +48,7 @@ mod big;
 mod diagnose;
 mod found;
 mod ladder;
+mod lattice;
 mod locate;
 mod prepare;
 mod reader;

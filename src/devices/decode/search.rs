@@ -8,6 +8,7 @@ use image::GrayImage;
 
 use super::found::{DecodeStats, Found, covers};
 use super::ladder::{FIRST, Step, retry_steps};
+use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
 use super::prepare::{Back, Treatment, apply, crop, halve, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
@@ -145,6 +146,33 @@ impl Search<'_> {
     /// join the found ones in region order: a picture gives the same codes on any number of
     /// threads.
     fn decode_regions(&self, regions: &[Region], retries: bool) -> Vec<bool> {
+        self.decode_regions_with(regions, retries, &|region: &Region| {
+            if retries {
+                retry_steps(region, &self.formats)
+            } else {
+                // A blob whose edges run mostly one way is a linear code or a line of print:
+                // the linear readers, which cost little on a crop, come first.
+                let linear = region.isotropy < 0.5 && self.formats.wants_others();
+                vec![Step {
+                    treatment: Treatment::Plain,
+                    binariser: Binariser::Hybrid,
+                    pass: Pass {
+                        others: linear,
+                        ..FIRST
+                    },
+                }]
+            }
+        })
+    }
+
+    /// [`Self::decode_regions`] with the steps `steps` gives each region; `retries` counts
+    /// what they read as found by a retry.
+    fn decode_regions_with(
+        &self,
+        regions: &[Region],
+        retries: bool,
+        steps: &(dyn Fn(&Region) -> Vec<Step> + Sync),
+    ) -> Vec<bool> {
         let known = self.lock().codes.clone();
         let slots: Vec<Mutex<Vec<DecodedCode>>> =
             regions.iter().map(|_| Mutex::new(Vec::new())).collect();
@@ -156,23 +184,7 @@ impl Search<'_> {
                 return;
             }
             let crop_image = crop(self.image, region);
-            let mut steps = Vec::new();
-            if !retries {
-                // A blob whose edges run mostly one way is a linear code or a line of
-                // print: the linear readers, which cost little on a crop, come first.
-                let linear = region.isotropy < 0.5 && self.formats.wants_others();
-                steps.push(Step {
-                    treatment: Treatment::Plain,
-                    binariser: Binariser::Hybrid,
-                    pass: Pass {
-                        others: linear,
-                        ..FIRST
-                    },
-                });
-            } else {
-                steps.extend(retry_steps(region, &self.formats));
-            }
-            for step in steps {
+            for step in steps(region) {
                 if self.done() {
                     break;
                 }
@@ -506,6 +518,29 @@ pub(crate) fn run_with_stats(
         };
         if small && !settled {
             sweep();
+        }
+        // Packs stand in rows and columns: where a row and a column of the codes read cross
+        // without a code, a window of two symbols' size gets a thorough look of its own (a
+        // code crowded by print, which the blobs and the sweep did not single out).
+        let gaps = {
+            let found = search.lock();
+            lattice_gaps(&found.codes, width, height)
+        };
+        if !gaps.is_empty() {
+            let thorough = Pass {
+                try_harder: true,
+                ..FIRST
+            };
+            let steps = |_: &Region| {
+                [Binariser::Hybrid, Binariser::GlobalHistogram]
+                    .map(|binariser| Step {
+                        treatment: Treatment::Plain,
+                        binariser,
+                        pass: thorough,
+                    })
+                    .to_vec()
+            };
+            search.decode_regions_with(&gaps, true, &steps);
         }
         let nothing_yet = search.lock().codes.is_empty();
         if nothing_yet && small {
