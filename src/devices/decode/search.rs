@@ -12,7 +12,7 @@ use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
 use super::prepare::{Back, Treatment, apply, crop, halve, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
-use super::sweep::{bands, blank_quad, extent, rows_of, sort_reading_order};
+use super::sweep::{bands, blank_quad, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
 
@@ -448,26 +448,19 @@ pub(crate) fn run_with_stats(
         let sweep = || {
             let started = Instant::now();
             if !search.done() {
-                // Symbols of 140 px and more (modules of 5 px and more) read as well at half
-                // the size, in a quarter of the time.
-                let mut sides: Vec<f32> = search
-                    .lock()
-                    .codes
-                    .iter()
-                    .filter(|code| code.corners.len() == 4)
-                    .map(|code| extent(&code.corners))
-                    .collect();
-                sides.sort_by(f32::total_cmp);
-                let halved = sides.len() >= 3 && sides[sides.len() / 2] >= 140.0;
+                let halved = search.lock().halves_well();
                 let shorter = if halved {
                     width.min(height) / 2
                 } else {
                     width.min(height)
                 };
                 let module_guess = (shorter / 60).clamp(6, 24);
+                let (data_matrix, qr) = search.lock().kinds_to_sweep(small);
                 let pass = Pass {
                     try_harder: true,
                     others: small,
+                    data_matrix,
+                    qr,
                     ..FIRST
                 };
                 search.sweep(
