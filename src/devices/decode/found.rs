@@ -77,14 +77,25 @@ impl Found {
         sides.len() >= 3 && sides[sides.len() / 2] >= 140.0
     }
 
-    /// Whether the sweep of a big frame looks for Data Matrix and for QR codes: a case layer
-    /// holds packs of one kind, so once 2D codes are read it looks for more of the kinds read
-    /// (a Data Matrix layer is not searched for QR codes, a tenth of a frame's time). A small
-    /// picture (a label, a few packs) is searched for both.
-    pub fn kinds_to_sweep(&self, small: bool) -> (bool, bool) {
-        let read = |symbology| self.codes.iter().any(|code| code.symbology == symbology);
-        let (data_matrix, qr) = (read(Symbology::DataMatrix), read(Symbology::QrCode));
-        (data_matrix || !qr || small, qr || !data_matrix || small)
+    /// What the sweep looks for (Data Matrix, QR, the linear readers). A case layer holds
+    /// packs of one kind: in a big frame where 2D codes were read, or a small picture where
+    /// four or more were, it looks for more of the kinds read only (a Data Matrix layer is not
+    /// searched for QR and linear codes, a tenth of a frame's time). A label is searched for
+    /// everything, the linear readers included.
+    pub fn kinds_to_sweep(&self, small: bool) -> (bool, bool, bool) {
+        let count = |symbology| {
+            self.codes
+                .iter()
+                .filter(|code| code.symbology == symbology)
+                .count()
+        };
+        let (data_matrix, qr) = (count(Symbology::DataMatrix), count(Symbology::QrCode));
+        let layer = !small || data_matrix + qr >= 4;
+        (
+            !layer || data_matrix > 0 || qr == 0,
+            !layer || qr > 0 || data_matrix == 0,
+            small && !layer,
+        )
     }
 
     pub fn add(&mut self, code: DecodedCode) -> bool {
@@ -163,9 +174,9 @@ impl DecodeStats {
 mod tests {
     use super::*;
 
-    fn read(symbology: Symbology) -> DecodedCode {
+    fn read(symbology: Symbology, index: usize) -> DecodedCode {
         DecodedCode {
-            text: format!("{symbology:?}"),
+            text: format!("{symbology:?}{index}"),
             symbology,
             aim_id: String::new(),
             corners: vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)],
@@ -176,18 +187,25 @@ mod tests {
     #[test]
     fn a_layer_is_swept_for_the_kinds_read() {
         let mut found = Found::default();
-        assert_eq!(found.kinds_to_sweep(false), (true, true));
-        found.add(read(Symbology::DataMatrix));
-        assert_eq!(found.kinds_to_sweep(false), (true, false));
-        assert_eq!(found.kinds_to_sweep(true), (true, true));
-        found.add(read(Symbology::QrCode));
-        assert_eq!(found.kinds_to_sweep(false), (true, true));
+        assert_eq!(found.kinds_to_sweep(false), (true, true, false));
+        assert_eq!(found.kinds_to_sweep(true), (true, true, true));
+        found.add(read(Symbology::DataMatrix, 0));
+        assert_eq!(found.kinds_to_sweep(false), (true, false, false));
+        // One label's code: still everything.
+        assert_eq!(found.kinds_to_sweep(true), (true, true, true));
+        for index in 1..4 {
+            found.add(read(Symbology::DataMatrix, index));
+        }
+        // Four packs in a small picture: a layer.
+        assert_eq!(found.kinds_to_sweep(true), (true, false, false));
+        found.add(read(Symbology::QrCode, 0));
+        assert_eq!(found.kinds_to_sweep(false), (true, true, false));
         let mut qr_only = Found::default();
-        qr_only.add(read(Symbology::QrCode));
-        assert_eq!(qr_only.kinds_to_sweep(false), (false, true));
+        qr_only.add(read(Symbology::QrCode, 0));
+        assert_eq!(qr_only.kinds_to_sweep(false), (false, true, false));
         // A linear code says nothing about the packs: both.
         let mut linear = Found::default();
-        linear.add(read(Symbology::Code128));
-        assert_eq!(linear.kinds_to_sweep(false), (true, true));
+        linear.add(read(Symbology::Code128, 0));
+        assert_eq!(linear.kinds_to_sweep(false), (true, true, false));
     }
 }

@@ -455,10 +455,10 @@ pub(crate) fn run_with_stats(
                     width.min(height)
                 };
                 let module_guess = (shorter / 60).clamp(6, 24);
-                let (data_matrix, qr) = search.lock().kinds_to_sweep(small);
+                let (data_matrix, qr, others) = search.lock().kinds_to_sweep(small);
                 let pass = Pass {
                     try_harder: true,
-                    others: small,
+                    others,
                     data_matrix,
                     qr,
                     ..FIRST
