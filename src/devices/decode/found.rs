@@ -31,7 +31,11 @@ impl Found {
     /// label's code) is left to the sweep, which sees the whole picture once with the codes
     /// painted over: the ladder would read the whole picture a dozen times. And where 2D
     /// symbols were read, a blob with under a quarter of the smallest one's box cannot hold a
-    /// symbol printed alike: it is print (a word around a label's code).
+    /// symbol printed alike: it is print (a word around a label's code). What is left of a
+    /// small picture whose codes read is taken as weak (the short ladder, and no call for the
+    /// sweep on its own): the picture is clear enough to read, and a symbol still unread in it
+    /// is one the cheap retries and the final thorough pass read (measured: no code lost on
+    /// three seeds' single and layer classes, labels in dense print 26 → 19–22 ms).
     pub fn worth_retrying(
         &self,
         failed: Vec<Region>,
@@ -59,6 +63,16 @@ impl Found {
                     return false;
                 }
                 smallest.is_none_or(|side| area as f32 * 4.0 >= side * side)
+            })
+            .map(|region| {
+                if small && !self.codes.is_empty() {
+                    Region {
+                        strength: region.strength.min(1.0),
+                        ..region
+                    }
+                } else {
+                    region
+                }
             })
             .collect();
         (failed, left_to_sweep)
@@ -182,6 +196,44 @@ mod tests {
             corners: vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)],
             is_gs1: true,
         }
+    }
+
+    fn blob(x: u32, y: u32, width: u32, height: u32, strength: f32) -> Region {
+        Region {
+            x,
+            y,
+            width,
+            height,
+            aspect: width as f32 / height as f32,
+            strength,
+            isotropy: 0.9,
+        }
+    }
+
+    #[test]
+    fn around_a_read_label_words_go_and_the_rest_is_weak() {
+        // A 640×480 label picture whose 100-pixel Data Matrix at (0, 0) was read.
+        let mut found = Found::default();
+        let mut code = read(Symbology::DataMatrix, 0);
+        code.corners = vec![(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0)];
+        found.add(code);
+        let word = blob(300, 20, 60, 30, 2.5); // 1,800 px² < 100² / 4
+        let block = blob(300, 200, 120, 90, 2.5); // a block of lines as big as a symbol
+        let merged = blob(0, 0, 400, 300, 2.0); // over a quarter of the picture, not the code's
+        let (kept, left_to_sweep) = found.worth_retrying(vec![word, block, merged], 640, 480, true);
+        assert_eq!(kept.len(), 1);
+        assert_eq!((kept[0].x, kept[0].y), (300, 200));
+        assert!(kept[0].strength <= 1.0);
+        assert!(left_to_sweep);
+        // Nothing read yet: everything is retried as it is.
+        let empty = Found::default();
+        let (kept, left_to_sweep) = empty.worth_retrying(vec![word, block], 640, 480, true);
+        assert_eq!(kept.len(), 2);
+        assert!(kept.iter().all(|region| region.strength == 2.5) && !left_to_sweep);
+        // A big frame keeps blobs under a quarter of it, with their strength.
+        let (kept, _) = found.worth_retrying(vec![word, block, merged], 1920, 1080, false);
+        assert_eq!(kept.len(), 3);
+        assert!(kept.iter().all(|region| region.strength >= 2.0));
     }
 
     #[test]
