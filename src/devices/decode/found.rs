@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::locate::Region;
-use super::sweep::{bounds, extent};
+use super::sweep::{bounds, extent, median_extent};
 use super::{DecodedCode, Symbology};
 
 /// Codes found so far, de-duplicated by text.
@@ -81,14 +81,7 @@ impl Found {
     /// Whether the sweep can look at the frame at half its size: symbols of 140 px and more
     /// (modules of 5 px and more) read as well there, in a quarter of the time.
     pub fn halves_well(&self) -> bool {
-        let mut sides: Vec<f32> = self
-            .codes
-            .iter()
-            .filter(|code| code.corners.len() == 4)
-            .map(|code| extent(&code.corners))
-            .collect();
-        sides.sort_by(f32::total_cmp);
-        sides.len() >= 3 && sides[sides.len() / 2] >= 140.0
+        median_extent(&self.codes).is_some_and(|(side, count)| count >= 3 && side >= 140.0)
     }
 
     /// What the sweep looks for (Data Matrix, QR, the linear readers). A case layer holds

@@ -5,27 +5,24 @@
 
 use super::DecodedCode;
 use super::locate::Region;
-use super::sweep::extent;
+use super::sweep::median_extent;
 
 /// The windows (squares of a little over twice the typical symbol) centred where a row and a
 /// column of the codes read cross without a code, inside the `width` × `height` frame; empty
 /// when the codes do not stand in a lattice of at least two rows and two columns, or when the
 /// lattice would have more gaps than codes (then it is no lattice).
 pub(super) fn lattice_gaps(codes: &[DecodedCode], width: u32, height: u32) -> Vec<Region> {
-    let squares: Vec<&DecodedCode> = codes
+    let Some((side, count)) = median_extent(codes) else {
+        return Vec::new();
+    };
+    if count < 4 || side < 8.0 {
+        return Vec::new();
+    }
+    let centres: Vec<(f32, f32)> = codes
         .iter()
         .filter(|code| code.corners.len() == 4)
+        .map(DecodedCode::centre)
         .collect();
-    if squares.len() < 4 {
-        return Vec::new();
-    }
-    let mut sides: Vec<f32> = squares.iter().map(|code| extent(&code.corners)).collect();
-    sides.sort_by(f32::total_cmp);
-    let side = sides[sides.len() / 2];
-    if side < 8.0 {
-        return Vec::new();
-    }
-    let centres: Vec<(f32, f32)> = squares.iter().map(|code| code.centre()).collect();
     let rows = lines(centres.iter().map(|centre| centre.1).collect(), side);
     let columns = lines(centres.iter().map(|centre| centre.0).collect(), side);
     if rows.len() < 2 || columns.len() < 2 {
@@ -43,7 +40,7 @@ pub(super) fn lattice_gaps(codes: &[DecodedCode], width: u32, height: u32) -> Ve
             }
         }
     }
-    if gaps.len() > squares.len() {
+    if gaps.len() > count {
         return Vec::new();
     }
     let window = (side * 2.2).round() as u32;

@@ -165,23 +165,7 @@ pub(crate) fn stretch(luma: &mut [u8]) {
     if luma.is_empty() {
         return;
     }
-    let mut hist = [0u32; 256];
-    for &v in luma.iter() {
-        hist[usize::from(v)] += 1;
-    }
-    let total = luma.len() as u32;
-    let quantile = |q: f32| {
-        let target = (total as f32 * q) as u32;
-        let mut seen = 0;
-        for (level, &count) in hist.iter().enumerate() {
-            seen += count;
-            if seen > target {
-                return level as u32;
-            }
-        }
-        255
-    };
-    let (low, high) = (quantile(0.01), quantile(0.99));
+    let [low, high] = levels(luma, [0.01, 0.99]);
     let span = high.saturating_sub(low);
     if !(6..128).contains(&span) {
         return;
@@ -192,6 +176,24 @@ pub(crate) fn stretch(luma: &mut [u8]) {
     for v in luma.iter_mut() {
         *v = lut[usize::from(*v)];
     }
+}
+
+/// The grey levels below which the fractions `fractions` of `luma` lie (255 for an empty one).
+pub(crate) fn levels<const N: usize>(luma: &[u8], fractions: [f32; N]) -> [u32; N] {
+    let mut hist = [0u32; 256];
+    for &v in luma {
+        hist[usize::from(v)] += 1;
+    }
+    fractions.map(|fraction| {
+        let target = (luma.len() as f32 * fraction) as u32;
+        let mut seen = 0;
+        hist.iter()
+            .position(|&count| {
+                seen += count;
+                seen > target
+            })
+            .map_or(255, |level| level as u32)
+    })
 }
 
 /// Applies `treatment`; returns the prepared image and the map from its pixels back to the

@@ -9,7 +9,7 @@
 
 use image::GrayImage;
 
-use super::prepare::{Back, warp};
+use super::prepare::{Back, levels, warp};
 
 /// Hull vertices at most for the quadrilateral search (cubic in their number).
 const MAX_HULL: usize = 64;
@@ -42,21 +42,7 @@ fn ink_quad(crop: &GrayImage) -> Option<[(f32, f32); 4]> {
         return None;
     }
     let luma = crop.as_raw();
-    let mut hist = [0u32; 256];
-    for &v in luma {
-        hist[usize::from(v)] += 1;
-    }
-    let quantile = |q: f32| {
-        let target = (luma.len() as f32 * q) as u32;
-        let mut seen = 0;
-        hist.iter()
-            .position(|&count| {
-                seen += count;
-                seen > target
-            })
-            .unwrap_or(255) as f32
-    };
-    let (ink, paper) = (quantile(0.02), quantile(0.98));
+    let [ink, paper] = levels(luma, [0.02, 0.98]).map(|level| level as f32);
     if paper - ink < 24.0 {
         return None;
     }

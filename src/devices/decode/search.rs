@@ -67,7 +67,8 @@ impl Search<'_> {
         let mut found = self.lock();
         codes
             .into_iter()
-            .filter(|code| found.add(code.clone()))
+            .map(|code| found.add(code))
+            .filter(|&added| added)
             .count()
     }
 
@@ -130,7 +131,8 @@ impl Search<'_> {
                 let any = !codes.is_empty();
                 added += codes
                     .into_iter()
-                    .filter(|code| found.add(code.clone()))
+                    .map(|code| found.add(code))
+                    .filter(|&added| added)
                     .count();
                 any
             })

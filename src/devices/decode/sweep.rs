@@ -104,6 +104,18 @@ pub(super) fn extent(corners: &[(f32, f32)]) -> f32 {
     (x1 - x0).max(y1 - y0)
 }
 
+/// The median [`extent`] of the 2D symbols (four corners) among `codes`, and how many there
+/// are; `None` without any.
+pub(super) fn median_extent(codes: &[DecodedCode]) -> Option<(f32, usize)> {
+    let mut sides: Vec<f32> = codes
+        .iter()
+        .filter(|code| code.corners.len() == 4)
+        .map(|code| extent(&code.corners))
+        .collect();
+    sides.sort_by(f32::total_cmp);
+    sides.get(sides.len() / 2).map(|&side| (side, sides.len()))
+}
+
 /// The rows (start, end) spanned by `quads`, grown by half a symbol each way and clamped to
 /// `height`; `None` when there are no quads.
 pub(super) fn rows_of(quads: &[Vec<(f32, f32)>], height: u32) -> Option<(u32, u32)> {
