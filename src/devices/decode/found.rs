@@ -44,12 +44,6 @@ impl Found {
         small: bool,
     ) -> (Vec<Region>, bool) {
         let quarter = u64::from(width) * u64::from(height) / 4;
-        let smallest = self
-            .codes
-            .iter()
-            .filter(|code| code.corners.len() == 4)
-            .map(|code| extent(&code.corners))
-            .reduce(f32::min);
         let mut left_to_sweep = false;
         let failed = failed
             .into_iter()
@@ -62,7 +56,7 @@ impl Found {
                     left_to_sweep |= !self.covers(region);
                     return false;
                 }
-                smallest.is_none_or(|side| area as f32 * 4.0 >= side * side)
+                !self.is_a_word(region)
             })
             .map(|region| {
                 if small && !self.codes.is_empty() {
@@ -76,6 +70,18 @@ impl Found {
             })
             .collect();
         (failed, left_to_sweep)
+    }
+
+    /// Whether `region` is too small to hold a symbol printed like the 2D codes read: under a
+    /// quarter of the smallest one's box (a word of the print around a label's code).
+    pub fn is_a_word(&self, region: &Region) -> bool {
+        let area = region.width as f32 * region.height as f32;
+        self.codes
+            .iter()
+            .filter(|code| code.corners.len() == 4)
+            .map(|code| extent(&code.corners))
+            .reduce(f32::min)
+            .is_some_and(|side| area * 4.0 < side * side)
     }
 
     /// Whether the sweep can look at the frame at half its size: symbols of 140 px and more

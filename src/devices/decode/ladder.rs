@@ -2,7 +2,7 @@
 
 use super::locate::Region;
 use super::prepare::Treatment;
-use super::reader::{Binariser, FormatSet, Pass};
+use super::reader::{Bars, Binariser, FormatSet, Pass};
 use super::search::WEAK;
 
 /// One step of the retry ladder.
@@ -20,6 +20,7 @@ pub(super) const FIRST: Pass = Pass {
     others: false,
     try_harder: false,
     linear_thorough: false,
+    bars: Bars::Any,
 };
 
 /// The retry ladder for a region, cheapest and most often useful first.
@@ -97,9 +98,19 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         if !formats.wants_others() {
             return Vec::new();
         }
+        // A linear code is longer across its bars than along them: a blob half as long again
+        // one way has its bars running the other (only those lines are scanned).
+        let bars = if region.aspect >= 1.5 {
+            Bars::Upright
+        } else if region.aspect <= 1.0 / 1.5 {
+            Bars::Lying
+        } else {
+            Bars::Any
+        };
         let linear_only = Pass {
             data_matrix: false,
             qr: false,
+            bars,
             ..hard
         };
         // Narrow bars doubled across them only (the blob's long way): half the pixels of a
@@ -119,8 +130,15 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
             step(across_bars, Binariser::Hybrid, linear_only),
             step(smoothed, Binariser::Hybrid, linear_only),
             // Bars narrowing along the code (seen at a slant): the bars' quadrilateral
-            // warped upright.
-            step(Treatment::Rectify, Binariser::Hybrid, linear_only),
+            // warped upright (which way is the warp's).
+            step(
+                Treatment::Rectify,
+                Binariser::Hybrid,
+                Pass {
+                    bars: Bars::Any,
+                    ..linear_only
+                },
+            ),
         ];
     }
     steps
@@ -184,6 +202,23 @@ mod tests {
                 .iter()
                 .all(|step| !step.pass.data_matrix && !step.pass.qr && step.pass.others)
         );
+        // Across the bars only: rows of a wide blob, columns of a tall one, both of a squarish.
+        assert!(
+            steps
+                .iter()
+                .take(3)
+                .all(|step| step.pass.bars == Bars::Upright)
+        );
+        let tall = retry_steps(&blob(60, 300, 2.0, 0.2), &formats);
+        assert!(
+            tall.iter()
+                .take(3)
+                .all(|step| step.pass.bars == Bars::Lying)
+        );
+        let squarish = retry_steps(&blob(200, 160, 2.0, 0.2), &formats);
+        assert!(squarish.iter().all(|step| step.pass.bars == Bars::Any));
+        // The warp decides its own way.
+        assert!(steps.last().is_some_and(|step| step.pass.bars == Bars::Any));
         let only_2d = FormatSet::new(&[Symbology::DataMatrix]);
         assert!(retry_steps(&blob(300, 60, 2.0, 0.2), &only_2d).is_empty());
     }

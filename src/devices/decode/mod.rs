@@ -53,6 +53,7 @@ mod locate;
 mod prepare;
 mod reader;
 mod rectify;
+mod resample;
 mod search;
 mod sweep;
 mod symbology;

@@ -11,6 +11,7 @@ use rxing::datamatrix::DataMatrixReader;
 use rxing::datamatrix::decoder::Decoder as DataMatrixDecoder;
 use rxing::datamatrix::detector::zxing_cpp_detector;
 use rxing::multi::MultipleBarcodeReader;
+use rxing::oned::{MultiFormatOneDReader, OneDReader};
 use rxing::qrcode::QRCodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{
@@ -131,6 +132,7 @@ trait BitmapReader {
         &mut self,
         formats: &HashSet<rxing::BarcodeFormat>,
         try_harder: bool,
+        bars: Bars,
     ) -> Option<DecodedCode>;
 }
 
@@ -198,12 +200,52 @@ impl<B: Binarizer> BitmapReader for BinaryBitmap<B> {
         &mut self,
         formats: &HashSet<rxing::BarcodeFormat>,
         try_harder: bool,
+        bars: Bars,
     ) -> Option<DecodedCode> {
-        MultiFormatReader::default()
-            .decode_with_hints(self, &hints(Some(formats), try_harder))
-            .ok()
-            .and_then(|result| convert(&result))
+        let hints = hints(Some(formats), try_harder);
+        let linear_only = formats
+            .iter()
+            .all(|&format| Symbology::from_rxing(&format).is_some_and(Symbology::is_linear));
+        if !try_harder || bars == Bars::Any || !linear_only {
+            return MultiFormatReader::default()
+                .decode_with_hints(self, &hints)
+                .ok()
+                .and_then(|result| convert(&result));
+        }
+        // rxing's TryHarder scans every row and then every column; the way the bars run is
+        // known here, so only the lines across them.
+        let mut reader = MultiFormatOneDReader::new(&hints);
+        if bars == Bars::Upright {
+            return reader
+                ._do_decode(self, &hints)
+                .ok()
+                .and_then(|result| convert(&result));
+        }
+        if !self.is_rotate_supported() {
+            return None;
+        }
+        let mut turned = self.rotate_counter_clockwise();
+        let mut result = reader._do_decode(&mut turned, &hints).ok()?;
+        // A quarter turn counter-clockwise took (x, y) to (y, width − 1 − x).
+        let width = turned.get_height() as f32;
+        for point in result.getPointsMut().iter_mut() {
+            let (x, y) = (point.x, point.y);
+            point.x = width - 1.0 - y;
+            point.y = x;
+        }
+        convert(&result)
     }
+}
+
+/// Which way a linear code's bars are taken to run (where the linear readers scan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bars {
+    /// Unknown: rows, then (thorough) columns.
+    Any,
+    /// Up and down: rows only.
+    Upright,
+    /// Left to right: columns only.
+    Lying,
 }
 
 /// What one attempt should look for.
@@ -226,6 +268,8 @@ pub(crate) struct Pass {
     /// (a third of a 640×480 picture's time when nothing linear is there). Without it they look
     /// at 15 rows about the middle.
     pub linear_thorough: bool,
+    /// Which way the bars run, for the thorough linear readers.
+    pub bars: Bars,
 }
 
 /// Decodes everything `pass` asks for in `image` with one binariser.
@@ -251,7 +295,7 @@ pub(crate) fn decode_prepared(
             }
         }
         if pass.others && formats.wants_others() {
-            codes.extend(bitmap.multi_format(&formats.others, pass.linear_thorough));
+            codes.extend(bitmap.multi_format(&formats.others, pass.linear_thorough, pass.bars));
         }
         codes
     })
@@ -395,6 +439,68 @@ mod tests {
         assert!(!check_codeword_is_fnc1(&[105, 102, 102, 12, 55, 106]));
         assert!(!check_codeword_is_fnc1(&[102, 106]));
         assert!(!check_codeword_is_fnc1(&[]));
+    }
+
+    #[test]
+    fn the_linear_readers_scan_across_the_bars_only_and_map_a_turned_read_back() {
+        use crate::devices::synth::{CodeKind, Condition, Params, generate};
+        let params = Params {
+            kinds: vec![CodeKind::Gs1_128],
+            rotation: 0.0,
+            perspective: 0.0,
+            ..Params::draw(Condition::Clean, 3)
+        };
+        let scene = generate(&params, 3);
+        let (width, height) = scene.image.dimensions();
+        let upright = Prepared {
+            luma: scene.image.as_raw().clone(),
+            width,
+            height,
+        };
+        // The same picture turned a quarter (bars lying): row y is column y.
+        let mut lying = vec![0u8; upright.luma.len()];
+        for y in 0..height as usize {
+            for x in 0..width as usize {
+                lying[x * height as usize + y] = upright.luma[y * width as usize + x];
+            }
+        }
+        let lying = Prepared {
+            luma: lying,
+            width: height,
+            height: width,
+        };
+        let formats = FormatSet::new(&Symbology::PHARMA);
+        let pass = |bars| Pass {
+            data_matrix: false,
+            fallback: false,
+            qr: false,
+            others: true,
+            try_harder: true,
+            linear_thorough: true,
+            bars,
+        };
+        let read = |image: &Prepared, bars| {
+            decode_prepared(image, Binariser::Hybrid, &formats, pass(bars))
+        };
+        let text = &scene.codes[0].text;
+        for (image, bars) in [
+            (&upright, Bars::Upright),
+            (&upright, Bars::Any),
+            (&lying, Bars::Lying),
+            (&lying, Bars::Any),
+        ] {
+            let codes = read(image, bars);
+            assert_eq!(codes.len(), 1, "{bars:?}");
+            assert_eq!(&codes[0].text, text);
+        }
+        assert!(read(&upright, Bars::Lying).is_empty());
+        assert!(read(&lying, Bars::Upright).is_empty());
+        // The turned read's points lie on the code as it is in the lying picture.
+        let (x0, y0, x1, y1) = bounds(&scene.codes[0].corners);
+        for (x, y) in &read(&lying, Bars::Lying)[0].corners {
+            assert!((y0 - 2.0..=y1 + 2.0).contains(x), "{x} not in {y0}..{y1}");
+            assert!((x0 - 2.0..=x1 + 2.0).contains(y), "{y} not in {x0}..{x1}");
+        }
     }
 
     #[test]

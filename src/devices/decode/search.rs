@@ -11,7 +11,7 @@ use super::ladder::{FIRST, Step, retry_steps};
 use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
 use super::prepare::{Back, Treatment, apply, crop, halve, map_back};
-use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
+use super::reader::{Bars, Binariser, FormatSet, Pass, Prepared, decode_prepared};
 use super::sweep::{bands, blank_quad, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
@@ -411,7 +411,26 @@ pub(crate) fn run_with_stats(
 
     let regions = locate(image);
     let open = regions.clone();
-    let first = search.decode_regions(&open, false);
+    // Where the whole-picture pass read a label's 2D code, the print around it (words) gets
+    // no attempt of its own: the retries drop it too, unless it is grown to a symbol's size
+    // as a fragment of one (a layer's codes read by their own regions).
+    let words: Vec<bool> = {
+        let found = search.lock();
+        open.iter()
+            .map(|region| small && found.is_a_word(region))
+            .collect()
+    };
+    let attempted: Vec<Region> = open
+        .iter()
+        .zip(&words)
+        .filter(|(_, word)| !**word)
+        .map(|(region, _)| *region)
+        .collect();
+    let mut attempts = search.decode_regions(&attempted, false).into_iter();
+    let first: Vec<bool> = words
+        .iter()
+        .map(|word| !word && attempts.next().unwrap_or(false))
+        .collect();
     search.lock().stats.first_ms = ms_between(started, Instant::now());
     if options.retries {
         // Codes of one layer have one size: a failed region much smaller than the decoded
@@ -551,20 +570,20 @@ pub(crate) fn run_with_stats(
             };
             if search.formats.wants_others() {
                 // As it is, then averaged along upright bars and along lying ones (noise on a
-                // faint code breaks every single row; rxing turns the picture for lying bars),
+                // faint code breaks every single row; each scanned across its bars only),
                 // then with the ink's quadrilateral warped upright (bars narrowing along a code
                 // seen at a slant).
                 let radius = (height / 60).clamp(3, 12);
-                for treatment in [
-                    Treatment::Plain,
-                    Treatment::AlongBars(true, radius),
-                    Treatment::AlongBars(false, radius),
-                    Treatment::Rectify,
+                for (treatment, bars) in [
+                    (Treatment::Plain, Bars::Any),
+                    (Treatment::AlongBars(true, radius), Bars::Upright),
+                    (Treatment::AlongBars(false, radius), Bars::Lying),
+                    (Treatment::Rectify, Bars::Any),
                 ] {
                     let step = Step {
                         treatment,
                         binariser: Binariser::Hybrid,
-                        pass: linear,
+                        pass: Pass { bars, ..linear },
                     };
                     if search.attempt(image, &whole, step) > 0 {
                         break;

@@ -1,14 +1,14 @@
 //! Barcode symbologies as the station knows them, and their mapping to and from rxing.
 
 use rxing::BarcodeFormat;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A barcode symbology that the decoder can read.
 ///
 /// GS1 variants (GS1 DataMatrix, GS1-128, GS1 QR Code) are the plain symbology with
 /// [`DecodedCode::is_gs1`](super::DecodedCode::is_gs1) set; [`Symbology::name`] gives the
 /// human name for both cases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Symbology {
     /// Data Matrix (ECC 200), square or rectangular.
