@@ -59,6 +59,7 @@ devices-camera-off = Keine Kamera
 devices-webcam-0 = Erste Webcam, 1280×720
 devices-look-for-cameras = Kameras suchen
 devices-decode-interval = Ein Bild höchstens alle … dekodieren
+devices-camera-reads = Die Kamera liest:
 devices-auto-pack = Ruhige Kameralagen automatisch packen (freihändig)
 devices-auto-pack-frames = Bilder in Folge mit denselben Codes
 devices-serial-name = Seriell { $port }

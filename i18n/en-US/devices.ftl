@@ -59,6 +59,7 @@ devices-camera-off = No camera
 devices-webcam-0 = First webcam, 1280×720
 devices-look-for-cameras = Look for cameras
 devices-decode-interval = Decode a frame at most every
+devices-camera-reads = The camera reads:
 devices-auto-pack = Pack steady camera layers automatically (hands-free)
 devices-auto-pack-frames = Frames in a row with the same codes
 devices-serial-name = Serial { $port }

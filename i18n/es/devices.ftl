@@ -59,6 +59,7 @@ devices-camera-off = Sin cámara
 devices-webcam-0 = Primera cámara web, 1280×720
 devices-look-for-cameras = Buscar cámaras
 devices-decode-interval = Decodificar un fotograma como máximo cada
+devices-camera-reads = La cámara lee:
 devices-auto-pack = Empaquetar automáticamente las capas estables de la cámara (manos libres)
 devices-auto-pack-frames = Fotogramas seguidos con los mismos códigos
 devices-serial-name = Serie { $port }

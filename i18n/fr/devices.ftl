@@ -59,6 +59,7 @@ devices-camera-off = Pas de caméra
 devices-webcam-0 = Première webcam, 1280×720
 devices-look-for-cameras = Chercher les caméras
 devices-decode-interval = Décoder une trame au plus toutes les
+devices-camera-reads = La caméra lit :
 devices-auto-pack = Emballer automatiquement les couches stables de la caméra (mains libres)
 devices-auto-pack-frames = Trames consécutives avec les mêmes codes
 devices-serial-name = Série { $port }

@@ -59,6 +59,7 @@ devices-camera-off = Không dùng camera
 devices-webcam-0 = Webcam đầu tiên, 1280×720
 devices-look-for-cameras = Tìm camera
 devices-decode-interval = Giải mã tối đa một khung hình mỗi
+devices-camera-reads = Camera đọc:
 devices-auto-pack = Tự động đóng gói lớp hàng ổn định trước camera (rảnh tay)
 devices-auto-pack-frames = Số khung hình liên tiếp có cùng mã
 devices-serial-name = Nối tiếp { $port }

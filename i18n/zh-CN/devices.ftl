@@ -59,6 +59,7 @@ devices-camera-off = 不使用摄像头
 devices-webcam-0 = 第一个网络摄像头，1280×720
 devices-look-for-cameras = 查找摄像头
 devices-decode-interval = 每帧解码的最短间隔
+devices-camera-reads = 摄像头读取：
 devices-auto-pack = 自动装入摄像头下稳定的一层（免手动）
 devices-auto-pack-frames = 连续相同编码的帧数
 devices-serial-name = 串口 { $port }

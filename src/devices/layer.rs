@@ -20,7 +20,9 @@ use std::time::Instant;
 use image::GrayImage;
 use serde::Serialize;
 
-use super::decode::{DecodeOptions, DecodedCode, FrameDiagnosis, decode_image, diagnose_frame};
+use super::decode::{
+    DecodeOptions, DecodedCode, FrameDiagnosis, Symbology, decode_image, diagnose_frame,
+};
 
 /// Everything one frame showed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,6 +70,20 @@ impl LayerReader {
                 ..DecodeOptions::layer(expected_codes)
             },
         }
+    }
+
+    /// A reader of `symbologies` (Data Matrix when empty) for layers of `expected_codes`
+    /// packs, giving up on a frame after `time_budget_ms`.
+    pub fn reading(
+        symbologies: Vec<Symbology>,
+        expected_codes: Option<usize>,
+        time_budget_ms: Option<u64>,
+    ) -> Self {
+        let mut reader = Self::new(expected_codes, time_budget_ms);
+        if !symbologies.is_empty() {
+            reader.options.symbologies = symbologies;
+        }
+        reader
     }
 
     /// A reader with explicit decoder options.
@@ -136,6 +152,30 @@ mod tests {
         let check = check_layer(&texts, &texts);
         assert!(check.is_complete());
         assert_eq!(check.seen_recorded, texts);
+    }
+
+    #[test]
+    fn a_reader_set_to_qr_reads_a_layer_of_gs1_qr_packs() {
+        use crate::devices::synth::{CodeKind, Condition, Params, generate};
+        let params = Params {
+            kinds: vec![CodeKind::Gs1Qr],
+            codes: 12,
+            ..Params::draw(Condition::LayerSd, 7)
+        };
+        let scene = generate(&params, 7);
+        let wanted: Vec<&String> = scene.codes.iter().map(|c| &c.text).collect();
+        assert_eq!(wanted.len(), 12);
+        let data_matrix = LayerReader::new(Some(12), None).read(&scene.image);
+        assert!(data_matrix.codes.is_empty(), "{:?}", data_matrix.texts());
+        let reader = LayerReader::reading(
+            vec![Symbology::DataMatrix, Symbology::QrCode],
+            Some(12),
+            None,
+        );
+        let read = reader.read(&scene.image).texts();
+        let missing: Vec<_> = wanted.iter().filter(|t| !read.contains(t)).collect();
+        assert!(missing.is_empty(), "missing {missing:?}");
+        assert_eq!(read.len(), 12);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! "Scanners & camera" settings section and the status bar's devices slot.
 
 use super::device_fields::DeviceEdit;
-use super::devices_settings::BAUD_RATES;
+use super::devices_settings::{BAUD_RATES, DeviceSettings};
 use super::devices_state::{CodeMark, Devices, WizardTarget};
 use super::i18n::I18n;
 use super::state::AppState;
@@ -443,6 +443,22 @@ pub fn devices_settings_ui(ui: &mut egui::Ui, s: &AppState<'_>) -> Vec<UiCommand
         let label = ui.label(s.i18n.tr("devices-decode-interval"));
         ui.add(egui::Slider::new(&mut devices.settings.decode_interval_ms, 0..=2000).suffix(" ms"))
             .labelled_by(label.id);
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(s.i18n.tr("devices-camera-reads"));
+        for symbology in DeviceSettings::CAMERA_SYMBOLOGIES {
+            let chosen = devices.settings.camera_symbologies.contains(&symbology);
+            let mut on = chosen;
+            ui.checkbox(&mut on, symbology.name(true));
+            if on && !chosen {
+                devices.settings.camera_symbologies.push(symbology);
+            } else if !on && chosen && devices.settings.camera_symbologies.len() > 1 {
+                devices
+                    .settings
+                    .camera_symbologies
+                    .retain(|s| *s != symbology);
+            }
+        }
     });
     ui.checkbox(
         &mut devices.settings.auto_pack,

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::devices::camera::CameraChoice;
+use crate::devices::decode::Symbology;
 use crate::devices::serial::ScannerConfig;
 use crate::gs1::scanner::ScannerProfile;
 
@@ -32,6 +33,9 @@ pub struct DeviceSettings {
     pub decode_interval_ms: u64,
     /// Packs in one layer (the decoder stops when it has found them all); `None` = unknown.
     pub layer_packs: Option<usize>,
+    /// What the camera reads on a layer of packs (default: Data Matrix, the pack code; fewer
+    /// is faster). Packs marked with a GS1 QR or a Digital Link need QR Code here.
+    pub camera_symbologies: Vec<Symbology>,
     /// Hands-free: a camera layer that stays the same for `auto_pack_frames` decoded frames is
     /// packed into the open container without a button or command barcode.
     pub auto_pack: bool,
@@ -48,6 +52,7 @@ impl Default for DeviceSettings {
             camera: CameraChoice::None,
             decode_interval_ms: 250,
             layer_packs: None,
+            camera_symbologies: vec![Symbology::DataMatrix],
             auto_pack: false,
             auto_pack_frames: 3,
         }
@@ -55,6 +60,24 @@ impl Default for DeviceSettings {
 }
 
 impl DeviceSettings {
+    /// The symbologies a camera may be set to read: those of pharmaceutical packs and labels.
+    pub const CAMERA_SYMBOLOGIES: [Symbology; 5] = Symbology::PHARMA;
+
+    /// The camera's symbologies as the decoder takes them: the chosen ones among
+    /// [`Self::CAMERA_SYMBOLOGIES`], or Data Matrix when none is left (a camera that reads
+    /// nothing would only look broken).
+    pub fn camera_reads(&self) -> Vec<Symbology> {
+        let chosen: Vec<Symbology> = Self::CAMERA_SYMBOLOGIES
+            .into_iter()
+            .filter(|s| self.camera_symbologies.contains(s))
+            .collect();
+        if chosen.is_empty() {
+            vec![Symbology::DataMatrix]
+        } else {
+            chosen
+        }
+    }
+
     /// Decodes per second at most, for display.
     pub fn decode_rate(&self) -> f64 {
         if self.decode_interval_ms == 0 {
@@ -75,6 +98,7 @@ mod tests {
             camera: "folder /tmp/frames".parse().unwrap_or_default(),
             decode_interval_ms: 100,
             layer_packs: Some(24),
+            camera_symbologies: vec![Symbology::DataMatrix, Symbology::QrCode],
             auto_pack: true,
             auto_pack_frames: 5,
             ..DeviceSettings::default()
@@ -86,5 +110,19 @@ mod tests {
         let back: DeviceSettings = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(back, settings);
         assert!((back.decode_rate() - 10.0).abs() < 1e-9);
+        assert!(json.contains(r#""camera_symbologies":["data_matrix","qr_code"]"#));
+    }
+
+    #[test]
+    fn the_camera_reads_what_is_chosen_and_never_nothing() {
+        let mut settings = DeviceSettings::default();
+        assert_eq!(settings.camera_reads(), vec![Symbology::DataMatrix]);
+        settings.camera_symbologies = vec![Symbology::Ean13, Symbology::QrCode];
+        assert_eq!(settings.camera_reads(), vec![Symbology::QrCode]);
+        settings.camera_symbologies.clear();
+        assert_eq!(settings.camera_reads(), vec![Symbology::DataMatrix]);
+        let old: DeviceSettings =
+            serde_json::from_str(r#"{"decode_interval_ms":300}"#).unwrap_or_default();
+        assert_eq!(old.camera_symbologies, vec![Symbology::DataMatrix]);
     }
 }

@@ -229,7 +229,11 @@ impl Devices {
             Ok(Some(frames)) => {
                 let config = CameraConfig {
                     name: choice.name(),
-                    reader: LayerReader::new(self.settings.layer_packs, Some(1000)),
+                    reader: LayerReader::reading(
+                        self.settings.camera_reads(),
+                        self.settings.layer_packs,
+                        Some(1000),
+                    ),
                     roi: None,
                     decode_interval_ms: self.settings.decode_interval_ms,
                 };
@@ -283,25 +287,17 @@ impl Devices {
     }
 
     /// Draws `data` (raw element strings) as a layer of DataMatrix symbols, 5 per row, on a
-    /// named thread, writes the picture to the temporary folder as `name` and decodes it like
-    /// an image file.
+    /// named thread and decodes the picture like an image file called `name` (kept in memory:
+    /// nothing is left in the temporary folder).
     pub fn render_and_decode(&mut self, data: Vec<String>, name: &str) {
-        static PICTURES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let tx = self.files_tx.clone();
-        let seq = PICTURES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("{}-{seq}-{name}", std::process::id()));
+        let name = name.to_owned();
         let spawned = std::thread::Builder::new()
             .name("sample-picture".to_owned())
             .spawn(move || {
-                match crate::devices::render::layer(&data, 5, 4, 36) {
-                    Ok(img) => {
-                        let _ = img.save(&path);
-                    }
-                    Err(_) => {
-                        let _ = std::fs::remove_file(&path);
-                    }
-                }
-                decode_paths(vec![path], &tx);
+                let loaded =
+                    crate::devices::render::layer(&data, 5, 4, 36).map_err(|e| e.to_string());
+                let _ = tx.send(decode_loaded(name, loaded));
             });
         if spawned.is_ok() {
             self.files_pending += 1;
@@ -379,23 +375,30 @@ impl Devices {
 /// gives an empty frame).
 fn decode_paths(paths: Vec<std::path::PathBuf>, tx: &Sender<FileDecoded>) {
     for path in paths {
-        let (image, error) = match load_gray(&path) {
-            Ok(image) => (image, None),
-            Err(e) => (GrayImage::new(1, 1), Some(e.to_string())),
-        };
-        let started = Instant::now();
-        let codes = decode_image(&image, &DecodeOptions::default());
-        let read = LayerRead::new(&image, codes, started.elapsed().as_secs_f64() * 1000.0);
-        let path = path.display().to_string();
-        let file = FileDecoded {
-            path,
-            image,
-            read,
-            error,
-        };
-        if tx.send(file).is_err() {
+        let loaded = load_gray(&path).map_err(|e| e.to_string());
+        if tx
+            .send(decode_loaded(path.display().to_string(), loaded))
+            .is_err()
+        {
             return;
         }
+    }
+}
+
+/// Decodes one picture (or says why it could not be loaded) like a camera frame.
+fn decode_loaded(path: String, loaded: Result<GrayImage, String>) -> FileDecoded {
+    let (image, error) = match loaded {
+        Ok(image) => (image, None),
+        Err(e) => (GrayImage::new(1, 1), Some(e)),
+    };
+    let started = Instant::now();
+    let codes = decode_image(&image, &DecodeOptions::default());
+    let read = LayerRead::new(&image, codes, started.elapsed().as_secs_f64() * 1000.0);
+    FileDecoded {
+        path,
+        image,
+        read,
+        error,
     }
 }
 
