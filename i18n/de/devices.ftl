@@ -97,3 +97,4 @@ camera-diagnosis-too-dark = Zu dunkel: mehr Licht oder die Lampe näher heranbri
 camera-diagnosis-low-contrast = Zu wenig Kontrast zwischen Codes und Untergrund: den Karton gleichmäßiger ausleuchten, Blendung vermeiden.
 camera-diagnosis-too-blurred = Zu unscharf: die Kamera scharf stellen oder den Karton ruhig halten.
 camera-diagnosis-too-small = Codes im Bild zu klein: die Kamera näher heranbringen oder zoomen.
+camera-diagnosis-other-kind = Die Kamera liest nur { $kinds }: Tragen die Packungen eine andere Codeart, wählen Sie sie unter { $where }.

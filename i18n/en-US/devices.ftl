@@ -98,3 +98,4 @@ camera-diagnosis-too-dark = Too dark: add light or move the lamp closer.
 camera-diagnosis-low-contrast = Too little contrast between codes and ground: light the case more evenly, avoid glare.
 camera-diagnosis-too-blurred = Too blurred: focus the camera, or hold the case still.
 camera-diagnosis-too-small = Codes too small in the picture: bring the camera closer or zoom in.
+camera-diagnosis-other-kind = The camera reads only { $kinds }: if the packs carry another kind of code, choose it in { $where }.

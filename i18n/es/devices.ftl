@@ -97,3 +97,4 @@ camera-diagnosis-too-dark = Demasiado oscura: añada luz o acerque la lámpara.
 camera-diagnosis-low-contrast = Poco contraste entre los códigos y el fondo: ilumine la caja de forma más uniforme y evite reflejos.
 camera-diagnosis-too-blurred = Demasiado borrosa: enfoque la cámara o mantenga la caja quieta.
 camera-diagnosis-too-small = Códigos demasiado pequeños en la imagen: acerque la cámara o use el zoom.
+camera-diagnosis-other-kind = La cámara solo lee { $kinds }: si los envases llevan otro tipo de código, elíjalo en { $where }.

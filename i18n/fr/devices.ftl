@@ -97,3 +97,4 @@ camera-diagnosis-too-dark = Trop sombre : ajoutez de la lumière ou rapprochez l
 camera-diagnosis-low-contrast = Trop peu de contraste entre les codes et le fond : éclairez le carton plus uniformément, évitez les reflets.
 camera-diagnosis-too-blurred = Trop flou : faites la mise au point ou tenez le carton immobile.
 camera-diagnosis-too-small = Codes trop petits dans l'image : rapprochez la caméra ou zoomez.
+camera-diagnosis-other-kind = La caméra ne lit que { $kinds } : si les boîtes portent un autre type de code, choisissez-le dans { $where }.

@@ -97,3 +97,4 @@ camera-diagnosis-too-dark = Quá tối: thêm ánh sáng hoặc đưa đèn lạ
 camera-diagnosis-low-contrast = Độ tương phản giữa mã và nền quá thấp: chiếu sáng thùng đều hơn, tránh chói.
 camera-diagnosis-too-blurred = Quá mờ: lấy nét camera hoặc giữ thùng đứng yên.
 camera-diagnosis-too-small = Mã trong ảnh quá nhỏ: đưa camera lại gần hoặc phóng to.
+camera-diagnosis-other-kind = Camera chỉ đọc { $kinds }: nếu hộp mang loại mã khác, hãy chọn loại đó trong { $where }.

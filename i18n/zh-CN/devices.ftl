@@ -97,3 +97,4 @@ camera-diagnosis-too-dark = 太暗：增加照明或把灯移近。
 camera-diagnosis-low-contrast = 码与背景的对比度太低：让箱子受光更均匀，避免反光。
 camera-diagnosis-too-blurred = 太模糊：调整相机对焦，或让箱子保持不动。
 camera-diagnosis-too-small = 画面中的码太小：把相机移近或放大。
+camera-diagnosis-other-kind = 摄像头只读取 { $kinds }：如果包装上是其他类型的编码，请在“{ $where }”中选择。

@@ -7,7 +7,7 @@ use super::devices_state::Devices;
 use super::i18n::I18n;
 use super::worker::Snapshot;
 use crate::devices::camera::unit_key;
-use crate::devices::decode::FrameIssue;
+use crate::devices::decode::{FrameIssue, Symbology};
 use crate::devices::layer::{LayerRead, check_layer};
 use crate::station::{Request, TreeSnapshot};
 
@@ -181,9 +181,36 @@ impl Devices {
 }
 
 /// Why the last frame read nothing although it looks like it holds codes, in the packer's
-/// language (`None` when codes were read or nothing code-like is in view).
-pub fn frame_hint(i18n: &I18n, layer: &LayerView) -> Option<String> {
-    let issue = layer.read.diagnosis.as_ref()?.issue?;
+/// language (`None` when codes were read or nothing code-like is in view). A camera frame that
+/// looks fine names the symbologies the camera reads (`camera_reads`): packs marked with
+/// another kind read nothing until it is chosen in the settings.
+pub fn frame_hint(i18n: &I18n, layer: &LayerView, camera_reads: &[Symbology]) -> Option<String> {
+    let diagnosis = layer.read.diagnosis.as_ref()?;
+    let Some(issue) = diagnosis.issue else {
+        if !(layer.from_camera && diagnosis.looks_like_codes) {
+            return None;
+        }
+        let kinds: Vec<&str> = camera_reads.iter().map(|s| s.name(true)).collect();
+        return Some(format!(
+            "{} {}",
+            i18n.tr("camera-diagnosis"),
+            i18n.tr_args(
+                "camera-diagnosis-other-kind",
+                &[
+                    ("kinds", kinds.join(", ").into()),
+                    (
+                        "where",
+                        format!(
+                            "{} > {}",
+                            i18n.tr("settings-title"),
+                            i18n.tr("settings-section-devices")
+                        )
+                        .into()
+                    ),
+                ]
+            )
+        ));
+    };
     let id = match issue {
         FrameIssue::TooDark => "camera-diagnosis-too-dark",
         FrameIssue::LowContrast => "camera-diagnosis-low-contrast",
@@ -191,4 +218,39 @@ pub fn frame_hint(i18n: &I18n, layer: &LayerView) -> Option<String> {
         FrameIssue::CodesTooSmall => "camera-diagnosis-too-small",
     };
     Some(format!("{} {}", i18n.tr("camera-diagnosis"), i18n.tr(id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::synth::{CodeKind, Condition, Params, generate};
+
+    #[test]
+    fn a_clear_camera_frame_of_another_kind_names_what_the_camera_reads() {
+        // A clear layer of GS1 QR packs, read by a camera set to Data Matrix: nothing.
+        let params = Params {
+            kinds: vec![CodeKind::Gs1Qr],
+            codes: 12,
+            ..Params::draw(Condition::LayerSd, 7)
+        };
+        let scene = generate(&params, 7);
+        let read = LayerRead::new(&scene.image, Vec::new(), 5.0);
+        assert!(read.diagnosis.as_ref().is_some_and(|d| d.issue.is_none()));
+        let mut layer = LayerView {
+            source: "folder /frames".to_owned(),
+            frame_size: scene.image.dimensions(),
+            read,
+            codes: Vec::new(),
+            missing: Vec::new(),
+            container: None,
+            from_camera: true,
+        };
+        let i18n = I18n::new("fr").unwrap_or_else(|e| panic!("{e}"));
+        let hint = frame_hint(&i18n, &layer, &[Symbology::DataMatrix]).unwrap_or_default();
+        assert!(hint.contains("GS1 DataMatrix"), "{hint}");
+        assert!(hint.contains("Paramètres > Scanners et caméra"), "{hint}");
+        // An image file is read for every symbology: nothing to choose.
+        layer.from_camera = false;
+        assert_eq!(frame_hint(&i18n, &layer, &[Symbology::DataMatrix]), None);
+    }
 }

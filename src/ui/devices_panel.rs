@@ -180,7 +180,8 @@ fn layer_lists_ui(ui: &mut egui::Ui, s: &AppState<'_>) {
             ("ms", layer.read.decode_ms.round().into()),
         ],
     ));
-    if let Some(hint) = super::camera_layer::frame_hint(s.i18n, layer) {
+    let reads = s.devices.settings.camera_reads();
+    if let Some(hint) = super::camera_layer::frame_hint(s.i18n, layer, &reads) {
         ui.colored_label(RED, hint);
     }
     ui.small(&layer.source);

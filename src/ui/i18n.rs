@@ -315,6 +315,7 @@ mod tests {
             "camera-diagnosis-low-contrast",
             "camera-diagnosis-too-blurred",
             "camera-diagnosis-too-small",
+            "camera-diagnosis-other-kind",
         ];
         let english = I18n::new("en-US").unwrap();
         for (loc, _) in LOCALES {

@@ -104,52 +104,58 @@ pub fn settings_ui(
             }
         });
         ui.separator();
-        ui.vertical(|ui| {
-            ui.heading(s.i18n.tr(section.title_id()));
-            match *section {
-                SettingsSection::Station => {
-                    out.extend(station_settings_ui(ui, s, &mut settings, forms));
-                }
-                SettingsSection::Sounds => {
-                    ui.checkbox(&mut settings.muted, s.i18n.tr("settings-mute"));
-                }
-                SettingsSection::Language => out.extend(super::screens::language_ui(ui, s)),
-                SettingsSection::Session => {
-                    ui.horizontal(|ui| {
-                        let l = ui.label(s.i18n.tr("settings-auto-logout"));
-                        ui.add(
-                            egui::Slider::new(&mut settings.auto_logout_min, 0..=120)
-                                .suffix(" min"),
-                        )
-                        .labelled_by(l.id);
-                    });
-                    ui.label(s.i18n.tr("settings-auto-logout-hint"));
-                }
-                SettingsSection::Scanner => {
-                    ui.horizontal(|ui| {
-                        let l = ui.label(s.i18n.tr("settings-wedge-gap"));
-                        ui.add(
-                            egui::Slider::new(&mut settings.wedge_max_gap_ms, 10..=200)
-                                .suffix(" ms"),
-                        )
-                        .labelled_by(l.id);
-                    });
-                    ui.label(s.i18n.tr("settings-wedge-hint"));
-                }
-                SettingsSection::Repository => out.extend(repository_settings_ui(ui, s)),
-                SettingsSection::Printer => out.extend(printer_settings_ui(ui, s, forms)),
-                SettingsSection::Devices => {
-                    out.extend(super::devices_panel::devices_settings_ui(ui, s));
-                }
-            }
-            if let Some(store) = s.settings_file {
-                ui.separator();
-                ui.label(s.i18n.tr_args(
-                    "settings-file",
-                    &[("path", store.file().path().display().to_string().into())],
-                ));
-            }
-        });
+        // A section taller than the window (the devices' on a 768-line screen) scrolls.
+        egui::ScrollArea::vertical()
+            .id_salt("settings-section")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.vertical(|ui| {
+                    ui.heading(s.i18n.tr(section.title_id()));
+                    match *section {
+                        SettingsSection::Station => {
+                            out.extend(station_settings_ui(ui, s, &mut settings, forms));
+                        }
+                        SettingsSection::Sounds => {
+                            ui.checkbox(&mut settings.muted, s.i18n.tr("settings-mute"));
+                        }
+                        SettingsSection::Language => out.extend(super::screens::language_ui(ui, s)),
+                        SettingsSection::Session => {
+                            ui.horizontal(|ui| {
+                                let l = ui.label(s.i18n.tr("settings-auto-logout"));
+                                ui.add(
+                                    egui::Slider::new(&mut settings.auto_logout_min, 0..=120)
+                                        .suffix(" min"),
+                                )
+                                .labelled_by(l.id);
+                            });
+                            ui.label(s.i18n.tr("settings-auto-logout-hint"));
+                        }
+                        SettingsSection::Scanner => {
+                            ui.horizontal(|ui| {
+                                let l = ui.label(s.i18n.tr("settings-wedge-gap"));
+                                ui.add(
+                                    egui::Slider::new(&mut settings.wedge_max_gap_ms, 10..=200)
+                                        .suffix(" ms"),
+                                )
+                                .labelled_by(l.id);
+                            });
+                            ui.label(s.i18n.tr("settings-wedge-hint"));
+                        }
+                        SettingsSection::Repository => out.extend(repository_settings_ui(ui, s)),
+                        SettingsSection::Printer => out.extend(printer_settings_ui(ui, s, forms)),
+                        SettingsSection::Devices => {
+                            out.extend(super::devices_panel::devices_settings_ui(ui, s));
+                        }
+                    }
+                    if let Some(store) = s.settings_file {
+                        ui.separator();
+                        ui.label(s.i18n.tr_args(
+                            "settings-file",
+                            &[("path", store.file().path().display().to_string().into())],
+                        ));
+                    }
+                });
+            });
     });
     if settings != *s.settings {
         out.push(UiCommand::EditSettings(Box::new(settings)));

@@ -78,7 +78,11 @@ impl PackbenchApp {
 
     /// Why the last frame read nothing although it looks like it holds codes.
     pub fn frame_hint(&self) -> Option<String> {
-        crate::ui::camera_layer::frame_hint(&self.i18n, self.devices.layer.as_ref()?)
+        crate::ui::camera_layer::frame_hint(
+            &self.i18n,
+            self.devices.layer.as_ref()?,
+            &self.devices.settings.camera_reads(),
+        )
     }
 
     /// Decodes bundled sample `n` (written to a temporary file, then the image-file path).
