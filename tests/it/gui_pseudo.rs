@@ -7,6 +7,7 @@ use crate::harness::gui::{click, first_run, harness_with, scan, settle, type_int
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use packbench::devices::decode::Symbology;
 use packbench::ui::app::Screen;
 use packbench::ui::i18n::{I18n, LOCALES, PSEUDO_LOCALE};
 use packbench::ui::settings_view::SettingsSection;
@@ -35,6 +36,10 @@ fn is_data(t: &str) -> bool {
         || t.trim_start_matches(|c: char| c.is_ascii_digit()).trim() == "ms"
         || t.trim_start_matches(|c: char| c.is_ascii_digit()).trim() == "min"
         || LOCALES.iter().any(|(_, n)| *n == t)
+        // Symbology names are proper names ("GS1 DataMatrix"), as on the packs.
+        || Symbology::ALL
+            .iter()
+            .any(|s| s.name(true) == t || s.name(false) == t)
 }
 
 fn check(h: &Harness<'static, PackbenchApp>, screen: &str) -> usize {

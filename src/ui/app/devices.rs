@@ -188,8 +188,9 @@ impl PackbenchApp {
                     return true;
                 }
                 let data = sample_contents(&self.training.sample_case, n);
-                self.devices
-                    .render_and_decode(data, &format!("packbench-sample-{}.png", n + 1));
+                // The picture is named after the button that drew it.
+                let name = self.i18n.tr_args("camera-sample", &[("n", (n + 1).into())]);
+                self.devices.render_and_decode(data, &name);
             }
         }
         true
