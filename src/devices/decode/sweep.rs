@@ -80,12 +80,32 @@ pub(super) fn blank_quad(image: &mut Prepared, quad: &[(f32, f32)]) {
         }
         true
     };
+    // Row by row: a row crosses a convex polygon in one run, between where it crosses the
+    // edges; the run's ends are settled pixel by pixel with `inside` (the same pixels as testing
+    // every one, at a few tests a row).
     let stride = image.width as usize;
+    let (first, last) = (x0 as usize, x1 as usize);
     for y in y0 as usize..=y1 as usize {
-        for x in x0 as usize..=x1 as usize {
-            if inside(x as f32, y as f32) {
-                image.luma[y * stride + x] = 128;
-            }
+        let py = y as f32;
+        let crossings = grown.iter().enumerate().filter_map(|(i, &(ax, ay))| {
+            let (bx, by) = grown[(i + 1) % grown.len()];
+            ((ay - py) * (by - py) <= 0.0 && ay != by)
+                .then(|| ax + (py - ay) * (bx - ax) / (by - ay))
+        });
+        let (lo, hi) = crossings.fold((f32::MAX, f32::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+        if lo > hi {
+            continue;
+        }
+        let mut start = ((lo.floor() - 1.0).max(0.0) as usize).clamp(first, last);
+        let mut end = ((hi.ceil() + 1.0).max(0.0) as usize).clamp(first, last);
+        while start <= end && !inside(start as f32, py) {
+            start += 1;
+        }
+        while end > start && !inside(end as f32, py) {
+            end -= 1;
+        }
+        if start <= end && inside(start as f32, py) {
+            image.luma[y * stride + start..=y * stride + end].fill(128);
         }
     }
 }
@@ -186,6 +206,64 @@ mod tests {
         assert_eq!(image.luma[50 * 100 + 22], 128);
         assert_eq!(image.luma[22 * 100 + 22], 0);
         assert_eq!(image.luma[5 * 100 + 5], 0);
+    }
+
+    #[test]
+    fn painting_row_runs_paints_the_pixels_testing_each_would() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(11);
+        for _ in 0..200 {
+            let (cx, cy, r) = (
+                rng.random_range(-20.0..120.0f32),
+                rng.random_range(-20.0..120.0f32),
+                rng.random_range(1.0..60.0f32),
+            );
+            let turn = rng.random_range(0.0..std::f32::consts::TAU);
+            // A square turned and jittered (a symbol seen at a slant), corners shuffled.
+            let mut quad: Vec<(f32, f32)> = (0..4)
+                .map(|k| {
+                    let a = turn + k as f32 * std::f32::consts::FRAC_PI_2;
+                    let j = r * rng.random_range(0.8..1.2f32);
+                    (cx + j * a.cos(), cy + j * a.sin())
+                })
+                .collect();
+            quad.swap(1, rng.random_range(0..4));
+            let mut image = Prepared {
+                luma: vec![0; 100 * 90],
+                width: 100,
+                height: 90,
+            };
+            blank_quad(&mut image, &quad);
+            // Every pixel tested on its own, as the painting did before.
+            let (mx, my) = quad
+                .iter()
+                .fold((0.0, 0.0), |(sx, sy), &(x, y)| (sx + x / 4.0, sy + y / 4.0));
+            let mut grown: Vec<(f32, f32)> = quad
+                .iter()
+                .map(|&(x, y)| (mx + (x - mx) * 1.1, my + (y - my) * 1.1))
+                .collect();
+            grown.sort_by(|a, b| {
+                (a.1 - my)
+                    .atan2(a.0 - mx)
+                    .total_cmp(&(b.1 - my).atan2(b.0 - mx))
+            });
+            for y in 0..90usize {
+                for x in 0..100usize {
+                    let (px, py) = (x as f32, y as f32);
+                    let sides: Vec<f32> = (0..4)
+                        .map(|i| {
+                            let ((ax, ay), (bx, by)) = (grown[i], grown[(i + 1) % 4]);
+                            (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+                        })
+                        .filter(|c| *c != 0.0)
+                        .collect();
+                    let inside = sides.iter().all(|c| c.signum() == sides[0].signum());
+                    let painted = image.luma[y * 100 + x] == 128;
+                    assert_eq!(painted, inside, "({x}, {y}) in {quad:?}");
+                }
+            }
+        }
     }
 
     #[test]
