@@ -166,6 +166,9 @@ pub struct DecodeStats {
     pub retry_ms: f64,
     /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
     pub sweep_ms: f64,
+    /// Milliseconds spent on the windows where a row and a column of the codes read cross
+    /// without a code (the lattice gaps).
+    pub lattice_ms: f64,
 }
 
 impl DecodeStats {
@@ -180,6 +183,7 @@ impl DecodeStats {
         self.first_ms += other.first_ms;
         self.retry_ms += other.retry_ms;
         self.sweep_ms += other.sweep_ms;
+        self.lattice_ms += other.lattice_ms;
     }
 }
 
@@ -233,6 +237,37 @@ mod tests {
         let (kept, _) = found.worth_retrying(vec![word, block, merged], 1920, 1080, false);
         assert_eq!(kept.len(), 3);
         assert!(kept.iter().all(|region| region.strength >= 2.0));
+    }
+
+    #[test]
+    fn a_second_search_adds_every_counter_and_time() {
+        let one = DecodeStats {
+            regions: 3,
+            regions_decoded: 2,
+            attempts: 7,
+            found_by_retry: 1,
+            rejected: 1,
+            first_ms: 1.0,
+            retry_ms: 2.0,
+            sweep_ms: 3.0,
+            lattice_ms: 4.0,
+        };
+        let mut sum = one.clone();
+        sum.add(&one);
+        assert_eq!(
+            sum,
+            DecodeStats {
+                regions: 6,
+                regions_decoded: 4,
+                attempts: 14,
+                found_by_retry: 2,
+                rejected: 2,
+                first_ms: 2.0,
+                retry_ms: 4.0,
+                sweep_ms: 6.0,
+                lattice_ms: 8.0,
+            }
+        );
     }
 
     #[test]

@@ -144,6 +144,47 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     steps
 }
 
+/// A window at a gap in a layer's lattice: a thorough look with both binarisers.
+pub(super) fn gap_steps() -> Vec<Step> {
+    let thorough = Pass {
+        try_harder: true,
+        ..FIRST
+    };
+    [Binariser::Hybrid, Binariser::GlobalHistogram]
+        .map(|binariser| Step {
+            treatment: Treatment::Plain,
+            binariser,
+            pass: thorough,
+        })
+        .to_vec()
+}
+
+/// The linear readers over every line of a whole picture `height` rows tall where nothing was
+/// read: as it is, then averaged along upright bars and along lying ones (noise on a faint code
+/// breaks every single row; each scanned across its bars only), then with the ink's
+/// quadrilateral warped upright (bars narrowing along a code seen at a slant).
+pub(super) fn whole_linear_steps(height: u32) -> [Step; 4] {
+    let linear = Pass {
+        data_matrix: false,
+        qr: false,
+        others: true,
+        linear_thorough: true,
+        ..FIRST
+    };
+    let radius = (height / 60).clamp(3, 12);
+    [
+        (Treatment::Plain, Bars::Any),
+        (Treatment::AlongBars(true, radius), Bars::Upright),
+        (Treatment::AlongBars(false, radius), Bars::Lying),
+        (Treatment::Rectify, Bars::Any),
+    ]
+    .map(|(treatment, bars)| Step {
+        treatment,
+        binariser: Binariser::Hybrid,
+        pass: Pass { bars, ..linear },
+    })
+}
+
 /// A stretch that halves the region across (`across`) or down, or, for a small region,
 /// doubles it the other way.
 fn stretch(side: u32, across: bool) -> Treatment {

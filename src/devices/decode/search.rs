@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use image::GrayImage;
 
 use super::found::{DecodeStats, Found, covers};
-use super::ladder::{FIRST, Step, retry_steps};
+use super::ladder::{FIRST, Step, gap_steps, retry_steps, whole_linear_steps};
 use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
 use super::prepare::{Back, Treatment, apply, crop, halve, map_back};
-use super::reader::{Bars, Binariser, FormatSet, Pass, Prepared, decode_prepared};
+use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
 use super::sweep::{bands, blank_quad, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
@@ -541,50 +541,17 @@ pub(crate) fn run_with_stats(
             lattice_gaps(&found.codes, width, height)
         };
         if !gaps.is_empty() {
-            let thorough = Pass {
-                try_harder: true,
-                ..FIRST
-            };
-            let steps = |_: &Region| {
-                [Binariser::Hybrid, Binariser::GlobalHistogram]
-                    .map(|binariser| Step {
-                        treatment: Treatment::Plain,
-                        binariser,
-                        pass: thorough,
-                    })
-                    .to_vec()
-            };
-            search.decode_regions_with(&gaps, true, &steps);
+            let started = Instant::now();
+            search.decode_regions_with(&gaps, true, &|_: &Region| gap_steps());
+            search.lock().stats.lattice_ms = ms_between(started, Instant::now());
         }
         let nothing_yet = search.lock().codes.is_empty();
         if nothing_yet && small {
             // Nothing anywhere: the linear readers over every row (a long linear code seen at a
             // slant falls apart into blobs none of which holds it whole), then the whole image
             // through the retry ladder.
-            let linear = Pass {
-                data_matrix: false,
-                qr: false,
-                others: true,
-                linear_thorough: true,
-                ..FIRST
-            };
             if search.formats.wants_others() {
-                // As it is, then averaged along upright bars and along lying ones (noise on a
-                // faint code breaks every single row; each scanned across its bars only),
-                // then with the ink's quadrilateral warped upright (bars narrowing along a code
-                // seen at a slant).
-                let radius = (height / 60).clamp(3, 12);
-                for (treatment, bars) in [
-                    (Treatment::Plain, Bars::Any),
-                    (Treatment::AlongBars(true, radius), Bars::Upright),
-                    (Treatment::AlongBars(false, radius), Bars::Lying),
-                    (Treatment::Rectify, Bars::Any),
-                ] {
-                    let step = Step {
-                        treatment,
-                        binariser: Binariser::Hybrid,
-                        pass: Pass { bars, ..linear },
-                    };
+                for step in whole_linear_steps(height) {
                     if search.attempt(image, &whole, step) > 0 {
                         break;
                     }
