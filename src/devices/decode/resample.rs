@@ -1,6 +1,6 @@
 //! Resizing a grey picture through a tent (triangle) filter, in integers: the bilinear
 //! enlargement, and for a reduction the average over the source pixels each target pixel
-//! covers. The same filter as `image`'s `FilterType::Triangle` (within a grey level), at a
+//! covers. The same filter as `image`'s `FilterType::Triangle` (within two grey levels), at a
 //! fraction of its cost (it works in floating point on four channels).
 
 use image::GrayImage;

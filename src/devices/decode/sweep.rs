@@ -35,51 +35,17 @@ pub(super) fn bands(
 
 /// Paints the quadrilateral `quad` (grown by a tenth about its centre) mid-grey in `image`.
 pub(super) fn blank_quad(image: &mut Prepared, quad: &[(f32, f32)]) {
-    let count = quad.len() as f32;
-    let (cx, cy) = quad.iter().fold((0.0, 0.0), |(sx, sy), &(x, y)| {
-        (sx + x / count, sy + y / count)
-    });
-    let mut grown: Vec<(f32, f32)> = quad
-        .iter()
-        .map(|&(x, y)| (cx + (x - cx) * 1.1, cy + (y - cy) * 1.1))
-        .collect();
-    // In order around the centre, whatever order the detector gave the corners in.
-    grown.sort_by(|a, b| {
-        (a.1 - cy)
-            .atan2(a.0 - cx)
-            .total_cmp(&(b.1 - cy).atan2(b.0 - cx))
-    });
-    let (w, h) = (image.width as f32, image.height as f32);
-    let x0 = grown.iter().map(|p| p.0).fold(f32::MAX, f32::min).max(0.0);
-    let x1 = grown
-        .iter()
-        .map(|p| p.0)
-        .fold(f32::MIN, f32::max)
-        .min(w - 1.0);
-    let y0 = grown.iter().map(|p| p.1).fold(f32::MAX, f32::min).max(0.0);
-    let y1 = grown
-        .iter()
-        .map(|p| p.1)
-        .fold(f32::MIN, f32::max)
-        .min(h - 1.0);
+    let grown = grown_polygon(quad);
+    let (x0, y0, x1, y1) = bounds(&grown);
+    let (x0, y0) = (x0.max(0.0), y0.max(0.0));
+    let (x1, y1) = (
+        x1.min(image.width as f32 - 1.0),
+        y1.min(image.height as f32 - 1.0),
+    );
     if x0 > x1 || y0 > y1 {
         return;
     }
-    // Inside a convex polygon: the point is on the same side of every edge.
-    let inside = |px: f32, py: f32| {
-        let mut sign = 0.0f32;
-        for (i, &(ax, ay)) in grown.iter().enumerate() {
-            let (bx, by) = grown[(i + 1) % grown.len()];
-            let cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-            if cross != 0.0 {
-                if sign != 0.0 && cross.signum() != sign {
-                    return false;
-                }
-                sign = cross.signum();
-            }
-        }
-        true
-    };
+    let inside = |px: f32, py: f32| inside_polygon(&grown, px, py);
     // Row by row: a row crosses a convex polygon in one run, between where it crosses the
     // edges; the run's ends are settled pixel by pixel with `inside` (the same pixels as testing
     // every one, at a few tests a row).
@@ -108,6 +74,42 @@ pub(super) fn blank_quad(image: &mut Prepared, quad: &[(f32, f32)]) {
             image.luma[y * stride + start..=y * stride + end].fill(128);
         }
     }
+}
+
+/// `quad` grown by a tenth about its centre, its corners in order around the centre (whatever
+/// order the detector gave them in).
+fn grown_polygon(quad: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    let count = quad.len() as f32;
+    let (cx, cy) = quad.iter().fold((0.0, 0.0), |(sx, sy), &(x, y)| {
+        (sx + x / count, sy + y / count)
+    });
+    let mut grown: Vec<(f32, f32)> = quad
+        .iter()
+        .map(|&(x, y)| (cx + (x - cx) * 1.1, cy + (y - cy) * 1.1))
+        .collect();
+    grown.sort_by(|a, b| {
+        (a.1 - cy)
+            .atan2(a.0 - cx)
+            .total_cmp(&(b.1 - cy).atan2(b.0 - cx))
+    });
+    grown
+}
+
+/// Whether `(px, py)` is inside the convex `polygon` (or on its edge): on the same side of
+/// every edge.
+fn inside_polygon(polygon: &[(f32, f32)], px: f32, py: f32) -> bool {
+    let mut sign = 0.0f32;
+    for (i, &(ax, ay)) in polygon.iter().enumerate() {
+        let (bx, by) = polygon[(i + 1) % polygon.len()];
+        let cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+        if cross != 0.0 {
+            if sign != 0.0 && cross.signum() != sign {
+                return false;
+            }
+            sign = cross.signum();
+        }
+    }
+    true
 }
 
 /// The bounding box `(x0, y0, x1, y1)` of `points` (empty: `x0 > x1`, `y0 > y1`).
@@ -236,29 +238,10 @@ mod tests {
             };
             blank_quad(&mut image, &quad);
             // Every pixel tested on its own, as the painting did before.
-            let (mx, my) = quad
-                .iter()
-                .fold((0.0, 0.0), |(sx, sy), &(x, y)| (sx + x / 4.0, sy + y / 4.0));
-            let mut grown: Vec<(f32, f32)> = quad
-                .iter()
-                .map(|&(x, y)| (mx + (x - mx) * 1.1, my + (y - my) * 1.1))
-                .collect();
-            grown.sort_by(|a, b| {
-                (a.1 - my)
-                    .atan2(a.0 - mx)
-                    .total_cmp(&(b.1 - my).atan2(b.0 - mx))
-            });
+            let grown = grown_polygon(&quad);
             for y in 0..90usize {
                 for x in 0..100usize {
-                    let (px, py) = (x as f32, y as f32);
-                    let sides: Vec<f32> = (0..4)
-                        .map(|i| {
-                            let ((ax, ay), (bx, by)) = (grown[i], grown[(i + 1) % 4]);
-                            (bx - ax) * (py - ay) - (by - ay) * (px - ax)
-                        })
-                        .filter(|c| *c != 0.0)
-                        .collect();
-                    let inside = sides.iter().all(|c| c.signum() == sides[0].signum());
+                    let inside = inside_polygon(&grown, x as f32, y as f32);
                     let painted = image.luma[y * 100 + x] == 128;
                     assert_eq!(painted, inside, "({x}, {y}) in {quad:?}");
                 }
