@@ -210,6 +210,7 @@ mod tests {
             aspect: width as f32 / height as f32,
             strength,
             isotropy: 0.9,
+            upright: true,
         }
     }
 

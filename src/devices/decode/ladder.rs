@@ -32,12 +32,20 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     let side = region.width.max(region.height);
     let linear = region.isotropy < 0.5;
     // The linear readers scan rows and columns: a linear code turned further than about 35°
-    // (isotropy 0.75) is beyond them, so a squarer blob is not worth their time.
+    // (isotropy 0.75) is beyond them, so a squarer blob is not worth their time. Closer to
+    // upright its bars run the way the blob's edges say: only the lines across them are
+    // scanned (rows for upright bars, columns for lying ones; not both).
+    let bars = if region.upright {
+        Bars::Upright
+    } else {
+        Bars::Lying
+    };
     let hard = Pass {
         others: region.isotropy < 0.75,
         try_harder: true,
         linear_thorough: true,
         fallback: true,
+        bars,
         ..FIRST
     };
     let step = |treatment, binariser, pass| Step {
@@ -98,31 +106,21 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         if !formats.wants_others() {
             return Vec::new();
         }
-        // A linear code is longer across its bars than along them: a blob half as long again
-        // one way has its bars running the other (only those lines are scanned).
-        let bars = if region.aspect >= 1.5 {
-            Bars::Upright
-        } else if region.aspect <= 1.0 / 1.5 {
-            Bars::Lying
-        } else {
-            Bars::Any
-        };
         let linear_only = Pass {
             data_matrix: false,
             qr: false,
-            bars,
             ..hard
         };
-        // Narrow bars doubled across them only (the blob's long way): half the pixels of a
-        // doubling both ways, and the same bars.
-        let across_bars = if region.aspect >= 1.0 {
+        // Narrow bars doubled across them only: half the pixels of a doubling both ways, and
+        // the same bars.
+        let across_bars = if region.upright {
             Treatment::Stretch(2.0, 1.0)
         } else {
             Treatment::Stretch(1.0, 2.0)
         };
-        // Noise averaged along the bars (upright bars run down a blob wider than tall).
+        // Noise averaged along the bars.
         let smoothed = Treatment::AlongBars(
-            region.aspect >= 1.0,
+            region.upright,
             (region.width.min(region.height) / 16).clamp(2, 8),
         );
         return vec![
@@ -130,15 +128,8 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
             step(across_bars, Binariser::Hybrid, linear_only),
             step(smoothed, Binariser::Hybrid, linear_only),
             // Bars narrowing along the code (seen at a slant): the bars' quadrilateral
-            // warped upright (which way is the warp's).
-            step(
-                Treatment::Rectify,
-                Binariser::Hybrid,
-                Pass {
-                    bars: Bars::Any,
-                    ..linear_only
-                },
-            ),
+            // warped upright (the warp keeps the way they run).
+            step(Treatment::Rectify, Binariser::Hybrid, linear_only),
         ];
     }
     steps
@@ -210,6 +201,7 @@ mod tests {
             aspect: width as f32 / height as f32,
             strength,
             isotropy,
+            upright: width >= height,
         }
     }
 
@@ -243,7 +235,8 @@ mod tests {
                 .iter()
                 .all(|step| !step.pass.data_matrix && !step.pass.qr && step.pass.others)
         );
-        // Across the bars only: rows of a wide blob, columns of a tall one, both of a squarish.
+        // Across the bars only, the way the blob's edges say: rows where more edges are met
+        // along rows (upright bars), columns where more are met down columns.
         assert!(
             steps
                 .iter()
@@ -256,10 +249,35 @@ mod tests {
                 .take(3)
                 .all(|step| step.pass.bars == Bars::Lying)
         );
-        let squarish = retry_steps(&blob(200, 160, 2.0, 0.2), &formats);
-        assert!(squarish.iter().all(|step| step.pass.bars == Bars::Any));
-        // The warp decides its own way.
-        assert!(steps.last().is_some_and(|step| step.pass.bars == Bars::Any));
+        // The edges decide, not the blob's shape: a squarish blob of lying bars, and a wide
+        // one (a short code turned a quarter next to its print).
+        for shape in [(200, 160), (300, 60)] {
+            let lying = Region {
+                upright: false,
+                ..blob(shape.0, shape.1, 2.0, 0.2)
+            };
+            let steps = retry_steps(&lying, &formats);
+            assert!(steps.iter().all(|step| step.pass.bars == Bars::Lying));
+            assert!(matches!(steps[1].treatment, Treatment::Stretch(x, y) if x < y));
+            assert!(matches!(steps[2].treatment, Treatment::AlongBars(false, _)));
+        }
+        // A 2D blob's final thorough pass runs the linear readers across the bars its edges
+        // show too (a code turned up to about 35°), only the way they run.
+        let turned = retry_steps(&blob(150, 150, 2.0, 0.6), &formats);
+        let last = turned.last().map(|step| step.pass);
+        assert!(last.is_some_and(|pass| pass.others && pass.bars == Bars::Upright));
+        let lying = Region {
+            upright: false,
+            ..blob(150, 150, 2.0, 0.6)
+        };
+        let last = retry_steps(&lying, &formats).last().map(|step| step.pass);
+        assert!(last.is_some_and(|pass| pass.others && pass.bars == Bars::Lying));
+        // The warp keeps the way too.
+        assert!(
+            steps
+                .last()
+                .is_some_and(|step| step.pass.bars == Bars::Upright)
+        );
         let only_2d = FormatSet::new(&[Symbology::DataMatrix]);
         assert!(retry_steps(&blob(300, 60, 2.0, 0.2), &only_2d).is_empty());
     }

@@ -56,6 +56,7 @@ pub(super) fn lattice_gaps(codes: &[DecodedCode], width: u32, height: u32) -> Ve
                 aspect: 1.0,
                 strength: 1.0,
                 isotropy: 1.0,
+                upright: true,
             }
         })
         .filter(|region| region.width >= 8 && region.height >= 8)

@@ -27,6 +27,9 @@ pub(crate) struct Region {
     /// Fewer / more of the blob's horizontal and vertical edges: near 1 for 2D symbols, near 0
     /// for an upright linear code.
     pub isotropy: f32,
+    /// More of the blob's edges are met along its rows than down its columns: the way an
+    /// upright linear code's bars run (rows cross them), or turned a quarter (columns do).
+    pub upright: bool,
 }
 
 impl Region {
@@ -328,6 +331,7 @@ impl BlockMap {
             aspect: (blob.x1 - blob.x0 + 1) as f32 / (blob.y1 - blob.y0 + 1) as f32,
             strength: sum as f32 / count as f32 / threshold.max(1) as f32,
             isotropy: across.min(down) as f32 / across.max(down).max(1) as f32,
+            upright: across >= down,
         }
     }
 }

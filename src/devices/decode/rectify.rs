@@ -65,12 +65,24 @@ fn ink_quad(crop: &GrayImage) -> Option<[(f32, f32); 4]> {
     let hull = convex_hull(points);
     let step = hull.len().div_ceil(MAX_HULL).max(1);
     let hull: Vec<(i64, i64)> = hull.into_iter().step_by(step).collect();
-    let quad = largest_quad(&hull)?;
+    let mut quad = largest_quad(&hull)?;
     // A sliver (ink along one line only) is no symbol.
     let area = polygon_area2(&quad);
     if area < 64 {
         return None;
     }
+    // From the top edge's left end (the top edge is the one running most nearly rightwards,
+    // going round as the rectangle's corners do): a symbol turned less than 45° stays the way
+    // it was (a linear code's upright bars stay upright, and are scanned across them only).
+    let rightwards = |i: usize| {
+        let (a, b) = (quad[i], quad[(i + 1) % 4]);
+        let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+        dx / dx.hypot(dy).max(1.0)
+    };
+    let top = (0..4)
+        .max_by(|&i, &j| rightwards(i).total_cmp(&rightwards(j)))
+        .unwrap_or(0);
+    quad.rotate_left(top);
     Some(quad.map(|(x, y)| (x as f32, y as f32)))
 }
 
@@ -259,9 +271,46 @@ mod tests {
                 "{want:?} not in {quad:?}"
             );
         }
-        // In order round the quadrilateral, turning the way the rectangle's corners do.
+        // In order round the quadrilateral, turning the way the rectangle's corners do, from
+        // the top left one.
         let ints = quad.map(|(x, y)| (x as i64, y as i64));
         assert!(cross(ints[0], ints[1], ints[2]) > 0 && cross(ints[2], ints[3], ints[0]) > 0);
+        assert!((quad[0].0 - 60.0).abs() < 3.0 && (quad[0].1 - 30.0).abs() < 3.0);
+    }
+
+    #[test]
+    fn a_turned_code_keeps_its_way_when_warped() {
+        // Upright bars (a linear code) turned up to 40° either way and seen at a slant: warped, its
+        // columns still run along the bars (each column one shade, rows cross them).
+        for degrees in [-40.0f32, -20.0, 20.0, 40.0] {
+            let (sin, cos) = degrees.to_radians().sin_cos();
+            let crop = GrayImage::from_fn(240, 240, |x, y| {
+                let (dx, dy) = (x as f32 - 120.0, y as f32 - 120.0);
+                // Into the code's own frame (bars along v), narrowing down the code.
+                let (u, v) = (dx * cos + dy * sin, -dx * sin + dy * cos);
+                let u = u * (1.0 + v / 400.0);
+                let inside = u.abs() < 80.0 && v.abs() < 40.0;
+                let bar = (u + 80.0) as i32 / 6 % 2 == 0 || u.abs() > 76.0;
+                image::Luma([if inside && bar { 20 } else { 230 }])
+            });
+            let (warped, _) = rectify(&crop).expect("the code is found");
+            let (w, h) = (warped.width(), warped.height());
+            assert!(w > h, "{degrees}°: {w}×{h}");
+            let changes = |along_row: bool| -> u32 {
+                let (count, length) = if along_row { (h, w) } else { (w, h) };
+                (count / 3..count * 2 / 3)
+                    .map(|line| {
+                        let at = |i: u32| {
+                            let (x, y) = if along_row { (i, line) } else { (line, i) };
+                            warped.get_pixel(x, y).0[0] < 128
+                        };
+                        (1..length).filter(|&i| at(i) != at(i - 1)).count() as u32
+                    })
+                    .sum::<u32>()
+                    / (count / 3).max(1)
+            };
+            assert!(changes(true) > 4 * changes(false).max(1), "{degrees}°");
+        }
     }
 
     #[test]

@@ -364,6 +364,7 @@ impl Search<'_> {
             aspect: 1.0,
             strength: 0.0,
             isotropy: 1.0,
+            upright: true,
         }
     }
 }

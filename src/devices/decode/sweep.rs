@@ -21,6 +21,7 @@ pub(super) fn bands(
         aspect: 1.0,
         strength: 0.0,
         isotropy: 1.0,
+        upright: true,
     };
     let overlap = typical_side
         .map_or(height / 6, |side| side * 3 / 2)
