@@ -231,8 +231,10 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, Back) 
     )
 }
 
-/// See [`Treatment::Boost`]: box means from running sums (along each row, then down each
-/// column; the window clipped at the edges), then `128 + 4 (v − mean)`.
+/// See [`Treatment::Boost`]: box means from running sums (each column's sum over the window's
+/// rows slid down the image, and along each row a running sum of those; the window clipped at
+/// the edges), then `128 + 4 (v − mean)`. Only one row of sums is kept: a 1920-wide frame's
+/// sums stay in the cache.
 fn boost(image: &GrayImage, radius: u32) -> GrayImage {
     let (width, height) = image.dimensions();
     let (w, h, r) = (width as usize, height as usize, radius.max(1) as usize);
@@ -240,30 +242,14 @@ fn boost(image: &GrayImage, radius: u32) -> GrayImage {
     if w == 0 || h == 0 {
         return image.clone();
     }
-    // Each pixel's window sum along its row.
-    let mut across = vec![0u32; w * h];
-    for (row, sums) in src.chunks_exact(w).zip(across.chunks_exact_mut(w)) {
-        let mut sum: u32 = row[..(r + 1).min(w)].iter().map(|&v| u32::from(v)).sum();
-        for (x, slot) in sums.iter_mut().enumerate() {
-            *slot = sum;
-            if let Some(&incoming) = row.get(x + r + 1) {
-                sum += u32::from(incoming);
-            }
-            if x >= r {
-                sum -= u32::from(row[x - r]);
-            }
-        }
-    }
-    // The window's width at each column, and the column sums of the first row's window.
-    let widths: Vec<usize> = (0..w)
-        .map(|x| (x + r + 1).min(w) - x.saturating_sub(r))
-        .collect();
+    // The column sums of the first row's window.
     let mut column = vec![0u32; w];
-    for sums in across.chunks_exact(w).take(r + 1) {
-        for (total, &sum) in column.iter_mut().zip(sums) {
-            *total += sum;
+    for row in src.chunks_exact(w).take(r + 1) {
+        for (total, &pixel) in column.iter_mut().zip(row) {
+            *total += u32::from(pixel);
         }
     }
+    let mut prefix = vec![0u32; w + 1];
     let mut out = vec![0u8; src.len()];
     // One reciprocal per window width and height instead of a division per pixel.
     let mut reciprocal = vec![0u64; 2 * r + 2];
@@ -278,23 +264,45 @@ fn boost(image: &GrayImage, radius: u32) -> GrayImage {
         }
         let row = &src[y * w..(y + 1) * w];
         let out_row = &mut out[y * w..(y + 1) * w];
-        for (((pixel, slot), &total), &window) in
-            row.iter().zip(out_row.iter_mut()).zip(&column).zip(&widths)
-        {
-            let mean = ((u64::from(total) * reciprocal[window]) >> 32) as i32;
-            *slot = (128 + 4 * (i32::from(*pixel) - mean)).clamp(0, 255) as u8;
+        // The row's window sums from the prefix sums of the column sums.
+        for (x, &total) in column.iter().enumerate() {
+            prefix[x + 1] = prefix[x] + total;
         }
-        // Slide the windows down a row.
+        let boosted = |pixel: u8, sum: u32, window: usize| {
+            let mean = ((u64::from(sum) * reciprocal[window]) >> 32) as i32;
+            (128 + 4 * (i32::from(pixel) - mean)).clamp(0, 255) as u8
+        };
+        // The window whole in the middle of the row (one reciprocal, no clipping) ...
+        let middle = r.min(w)..w.saturating_sub(r).max(r.min(w));
+        let whole_windows = if middle.is_empty() {
+            &[][..]
+        } else {
+            &prefix[middle.start + r + 1..]
+        };
+        for (((&pixel, slot), &high), &low) in row[middle.clone()]
+            .iter()
+            .zip(&mut out_row[middle.clone()])
+            .zip(whole_windows)
+            .zip(&prefix[..])
+        {
+            *slot = boosted(pixel, high - low, 2 * r + 1);
+        }
+        // ... and clipped at its ends.
+        for x in (0..middle.start).chain(middle.end..w) {
+            let (low, high) = (x.saturating_sub(r), (x + r + 1).min(w));
+            out_row[x] = boosted(row[x], prefix[high] - prefix[low], high - low);
+        }
+        // Slide the window down a row.
         if y + r + 1 < h {
-            let incoming = &across[(y + r + 1) * w..(y + r + 2) * w];
-            for (total, &sum) in column.iter_mut().zip(incoming) {
-                *total += sum;
+            let incoming = &src[(y + r + 1) * w..(y + r + 2) * w];
+            for (total, &pixel) in column.iter_mut().zip(incoming) {
+                *total += u32::from(pixel);
             }
         }
         if y >= r {
-            let outgoing = &across[(y - r) * w..(y - r + 1) * w];
-            for (total, &sum) in column.iter_mut().zip(outgoing) {
-                *total -= sum;
+            let outgoing = &src[(y - r) * w..(y - r + 1) * w];
+            for (total, &pixel) in column.iter_mut().zip(outgoing) {
+                *total -= u32::from(pixel);
             }
         }
     }
@@ -406,6 +414,7 @@ mod tests {
             aspect: 1.5,
             strength: 1.0,
             isotropy: 1.0,
+            upright: true,
         };
         let (prepared, back) = apply(&image, Treatment::Rotate(90.0));
         assert_eq!((prepared.width, prepared.height), (40, 60));
@@ -435,6 +444,7 @@ mod tests {
             aspect: 1.0,
             strength: 1.0,
             isotropy: 1.0,
+            upright: true,
         };
         let (prepared, back) = apply(&image, Treatment::Scale(2.0));
         assert_eq!((prepared.width, prepared.height), (100, 60));
@@ -463,7 +473,9 @@ mod tests {
         let image = GrayImage::from_fn(23, 17, |x, y| {
             image::Luma([((x * 37 + y * 91 + x * y * 13) % 251) as u8])
         });
-        for radius in [1, 3, 8, 30] {
+        // Windows whole in the middle of a row, whole for one pixel only, never whole, wider
+        // than the picture.
+        for radius in [1, 3, 8, 11, 12, 30] {
             let boosted = boost(&image, radius);
             let r = radius as i64;
             for (x, y, pixel) in boosted.enumerate_pixels() {
