@@ -196,8 +196,9 @@ pub(crate) fn levels<const N: usize>(luma: &[u8], fractions: [f32; N]) -> [u32; 
 }
 
 /// Applies `treatment`; returns the prepared image and the map from its pixels back to the
-/// crop's.
-pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, Back) {
+/// crop's, or `None` when the treatment would show nothing the plain crop does not (a
+/// rectification with no quadrilateral to warp, or one upright already): no attempt is due.
+pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> Option<(Prepared, Back)> {
     let (image, back) = match treatment {
         Treatment::Plain => (crop.clone(), IDENTITY),
         Treatment::Scale(factor) => stretched(crop, factor, factor),
@@ -217,18 +218,27 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> (Prepared, Back) 
         Treatment::Rotate(degrees) => rotate(crop, degrees),
         Treatment::Boost(radius) => (boost(crop, radius), IDENTITY),
         Treatment::AlongBars(down, radius) => (box_along(crop, down, radius), IDENTITY),
-        // No ink quadrilateral: the crop as it is (one plain attempt more).
-        Treatment::Rectify => rectify(crop).unwrap_or_else(|| (crop.clone(), IDENTITY)),
+        Treatment::Rectify => rectify(crop)?,
     };
     let (width, height) = image.dimensions();
-    (
+    Some((
         Prepared {
             luma: image.into_raw(),
             width,
             height,
         },
         back,
-    )
+    ))
+}
+
+/// `crop` with its local contrast boosted (see [`Treatment::Boost`]), prepared for reading.
+pub(crate) fn boosted(crop: &GrayImage, radius: u32) -> Prepared {
+    let (width, height) = crop.dimensions();
+    Prepared {
+        luma: boost(crop, radius).into_raw(),
+        width,
+        height,
+    }
 }
 
 /// See [`Treatment::Boost`]: box means from running sums (each column's sum over the window's
@@ -416,7 +426,7 @@ mod tests {
             isotropy: 1.0,
             upright: true,
         };
-        let (prepared, back) = apply(&image, Treatment::Rotate(90.0));
+        let (prepared, back) = apply(&image, Treatment::Rotate(90.0)).expect("rotated");
         assert_eq!((prepared.width, prepared.height), (40, 60));
         // The rotated image's centre is the source centre.
         let centre = map_back((20.0, 30.0), &back, &region);
@@ -446,7 +456,7 @@ mod tests {
             isotropy: 1.0,
             upright: true,
         };
-        let (prepared, back) = apply(&image, Treatment::Scale(2.0));
+        let (prepared, back) = apply(&image, Treatment::Scale(2.0)).expect("scaled");
         assert_eq!((prepared.width, prepared.height), (100, 60));
         assert_eq!(map_back((100.0, 60.0), &back, &region), (50.0, 30.0));
     }
@@ -458,13 +468,13 @@ mod tests {
         let mut image =
             GrayImage::from_fn(8, 9, |x, _| image::Luma([if x < 4 { 20 } else { 200 }]));
         image.put_pixel(6, 4, image::Luma([110]));
-        let (prepared, _) = apply(&image, Treatment::AlongBars(true, 2));
+        let (prepared, _) = apply(&image, Treatment::AlongBars(true, 2)).expect("smoothed");
         let at = |x: usize, y: usize| prepared.luma[y * 8 + x];
         assert_eq!((at(3, 4), at(4, 4)), (20, 200));
         assert_eq!(at(6, 4), 182); // (4 × 200 + 110) / 5
         assert_eq!(at(6, 0), 200); // 3 rows in the window at the top edge, none the noisy one
         assert_eq!(at(6, 2), 182);
-        let (across, _) = apply(&image, Treatment::AlongBars(false, 1));
+        let (across, _) = apply(&image, Treatment::AlongBars(false, 1)).expect("smoothed");
         assert_eq!(across.luma[4 * 8 + 3], 80); // (20 + 20 + 200) / 3
     }
 

@@ -16,9 +16,13 @@ const MAX_HULL: usize = 64;
 
 /// `crop` with its ink's quadrilateral warped onto an upright rectangle (a margin of a tenth
 /// of its size around it), and the map back to the crop's pixels; `None` when the crop has no
-/// clear ink or the ink fills no proper quadrilateral.
+/// clear ink, the ink fills no proper quadrilateral, or the quadrilateral is an upright
+/// rectangle already (the warp would show the crop's own pixels, which were read as they are).
 pub(super) fn rectify(crop: &GrayImage) -> Option<(GrayImage, Back)> {
     let quad = ink_quad(crop)?;
+    if is_upright_rectangle(&quad) {
+        return None;
+    }
     let side = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).hypot(a.1 - b.1);
     let width = side(quad[0], quad[1]).max(side(quad[3], quad[2])).round();
     let height = side(quad[1], quad[2]).max(side(quad[0], quad[3])).round();
@@ -33,6 +37,21 @@ pub(super) fn rectify(crop: &GrayImage) -> Option<(GrayImage, Back)> {
     let out_width = (width + 2.0 * margin) as u32;
     let out_height = (height + 2.0 * margin) as u32;
     Some((warp(crop, out_width, out_height, &back), back))
+}
+
+/// Whether `quad` (from its top left corner, round as a rectangle's corners go) lies on its
+/// upright bounding box: no corner more than a pixel and a half (or 1 % of the box's long side)
+/// off the box's corner, so that warping it moves no pixel further.
+fn is_upright_rectangle(quad: &[(f32, f32); 4]) -> bool {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &(x, y) in quad {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    let tolerance = ((x1 - x0).max(y1 - y0) * 0.01).max(1.5);
+    let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+    quad.iter()
+        .zip(corners)
+        .all(|(&(x, y), (bx, by))| (x - bx).abs() <= tolerance && (y - by).abs() <= tolerance)
 }
 
 /// The largest quadrilateral inside the convex hull of the crop's ink, corners in hull order.
@@ -329,6 +348,25 @@ mod tests {
             (middle.0 - 100.0).abs() < 3.0 && (middle.1 - 63.0).abs() < 3.0,
             "{middle:?}"
         );
+    }
+
+    #[test]
+    fn an_upright_rectangle_of_ink_is_not_warped() {
+        // Its own pixels were read as they are: nothing to warp.
+        let upright = GrayImage::from_fn(200, 120, |x, y| {
+            let inside = (40..160).contains(&x) && (30..90).contains(&y);
+            image::Luma([if inside && x % 6 < 3 { 20 } else { 230 }])
+        });
+        assert!(ink_quad(&upright).is_some());
+        assert!(rectify(&upright).is_none());
+        // Four pixels of slant over 60 rows is a slant.
+        let slanted = GrayImage::from_fn(200, 120, |x, y| {
+            let shift = (y.saturating_sub(30) * 4 / 60) as i64;
+            let x = i64::from(x) - shift;
+            let inside = (40..160).contains(&x) && (30..90).contains(&y);
+            image::Luma([if inside && x % 6 < 3 { 20 } else { 230 }])
+        });
+        assert!(rectify(&slanted).is_some());
     }
 
     #[test]

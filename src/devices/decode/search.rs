@@ -10,7 +10,7 @@ use super::found::{DecodeStats, Found, covers};
 use super::ladder::{FIRST, Step, gap_steps, retry_steps, whole_linear_steps};
 use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
-use super::prepare::{Back, Treatment, apply, crop, halve, map_back};
+use super::prepare::{Back, Treatment, apply, boosted, crop, halve, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
 use super::sweep::{bands, blank_quad, rows_of, sort_reading_order};
 use super::validate::is_valid_gs1;
@@ -62,7 +62,9 @@ impl Search<'_> {
 
     /// Runs one step on a crop of `region`; returns how many new codes it added.
     fn attempt(&self, crop_image: &GrayImage, region: &Region, step: Step) -> usize {
-        let (prepared, back): (Prepared, Back) = apply(crop_image, step.treatment);
+        let Some((prepared, back)) = apply(crop_image, step.treatment) else {
+            return 0;
+        };
         let codes = self.read(&prepared, &back, region, step);
         let mut found = self.lock();
         codes
@@ -190,7 +192,9 @@ impl Search<'_> {
                 if self.done() {
                     break;
                 }
-                let (prepared, back) = apply(&crop_image, step.treatment);
+                let Some((prepared, back)) = apply(&crop_image, step.treatment) else {
+                    continue;
+                };
                 let new: Vec<DecodedCode> = self
                     .read(&prepared, &back, region, step)
                     .into_iter()
@@ -258,7 +262,7 @@ impl Search<'_> {
                     } else {
                         crop_image
                     };
-                    (apply(&source, Treatment::Boost(radius)).0, Vec::new())
+                    (boosted(&source, radius), Vec::new())
                 });
                 let fresh: Vec<&DecodedCode> = known
                     .iter()
