@@ -169,6 +169,9 @@ pub struct DecodeStats {
     /// Milliseconds spent on the windows where a row and a column of the codes read cross
     /// without a code (the lattice gaps).
     pub lattice_ms: f64,
+    /// Milliseconds spent on a small picture as a whole where nothing else read (the retry
+    /// ladder, then the linear readers over every line).
+    pub whole_ms: f64,
 }
 
 impl DecodeStats {
@@ -184,6 +187,7 @@ impl DecodeStats {
         self.retry_ms += other.retry_ms;
         self.sweep_ms += other.sweep_ms;
         self.lattice_ms += other.lattice_ms;
+        self.whole_ms += other.whole_ms;
     }
 }
 
@@ -252,6 +256,7 @@ mod tests {
             retry_ms: 2.0,
             sweep_ms: 3.0,
             lattice_ms: 4.0,
+            whole_ms: 5.0,
         };
         let mut sum = one.clone();
         sum.add(&one);
@@ -267,6 +272,7 @@ mod tests {
                 retry_ms: 4.0,
                 sweep_ms: 6.0,
                 lattice_ms: 8.0,
+                whole_ms: 10.0,
             }
         );
     }

@@ -176,6 +176,13 @@ pub(super) fn whole_linear_steps(height: u32) -> [Step; 4] {
     })
 }
 
+/// Whether a picture where nothing read goes through the linear readers over every line before
+/// the retry ladder as a whole: only where one of its blobs looks like a linear code (edges
+/// mostly one way); a 2D symbol makes none, and its picture saves the linear passes' time.
+pub(super) fn linear_first(regions: &[Region]) -> bool {
+    regions.iter().any(|region| region.isotropy < 0.5)
+}
+
 /// A stretch that halves the region across (`across`) or down, or, for a small region,
 /// doubles it the other way.
 fn stretch(side: u32, across: bool) -> Treatment {
@@ -223,6 +230,19 @@ mod tests {
         // The short ladder still ends with the thorough pass with every fallback.
         let last = type_line.last().map(|step| step.pass);
         assert!(last.is_some_and(|pass| pass.try_harder && pass.fallback));
+    }
+
+    #[test]
+    fn the_linear_readers_go_first_only_where_a_blob_looks_linear() {
+        assert!(!linear_first(&[]));
+        assert!(!linear_first(&[
+            blob(120, 120, 1.5, 0.9),
+            blob(80, 60, 2.0, 0.6)
+        ]));
+        assert!(linear_first(&[
+            blob(120, 120, 1.5, 0.9),
+            blob(300, 60, 1.2, 0.3)
+        ]));
     }
 
     #[test]

@@ -26,7 +26,9 @@
 //!    since, nor (in a small picture) words too small to hold a symbol like the ones read. In
 //!    a small picture (a label) the retries come first and the sweep only when something that
 //!    looks like a 2D symbol is still unread, a blob of a quarter of the picture is left, or
-//!    nothing was found;
+//!    nothing was found; a small picture where still nothing was read goes as a whole through
+//!    the ladder and the linear readers over every line (these first only where a blob looks
+//!    like a linear code);
 //! 6. workers judge their regions and bands by the codes known when their phase began (and
 //!    their own reads), and their reads join in region and band order: the same picture gives
 //!    the same codes on any number of threads;
