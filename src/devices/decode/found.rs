@@ -72,6 +72,29 @@ impl Found {
         (failed, left_to_sweep)
     }
 
+    /// The typical side of the regions that yielded a code (`decoded` says which of `regions`
+    /// did): the median of those holding one code read. A region over several packs (or the
+    /// whole frame) tells no symbol's size; taken as one, it would grow every failed region
+    /// to the whole frame and leave nothing to retry.
+    pub fn typical_side(&self, regions: &[Region], decoded: &[bool]) -> Option<u32> {
+        let mut sides: Vec<u32> = regions
+            .iter()
+            .zip(decoded)
+            .filter(|(region, decoded)| {
+                **decoded
+                    && self
+                        .codes
+                        .iter()
+                        .filter(|code| region.contains(code.centre()))
+                        .count()
+                        == 1
+            })
+            .map(|(region, _)| region.width.max(region.height))
+            .collect();
+        sides.sort_unstable();
+        sides.get(sides.len() / 2).copied()
+    }
+
     /// Whether `region` is too small to hold a symbol printed like the 2D codes read: under a
     /// quarter of the smallest one's box (a word of the print around a label's code).
     pub fn is_a_word(&self, region: &Region) -> bool {
@@ -242,6 +265,33 @@ mod tests {
         let (kept, _) = found.worth_retrying(vec![word, block, merged], 1920, 1080, false);
         assert_eq!(kept.len(), 3);
         assert!(kept.iter().all(|region| region.strength >= 2.0));
+    }
+
+    #[test]
+    fn the_typical_side_comes_from_regions_holding_one_code() {
+        let mut found = Found::default();
+        for (index, x) in [20.0f32, 320.0, 620.0].into_iter().enumerate() {
+            let mut code = read(Symbology::DataMatrix, index);
+            code.corners = vec![(x, 20.0), (x + 100.0, 20.0), (x + 100.0, 120.0), (x, 120.0)];
+            found.add(code);
+        }
+        let pack = |x: u32, side: u32| blob(x, 0, side, side, 2.0);
+        let frame = blob(0, 0, 1920, 1080, 1.2);
+        // Packs of 140, 150 and 160 px, each round one code; the frame holds all three.
+        let regions = [
+            frame,
+            pack(0, 140),
+            pack(300, 150),
+            pack(600, 160),
+            pack(900, 150),
+        ];
+        let decoded = [true, true, true, true, false];
+        assert_eq!(found.typical_side(&regions, &decoded), Some(150));
+        // Only the frame decoded: no size to go by (not the frame's).
+        assert_eq!(
+            found.typical_side(&regions, &[true, false, false, false, false]),
+            None
+        );
     }
 
     #[test]

@@ -441,14 +441,7 @@ pub(crate) fn run_with_stats(
         // Codes of one layer have one size: a failed region much smaller than the decoded
         // ones is probably a fragment of a symbol with large plain areas, so look at a
         // symbol-sized window around it.
-        let mut decoded_sides: Vec<u32> = open
-            .iter()
-            .zip(&first)
-            .filter(|(_, ok)| **ok)
-            .map(|(region, _)| region.width.max(region.height))
-            .collect();
-        decoded_sides.sort_unstable();
-        let typical_side = decoded_sides.get(decoded_sides.len() / 2).copied();
+        let typical_side = search.lock().typical_side(&open, &first);
         let failed: Vec<Region> = open
             .iter()
             .zip(&first)
