@@ -278,7 +278,7 @@ fn boost(image: &GrayImage, radius: u32) -> GrayImage {
         for (x, &total) in column.iter().enumerate() {
             prefix[x + 1] = prefix[x] + total;
         }
-        let boosted = |pixel: u8, sum: u32, window: usize| {
+        let value = |pixel: u8, sum: u32, window: usize| {
             let mean = ((u64::from(sum) * reciprocal[window]) >> 32) as i32;
             (128 + 4 * (i32::from(pixel) - mean)).clamp(0, 255) as u8
         };
@@ -295,12 +295,12 @@ fn boost(image: &GrayImage, radius: u32) -> GrayImage {
             .zip(whole_windows)
             .zip(&prefix[..])
         {
-            *slot = boosted(pixel, high - low, 2 * r + 1);
+            *slot = value(pixel, high - low, 2 * r + 1);
         }
         // ... and clipped at its ends.
         for x in (0..middle.start).chain(middle.end..w) {
             let (low, high) = (x.saturating_sub(r), (x + r + 1).min(w));
-            out_row[x] = boosted(row[x], prefix[high] - prefix[low], high - low);
+            out_row[x] = value(row[x], prefix[high] - prefix[low], high - low);
         }
         // Slide the window down a row.
         if y + r + 1 < h {

@@ -10,6 +10,7 @@
 use image::GrayImage;
 
 use super::prepare::{Back, levels, warp};
+use super::sweep::bounds;
 
 /// Hull vertices at most for the quadrilateral search (cubic in their number).
 const MAX_HULL: usize = 64;
@@ -43,10 +44,7 @@ pub(super) fn rectify(crop: &GrayImage) -> Option<(GrayImage, Back)> {
 /// upright bounding box: no corner more than a pixel and a half (or 1 % of the box's long side)
 /// off the box's corner, so that warping it moves no pixel further.
 fn is_upright_rectangle(quad: &[(f32, f32); 4]) -> bool {
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for &(x, y) in quad {
-        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-    }
+    let (x0, y0, x1, y1) = bounds(quad);
     let tolerance = ((x1 - x0).max(y1 - y0) * 0.01).max(1.5);
     let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
     quad.iter()

@@ -562,14 +562,16 @@ pub(crate) fn run_with_stats(
             let ladder = || {
                 search.decode_regions(&[whole], true);
             };
-            let (first_try, then): (&dyn Fn(), &dyn Fn()) = if linear_first(&regions) {
-                (&linear, &ladder)
+            let passes: [&dyn Fn(); 2] = if linear_first(&regions) {
+                [&linear, &ladder]
             } else {
-                (&ladder, &linear)
+                [&ladder, &linear]
             };
-            first_try();
-            if search.lock().codes.is_empty() {
-                then();
+            for pass in passes {
+                if !search.lock().codes.is_empty() {
+                    break;
+                }
+                pass();
             }
             search.lock().stats.whole_ms = ms_between(started, Instant::now());
         }
