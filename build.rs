@@ -52,12 +52,16 @@ fn main() {
             if let Some(p) = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]) {
                 println!("cargo:rerun-if-changed={p}/refs/heads");
             }
-            // Refresh stat data first so a touched but unchanged file is not "dirty".
-            let _ = git(&["update-index", "-q", "--refresh"]);
-            let dirty = Command::new("git")
-                .args(["diff-index", "--quiet", "HEAD", "--"])
-                .status()
-                .is_ok_and(|s| s.code() == Some(1));
+            // Dirty: tracked files that differ from HEAD. Without the optional index lock git
+            // compares contents and does not write the index back (a refreshed index is a
+            // newer file, which would run this script, and rebuild the crate, once more).
+            let dirty = git(&[
+                "--no-optional-locks",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+            ])
+            .is_some();
             Some(if dirty { format!("{hash}-dirty") } else { hash })
         })
         .unwrap_or_else(|| "unknown".to_owned());
