@@ -18,6 +18,7 @@ mod containers;
 mod content_label;
 mod events;
 mod evidence;
+mod failure;
 mod history;
 mod hold;
 mod hold_cmd;
@@ -76,10 +77,11 @@ pub use tree::{TreeNode, TreeSnapshot};
 pub use verify::{VERIFY_MEANING, VerifyClass, VerifyCounts, VerifyItem, VerifyView};
 pub use vrs_link::{VerificationLink, VrsExchange, VrsLinkError, VrsQuery};
 
-use crate::auth::{AuthError, User};
+use crate::auth::User;
 use crate::domain::{Level, Product, ReasonCode, Refusal, Severity, WorkOrder};
 use crate::store::{Store, StoreError};
 use events::EventContext;
+pub(crate) use failure::Failure;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -111,35 +113,6 @@ enum Pending {
     Resume {
         unit: i64,
     },
-}
-
-/// Why a command failed: a refusal (nothing changed) or a storage failure.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Failure {
-    #[error(transparent)]
-    Refused(#[from] Refusal),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<AuthError> for Failure {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::Store(s) => Self::Store(s),
-            AuthError::BadCredentials { .. } => {
-                Self::Refused(Refusal::new(ReasonCode::BadCredentials, e.to_string()))
-            }
-            AuthError::Locked { .. } | AuthError::Inactive { .. } => {
-                Self::Refused(Refusal::new(ReasonCode::AccountLocked, e.to_string()))
-            }
-            AuthError::Exists { .. } => {
-                Self::Refused(Refusal::new(ReasonCode::AlreadyExists, e.to_string()))
-            }
-            AuthError::Invalid(_) => {
-                Self::Refused(Refusal::new(ReasonCode::InvalidArgument, e.to_string()))
-            }
-        }
-    }
 }
 
 pub(crate) type Outcome = Result<Response, Failure>;
