@@ -17,9 +17,8 @@
 //!    on two threads, with its local contrast boosted (grey ink on grey board, uneven light)
 //!    and every code found so far painted over, through the thorough multi-symbol detectors;
 //!    rxing's Data Matrix detector reports one symbol per scan line, so while a round finds
-//!    something it is painted over and the rows it lay on are looked at again (two rounds at
-//!    most: the retries read what a third would). Big symbols (140 px and more) are swept at
-//!    half the size;
+//!    something it is painted over and the rows it lay on are looked at again (three rounds at
+//!    most). Big symbols (140 px and more) are swept at half the size;
 //! 5. crops that still yield nothing are retried with other binarisers, scales, smoothing,
 //!    thickened dots, inversion, rotation and rectification (the quadrilateral of a symbol
 //!    seen at a slant warped upright, `rectify`), within the time budget: once codes are

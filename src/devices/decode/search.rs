@@ -17,10 +17,7 @@ use super::validate::is_valid_gs1;
 use super::{DecodeOptions, DecodedCode};
 
 /// Rounds of the whole-frame sweep at most (each after painting over what the last found).
-/// A third round read 1–4 codes in half the 1920×1080 layers but cost 5–18 ms each time; the
-/// retries that follow the sweep read those codes too (measured on six seeds' layer and single
-/// classes: the same codes read, 1920×1080 layer median 46–51 → 35–41 ms).
-const SWEEP_ROUNDS: usize = 2;
+const SWEEP_ROUNDS: usize = 3;
 
 /// A blob's edge density relative to the threshold below which it is probably print.
 pub(super) const WEAK: f32 = 1.3;
