@@ -16,9 +16,12 @@
 //! 4. in a big frame (a case layer), the whole frame is swept next, in two overlapping bands
 //!    on two threads, with its local contrast boosted (grey ink on grey board, uneven light)
 //!    and every code found so far painted over, through the thorough multi-symbol detectors;
-//!    rxing's Data Matrix detector reports one symbol per scan line, so while a round finds
-//!    something it is painted over and the rows it lay on are looked at again (three rounds at
-//!    most). Big symbols (140 px and more) are swept at half the size;
+//!    rxing's Data Matrix detector reports one symbol per scan line and skips the lines near
+//!    it, so each dark connected component of the boosted frame about as big as the symbols
+//!    read, where none was read, then gets a crop of its own (`components`). Big symbols
+//!    (140 px and more) are swept at half the size. In a small picture the sweep comes after
+//!    the retries and, while a round finds something, paints it over and looks at its rows
+//!    again (three rounds at most);
 //! 5. crops that still yield nothing are retried with other binarisers, scales, smoothing,
 //!    thickened dots, inversion, rotation and rectification (the quadrilateral of a symbol
 //!    seen at a slant warped upright, `rectify`), within the time budget: once codes are
@@ -47,6 +50,7 @@
 //! ```
 
 mod big;
+mod components;
 mod diagnose;
 mod found;
 mod ladder;

@@ -1,9 +1,135 @@
-//! The whole-frame sweep's geometry: the bands it cuts a frame into, the painting-over of
-//! codes already found, the rows to look at again, and the reading order of the results.
+//! The whole-frame sweep ([`Search::sweep`]) and its geometry: the bands it cuts a frame into,
+//! the painting-over of codes already found, the rows to look at again, and the reading order
+//! of the results.
+
+use std::sync::Mutex;
 
 use super::DecodedCode;
+use super::ladder::Step;
 use super::locate::Region;
-use super::reader::Prepared;
+use super::prepare::{Treatment, boosted, crop, halve};
+use super::reader::{Binariser, Pass, Prepared};
+use super::search::Search;
+
+/// A sweep band's boosted picture and the texts painted over in it so far.
+type BandState = (Prepared, Vec<String>);
+
+impl Search<'_> {
+    /// The whole-frame sweep: every band with its local contrast boosted (radius `radius`)
+    /// through the multi-symbol detectors, one band per worker. Codes already found are
+    /// painted over with flat grey first, so the detectors spend no time on them and see the
+    /// symbols behind them (rxing's Data Matrix detector reports one symbol per scan line).
+    ///
+    /// `halved` sweeps a copy at half the size (big symbols in a big frame: a quarter of the
+    /// work).
+    ///
+    /// It goes in rounds: every band looks once, their reads join in band order, and while a
+    /// round found something each band paints over everything known and looks again at the
+    /// rows of what is newly painted (`rounds` at most). A band never sees what another
+    /// reads in the same round, so the result does not depend on thread timing.
+    pub(super) fn sweep(
+        &self,
+        bands: &[Region],
+        radius: u32,
+        pass: Pass,
+        halved: bool,
+        rounds: usize,
+    ) {
+        let scale = if halved { 0.5 } else { 1.0 };
+        let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0, 0.0, 0.0, 1.0];
+        let step = Step {
+            treatment: Treatment::Boost(radius),
+            binariser: Binariser::Hybrid,
+            pass,
+        };
+        let states: Vec<Mutex<Option<BandState>>> =
+            bands.iter().map(|_| Mutex::new(None)).collect();
+        for round in 0..rounds {
+            let known = self.lock().codes.clone();
+            let slots: Vec<Mutex<Vec<DecodedCode>>> =
+                bands.iter().map(|_| Mutex::new(Vec::new())).collect();
+            let work = |index: usize| {
+                let (Some(band), Some(state), Some(slot)) =
+                    (bands.get(index), states.get(index), slots.get(index))
+                else {
+                    return;
+                };
+                if self.done() {
+                    return;
+                }
+                let Ok(mut state) = state.lock() else {
+                    return;
+                };
+                let (prepared, painted) = state.get_or_insert_with(|| {
+                    let crop_image = crop(self.image, band);
+                    let source = if halved {
+                        halve(&crop_image)
+                    } else {
+                        crop_image
+                    };
+                    (boosted(&source, radius), Vec::new())
+                });
+                let fresh: Vec<&DecodedCode> = known
+                    .iter()
+                    .filter(|code| code.corners.len() == 4 && !painted.contains(&code.text))
+                    .collect();
+                painted.extend(fresh.iter().map(|code| code.text.clone()));
+                let quads: Vec<Vec<(f32, f32)>> = fresh
+                    .iter()
+                    .map(|code| {
+                        code.corners
+                            .iter()
+                            .map(|&(x, y)| {
+                                ((x - band.x as f32) * scale, (y - band.y as f32) * scale)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                for quad in &quads {
+                    blank_quad(prepared, quad);
+                }
+                // The whole band first, then the rows of what is newly painted (the only rows
+                // where a symbol can have been hidden).
+                let rows = if round == 0 {
+                    (0, prepared.height)
+                } else {
+                    match rows_of(&quads, prepared.height) {
+                        Some(rows) => rows,
+                        None => return,
+                    }
+                };
+                let reads = if rows == (0, prepared.height) {
+                    self.read(prepared, &back, band, step)
+                } else {
+                    let width = prepared.width as usize;
+                    let strip = Prepared {
+                        luma: prepared.luma[rows.0 as usize * width..rows.1 as usize * width]
+                            .to_vec(),
+                        width: prepared.width,
+                        height: rows.1 - rows.0,
+                    };
+                    // Strip rows → prepared rows → band pixels.
+                    let mut strip_back = back;
+                    strip_back[5] = rows.0 as f32 / scale;
+                    self.read(&strip, &strip_back, band, step)
+                };
+                let new: Vec<DecodedCode> = reads
+                    .into_iter()
+                    .filter(|code| !known.iter().any(|other| other.text == code.text))
+                    .collect();
+                self.note_pending(&new);
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = new;
+                }
+            };
+            self.on_workers(bands.len(), "sweep", &work);
+            let (_, added) = self.merge(slots);
+            if added == 0 || self.done() {
+                break;
+            }
+        }
+    }
+}
 
 /// The whole frame as one band (small frames) or as two overlapping horizontal bands, one per
 /// core; the overlap holds a whole symbol of the typical size (or a sixth of the frame).
