@@ -115,17 +115,11 @@ fn symbol_sized(boxes: &[(u32, u32, u32, u32)], side: f32, width: u32, height: u
             longer >= side * 0.75 && longer <= side * 1.5 && across.min(down) >= side * 0.5
         })
         .map(|&(x0, y0, x1, y1)| {
-            Region {
-                x: x0,
-                y: y0,
-                width: x1 - x0 + 1,
-                height: y1 - y0 + 1,
-                aspect: 1.0,
-                strength: 1.0,
-                isotropy: 1.0,
-                upright: true,
-            }
-            .grown_to((side * 1.4) as u32, width, height)
+            Region::window(x0, y0, x1 - x0 + 1, y1 - y0 + 1).grown_to(
+                (side * 1.4) as u32,
+                width,
+                height,
+            )
         })
         .collect()
 }

@@ -187,7 +187,8 @@ pub struct DecodeStats {
     pub first_ms: f64,
     /// Milliseconds spent on retries of regions that gave nothing at first.
     pub retry_ms: f64,
-    /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands).
+    /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands) and, in a
+    /// big frame, on the crops about the symbol-sized components it left unread.
     pub sweep_ms: f64,
     /// Milliseconds spent on the windows where a row and a column of the codes read cross
     /// without a code (the lattice gaps).

@@ -48,16 +48,12 @@ pub(super) fn lattice_gaps(codes: &[DecodedCode], width: u32, height: u32) -> Ve
         .map(|(x, y)| {
             let x0 = (x - window as f32 / 2.0).max(0.0) as u32;
             let y0 = (y - window as f32 / 2.0).max(0.0) as u32;
-            Region {
-                x: x0.min(width.saturating_sub(1)),
-                y: y0.min(height.saturating_sub(1)),
-                width: window.min(width - x0.min(width)),
-                height: window.min(height - y0.min(height)),
-                aspect: 1.0,
-                strength: 1.0,
-                isotropy: 1.0,
-                upright: true,
-            }
+            Region::window(
+                x0.min(width.saturating_sub(1)),
+                y0.min(height.saturating_sub(1)),
+                window.min(width - x0.min(width)),
+                window.min(height - y0.min(height)),
+            )
         })
         .filter(|region| region.width >= 8 && region.height >= 8)
         .collect()

@@ -33,6 +33,21 @@ pub(crate) struct Region {
 }
 
 impl Region {
+    /// A window where a 2D symbol is looked for (not a blob located): square edges as far as
+    /// the ladders are concerned, busy enough for the full ladder.
+    pub fn window(x: u32, y: u32, width: u32, height: u32) -> Self {
+        Self {
+            x,
+            y,
+            width,
+            height,
+            aspect: 1.0,
+            strength: 1.0,
+            isotropy: 1.0,
+            upright: true,
+        }
+    }
+
     /// This region grown (or kept) to at least `side` × `side` about its centre, clamped to
     /// the `width` × `height` image.
     pub fn grown_to(&self, side: u32, width: u32, height: u32) -> Self {

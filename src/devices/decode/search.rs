@@ -367,7 +367,7 @@ pub(crate) fn run_with_stats(
                 } else {
                     width.min(height)
                 };
-                let module_guess = (shorter / 60).clamp(6, 24);
+                let module_guess = module_guess(shorter);
                 let (data_matrix, qr, others) = search.lock().kinds_to_sweep(small);
                 let pass = Pass {
                     try_harder: true,
@@ -390,7 +390,7 @@ pub(crate) fn run_with_stats(
             sweep(1);
             let started = Instant::now();
             if !search.done() {
-                let radius = (width.min(height) / 60).clamp(6, 24);
+                let radius = module_guess(width.min(height));
                 let codes = search.lock().codes.clone();
                 let crops = unread_symbols(image, &codes, radius);
                 let step = Step {
@@ -494,6 +494,12 @@ pub(crate) fn run_with_stats(
     let mut codes = found.codes;
     sort_reading_order(&mut codes);
     (codes, found.stats)
+}
+
+/// The boost's radius for a frame whose shorter side is `shorter` pixels: a module's guess
+/// size, a sixtieth of it (6–24 px).
+fn module_guess(shorter: u32) -> u32 {
+    (shorter / 60).clamp(6, 24)
 }
 
 fn ms_between(from: Instant, to: Instant) -> f64 {
