@@ -31,7 +31,8 @@ impl Found {
     /// label's code) is left to the sweep, which sees the whole picture once with the codes
     /// painted over: the ladder would read the whole picture a dozen times. And where 2D
     /// symbols were read, a blob with under a quarter of the smallest one's box cannot hold a
-    /// symbol printed alike: it is print (a word around a label's code). What is left of a
+    /// symbol printed alike: it is print (a word around a label's code); so is a line of
+    /// print (`is_a_line_of_print`) wherever codes were read. What is left of a
     /// small picture whose codes read is taken as weak (the short ladder, and no call for the
     /// sweep on its own): the picture is clear enough to read, and a symbol still unread in it
     /// is one the cheap retries and the final thorough pass read (measured: no code lost on
@@ -44,6 +45,7 @@ impl Found {
         small: bool,
     ) -> (Vec<Region>, bool) {
         let quarter = u64::from(width) * u64::from(height) / 4;
+        let read = !self.codes.is_empty();
         let mut left_to_sweep = false;
         let failed = failed
             .into_iter()
@@ -56,7 +58,7 @@ impl Found {
                     left_to_sweep |= !self.covers(region);
                     return false;
                 }
-                !self.is_a_word(region)
+                !self.is_a_word(region) && !(read && is_a_line_of_print(region))
             })
             .map(|region| {
                 if small && !self.codes.is_empty() {
@@ -107,6 +109,14 @@ impl Found {
             .is_some_and(|side| area * 4.0 < side * side)
     }
 
+    /// How many 2D symbols were read.
+    pub fn symbols_read(&self) -> usize {
+        self.codes
+            .iter()
+            .filter(|code| !code.symbology.is_linear())
+            .count()
+    }
+
     /// Whether the sweep can look at the frame at half its size: symbols of 140 px and more
     /// (modules of 5 px and more) read as well there, in a quarter of the time.
     pub fn halves_well(&self) -> bool {
@@ -141,6 +151,15 @@ impl Found {
         self.codes.push(code);
         true
     }
+}
+
+/// Whether a blob is a line of print: longer than 4.5 : 1 (longer than the longest 2D symbol,
+/// a rectangular Data Matrix of 8 × 32 modules, with its quiet zone) with edges both ways
+/// (isotropy 0.5 or more). A linear code that long lies within 27° of a row or a column, and
+/// then its edges run mostly one way (a turn of θ from upright gives an isotropy of tan θ; a
+/// code turned further is no longer that long a blob).
+fn is_a_line_of_print(region: &Region) -> bool {
+    region.isotropy >= 0.5 && !(1.0 / 4.5..=4.5).contains(&region.aspect)
 }
 
 /// Whether `region` is mostly covered by `codes` (nothing new to see there).
@@ -266,6 +285,45 @@ mod tests {
         let (kept, _) = found.worth_retrying(vec![word, block, merged], 1920, 1080, false);
         assert_eq!(kept.len(), 3);
         assert!(kept.iter().all(|region| region.strength >= 2.0));
+    }
+
+    #[test]
+    fn around_a_read_code_lines_of_print_go_and_linear_codes_stay() {
+        let mut found = Found::default();
+        let mut code = read(Symbology::QrCode, 0);
+        code.corners = vec![(0.0, 0.0), (40.0, 0.0), (40.0, 40.0), (0.0, 40.0)];
+        let line = Region {
+            aspect: 8.0,
+            isotropy: 0.7,
+            ..blob(100, 200, 320, 40, 2.0)
+        };
+        let standing = Region {
+            aspect: 1.0 / 6.0,
+            isotropy: 0.55,
+            ..blob(500, 100, 30, 180, 2.0)
+        };
+        let bars = Region {
+            aspect: 8.0,
+            isotropy: 0.1,
+            ..blob(100, 400, 320, 40, 2.0)
+        };
+        let slanted = Region {
+            aspect: 1.5,
+            isotropy: 0.6,
+            ..blob(100, 300, 150, 100, 2.0)
+        };
+        let regions = vec![line, standing, bars, slanted];
+        let (kept, _) = found.worth_retrying(regions.clone(), 640, 480, true);
+        assert_eq!(kept.len(), 4, "nothing read yet: every blob is retried");
+        found.add(code);
+        let (kept, _) = found.worth_retrying(regions, 640, 480, true);
+        let kept: Vec<(u32, u32)> = kept.iter().map(|region| (region.x, region.y)).collect();
+        assert_eq!(
+            kept,
+            vec![(100, 400), (100, 300)],
+            "the bars and the squarer blob stay"
+        );
+        assert!(is_a_line_of_print(&line) && is_a_line_of_print(&standing));
     }
 
     #[test]

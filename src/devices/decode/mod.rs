@@ -13,20 +13,22 @@
 //!    one-symbol-at-a-time scan of the whole frame;
 //! 3. the regions are decoded in parallel on named scoped threads, each crop with rxing's
 //!    multi-symbol Data Matrix detector, its QR reader and (for long blobs) the linear readers;
-//! 4. in a big frame (a case layer), the whole frame is swept next, in two overlapping bands
-//!    on two threads, with its local contrast boosted (grey ink on grey board, uneven light)
+//! 4. in a case layer (a big frame, or a small one where four 2D codes or more were read at
+//!    first), the whole frame is swept next (a big one in two overlapping bands on two
+//!    threads), with its local contrast boosted (grey ink on grey board, uneven light)
 //!    and every code found so far painted over, through the thorough multi-symbol detectors;
 //!    rxing's Data Matrix detector reports one symbol per scan line and skips the lines near
 //!    it, so each dark connected component of the boosted frame about as big as the symbols
 //!    read, where none was read, then gets a crop of its own (`components`). Big symbols
-//!    (140 px and more) are swept at half the size. In a small picture the sweep comes after
-//!    the retries and, while a round finds something, paints it over and looks at its rows
-//!    again (three rounds at most);
+//!    (140 px and more) are swept at half the size. In a label (a small picture with fewer
+//!    codes) the sweep comes after the retries and, while a round finds something, paints it
+//!    over and looks at its rows again (three rounds at most);
 //! 5. crops that still yield nothing are retried with other binarisers, scales, smoothing,
 //!    thickened dots, inversion, rotation and rectification (the quadrilateral of a symbol
 //!    seen at a slant warped upright, `rectify`), within the time budget: once codes are
 //!    found, only blobs as busy as symbols, and not one pack's print around a code read
-//!    since, nor (in a small picture) words too small to hold a symbol like the ones read. In
+//!    since, nor (in a small picture) words too small to hold a symbol like the ones read or
+//!    lines of print (longer than any 2D symbol, edges both ways). In
 //!    a small picture (a label) the retries come first and the sweep only when something that
 //!    looks like a 2D symbol is still unread, a blob of a quarter of the picture is left, or
 //!    nothing was found; a small picture where still nothing was read goes as a whole through
