@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use image::GrayImage;
 
+use super::denoise;
 use super::found::DecodeStats;
 use super::prepare::halve;
-use super::search;
 use super::sweep::{extent, sort_reading_order};
 use super::{DecodeOptions, DecodedCode};
 
@@ -27,7 +27,7 @@ pub(crate) fn run_with_stats(
 ) -> (Vec<DecodedCode>, DecodeStats) {
     let (width, height) = image.dimensions();
     if width.saturating_mul(height) <= HALVE_ABOVE_PIXELS {
-        return search::run_with_stats(image, options);
+        return denoise::run_with_stats(image, options);
     }
     let started = Instant::now();
     let half = halve(image);
@@ -60,7 +60,7 @@ pub(crate) fn run_with_stats(
         time_budget_ms: remaining,
         ..options.clone()
     };
-    let (full, full_stats) = search::run_with_stats(image, &full_options);
+    let (full, full_stats) = denoise::run_with_stats(image, &full_options);
     for code in full {
         if !codes.iter().any(|known| known.text == code.text) {
             codes.push(code);

@@ -58,7 +58,7 @@ impl Found {
                     left_to_sweep |= !self.covers(region);
                     return false;
                 }
-                !self.is_a_word(region) && !(read && is_a_line_of_print(region))
+                !(self.is_a_word(region) || read && is_a_line_of_print(region))
             })
             .map(|region| {
                 if small && !self.codes.is_empty() {

@@ -7,7 +7,12 @@
 //!
 //! How it closes the gap to the fastest decoders while rxing stays the decoder:
 //! 0. a frame above 3 MP (2592×1944, 4k) is searched at half its size first (`big`), and at
-//!    its own size only when that finds nothing or only small symbols;
+//!    its own size only when that finds nothing or only small symbols; a
+//!    picture with strong grain (sensor noise of four grey levels and more, estimated from
+//!    second differences along sampled rows) is smoothed (3 × 3) before the search: on grey
+//!    ink the grain speckles rxing's binarised symbol and the region search's edges; where
+//!    the smoothed picture reads nothing or only symbols under 60 px (modules near two
+//!    pixels, which smoothing blurs together) it is searched as it is too (`denoise`);
 //! 1. small images get one whole-image rxing pass first (cheap; catches 1D codes);
 //! 2. candidate regions are located by edge density ([`locate`]), not by rxing's
 //!    one-symbol-at-a-time scan of the whole frame;
@@ -53,6 +58,7 @@
 
 mod big;
 mod components;
+mod denoise;
 mod diagnose;
 mod found;
 mod ladder;
