@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use image::GrayImage;
 
-use super::denoise;
 use super::found::DecodeStats;
 use super::prepare::halve;
-use super::sweep::{extent, sort_reading_order};
+use super::sweep::extent;
 use super::{DecodeOptions, DecodedCode};
+use super::{denoise, search};
 
 /// Frames above this many pixels (2592×1944 and up; not 1920×1080) are searched at half size
 /// first.
@@ -31,7 +31,7 @@ pub(crate) fn run_with_stats(
     }
     let started = Instant::now();
     let half = halve(image);
-    let (mut codes, mut stats) = run_with_stats(&half, options);
+    let (mut codes, stats) = run_with_stats(&half, options);
     for code in &mut codes {
         for corner in &mut code.corners {
             *corner = (corner.0 * 2.0 + 0.5, corner.1 * 2.0 + 0.5);
@@ -50,25 +50,9 @@ pub(crate) fn run_with_stats(
     }
     // Nothing, or only small symbols: the frame at its own size, within what is left of the
     // time budget.
-    let spent = started.elapsed().as_millis() as u64;
-    let remaining = match options.time_budget_ms {
-        Some(budget) if budget <= spent => return (codes, stats),
-        Some(budget) => Some(budget - spent),
-        None => None,
-    };
-    let full_options = DecodeOptions {
-        time_budget_ms: remaining,
-        ..options.clone()
-    };
-    let (full, full_stats) = denoise::run_with_stats(image, &full_options);
-    for code in full {
-        if !codes.iter().any(|known| known.text == code.text) {
-            codes.push(code);
-        }
-    }
-    stats.add(&full_stats);
-    sort_reading_order(&mut codes);
-    (codes, stats)
+    search::search_again((codes, stats), options, started, |options| {
+        denoise::run_with_stats(image, options)
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use image::GrayImage;
 
 use super::found::DecodeStats;
 use super::search;
-use super::sweep::{median_extent, sort_reading_order};
+use super::sweep::median_extent;
 use super::{DecodeOptions, DecodedCode};
 
 /// Estimated noise (grey levels) from which the picture is smoothed before the search.
@@ -32,7 +32,7 @@ pub(super) fn run_with_stats(
         return search::run_with_stats(image, options);
     }
     let started = Instant::now();
-    let (mut codes, mut stats) = search::run_with_stats(&smoothed(image), options);
+    let (codes, stats) = search::run_with_stats(&smoothed(image), options);
     let fine = median_extent(&codes).is_none_or(|(side, _)| side < SMOOTHED_SIDE);
     let complete = options
         .expected_codes
@@ -40,25 +40,9 @@ pub(super) fn run_with_stats(
     if !fine || complete {
         return (codes, stats);
     }
-    let spent = started.elapsed().as_millis() as u64;
-    let remaining = match options.time_budget_ms {
-        Some(budget) if budget <= spent => return (codes, stats),
-        Some(budget) => Some(budget - spent),
-        None => None,
-    };
-    let plain_options = DecodeOptions {
-        time_budget_ms: remaining,
-        ..options.clone()
-    };
-    let (plain, plain_stats) = search::run_with_stats(image, &plain_options);
-    for code in plain {
-        if !codes.iter().any(|known| known.text == code.text) {
-            codes.push(code);
-        }
-    }
-    stats.add(&plain_stats);
-    sort_reading_order(&mut codes);
-    (codes, stats)
+    search::search_again((codes, stats), options, started, |options| {
+        search::run_with_stats(image, options)
+    })
 }
 
 /// The sensor noise's standard deviation in grey levels, estimated from the second

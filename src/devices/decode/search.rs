@@ -501,6 +501,36 @@ pub(crate) fn run_with_stats(
     (codes, found.stats)
 }
 
+/// Joins to `codes` (found by a first search that began at `started`) what `search` finds
+/// with the time budget that is left, adding its counters to `stats`; nothing more is
+/// searched once the budget is spent.
+pub(super) fn search_again(
+    (mut codes, mut stats): (Vec<DecodedCode>, DecodeStats),
+    options: &DecodeOptions,
+    started: Instant,
+    search: impl FnOnce(&DecodeOptions) -> (Vec<DecodedCode>, DecodeStats),
+) -> (Vec<DecodedCode>, DecodeStats) {
+    let spent = started.elapsed().as_millis() as u64;
+    let remaining = match options.time_budget_ms {
+        Some(budget) if budget <= spent => return (codes, stats),
+        Some(budget) => Some(budget - spent),
+        None => None,
+    };
+    let again = DecodeOptions {
+        time_budget_ms: remaining,
+        ..options.clone()
+    };
+    let (more, more_stats) = search(&again);
+    for code in more {
+        if !codes.iter().any(|known| known.text == code.text) {
+            codes.push(code);
+        }
+    }
+    stats.add(&more_stats);
+    sort_reading_order(&mut codes);
+    (codes, stats)
+}
+
 /// The boost's radius for a frame whose shorter side is `shorter` pixels: a module's guess
 /// size, a sixtieth of it (6–24 px).
 fn module_guess(shorter: u32) -> u32 {
