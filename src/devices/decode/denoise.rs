@@ -23,15 +23,29 @@ const SMOOTHED_SIDE: f32 = 60.0;
 /// The search over `image`, smoothed first where its grain is strong (`NOISY`); a smoothed
 /// picture where nothing was read, or only symbols under `SMOOTHED_SIDE` (modules near two
 /// pixels, which smoothing blurs together), is searched as it is too, within what is left of
-/// the time budget, and the reads of both are joined.
+/// the time budget, and the reads of both are joined. A picture searched as it is where
+/// nothing was read (or fewer codes than expected) is searched smoothed too: JPEG keeps the
+/// coarse part of the grain, which the estimate (on neighbouring pixels) misses.
 pub(super) fn run_with_stats(
     image: &GrayImage,
     options: &DecodeOptions,
 ) -> (Vec<DecodedCode>, DecodeStats) {
-    if noise_sigma(image) < NOISY {
-        return search::run_with_stats(image, options);
-    }
     let started = Instant::now();
+    let short = |codes: &[DecodedCode]| {
+        codes.is_empty()
+            || options
+                .expected_codes
+                .is_some_and(|expected| codes.len() < expected)
+    };
+    if noise_sigma(image) < NOISY {
+        let (codes, stats) = search::run_with_stats(image, options);
+        if !short(&codes) {
+            return (codes, stats);
+        }
+        return search::search_again((codes, stats), options, started, |options| {
+            search::run_with_stats(&smoothed(image), options)
+        });
+    }
     let (codes, stats) = search::run_with_stats(&smoothed(image), options);
     let fine = median_extent(&codes).is_none_or(|(side, _)| side < SMOOTHED_SIDE);
     let complete = options

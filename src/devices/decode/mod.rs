@@ -12,7 +12,10 @@
 //!    second differences along sampled rows) is smoothed (3 × 3) before the search: on grey
 //!    ink the grain speckles rxing's binarised symbol and the region search's edges; where
 //!    the smoothed picture reads nothing or only symbols under 60 px (modules near two
-//!    pixels, which smoothing blurs together) it is searched as it is too (`denoise`);
+//!    pixels, which smoothing blurs together) it is searched as it is too, and a picture
+//!    searched as it is where nothing was read (or fewer codes than expected) is searched
+//!    smoothed too: JPEG keeps the coarse part of the grain, which the estimate misses
+//!    (`denoise`);
 //! 1. small images get one whole-image rxing pass first (cheap; catches 1D codes);
 //! 2. candidate regions are located by edge density ([`locate`]), not by rxing's
 //!    one-symbol-at-a-time scan of the whole frame;
