@@ -59,7 +59,7 @@ fn hardest_clean() {
 #[test]
 fn hardest_low_contrast() {
     // 10 % contrast on 170-grey board with light fall-off and noise: the first search reads
-    // 1 of 3, the smoothed one the other two.
+    // 1 of 3, the smoothed and contrast-boosted one the other two.
     hardest_decodes(Condition::LowContrast);
 }
 

@@ -9,7 +9,8 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::found::DecodeStats;
-use super::search;
+use super::prepare::boosted_image;
+use super::search::{self, module_guess};
 use super::sweep::median_extent;
 use super::{DecodeOptions, DecodedCode};
 
@@ -24,8 +25,10 @@ const SMOOTHED_SIDE: f32 = 60.0;
 /// picture where nothing was read, or only symbols under `SMOOTHED_SIDE` (modules near two
 /// pixels, which smoothing blurs together), is searched as it is too, within what is left of
 /// the time budget, and the reads of both are joined. A picture searched as it is where
-/// nothing was read (or fewer codes than expected) is searched smoothed too: JPEG keeps the
-/// coarse part of the grain, which the estimate (on neighbouring pixels) misses.
+/// nothing was read (or fewer codes than expected) is searched smoothed and with its local
+/// contrast boosted too: JPEG keeps the coarse part of the grain, which the estimate (on
+/// neighbouring pixels) misses, and grey ink of a tenth of the board's brightness leaves the
+/// region search no blob to look at.
 pub(super) fn run_with_stats(
     image: &GrayImage,
     options: &DecodeOptions,
@@ -43,7 +46,8 @@ pub(super) fn run_with_stats(
             return (codes, stats);
         }
         return search::search_again((codes, stats), options, started, |options| {
-            search::run_with_stats(&smoothed(image), options)
+            let radius = module_guess(image.width().min(image.height()));
+            search::run_with_stats(&boosted_image(&smoothed(image), radius), options)
         });
     }
     let (codes, stats) = search::run_with_stats(&smoothed(image), options);

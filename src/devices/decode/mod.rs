@@ -14,8 +14,8 @@
 //!    the smoothed picture reads nothing or only symbols under 60 px (modules near two
 //!    pixels, which smoothing blurs together) it is searched as it is too, and a picture
 //!    searched as it is where nothing was read (or fewer codes than expected) is searched
-//!    smoothed too: JPEG keeps the coarse part of the grain, which the estimate misses
-//!    (`denoise`);
+//!    smoothed and contrast-boosted too: JPEG keeps the coarse part of the grain, which the
+//!    estimate misses, and the faintest grey ink leaves the region search no blob (`denoise`);
 //! 1. small images get one whole-image rxing pass first (cheap; catches 1D codes);
 //! 2. candidate regions are located by edge density ([`locate`]), not by rxing's
 //!    one-symbol-at-a-time scan of the whole frame;

@@ -232,6 +232,11 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> Option<(Prepared,
 }
 
 /// `crop` with its local contrast boosted (see [`Treatment::Boost`]), prepared for reading.
+/// `image` with its local contrast boosted (see [`Treatment::Boost`]).
+pub(crate) fn boosted_image(image: &GrayImage, radius: u32) -> GrayImage {
+    boost(image, radius)
+}
+
 pub(crate) fn boosted(crop: &GrayImage, radius: u32) -> Prepared {
     let (width, height) = crop.dimensions();
     Prepared {

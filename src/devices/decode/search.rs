@@ -533,7 +533,7 @@ pub(super) fn search_again(
 
 /// The boost's radius for a frame whose shorter side is `shorter` pixels: a module's guess
 /// size, a sixtieth of it (6–24 px).
-fn module_guess(shorter: u32) -> u32 {
+pub(super) fn module_guess(shorter: u32) -> u32 {
     (shorter / 60).clamp(6, 24)
 }
 
