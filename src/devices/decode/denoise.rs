@@ -17,11 +17,14 @@ use super::{DecodeOptions, DecodedCode};
 /// Estimated noise (grey levels) from which the picture is smoothed before the search.
 const NOISY: f32 = 4.0;
 
+/// Estimated grain between pixels two apart from which the picture is smoothed.
+const NOISY_APART: f32 = 6.0;
+
 /// Symbols this wide (pixels) and more have modules of three pixels or more, which smoothing
 /// leaves readable; smaller ones may have been lost to it.
 const SMOOTHED_SIDE: f32 = 60.0;
 
-/// The search over `image`, smoothed first where its grain is strong (`NOISY`); a smoothed
+/// The search over `image`, smoothed first where its grain is strong (`is_grainy`); a smoothed
 /// picture where nothing was read, or only symbols under `SMOOTHED_SIDE` (modules near two
 /// pixels, which smoothing blurs together), is searched as it is too, within what is left of
 /// the time budget, and the reads of both are joined. A picture searched as it is where
@@ -40,7 +43,7 @@ pub(super) fn run_with_stats(
                 .expected_codes
                 .is_some_and(|expected| codes.len() < expected)
     };
-    if noise_sigma(image) < NOISY {
+    if !is_grainy(image) {
         let (codes, stats) = search::run_with_stats(image, options);
         if !short(&codes) {
             return (codes, stats);
@@ -69,16 +72,32 @@ pub(super) fn run_with_stats(
 /// are normal with deviation σ√6. Their 30th percentile (edges and texture lie above it) is
 /// 0.385 σ√6 ≈ 0.943 σ.
 pub(super) fn noise_sigma(image: &GrayImage) -> f32 {
+    grain(image, 1)
+}
+
+/// Whether the picture is smoothed before the search: grain of `NOISY` between neighbouring
+/// pixels, or of `NOISY_APART` between pixels two apart. JPEG drops the finest part of the
+/// grain and keeps the coarser part: grain of 8 grey levels under quality 70 shows about 4
+/// between neighbours and 7 two apart, while the same estimate of grain that was never
+/// compressed gives the same figure both ways (the benchmark's pictures, grain up to 5, stay
+/// below both).
+pub(super) fn is_grainy(image: &GrayImage) -> bool {
+    noise_sigma(image) >= NOISY || grain(image, 2) >= NOISY_APART
+}
+
+/// [`noise_sigma`] from the second differences of pixels `apart` apart.
+fn grain(image: &GrayImage, apart: usize) -> f32 {
     let (width, height) = (image.width() as usize, image.height() as usize);
-    if width < 3 || height == 0 {
+    if width < 2 * apart + 1 || height == 0 {
         return 0.0;
     }
     let step = (height / 96).max(1);
     let mut histogram = [0u32; 511];
     let mut count = 0u32;
     for row in image.as_raw().chunks_exact(width).step_by(step) {
-        for window in row.windows(3) {
-            let residual = 2 * i32::from(window[1]) - i32::from(window[0]) - i32::from(window[2]);
+        for window in row.windows(2 * apart + 1) {
+            let residual =
+                2 * i32::from(window[apart]) - i32::from(window[0]) - i32::from(window[2 * apart]);
             histogram[residual.unsigned_abs() as usize] += 1;
             count += 1;
         }
@@ -161,18 +180,36 @@ mod tests {
     fn a_grainy_grey_layer_reads_once_smoothed() {
         // Grey ink on grey board (30 % contrast) under grain of 9 grey levels: the binariser
         // and the region search see speckle where the smoothed frame reads.
+        grainy_layer_reads(None);
+    }
+
+    #[test]
+    fn a_grainy_grey_layer_through_jpeg_reads_once_smoothed() {
+        // The generator's hardest 1920×1080 layer (30 % contrast, blur, uneven light, JPEG at
+        // quality 70) under grain of 8 levels: JPEG hides most of the grain from neighbouring
+        // pixels but not from pixels two apart.
+        grainy_layer_reads(Some(70));
+    }
+
+    fn grainy_layer_reads(jpeg: Option<u8>) {
         let (mut read, mut plain_read, mut total) = (0, 0, 0);
-        for seed in 1..=3u64 {
-            let params = Params {
-                noise: 9.0,
-                contrast: 0.3,
-                jpeg: None,
-                blur: 0.0,
-                motion: 0.0,
-                ..Params::draw(Condition::LayerHd, seed)
+        for seed in [11u64, 2024, 777_001] {
+            let params = match jpeg {
+                None => Params {
+                    noise: 9.0,
+                    contrast: 0.3,
+                    jpeg: None,
+                    blur: 0.0,
+                    motion: 0.0,
+                    ..Params::draw(Condition::LayerHd, seed)
+                },
+                Some(_) => Params {
+                    noise: 8.0,
+                    ..Params::hardest(Condition::LayerHd)
+                },
             };
             let scene = generate(&params, seed);
-            assert!(noise_sigma(&scene.image) >= NOISY, "seed {seed}");
+            assert!(is_grainy(&scene.image), "seed {seed}");
             let options = DecodeOptions::default();
             let count = |codes: &[DecodedCode]| {
                 let texts: Vec<&str> = codes.iter().map(|code| code.text.as_str()).collect();

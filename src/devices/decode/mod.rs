@@ -9,7 +9,8 @@
 //! 0. a frame above 3 MP (2592×1944, 4k) is searched at half its size first (`big`), and at
 //!    its own size only when that finds nothing or only small symbols; a
 //!    picture with strong grain (sensor noise of four grey levels and more, estimated from
-//!    second differences along sampled rows) is smoothed (3 × 3) before the search: on grey
+//!    second differences along sampled rows; six and more between pixels two apart, which
+//!    is what JPEG leaves of it) is smoothed (3 × 3) before the search: on grey
 //!    ink the grain speckles rxing's binarised symbol and the region search's edges; where
 //!    the smoothed picture reads nothing or only symbols under 60 px (modules near two
 //!    pixels, which smoothing blurs together) it is searched as it is too, and a picture
