@@ -78,9 +78,9 @@ pub(super) fn noise_sigma(image: &GrayImage) -> f32 {
 /// Whether the picture is smoothed before the search: grain of `NOISY` between neighbouring
 /// pixels, or of `NOISY_APART` between pixels two apart. JPEG drops the finest part of the
 /// grain and keeps the coarser part: grain of 8 grey levels under quality 70 shows about 4
-/// between neighbours and 7 two apart, while the same estimate of grain that was never
-/// compressed gives the same figure both ways (the benchmark's pictures, grain up to 5, stay
-/// below both).
+/// between neighbours and 7 two apart, while grain that was never compressed gives the same
+/// figure both ways (the benchmark's drawn pictures, grain up to 5, read the same with the
+/// second test as without it).
 pub(super) fn is_grainy(image: &GrayImage) -> bool {
     noise_sigma(image) >= NOISY || grain(image, 2) >= NOISY_APART
 }
