@@ -9,7 +9,7 @@ use std::time::Instant;
 use image::GrayImage;
 
 use super::found::DecodeStats;
-use super::prepare::boosted_image;
+use super::prepare::boost;
 use super::search::{self, module_guess};
 use super::sweep::median_extent;
 use super::{DecodeOptions, DecodedCode};
@@ -50,7 +50,7 @@ pub(super) fn run_with_stats(
         }
         return search::search_again((codes, stats), options, started, |options| {
             let radius = module_guess(image.width().min(image.height()));
-            search::run_with_stats(&boosted_image(&smoothed(image), radius), options)
+            search::run_with_stats(&boost(&smoothed(image), radius), options)
         });
     }
     let (codes, stats) = search::run_with_stats(&smoothed(image), options);

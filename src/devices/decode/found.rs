@@ -61,7 +61,7 @@ impl Found {
                 !(self.is_a_word(region) || read && is_a_line_of_print(region))
             })
             .map(|region| {
-                if small && !self.codes.is_empty() {
+                if small && read {
                     Region {
                         strength: region.strength.min(1.0),
                         ..region
@@ -207,7 +207,7 @@ pub struct DecodeStats {
     /// Milliseconds spent on retries of regions that gave nothing at first.
     pub retry_ms: f64,
     /// Milliseconds spent on the whole-frame sweep (local contrast boosted, in bands) and, in a
-    /// big frame, on the crops about the symbol-sized components it left unread.
+    /// case layer, on the crops about the symbol-sized components it left unread.
     pub sweep_ms: f64,
     /// Milliseconds spent on the windows where a row and a column of the codes read cross
     /// without a code (the lattice gaps).

@@ -232,11 +232,6 @@ pub(crate) fn apply(crop: &GrayImage, treatment: Treatment) -> Option<(Prepared,
 }
 
 /// `crop` with its local contrast boosted (see [`Treatment::Boost`]), prepared for reading.
-/// `image` with its local contrast boosted (see [`Treatment::Boost`]).
-pub(crate) fn boosted_image(image: &GrayImage, radius: u32) -> GrayImage {
-    boost(image, radius)
-}
-
 pub(crate) fn boosted(crop: &GrayImage, radius: u32) -> Prepared {
     let (width, height) = crop.dimensions();
     Prepared {
@@ -250,7 +245,7 @@ pub(crate) fn boosted(crop: &GrayImage, radius: u32) -> Prepared {
 /// rows slid down the image, and along each row a running sum of those; the window clipped at
 /// the edges), then `128 + 4 (v − mean)`. Only one row of sums is kept: a 1920-wide frame's
 /// sums stay in the cache.
-fn boost(image: &GrayImage, radius: u32) -> GrayImage {
+pub(crate) fn boost(image: &GrayImage, radius: u32) -> GrayImage {
     let (width, height) = image.dimensions();
     let (w, h, r) = (width as usize, height as usize, radius.max(1) as usize);
     let src = image.as_raw();
