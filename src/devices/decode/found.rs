@@ -101,12 +101,17 @@ impl Found {
     /// quarter of the smallest one's box (a word of the print around a label's code).
     pub fn is_a_word(&self, region: &Region) -> bool {
         let area = region.width as f32 * region.height as f32;
+        self.smallest_symbol()
+            .is_some_and(|side| area * 4.0 < side * side)
+    }
+
+    /// The side of the smallest 2D symbol read (its box's longer side), if any was.
+    pub fn smallest_symbol(&self) -> Option<f32> {
         self.codes
             .iter()
             .filter(|code| code.corners.len() == 4)
             .map(|code| extent(&code.corners))
             .reduce(f32::min)
-            .is_some_and(|side| area * 4.0 < side * side)
     }
 
     /// How many 2D symbols were read.

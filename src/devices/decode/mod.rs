@@ -37,7 +37,10 @@
 //!    seen at a slant warped upright, `rectify`), within the time budget: once codes are
 //!    found, only blobs as busy as symbols, and not one pack's print around a code read
 //!    since, nor (in a small picture) words too small to hold a symbol like the ones read or
-//!    lines of print (longer than any 2D symbol, edges both ways). In
+//!    lines of print (longer than any 2D symbol, edges both ways). A label whose
+//!    whole-picture pass read its 2D code(s) and which holds no unread dark component the
+//!    size of a symbol read (print falls apart into glyphs) is read (`label`): of its blobs
+//!    only those of bars get attempts and retries, and it is not swept. In
 //!    a small picture (a label) the retries come first and the sweep only when something that
 //!    looks like a 2D symbol is still unread, a blob of a quarter of the picture is left, or
 //!    nothing was found; a small picture where still nothing was read goes as a whole through
@@ -65,6 +68,7 @@ mod components;
 mod denoise;
 mod diagnose;
 mod found;
+mod label;
 mod ladder;
 mod lattice;
 mod locate;

@@ -8,6 +8,7 @@ use image::GrayImage;
 
 use super::components::unread_symbols;
 use super::found::{DecodeStats, Found, covers};
+use super::label::{is_bars, label_read};
 use super::ladder::{FIRST, Step, gap_steps, linear_first, retry_steps, whole_linear_steps};
 use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
@@ -313,11 +314,16 @@ pub(crate) fn run_with_stats(
     let open = regions.clone();
     // Where the whole-picture pass read a label's 2D code, the print around it (words) gets
     // no attempt of its own: the retries drop it too, unless it is grown to a symbol's size
-    // as a fragment of one (a layer's codes read by their own regions).
+    // as a fragment of one (a layer's codes read by their own regions). Where the label is
+    // read (`label_read`), every blob but one of bars is print.
+    let smallest = search.lock().smallest_symbol().unwrap_or(0.0);
+    let label_read = small && label_read(&search, &open);
     let words: Vec<bool> = {
         let found = search.lock();
         open.iter()
-            .map(|region| small && found.is_a_word(region))
+            .map(|region| {
+                small && found.is_a_word(region) || label_read && !is_bars(region, smallest)
+            })
             .collect()
     };
     let attempted: Vec<Region> = open
@@ -353,7 +359,13 @@ pub(crate) fn run_with_stats(
                 _ => *region,
             })
             .collect();
-        let (failed, left_to_sweep) = search.lock().worth_retrying(failed, width, height, small);
+        let (mut failed, mut left_to_sweep) =
+            search.lock().worth_retrying(failed, width, height, small);
+        if label_read {
+            // Print, not symbols: only blobs of bars are retried, and nothing calls for the sweep.
+            failed.retain(|region| is_bars(region, smallest));
+            left_to_sweep = false;
+        }
         // Never give up early: unless every expected code is in, the whole frame once more
         // with its local contrast boosted (grey ink on grey board, uneven light) through the
         // multi-symbol detectors, as the region search may have missed codes altogether. In a
