@@ -17,7 +17,8 @@
 //!    searched as it is where nothing was read (or fewer codes than expected) is searched
 //!    smoothed and contrast-boosted too: JPEG keeps the coarse part of the grain, which the
 //!    estimate misses, and the faintest grey ink leaves the region search no blob (`denoise`);
-//! 1. small images get one whole-image rxing pass first (cheap; catches 1D codes);
+//! 1. small images get one whole-image rxing pass first (cheap; catches 1D codes), on a
+//!    second thread beside step 2 where the options allow one;
 //! 2. candidate regions are located by edge density ([`locate`]), not by rxing's
 //!    one-symbol-at-a-time scan of the whole frame;
 //! 3. the regions are decoded in parallel on named scoped threads, each crop with rxing's

@@ -291,26 +291,44 @@ pub(crate) fn run_with_stats(
     }
     let small = width.saturating_mul(height) <= WHOLE_PASS_MAX_PIXELS;
     let whole = search.whole();
-    if small {
-        // The linear readers look at the middle rows only here: a linear code elsewhere is a
-        // blob of its own, read with them at its first attempt.
-        let pass = Pass {
-            others: true,
-            try_harder: true,
-            ..FIRST
-        };
-        search.attempt(
-            image,
-            &whole,
-            Step {
-                treatment: Treatment::Plain,
-                binariser: Binariser::Hybrid,
-                pass,
-            },
-        );
-    }
-
-    let regions = locate(image);
+    // A small picture's whole-picture pass and the region location do not depend on each
+    // other: with a second thread they run side by side.
+    let whole_pass = || {
+        if small {
+            // The linear readers look at the middle rows only here: a linear code elsewhere is
+            // a blob of its own, read with them at its first attempt.
+            let pass = Pass {
+                others: true,
+                try_harder: true,
+                ..FIRST
+            };
+            search.attempt(
+                image,
+                &whole,
+                Step {
+                    treatment: Treatment::Plain,
+                    binariser: Binariser::Hybrid,
+                    pass,
+                },
+            );
+        }
+    };
+    let regions = if small && search.thread_count() > 1 {
+        std::thread::scope(|scope| {
+            let located = std::thread::Builder::new()
+                .name("locate".into())
+                .spawn_scoped(scope, || locate(image));
+            whole_pass();
+            match located.map(|handle| handle.join()) {
+                Ok(Ok(regions)) => regions,
+                // The thread could not start (or failed): locate here.
+                _ => locate(image),
+            }
+        })
+    } else {
+        whole_pass();
+        locate(image)
+    };
     let open = regions.clone();
     // Where the whole-picture pass read a label's 2D code, the print around it (words) gets
     // no attempt of its own: the retries drop it too, unless it is grown to a symbol's size
