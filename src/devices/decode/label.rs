@@ -22,7 +22,7 @@ const BARS_ONLY: f32 = 0.25;
 /// however much of it there is, and a blob of it is no symbol; a further symbol printed alike,
 /// however faint, is a component of its own. Looked for only where one of `regions` that the
 /// codes do not cover is left to try.
-pub(super) fn label_read(search: &Search, regions: &[Region]) -> bool {
+pub(super) fn is_read(search: &Search, regions: &[Region]) -> bool {
     let codes = {
         let found = search.lock();
         if !(1..4).contains(&found.symbols_read())

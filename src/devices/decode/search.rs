@@ -8,7 +8,7 @@ use image::GrayImage;
 
 use super::components::unread_symbols;
 use super::found::{DecodeStats, Found, covers};
-use super::label::{is_bars, label_read};
+use super::label::{is_bars, is_read};
 use super::ladder::{FIRST, Step, gap_steps, linear_first, retry_steps, whole_linear_steps};
 use super::lattice::lattice_gaps;
 use super::locate::{Region, locate};
@@ -333,9 +333,9 @@ pub(crate) fn run_with_stats(
     // Where the whole-picture pass read a label's 2D code, the print around it (words) gets
     // no attempt of its own: the retries drop it too, unless it is grown to a symbol's size
     // as a fragment of one (a layer's codes read by their own regions). Where the label is
-    // read (`label_read`), every blob but one of bars is print.
+    // read (`label::is_read`), every blob but one of bars is print.
     let smallest = search.lock().smallest_symbol().unwrap_or(0.0);
-    let label_read = small && label_read(&search, &open);
+    let label_read = small && is_read(&search, &open);
     let words: Vec<bool> = {
         let found = search.lock();
         open.iter()
