@@ -21,8 +21,12 @@ const BARS_ONLY: f32 = 0.25;
 /// unread symbols). Print falls apart into glyphs far smaller than the code it surrounds,
 /// however much of it there is, and a blob of it is no symbol; a further symbol printed alike,
 /// however faint, is a component of its own. Looked for only where one of `regions` that the
-/// codes do not cover is left to try.
+/// codes do not cover is left to try. Never where the options give a count of codes that is
+/// not reached (the camera's layer mode).
 pub(super) fn is_read(search: &Search, regions: &[Region]) -> bool {
+    if search.short_of_count() {
+        return false;
+    }
     let codes = {
         let found = search.lock();
         if !(1..4).contains(&found.symbols_read())
@@ -162,6 +166,14 @@ mod tests {
         assert_eq!(texts, [CRISP]);
         assert_eq!(stats.sweep_ms, 0.0, "{stats:?}");
         assert!(stats.attempts <= 2, "{stats:?}");
+        // Told that two codes are there, the search goes on.
+        let counted = DecodeOptions {
+            expected_codes: Some(2),
+            ..options
+        };
+        let (codes, stats) = decode_image_with_stats(&image, &counted);
+        assert_eq!(codes.len(), 1);
+        assert!(stats.sweep_ms > 0.0 && stats.attempts > 2, "{stats:?}");
     }
 
     #[test]

@@ -57,6 +57,14 @@ impl Search<'_> {
         }
     }
 
+    /// Whether the options give a count of codes (a case layer in the camera's layer mode) that
+    /// the codes read fall short of.
+    pub(super) fn short_of_count(&self) -> bool {
+        self.options
+            .expected_codes
+            .is_some_and(|expected| self.lock().codes.len() < expected)
+    }
+
     pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Found> {
         // A worker that panicked mid-update cannot leave `Found` inconsistent (pushes only).
         self.found
