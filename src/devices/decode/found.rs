@@ -7,6 +7,9 @@ use super::locate::Region;
 use super::sweep::{bounds, extent, median_extent};
 use super::{DecodedCode, Symbology};
 
+/// The median side of the 2D symbols read from which a frame is swept at half its size.
+const HALVES_FROM: f32 = 90.0;
+
 /// Codes found so far, de-duplicated by text.
 #[derive(Default)]
 pub(super) struct Found {
@@ -122,10 +125,14 @@ impl Found {
             .count()
     }
 
-    /// Whether the sweep can look at the frame at half its size: symbols of 140 px and more
-    /// (modules of 5 px and more) read as well there, in a quarter of the time.
+    /// Whether the sweep can look at the frame at half its size: where three 2D symbols or more
+    /// of 90 px and more (the median) were read, the half-size sweep reads what the full-size one
+    /// did (with the component crops, the retries and the lattice after it, at full size), in a
+    /// quarter of the detector's time. Measured from 140 px down: the same codes on six seeds of
+    /// every layer class, every hardest layer and the second generator's pictures; means of
+    /// 1920×1080 layers 35–41 → 32–40 ms, of 640×480 and 1280×960 layers 19–34 → 18–33 ms.
     pub fn halves_well(&self) -> bool {
-        median_extent(&self.codes).is_some_and(|(side, count)| count >= 3 && side >= 140.0)
+        median_extent(&self.codes).is_some_and(|(side, count)| count >= 3 && side >= HALVES_FROM)
     }
 
     /// What the sweep looks for (Data Matrix, QR, the linear readers). A case layer holds

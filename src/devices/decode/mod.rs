@@ -30,7 +30,7 @@
 //!    rxing's Data Matrix detector reports one symbol per scan line and skips the lines near
 //!    it, so each dark connected component of the boosted frame about as big as the symbols
 //!    read, where none was read, then gets a crop of its own (`components`). Big symbols
-//!    (140 px and more) are swept at half the size. In a label (a small picture with fewer
+//!    (90 px and more) are swept at half the size. In a label (a small picture with fewer
 //!    codes) the sweep comes after the retries and, while a round finds something, paints it
 //!    over and looks at its rows again (three rounds at most);
 //! 5. crops that still yield nothing are retried with other binarisers, scales, smoothing,
