@@ -58,20 +58,20 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         ..FIRST
     };
     let mut steps = vec![
-        step(Treatment::Plain, Binariser::Hybrid, thorough),
+        step(Treatment::Plain, Binariser::Local, thorough),
         step(Treatment::Plain, Binariser::GlobalHistogram, thorough),
-        step(Treatment::Invert, Binariser::Hybrid, thorough),
-        step(Treatment::Blur(1.0), Binariser::Hybrid, thorough),
+        step(Treatment::Invert, Binariser::Local, thorough),
+        step(Treatment::Blur(1.0), Binariser::Local, thorough),
     ];
     if side < 400 {
-        steps.push(step(Treatment::Scale(2.0), Binariser::Hybrid, thorough));
+        steps.push(step(Treatment::Scale(2.0), Binariser::Local, thorough));
     }
     if side > 120 {
-        steps.push(step(Treatment::Scale(0.5), Binariser::Hybrid, thorough));
+        steps.push(step(Treatment::Scale(0.5), Binariser::Local, thorough));
     }
     steps.extend([
-        step(Treatment::Thicken(1), Binariser::Hybrid, thorough),
-        step(Treatment::Rotate(30.0), Binariser::Hybrid, thorough),
+        step(Treatment::Thicken(1), Binariser::Local, thorough),
+        step(Treatment::Rotate(30.0), Binariser::Local, thorough),
     ]);
     // Seen at a slant: undo a foreshortening across or down (halving the long way keeps big
     // symbols cheap; small ones are doubled the short way instead). A blob longer than 5:2 is
@@ -79,11 +79,11 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
     // line of print.
     if (0.4..=2.5).contains(&region.aspect) {
         steps.extend([
-            step(stretch(side, true), Binariser::Hybrid, thorough),
-            step(stretch(side, false), Binariser::Hybrid, thorough),
+            step(stretch(side, true), Binariser::Local, thorough),
+            step(stretch(side, false), Binariser::Local, thorough),
             // Foreshortened unevenly (finder patterns of different sizes): the ink's
             // quadrilateral warped upright.
-            step(Treatment::Rectify, Binariser::Hybrid, thorough),
+            step(Treatment::Rectify, Binariser::Local, thorough),
         ]);
     }
     steps.extend([
@@ -93,14 +93,14 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
             Binariser::Adaptive((side / 12).clamp(4, 40)),
             thorough,
         ),
-        step(Treatment::Plain, Binariser::Hybrid, hard),
+        step(Treatment::Plain, Binariser::Local, hard),
     ]);
     if region.strength < WEAK || !(1.0 / 4.5..=4.5).contains(&region.aspect) {
         // Barely busier than the threshold, or longer than the longest 2D symbol (a
         // rectangular Data Matrix of 8 × 32 modules): most such blobs are print or texture
         // (lines of type), so only the cheap retries and the final thorough pass.
         steps.truncate(4);
-        steps.push(step(Treatment::Plain, Binariser::Hybrid, hard));
+        steps.push(step(Treatment::Plain, Binariser::Local, hard));
     }
     if linear {
         if !formats.wants_others() {
@@ -124,12 +124,12 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
             (region.width.min(region.height) / 16).clamp(2, 8),
         );
         return vec![
-            step(Treatment::Plain, Binariser::Hybrid, linear_only),
-            step(across_bars, Binariser::Hybrid, linear_only),
-            step(smoothed, Binariser::Hybrid, linear_only),
+            step(Treatment::Plain, Binariser::Local, linear_only),
+            step(across_bars, Binariser::Local, linear_only),
+            step(smoothed, Binariser::Local, linear_only),
             // Bars narrowing along the code (seen at a slant): the bars' quadrilateral
             // warped upright (the warp keeps the way they run).
-            step(Treatment::Rectify, Binariser::Hybrid, linear_only),
+            step(Treatment::Rectify, Binariser::Local, linear_only),
         ];
     }
     steps
@@ -141,7 +141,7 @@ pub(super) fn gap_steps() -> Vec<Step> {
         try_harder: true,
         ..FIRST
     };
-    [Binariser::Hybrid, Binariser::GlobalHistogram]
+    [Binariser::Local, Binariser::GlobalHistogram]
         .map(|binariser| Step {
             treatment: Treatment::Plain,
             binariser,
@@ -171,7 +171,7 @@ pub(super) fn whole_linear_steps(height: u32) -> [Step; 4] {
     ]
     .map(|(treatment, bars)| Step {
         treatment,
-        binariser: Binariser::Hybrid,
+        binariser: Binariser::Local,
         pass: Pass { bars, ..linear },
     })
 }

@@ -23,6 +23,9 @@
 //!    one-symbol-at-a-time scan of the whole frame;
 //! 3. the regions are decoded in parallel on named scoped threads, each crop with rxing's
 //!    multi-symbol Data Matrix detector, its QR reader and (for long blobs) the linear readers;
+//!    the 2D detectors see our own binariser's picture (`binarize`: block thresholds smoothed
+//!    over the blocks around, so a faint symbol's plain blocks take its own thresholds, not
+//!    "background");
 //! 4. in a case layer (a big frame, or a small one where four 2D codes or more were read at
 //!    first), the whole frame is swept next (a big one in two overlapping bands on two
 //!    threads), with its local contrast boosted (grey ink on grey board, uneven light)
@@ -65,6 +68,7 @@
 //! ```
 
 mod big;
+mod binarize;
 mod components;
 mod denoise;
 mod diagnose;

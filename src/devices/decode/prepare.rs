@@ -157,9 +157,10 @@ pub(crate) fn crop(image: &GrayImage, region: &Region) -> GrayImage {
 
 /// Spreads a low-contrast crop's grey levels (1st to 99th percentile) over 0–255.
 ///
-/// rxing's hybrid binariser treats an 8×8 block whose levels span fewer than 24 greys as
-/// flat, so grey ink on grey board (a span of 15–40) would come out blank; stretched, it is
-/// an ordinary symbol. Crops that already span half the range are left alone.
+/// The local binariser (`binarize`) takes an 8×8 block whose levels span 24 greys or fewer
+/// as flat, and the linear readers' row histograms see grey ink on grey board (a span of
+/// 15–40) as one level; stretched, it is an ordinary symbol. Crops that already span half the
+/// range are left alone.
 pub(crate) fn stretch(luma: &mut [u8]) {
     if luma.is_empty() {
         return;

@@ -4,9 +4,7 @@
 
 use std::collections::HashSet;
 
-use rxing::common::{
-    AdaptiveThresholdBinarizer, DetectorRXingResult, GlobalHistogramBinarizer, HybridBinarizer,
-};
+use rxing::common::{AdaptiveThresholdBinarizer, DetectorRXingResult, GlobalHistogramBinarizer};
 use rxing::datamatrix::DataMatrixReader;
 use rxing::datamatrix::decoder::Decoder as DataMatrixDecoder;
 use rxing::datamatrix::detector::zxing_cpp_detector;
@@ -20,14 +18,16 @@ use rxing::{
 };
 
 use super::DecodedCode;
+use super::binarize::LocalBinarizer;
 use super::sweep::bounds;
 use super::symbology::{Symbology, aim_is_gs1};
 
 /// Which rxing binariser turns grey into black/white.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Binariser {
-    /// rxing's default: local 8×8 block thresholds (good for gradients and shadows).
-    Hybrid,
+    /// Local 8×8 block thresholds smoothed over the blocks around (good for gradients,
+    /// shadows and grey ink on grey board; `binarize`).
+    Local,
     /// One threshold per row / image from the histogram (good for low-texture, blurred symbols).
     GlobalHistogram,
     /// imageproc's mean-of-neighbourhood threshold with the given radius in pixels.
@@ -112,7 +112,7 @@ fn with_bitmap<T>(
     read: impl FnOnce(&mut dyn BitmapReader) -> T,
 ) -> T {
     match binariser {
-        Binariser::Hybrid => read(&mut BinaryBitmap::new(HybridBinarizer::new(source(image)))),
+        Binariser::Local => read(&mut BinaryBitmap::new(LocalBinarizer::new(source(image)))),
         Binariser::GlobalHistogram => read(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(
             source(image),
         ))),
@@ -479,9 +479,8 @@ mod tests {
             linear_thorough: true,
             bars,
         };
-        let read = |image: &Prepared, bars| {
-            decode_prepared(image, Binariser::Hybrid, &formats, pass(bars))
-        };
+        let read =
+            |image: &Prepared, bars| decode_prepared(image, Binariser::Local, &formats, pass(bars));
         let text = &scene.codes[0].text;
         for (image, bars) in [
             (&upright, Bars::Upright),

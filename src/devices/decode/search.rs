@@ -171,7 +171,7 @@ impl Search<'_> {
                 let linear = region.isotropy < 0.5 && self.formats.wants_others();
                 vec![Step {
                     treatment: Treatment::Plain,
-                    binariser: Binariser::Hybrid,
+                    binariser: Binariser::Local,
                     pass: Pass {
                         others: linear,
                         ..FIRST
@@ -315,7 +315,7 @@ pub(crate) fn run_with_stats(
                 &whole,
                 Step {
                     treatment: Treatment::Plain,
-                    binariser: Binariser::Hybrid,
+                    binariser: Binariser::Local,
                     pass,
                 },
             );
@@ -438,7 +438,7 @@ pub(crate) fn run_with_stats(
                 let crops = unread_symbols(image, &codes, radius);
                 let step = Step {
                     treatment: Treatment::Boost(radius),
-                    binariser: Binariser::Hybrid,
+                    binariser: Binariser::Local,
                     pass: FIRST,
                 };
                 search.decode_regions_with(&crops, true, &|_: &Region| vec![step]);

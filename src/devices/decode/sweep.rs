@@ -39,7 +39,7 @@ impl Search<'_> {
         let back = [1.0 / scale, 0.0, 0.0, 0.0, 1.0 / scale, 0.0, 0.0, 0.0, 1.0];
         let step = Step {
             treatment: Treatment::Boost(radius),
-            binariser: Binariser::Hybrid,
+            binariser: Binariser::Local,
             pass,
         };
         let states: Vec<Mutex<Option<BandState>>> =
