@@ -195,17 +195,24 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
     let cols = width.div_ceil(BLOCK);
     let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
     let word_bits = usize::BITS as usize;
+    let blocks_per_word = word_bits / BLOCK;
     let mut row_bits = BitArray::with_size(width);
+    let mut words = vec![0usize; width.div_ceil(word_bits)];
     for (y, line) in luma.chunks(width).take(height).enumerate() {
         let block_row = &thresholds[(y / BLOCK) * cols..(y / BLOCK + 1) * cols];
-        for (index, pixels) in line.chunks(word_bits).enumerate() {
-            let start = index * word_bits;
-            let mut word = 0usize;
-            for (bit, &pixel) in pixels.iter().enumerate() {
-                let threshold = block_row[(start + bit) / BLOCK];
-                word |= usize::from(pixel <= threshold) << bit;
-            }
-            row_bits.setBulk(start, word);
+        words.fill(0);
+        // A block's eight pixels against its one threshold make one byte of the row's bits.
+        for (index, (pixels, &threshold)) in line.chunks(BLOCK).zip(block_row).enumerate() {
+            let byte = pixels
+                .iter()
+                .enumerate()
+                .fold(0usize, |byte, (bit, &pixel)| {
+                    byte | usize::from(pixel <= threshold) << bit
+                });
+            words[index / blocks_per_word] |= byte << ((index % blocks_per_word) * BLOCK);
+        }
+        for (index, &word) in words.iter().enumerate() {
+            row_bits.setBulk(index * word_bits, word);
         }
         matrix.setRow(y as u32, &row_bits);
     }
