@@ -62,6 +62,10 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         step(Treatment::Plain, Binariser::GlobalHistogram, thorough),
         step(Treatment::Invert, Binariser::Local, thorough),
         step(Treatment::Blur(1.0), Binariser::Local, thorough),
+        // Dots of a dotted (inkjet, dot-peen) Data Matrix melted into modules: before the
+        // costlier steps, as it reads most dotted symbols and little else (on the generator's
+        // classes, 82 of 124 dotted symbols read by a retry, nothing else).
+        step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
     ];
     if side < 400 {
         steps.push(step(Treatment::Scale(2.0), Binariser::Local, thorough));
@@ -87,7 +91,6 @@ pub(super) fn retry_steps(region: &Region, formats: &FormatSet) -> Vec<Step> {
         ]);
     }
     steps.extend([
-        step(Treatment::Blur(2.0), Binariser::GlobalHistogram, thorough),
         step(
             Treatment::Plain,
             Binariser::Adaptive((side / 12).clamp(4, 40)),
