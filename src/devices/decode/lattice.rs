@@ -59,6 +59,19 @@ pub(super) fn lattice_gaps(codes: &[DecodedCode], width: u32, height: u32) -> Ve
         .collect()
 }
 
+/// Whether a region of a case layer that gave nothing at first is still worth the retry
+/// ladder once the sweep is through (`side`: the typical region's side): not where it holds a
+/// code read since and is no bigger than a pack's region (that pack's print), nor where it holds
+/// two codes read or more (packs run together by print and shadows, which the sweep has looked
+/// at; a pack missed among them is a gap in the lattice, with a look of its own).
+pub(super) fn left_to_retry(region: &Region, codes: &[DecodedCode], side: u32) -> bool {
+    let holds = codes
+        .iter()
+        .filter(|code| region.contains(code.centre()))
+        .count();
+    holds == 0 || holds == 1 && region.width.max(region.height) > side * 6 / 5 + 1
+}
+
 /// The lines (rows or columns) `values` fall into: sorted, a new line wherever the next value
 /// is more than half a symbol on; each line at the mean of its values. A line of one code only
 /// is kept (a short last row).
@@ -101,6 +114,39 @@ mod tests {
             ],
             is_gs1: true,
         }
+    }
+
+    #[test]
+    fn only_regions_holding_no_code_read_or_growing_past_one_are_retried() {
+        let codes = [
+            code_at(100.0, 100.0, 90.0, "a"),
+            code_at(300.0, 100.0, 90.0, "b"),
+        ];
+        let side = 120;
+        // Nothing read in it: retried.
+        assert!(left_to_retry(
+            &Region::window(500, 0, 120, 120),
+            &codes,
+            side
+        ));
+        // One pack's region holding its code: that pack's print.
+        assert!(!left_to_retry(
+            &Region::window(40, 40, 120, 120),
+            &codes,
+            side
+        ));
+        // Much bigger than a pack's, holding one code: something else may be in it.
+        assert!(left_to_retry(
+            &Region::window(40, 40, 200, 260),
+            &codes,
+            side
+        ));
+        // Two packs run together.
+        assert!(!left_to_retry(
+            &Region::window(0, 0, 400, 200),
+            &codes,
+            side
+        ));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::components::unread_symbols;
 use super::found::{DecodeStats, Found, covers};
 use super::label::{is_bars, is_read};
 use super::ladder::{FIRST, Step, gap_steps, linear_first, retry_steps, whole_linear_steps};
-use super::lattice::lattice_gaps;
+use super::lattice::{lattice_gaps, left_to_retry};
 use super::locate::{Region, locate};
 use super::prepare::{Back, Treatment, apply, crop, map_back};
 use super::reader::{Binariser, FormatSet, Pass, Prepared, decode_prepared};
@@ -445,20 +445,14 @@ pub(crate) fn run_with_stats(
             }
             search.lock().stats.sweep_ms += ms_between(started, Instant::now());
         }
-        // After the sweep, a failed region of one pack's size (or a window grown around a
-        // fragment) that holds a code read since is that pack's print, not another symbol.
+        // After the sweep, a failed region that holds codes read since is a pack's print or
+        // packs run together (`lattice::left_to_retry`), not another symbol.
         let failed: Vec<Region> = match typical_side {
             Some(side) if layer => {
                 let found = search.lock();
                 failed
                     .into_iter()
-                    .filter(|region| {
-                        region.width.max(region.height) > side * 6 / 5 + 1
-                            || !found
-                                .codes
-                                .iter()
-                                .any(|code| region.contains(code.centre()))
-                    })
+                    .filter(|region| left_to_retry(region, &found.codes, side))
                     .collect()
             }
             _ => failed,
