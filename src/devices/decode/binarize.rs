@@ -203,13 +203,12 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
         words.fill(0);
         // A block's eight pixels against its one threshold make one byte of the row's bits.
         for (index, (pixels, &threshold)) in line.chunks(BLOCK).zip(block_row).enumerate() {
-            let byte = pixels
-                .iter()
-                .enumerate()
-                .fold(0usize, |byte, (bit, &pixel)| {
-                    byte | usize::from(pixel <= threshold) << bit
-                });
-            words[index / blocks_per_word] |= byte << ((index % blocks_per_word) * BLOCK);
+            let mut flags = [0u8; BLOCK];
+            for (flag, &pixel) in flags.iter_mut().zip(pixels) {
+                *flag = u8::from(pixel <= threshold);
+            }
+            words[index / blocks_per_word] |=
+                pack_flags(flags) << ((index % blocks_per_word) * BLOCK);
         }
         for (index, &word) in words.iter().enumerate() {
             row_bits.setBulk(index * word_bits, word);
@@ -217,6 +216,13 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
         matrix.setRow(y as u32, &row_bits);
     }
     Some(matrix)
+}
+
+/// Eight flags (0 or 1, the first pixel first) as the low eight bits of a word, the first
+/// flag lowest: one multiplication moves flag `i` (bit `8 i`) to bit `56 + i`, and no two of
+/// the shifted copies meet below, so nothing carries into the top byte.
+fn pack_flags(flags: [u8; BLOCK]) -> usize {
+    (u64::from_le_bytes(flags).wrapping_mul(0x0102_0408_1020_4080) >> 56) as usize
 }
 
 #[cfg(test)]
@@ -261,6 +267,14 @@ mod tests {
         let thresholds = block_thresholds(&luma, 64, 40).expect("thresholds");
         assert!(thresholds.iter().all(|&t| t == 150), "{thresholds:?}");
         assert_eq!(block_thresholds(&[], 0, 0), None);
+    }
+
+    #[test]
+    fn eight_flags_pack_into_a_byte_in_order() {
+        for byte in 0..=255u8 {
+            let flags = std::array::from_fn(|bit| (byte >> bit) & 1);
+            assert_eq!(pack_flags(flags), usize::from(byte));
+        }
     }
 
     #[test]
