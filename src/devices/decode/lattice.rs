@@ -122,31 +122,18 @@ mod tests {
             code_at(100.0, 100.0, 90.0, "a"),
             code_at(300.0, 100.0, 90.0, "b"),
         ];
-        let side = 120;
-        // Nothing read in it: retried.
-        assert!(left_to_retry(
-            &Region::window(500, 0, 120, 120),
-            &codes,
-            side
-        ));
-        // One pack's region holding its code: that pack's print.
-        assert!(!left_to_retry(
-            &Region::window(40, 40, 120, 120),
-            &codes,
-            side
-        ));
-        // Much bigger than a pack's, holding one code: something else may be in it.
-        assert!(left_to_retry(
-            &Region::window(40, 40, 200, 260),
-            &codes,
-            side
-        ));
-        // Two packs run together.
-        assert!(!left_to_retry(
-            &Region::window(0, 0, 400, 200),
-            &codes,
-            side
-        ));
+        // (region, retried): nothing read in it; one pack's region holding its code (that
+        // pack's print); much bigger than a pack's holding one code (something else may be
+        // in it); two packs run together.
+        let cases = [
+            (Region::window(500, 0, 120, 120), true),
+            (Region::window(40, 40, 120, 120), false),
+            (Region::window(40, 40, 200, 260), true),
+            (Region::window(0, 0, 400, 200), false),
+        ];
+        for (region, retried) in cases {
+            assert_eq!(left_to_retry(&region, &codes, 120), retried, "{region:?}");
+        }
     }
 
     #[test]
