@@ -92,7 +92,7 @@ impl<LS: LuminanceSource> Binarizer for LocalBinarizer<LS> {
 
 /// The smoothed threshold of every block of a `width` × `height` image (`luma` row-major),
 /// blocks in rows of `width.div_ceil(BLOCK)`; `None` where the image is empty.
-pub(crate) fn block_thresholds(luma: &[u8], width: usize, height: usize) -> Option<Vec<u8>> {
+fn block_thresholds(luma: &[u8], width: usize, height: usize) -> Option<Vec<u8>> {
     if width == 0 || height == 0 || luma.len() < width * height {
         return None;
     }
@@ -125,10 +125,12 @@ pub(crate) fn block_thresholds(luma: &[u8], width: usize, height: usize) -> Opti
     }
     // The weighted mean over the blocks about each one, from running sums down the columns.
     let mut smooth = vec![0u8; cols * rows];
+    let mut column_sum = vec![0u32; cols];
+    let mut column_count = vec![0u32; cols];
     for by in 0..rows {
         let (top, bottom) = (by.saturating_sub(REACH), (by + REACH + 1).min(rows));
-        let mut column_sum = vec![0u32; cols];
-        let mut column_count = vec![0u32; cols];
+        column_sum.fill(0);
+        column_count.fill(0);
         for y in top..bottom {
             for (x, &value) in own[y * cols..(y + 1) * cols].iter().enumerate() {
                 column_sum[x] += u32::from(value);
@@ -163,6 +165,7 @@ fn fill_gaps(thresholds: &mut [u8], cols: usize, rows: usize) {
             continue;
         };
         *done = true;
+        // `last` starts at the first threshold, so the blocks before it take that one.
         let mut last = row[first];
         for slot in row.iter_mut() {
             if *slot == 0 {
@@ -171,8 +174,6 @@ fn fill_gaps(thresholds: &mut [u8], cols: usize, rows: usize) {
                 last = *slot;
             }
         }
-        // The blocks before the first with a threshold took nothing above (`last` began at
-        // the first's value, so they already hold it).
     }
     let Some(first_row) = filled.iter().position(|&done| done) else {
         return;
@@ -190,7 +191,7 @@ fn fill_gaps(thresholds: &mut [u8], cols: usize, rows: usize) {
 
 /// The black matrix of a `width` × `height` image: a pixel at or below its block's threshold
 /// is black.
-pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<BitMatrix> {
+fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<BitMatrix> {
     let thresholds = block_thresholds(luma, width, height)?;
     let cols = width.div_ceil(BLOCK);
     let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;

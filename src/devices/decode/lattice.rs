@@ -69,7 +69,7 @@ pub(super) fn left_to_retry(region: &Region, codes: &[DecodedCode], side: u32) -
         .iter()
         .filter(|code| region.contains(code.centre()))
         .count();
-    holds == 0 || holds == 1 && region.width.max(region.height) > side * 6 / 5 + 1
+    holds == 0 || (holds == 1 && region.width.max(region.height) > side * 6 / 5 + 1)
 }
 
 /// The lines (rows or columns) `values` fall into: sorted, a new line wherever the next value
